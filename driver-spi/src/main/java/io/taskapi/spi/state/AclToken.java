@@ -1,0 +1,46 @@
+package io.taskapi.spi.state;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Nomad ACL token. {@link #toString()} never shows the secret.
+ *
+ * @param accessorId the public id, safe to log
+ * @param secretId the bearer secret (a UUID)
+ * @param name a human name
+ * @param type client or management
+ * @param policies the names of the policies a client token holds
+ * @param createTime when it was made
+ * @param expirationTime when it stops working, if ever
+ */
+public record AclToken(String accessorId, String secretId, String name, AclTokenType type, List<String> policies,
+                       Instant createTime, Optional<Instant> expirationTime) {
+    /** Copies the policy list and checks that nothing is missing. */
+    public AclToken {
+        requireNonNull(accessorId, "accessorId is null");
+        requireNonNull(secretId, "secretId is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        policies = List.copyOf(requireNonNull(policies, "policies is null"));
+        requireNonNull(createTime, "createTime is null");
+        requireNonNull(expirationTime, "expirationTime is null");
+    }
+
+    /**
+     * @param now the current time
+     * @return whether the token has expired at {@code now}
+     */
+    public boolean isExpired(Instant now) {
+        return expirationTime.map(expiry -> !now.isBefore(expiry)).orElse(false);
+    }
+
+    @Override
+    public String toString() {
+        return "AclToken[accessorId=" + accessorId + ", name=" + name + ", type=" + type + ", policies=" + policies
+                + ", createTime=" + createTime + ", expirationTime=" + expirationTime + ", secretId=<redacted>]";
+    }
+}

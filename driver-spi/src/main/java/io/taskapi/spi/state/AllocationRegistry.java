@@ -1,0 +1,22 @@
+package io.taskapi.spi.state;
+
+import java.util.function.Consumer;
+
+/** Which allocations are live, so that a workload identity dies with its allocation. */
+public interface AllocationRegistry {
+    /**
+     * @param allocationId an allocation id from a verified token
+     * @return the allocation's status
+     * @throws StateUnavailableException when the registry cannot answer (the caller refuses with 503)
+     */
+    AllocationStatus status(String allocationId) throws StateUnavailableException;
+
+    /**
+     * Tells the listener about every allocation that becomes terminal or unknown from now on, so that caches can
+     * drop what they hold for it.
+     *
+     * @param listener called with the allocation id; must be quick and must not throw
+     * @return closing it stops the notifications
+     */
+    Subscription onAllocationEnded(Consumer<String> listener);
+}

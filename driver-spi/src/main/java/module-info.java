@@ -1,0 +1,16 @@
+/**
+ * The contracts between a node agent, its task drivers and the Task API plugin.
+ *
+ * <p>This module depends on the JDK only. An agent finds the plugin with
+ * {@code ServiceLoader.load(TaskApiProvider.class)} and drivers with
+ * {@code ServiceLoader.load(TaskDriver.class)}.
+ */
+module io.taskapi.spi {
+    exports io.taskapi.spi;
+    exports io.taskapi.spi.driver;
+    exports io.taskapi.spi.socket;
+    exports io.taskapi.spi.state;
+
+    uses io.taskapi.spi.TaskApiProvider;
+    uses io.taskapi.spi.driver.TaskDriver;
+}

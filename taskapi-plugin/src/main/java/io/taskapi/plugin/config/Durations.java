@@ -1,0 +1,33 @@
+package io.taskapi.plugin.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads durations written the way Nomad's configuration writes them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+public final class Durations {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    private Durations() {}
+
+    /**
+     * @param key the setting's name, for the error message
+     * @param text the value
+     * @return the duration
+     * @throws IllegalArgumentException when the value is not a whole number followed by ms, s, m or h
+     */
+    public static Duration parse(String key, String text) {
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(key + " must be a duration such as 250ms, 30s, 5m or 1h, not '"
+                    + text + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+}

@@ -1,0 +1,176 @@
+package io.taskapi.plugin.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The plugin's settings, read from the plain string map an agent passes in. Unknown keys and bad values are errors:
+ * a typo must never silently weaken security. Every key and its default is listed in docs/operations.md.
+ *
+ * @param socketLinkDir a short directory only the agent can use, for the links that let long secrets paths bind
+ * @param ownershipFallback what to do when a task user is set but the socket cannot be given to it
+ * @param allowRootPeer whether a root client may call a socket that belongs to a task user
+ * @param audience the audience a workload identity must name
+ * @param clockLeeway how far clocks may disagree when checking exp, nbf and iat
+ * @param maxTokenLength the longest credential accepted, in characters
+ * @param requireExpiry whether a workload identity must carry exp (Nomad's default identity has none)
+ * @param identityCacheSize how many verified workload identities are remembered
+ * @param identityCacheTtl the longest a verified workload identity is remembered
+ * @param minThreads the HTTP server's smallest thread count
+ * @param maxThreads the HTTP server's largest thread count
+ */
+public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallback, boolean allowRootPeer,
+                            String audience, Duration clockLeeway, int maxTokenLength, boolean requireExpiry,
+                            int identityCacheSize, Duration identityCacheTtl, int minThreads, int maxThreads) {
+
+    /** When a socket cannot be given to its task user. */
+    public enum OwnershipFallback {
+        /** Refuse to open the socket; the driver gets a {@code SocketUnavailableException}. The default. */
+        FAIL_CLOSED,
+        /** Nomad's behaviour: leave the socket usable by every local user (mode 0666). */
+        WORLD_ACCESSIBLE
+    }
+
+    public static final String SOCKET_LINK_DIR = "socket.link-dir";
+    public static final String SOCKET_OWNERSHIP_FALLBACK = "socket.ownership-fallback";
+    public static final String SOCKET_ALLOW_ROOT_PEER = "socket.allow-root-peer";
+    public static final String IDENTITY_AUDIENCE = "identity.audience";
+    public static final String IDENTITY_CLOCK_LEEWAY = "identity.clock-leeway";
+    public static final String IDENTITY_MAX_TOKEN_LENGTH = "identity.max-token-length";
+    public static final String IDENTITY_REQUIRE_EXPIRY = "identity.require-expiry";
+    public static final String IDENTITY_CACHE_SIZE = "identity.cache-size";
+    public static final String IDENTITY_CACHE_TTL = "identity.cache-ttl";
+    public static final String HTTP_MIN_THREADS = "http.min-threads";
+    public static final String HTTP_MAX_THREADS = "http.max-threads";
+
+    private static final List<String> KEYS = List.of(SOCKET_LINK_DIR, SOCKET_OWNERSHIP_FALLBACK,
+            SOCKET_ALLOW_ROOT_PEER, IDENTITY_AUDIENCE, IDENTITY_CLOCK_LEEWAY, IDENTITY_MAX_TOKEN_LENGTH,
+            IDENTITY_REQUIRE_EXPIRY, IDENTITY_CACHE_SIZE, IDENTITY_CACHE_TTL, HTTP_MIN_THREADS, HTTP_MAX_THREADS);
+
+    /** The longest leeway accepted: beyond this an expired token is simply not expired. */
+    public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
+
+    /** Checks the values. */
+    public TaskApiConfig {
+        requireNonNull(socketLinkDir, "socketLinkDir is null");
+        requireNonNull(ownershipFallback, "ownershipFallback is null");
+        requireNonNull(audience, "audience is null");
+        requireNonNull(clockLeeway, "clockLeeway is null");
+        requireNonNull(identityCacheTtl, "identityCacheTtl is null");
+        check(socketLinkDir.isAbsolute(), SOCKET_LINK_DIR + " must be an absolute path");
+        check(socketLinkDir.toString().length() <= 64, SOCKET_LINK_DIR + " must be at most 64 characters long");
+        check(!audience.isBlank(), IDENTITY_AUDIENCE + " must not be blank");
+        check(!clockLeeway.isNegative() && clockLeeway.compareTo(MAX_CLOCK_LEEWAY) <= 0,
+                IDENTITY_CLOCK_LEEWAY + " must be between 0s and 5m");
+        check(maxTokenLength >= 256 && maxTokenLength <= 65536,
+                IDENTITY_MAX_TOKEN_LENGTH + " must be between 256 and 65536");
+        check(identityCacheSize >= 0, IDENTITY_CACHE_SIZE + " must not be negative");
+        check(!identityCacheTtl.isNegative(), IDENTITY_CACHE_TTL + " must not be negative");
+        check(minThreads >= 2 && maxThreads >= minThreads && maxThreads <= 1024,
+                HTTP_MIN_THREADS + " must be at least 2 and " + HTTP_MAX_THREADS + " between it and 1024");
+    }
+
+    /** @return the defaults, as {@link #fromMap} gives for an empty map */
+    public static TaskApiConfig defaults() {
+        return fromMap(Map.of());
+    }
+
+    /**
+     * Reads the settings.
+     *
+     * @param settings the agent's string settings
+     * @return the configuration
+     * @throws IllegalArgumentException naming the key, for an unknown key or a bad value
+     */
+    public static TaskApiConfig fromMap(Map<String, String> settings) {
+        Map<String, String> remaining = new HashMap<>(settings);
+        remaining.keySet().removeAll(KEYS);
+        if (!remaining.isEmpty()) {
+            throw new IllegalArgumentException("unknown Task API settings " + new TreeSet<>(remaining.keySet())
+                    + "; known settings are " + KEYS);
+        }
+        Values values = new Values(settings);
+        return new TaskApiConfig(
+                Path.of(values.string(SOCKET_LINK_DIR, defaultLinkDir())),
+                values.fallback(SOCKET_OWNERSHIP_FALLBACK),
+                values.bool(SOCKET_ALLOW_ROOT_PEER, false),
+                values.string(IDENTITY_AUDIENCE, "nomadproject.io"),
+                values.duration(IDENTITY_CLOCK_LEEWAY, Duration.ofSeconds(60)),
+                values.integer(IDENTITY_MAX_TOKEN_LENGTH, 8192),
+                values.bool(IDENTITY_REQUIRE_EXPIRY, true),
+                values.integer(IDENTITY_CACHE_SIZE, 10_000),
+                values.duration(IDENTITY_CACHE_TTL, Duration.ofMinutes(5)),
+                values.integer(HTTP_MIN_THREADS, 4),
+                values.integer(HTTP_MAX_THREADS, 32));
+    }
+
+    /** {@code /run/taskapi/links} for a root agent; a per-user directory under the temp directory otherwise. */
+    private static String defaultLinkDir() {
+        String user = System.getProperty("user.name", "agent");
+        if ("root".equals(user)) {
+            return "/run/taskapi/links";
+        }
+        return "/tmp/taskapi-links-" + user.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private record Values(Map<String, String> settings) {
+        String string(String key, String fallback) {
+            String value = settings.get(key);
+            return value == null ? fallback : value.trim();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String value = settings.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.trim()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
+            };
+        }
+
+        int integer(String key, int fallback) {
+            String value = settings.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'", e);
+            }
+        }
+
+        Duration duration(String key, Duration fallback) {
+            String value = settings.get(key);
+            return value == null ? fallback : Durations.parse(key, value.trim());
+        }
+
+        OwnershipFallback fallback(String key) {
+            String value = settings.get(key);
+            if (value == null) {
+                return OwnershipFallback.FAIL_CLOSED;
+            }
+            return switch (value.trim()) {
+                case "fail-closed" -> OwnershipFallback.FAIL_CLOSED;
+                case "world-accessible" -> OwnershipFallback.WORLD_ACCESSIBLE;
+                default -> throw new IllegalArgumentException(
+                        key + " must be fail-closed or world-accessible, not '" + value + "'");
+            };
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.taskapi.plugin.socket;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.spi.socket.SocketRequest;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * One open task socket.
+ *
+ * @param request what the driver asked for
+ * @param ownerUid the task user's uid when the task has a user: only it may connect
+ * @param hostPath where the socket is exposed: {@code <secrets>/api.sock}
+ * @param bindPath the short name it was bound through (what Jetty reports as the local address)
+ */
+public record TaskSocket(SocketRequest request, OptionalInt ownerUid, Path hostPath, Path bindPath) {
+    /** Checks that nothing is missing. */
+    public TaskSocket {
+        requireNonNull(request, "request is null");
+        requireNonNull(ownerUid, "ownerUid is null");
+        requireNonNull(hostPath, "hostPath is null");
+        requireNonNull(bindPath, "bindPath is null");
+    }
+}
