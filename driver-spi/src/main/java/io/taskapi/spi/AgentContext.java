@@ -12,7 +12,12 @@ import java.util.Map;
  * @param state the agent-side state the plugin reads through
  */
 public record AgentContext(Map<String, String> config, AgentState state) {
-    /** Copies the configuration and checks that nothing is missing. */
+    /**
+     * Copies the configuration and checks that nothing is missing.
+     *
+     * @param config see the record component of that name
+     * @param state see the record component of that name
+     */
     public AgentContext {
         config = Map.copyOf(requireNonNull(config, "config is null"));
         requireNonNull(state, "state is null");

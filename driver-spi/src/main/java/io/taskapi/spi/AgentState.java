@@ -15,7 +15,13 @@ import io.taskapi.spi.state.IdentityKeyStore;
  * @param allocations whether an allocation is still live
  */
 public record AgentState(AclTokenStore aclTokens, IdentityKeyStore identityKeys, AllocationRegistry allocations) {
-    /** Checks that every part is present. */
+    /**
+     * Checks that every part is present.
+     *
+     * @param aclTokens see the record component of that name
+     * @param identityKeys see the record component of that name
+     * @param allocations see the record component of that name
+     */
     public AgentState {
         requireNonNull(aclTokens, "aclTokens is null");
         requireNonNull(identityKeys, "identityKeys is null");

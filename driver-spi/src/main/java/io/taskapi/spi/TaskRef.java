@@ -12,7 +12,15 @@ import static java.util.Objects.requireNonNull;
  * @param taskName the task's name within its group
  */
 public record TaskRef(String allocationId, String namespace, String jobId, String group, String taskName) {
-    /** Checks that every part is a non-blank string without path separators or control characters. */
+    /**
+     * Checks that every part is a non-blank string without path separators or control characters.
+     *
+     * @param allocationId see the record component of that name
+     * @param namespace see the record component of that name
+     * @param jobId see the record component of that name
+     * @param group see the record component of that name
+     * @param taskName see the record component of that name
+     */
     public TaskRef {
         allocationId = requireName(allocationId, "allocationId");
         namespace = requireName(namespace, "namespace");

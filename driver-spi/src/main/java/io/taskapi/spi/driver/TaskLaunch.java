@@ -22,7 +22,17 @@ import java.util.Optional;
  */
 public record TaskLaunch(TaskRef task, Path taskDir, Path secretsDir, Map<String, Object> config,
                          Map<String, String> environment, Optional<String> user, SocketProvisioner sockets) {
-    /** Copies the maps and checks that nothing is missing. */
+    /**
+     * Copies the maps and checks that nothing is missing.
+     *
+     * @param task see the record component of that name
+     * @param taskDir see the record component of that name
+     * @param secretsDir see the record component of that name
+     * @param config see the record component of that name
+     * @param environment see the record component of that name
+     * @param user see the record component of that name
+     * @param sockets see the record component of that name
+     */
     public TaskLaunch {
         requireNonNull(task, "task is null");
         requireNonNull(taskDir, "taskDir is null");

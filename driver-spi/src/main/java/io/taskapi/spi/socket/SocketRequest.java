@@ -16,7 +16,14 @@ import java.util.Optional;
  */
 public record SocketRequest(TaskRef task, Path hostSecretsDir, Optional<String> taskUser,
                             FilesystemIsolation isolation) {
-    /** Checks the request: an absolute secrets directory and a non-blank user when one is given. */
+    /**
+     * Checks the request: an absolute secrets directory and a non-blank user when one is given.
+     *
+     * @param task see the record component of that name
+     * @param hostSecretsDir see the record component of that name
+     * @param taskUser see the record component of that name
+     * @param isolation see the record component of that name
+     */
     public SocketRequest {
         requireNonNull(task, "task is null");
         requireNonNull(hostSecretsDir, "hostSecretsDir is null");

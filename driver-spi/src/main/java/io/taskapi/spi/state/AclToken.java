@@ -19,7 +19,17 @@ import java.util.Optional;
  */
 public record AclToken(String accessorId, String secretId, String name, AclTokenType type, List<String> policies,
                        Instant createTime, Optional<Instant> expirationTime) {
-    /** Copies the policy list and checks that nothing is missing. */
+    /**
+     * Copies the policy list and checks that nothing is missing.
+     *
+     * @param accessorId see the record component of that name
+     * @param secretId see the record component of that name
+     * @param name see the record component of that name
+     * @param type see the record component of that name
+     * @param policies see the record component of that name
+     * @param createTime see the record component of that name
+     * @param expirationTime see the record component of that name
+     */
     public AclToken {
         requireNonNull(accessorId, "accessorId is null");
         requireNonNull(secretId, "secretId is null");

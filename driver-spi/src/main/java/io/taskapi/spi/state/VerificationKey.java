@@ -13,7 +13,13 @@ import java.security.PublicKey;
  * @param publicKey an RSA key for RS256, an Ed25519 key for EdDSA
  */
 public record VerificationKey(String keyId, SigningAlgorithm algorithm, PublicKey publicKey) {
-    /** Checks that the key's type fits its algorithm. */
+    /**
+     * Checks that the key's type fits its algorithm.
+     *
+     * @param keyId see the record component of that name
+     * @param algorithm see the record component of that name
+     * @param publicKey see the record component of that name
+     */
     public VerificationKey {
         requireNonNull(keyId, "keyId is null");
         requireNonNull(algorithm, "algorithm is null");

@@ -15,7 +15,14 @@ import java.util.OptionalInt;
  * @param bindPath the short name it was bound through (what Jetty reports as the local address)
  */
 public record TaskSocket(SocketRequest request, OptionalInt ownerUid, Path hostPath, Path bindPath) {
-    /** Checks that nothing is missing. */
+    /**
+     * Checks that nothing is missing.
+     *
+     * @param request see the record component of that name
+     * @param ownerUid see the record component of that name
+     * @param hostPath see the record component of that name
+     * @param bindPath see the record component of that name
+     */
     public TaskSocket {
         requireNonNull(request, "request is null");
         requireNonNull(ownerUid, "ownerUid is null");

@@ -1,0 +1,41 @@
+package io.taskapi.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.TaskApi;
+import io.taskapi.spi.TaskApiProvider;
+import java.time.Clock;
+
+/**
+ * The plugin's entry point, registered for {@link java.util.ServiceLoader} in
+ * {@code META-INF/services/io.taskapi.spi.TaskApiProvider}. Each {@link #start} builds its own injector, so one JVM
+ * may run several agents.
+ */
+public final class TaskApiPlugin implements TaskApiProvider {
+    /** The name agents select this provider by. */
+    public static final String NAME = "taskapi";
+
+    /** Required by {@link java.util.ServiceLoader}. */
+    public TaskApiPlugin() {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TaskApi start(AgentContext context) {
+        requireNonNull(context, "context is null");
+        TaskApiConfig config = TaskApiConfig.fromMap(context.config());
+        Injector injector = Guice.createInjector(Stage.PRODUCTION,
+                new TaskApiModule(config, context.state(), Clock.systemUTC()));
+        TaskApiServer server = injector.getInstance(TaskApiServer.class);
+        server.start();
+        return server;
+    }
+}

@@ -1,0 +1,68 @@
+package io.taskapi.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.plugin.auth.VerifiedIdentityCache;
+import io.taskapi.plugin.socket.TaskSocketRegistry;
+import io.taskapi.plugin.socket.UnixSocketConnector;
+import io.taskapi.spi.TaskApi;
+import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.socket.SocketRequest;
+import io.taskapi.spi.socket.SocketUnavailableException;
+import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running Task API of one agent: one Jetty server, one connector for every task socket. */
+final class TaskApiServer implements TaskApi {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskApiServer.class);
+
+    private final Server server;
+    private final TaskSocketRegistry sockets;
+    private final VerifiedIdentityCache identityCache;
+    private boolean closed;
+
+    @Inject
+    TaskApiServer(Server server, UnixSocketConnector connector, TaskSocketRegistry sockets,
+                  VerifiedIdentityCache identityCache) {
+        this.server = requireNonNull(server, "server is null");
+        requireNonNull(connector, "connector is null"); // injected so that it is added to the server before start
+        this.sockets = requireNonNull(sockets, "sockets is null");
+        this.identityCache = requireNonNull(identityCache, "identityCache is null");
+    }
+
+    void start() {
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw new UncheckedIOException("the Task API server did not start: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        LOG.info("Task API started");
+    }
+
+    @Override
+    public SocketMount openSocket(SocketRequest request) throws SocketUnavailableException {
+        return sockets.openSocket(request);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sockets.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("the Task API server did not stop cleanly", e);
+        }
+        identityCache.close();
+        LOG.info("Task API stopped");
+    }
+}

@@ -1,0 +1,31 @@
+package io.taskapi.plugin.api;
+
+import io.taskapi.plugin.http.ApiRequest;
+import io.taskapi.plugin.http.ApiRoute;
+import java.util.Map;
+
+/** {@code GET /v1/agent/health}: Nomad's client health answer. Any authenticated caller may ask. */
+public final class AgentHealthRoute implements ApiRoute {
+    private static final Map<String, Object> HEALTHY = Map.of("client", Map.of("message", "ok", "ok", true));
+
+    @Override
+    public String method() {
+        return "GET";
+    }
+
+    @Override
+    public String path() {
+        return "/v1/agent/health";
+    }
+
+    @Override
+    public String help() {
+        return "Reports whether the local agent's client is healthy: {\"client\":{\"message\":\"ok\",\"ok\":true}}.";
+    }
+
+    @Override
+    public Object handle(ApiRequest request) {
+        // Answering at all means the server, the socket and authentication work: that is the client's health here.
+        return HEALTHY;
+    }
+}

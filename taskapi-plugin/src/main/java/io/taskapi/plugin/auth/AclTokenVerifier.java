@@ -1,0 +1,80 @@
+package io.taskapi.plugin.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.spi.state.AclToken;
+import io.taskapi.spi.state.AclTokenStore;
+import io.taskapi.spi.state.StateUnavailableException;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies Nomad ACL tokens: UUID-shaped secrets looked up in the {@link AclTokenStore}. The store's answer is
+ * confirmed with a constant-time compare, so a store that matched loosely (by prefix, ignoring case) cannot let a
+ * wrong secret through. An unknown or expired token is refused; a store that cannot answer is a 503, never an
+ * allow.
+ */
+public final class AclTokenVerifier implements IdentityVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(AclTokenVerifier.class);
+    private static final Pattern UUID_SHAPE =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final AclTokenStore store;
+    private final Clock clock;
+
+    /**
+     * @param store the ACL tokens
+     * @param clock decides expiry
+     */
+    @Inject
+    public AclTokenVerifier(AclTokenStore store, Clock clock) {
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public boolean recognizes(String credential) {
+        return credential.length() == 36 && UUID_SHAPE.matcher(credential).matches();
+    }
+
+    @Override
+    public Identity verify(String credential) throws CredentialRejectedException, StateUnavailableException {
+        requireNonNull(credential, "credential is null");
+        Optional<AclToken> found = find(credential);
+        if (found.isEmpty() || !sameSecret(found.get().secretId(), credential)) {
+            LOG.debug("ACL token refused: not found");
+            throw new CredentialRejectedException(RejectionReason.UNKNOWN_TOKEN, "ACL token not found");
+        }
+        AclToken token = found.get();
+        if (token.isExpired(clock.instant())) {
+            LOG.debug("ACL token refused: {} expired", token.accessorId());
+            throw new CredentialRejectedException(RejectionReason.EXPIRED_TOKEN, "ACL token expired");
+        }
+        return new AclTokenIdentity(token);
+    }
+
+    private Optional<AclToken> find(String secret) throws StateUnavailableException {
+        Optional<AclToken> found;
+        try {
+            found = store.findBySecretId(secret);
+        } catch (RuntimeException e) {
+            // A broken store fails closed. Its message is dropped: it might quote the secret it was given.
+            throw new StateUnavailableException("ACL token store failed (" + e.getClass().getSimpleName() + ")");
+        }
+        if (found == null) {
+            throw new StateUnavailableException("ACL token store gave no answer");
+        }
+        return found;
+    }
+
+    private static boolean sameSecret(String stored, String presented) {
+        return MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
+                presented.getBytes(StandardCharsets.UTF_8));
+    }
+}

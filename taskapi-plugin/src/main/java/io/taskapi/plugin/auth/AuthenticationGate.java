@@ -1,0 +1,80 @@
+package io.taskapi.plugin.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.spi.state.StateUnavailableException;
+import jakarta.inject.Inject;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a credential becomes an {@link Identity}. Over-long credentials are refused before any verifier
+ * parses them; then the verifiers are asked, in a fixed order (by class name, so the answer never depends on set
+ * iteration order), and the first that recognizes the credential's shape decides.
+ *
+ * <p>There is no "ACLs disabled" path that lets any string through: only a known ACL token or a verified workload
+ * identity passes.
+ */
+public final class AuthenticationGate {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthenticationGate.class);
+
+    private final List<IdentityVerifier> verifiers;
+    private final int maxTokenLength;
+
+    /**
+     * @param verifiers the Guice multibinder set of verifiers; must not be empty
+     * @param config the longest credential accepted
+     */
+    @Inject
+    public AuthenticationGate(Set<IdentityVerifier> verifiers, TaskApiConfig config) {
+        requireNonNull(verifiers, "verifiers is null");
+        if (verifiers.isEmpty()) {
+            throw new IllegalArgumentException("no identity verifiers are bound: nothing could ever authenticate");
+        }
+        this.verifiers = verifiers.stream()
+                .sorted(Comparator.comparing(verifier -> verifier.getClass().getName()))
+                .toList();
+        this.maxTokenLength = requireNonNull(config, "config is null").maxTokenLength();
+    }
+
+    /**
+     * @param credential the credential from {@link TokenExtractor}
+     * @return who the caller is
+     * @throws CredentialRejectedException when the credential is too long, of no known shape, or refused (403)
+     * @throws StateUnavailableException when a backend needed to decide could not answer (503)
+     */
+    public Identity authenticate(String credential) throws CredentialRejectedException, StateUnavailableException {
+        requireNonNull(credential, "credential is null");
+        if (credential.length() > maxTokenLength) {
+            throw refused(new CredentialRejectedException(RejectionReason.UNRECOGNIZED, "credential too long"));
+        }
+        for (IdentityVerifier verifier : verifiers) {
+            if (verifier.recognizes(credential)) {
+                Identity identity;
+                try {
+                    identity = verifier.verify(credential);
+                } catch (CredentialRejectedException e) {
+                    throw refused(e);
+                }
+                LOG.trace("authenticated {}", identity.auditName());
+                return identity;
+            }
+        }
+        throw refused(new CredentialRejectedException(RejectionReason.UNRECOGNIZED,
+                "credential is neither an ACL token nor a workload identity"));
+    }
+
+    /** @return the verifiers in the order they are asked */
+    public List<IdentityVerifier> verifiers() {
+        return verifiers;
+    }
+
+    private static CredentialRejectedException refused(CredentialRejectedException e) {
+        LOG.debug("credential refused: {}: {}", e.reason(), e.getMessage());
+        return e;
+    }
+}

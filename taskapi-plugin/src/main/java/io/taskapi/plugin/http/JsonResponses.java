@@ -1,0 +1,74 @@
+package io.taskapi.plugin.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Writes JSON bodies, including the one error shape every status of 400 or more uses: {@code {"errors":[...]}}. */
+public final class JsonResponses {
+    static final String JSON = "application/json";
+
+    private final ObjectMapper mapper;
+
+    /** @param mapper the mapper that serializes bodies */
+    @Inject
+    public JsonResponses(ObjectMapper mapper) {
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    /**
+     * Sends a body with a status.
+     *
+     * @param response where to write
+     * @param callback completed when the body is written
+     * @param status the status
+     * @param body any value Jackson can serialize
+     */
+    public void send(Response response, Callback callback, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            // Our own response types always serialize; reaching this is a bug worth a 500 with a real cause.
+            throw new IllegalStateException("cannot serialize response body of type " + body.getClass().getName(), e);
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /**
+     * Sends {@code {"errors":[...]}}.
+     *
+     * @param response where to write
+     * @param callback completed when the body is written
+     * @param error the status and messages
+     */
+    public void sendError(Response response, Callback callback, ApiException error) {
+        send(response, callback, error.status(), errorBody(error.messages()));
+    }
+
+    /**
+     * @param messages one per problem
+     * @return the error body as bytes, for places that cannot go through {@link #send}
+     */
+    public byte[] errorBytes(List<String> messages) {
+        try {
+            return mapper.writeValueAsBytes(errorBody(messages));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize an error body", e);
+        }
+    }
+
+    private static Map<String, List<String>> errorBody(List<String> messages) {
+        return Map.of("errors", messages);
+    }
+}

@@ -1,0 +1,357 @@
+package io.taskapi.plugin.socket;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.IO;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.newsclub.net.unix.AFUNIXSelectorProvider;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Jetty connector that serves any number of junixsocket listening channels, one per task, with one selector and
+ * no acceptor threads: a thousand task sockets cost a thousand file descriptors and no extra thread.
+ *
+ * <p>Channels are added with {@link #register} while the connector runs. Every accepted connection knows the
+ * {@link TaskSocket} it came in on and its peer's pid/uid/gid, read once at accept; handlers get both with
+ * {@link SocketOrigin#of}.
+ *
+ * <p>The connector never binds, closes or deletes a listening channel: that is the caller's job
+ * ({@link TaskSocketRegistry}). Stopping the connector stops accepting on every registered channel; starting it again
+ * resumes.
+ */
+public final class UnixSocketConnector extends AbstractConnector {
+    private static final Logger LOGGER = LoggerFactory.getLogger(UnixSocketConnector.class);
+    private static final long SELECTOR_UPDATE_TIMEOUT_SECONDS = 5;
+
+    private final TaskSocketSelectorManager selectorManager;
+    private final Map<SelectableChannel, Registration> registrations = new ConcurrentHashMap<>();
+    // Handed from doAccept() to accepted(), which Jetty calls back to back on the selector thread.
+    private final Map<SelectableChannel, SocketOrigin> acceptedOrigins = new ConcurrentHashMap<>();
+    // Serializes arming and disarming acceptors against start, stop and setAccepting.
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /**
+     * @param server the server whose thread pool, scheduler and buffer pool the connector uses
+     * @param factories the connection factories; plain HTTP/1.1 when none is given
+     */
+    public UnixSocketConnector(Server server, ConnectionFactory... factories) {
+        super(requireNonNull(server, "server is null"), null, null, null, 0,
+                factories.length > 0 ? factories : new ConnectionFactory[] {new HttpConnectionFactory()});
+        this.selectorManager = new TaskSocketSelectorManager(getExecutor(), getScheduler());
+        installBean(selectorManager, true);
+    }
+
+    /**
+     * Starts accepting connections on a task's listening channel.
+     *
+     * @param channel a bound listening channel; it is made non-blocking
+     * @param socket the task socket every connection accepted on it belongs to
+     * @return closing it stops accepting on the channel and closes the connections accepted on it (idempotent); it
+     *     returns once the selector has let go of the channel, so that the caller can close the channel
+     * @throws IOException when the channel cannot be made non-blocking
+     * @throws IllegalStateException when the connector is not started or the channel is already registered
+     */
+    public Closeable register(AFUNIXServerSocketChannel channel, TaskSocket socket) throws IOException {
+        requireNonNull(channel, "channel is null");
+        requireNonNull(socket, "socket is null");
+        lock.lock();
+        try {
+            if (!isStarted()) {
+                throw new IllegalStateException("the Unix socket connector is not started");
+            }
+            if (channel.isBlocking()) {
+                channel.configureBlocking(false);
+            }
+            Registration registration = new Registration(channel, socket);
+            if (registrations.putIfAbsent(channel, registration) != null) {
+                throw new IllegalStateException("channel already registered for " + socket.hostPath());
+            }
+            if (isAccepting()) {
+                registration.arm();
+            }
+            return registration;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many listening channels are registered */
+    public int registeredChannels() {
+        return registrations.size();
+    }
+
+    /** @return the selector manager (one selector) all channels share */
+    public SelectorManager getSelectorManager() {
+        return selectorManager;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        lock.lock();
+        try {
+            if (isAccepting()) {
+                registrations.values().forEach(Registration::arm);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        lock.lock();
+        try {
+            registrations.values().forEach(Registration::disarm);
+        } finally {
+            lock.unlock();
+        }
+        awaitSelectorUpdates();
+        super.doStop();
+    }
+
+    @Override
+    public void setAccepting(boolean accepting) {
+        super.setAccepting(accepting);
+        lock.lock();
+        try {
+            if (isStarted() && accepting) {
+                registrations.values().forEach(Registration::arm);
+            } else if (!accepting) {
+                registrations.values().forEach(Registration::disarm);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!accepting) {
+            awaitSelectorUpdates();
+        }
+    }
+
+    /**
+     * Waits until the selector has run every update submitted so far. Acceptors are registered and cancelled on the
+     * selector thread; a channel closed before its registration runs makes Jetty log failures, so whoever deregisters
+     * waits for the cancellation before closing the channel.
+     */
+    private void awaitSelectorUpdates() {
+        if (!selectorManager.isRunning()) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            selectorManager.submit(selector -> done.complete(null));
+            done.get(SELECTOR_UPDATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOGGER.warn("The task socket selector did not answer within {}s: {}", SELECTOR_UPDATE_TIMEOUT_SECONDS,
+                    e.toString());
+        }
+    }
+
+    /** Never called: with no acceptor threads, the selector accepts. */
+    @Override
+    protected void accept(int acceptorID) {
+        throw new UnsupportedOperationException("the Unix socket connector accepts on its selector");
+    }
+
+    /** @return null: the connector has many listening channels, not one transport */
+    @Override
+    public Object getTransport() {
+        return null;
+    }
+
+    /** Accepts one connection and reads its peer once; returns null when nothing (more) is pending. */
+    private SelectableChannel acceptFrom(AFUNIXServerSocketChannel server) {
+        while (true) {
+            AFUNIXSocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                listenerFailed(server, e);
+                return null;
+            }
+            if (channel == null) {
+                return null;
+            }
+            Registration registration = registrations.get(server);
+            if (registration == null) {
+                IO.close(channel); // deregistered since the selector woke up
+                continue;
+            }
+            try {
+                AFUNIXSocketCredentials credentials = channel.getPeerCredentials();
+                PeerCredentials peer = new PeerCredentials(credentials.getPid(), (int) credentials.getUid(),
+                        (int) credentials.getGid());
+                acceptedOrigins.put(channel, new SocketOrigin(registration.socket, peer));
+                return channel;
+            } catch (IOException | RuntimeException e) {
+                // Without a peer the connection cannot be authorized: drop it, keep the listener.
+                LOGGER.warn("Closed a connection to {}: could not read its peer credentials: {}",
+                        registration.socket.hostPath(), e.toString());
+                IO.close(channel);
+            }
+        }
+    }
+
+    private void listenerFailed(AFUNIXServerSocketChannel server, IOException failure) {
+        Registration registration = registrations.get(server);
+        String where = registration == null ? String.valueOf(server) : registration.socket.hostPath().toString();
+        if (server.isOpen()) {
+            LOGGER.warn("Accept failed on task socket {}: {}", where, failure.toString());
+        } else {
+            // junixsocket closes a listener whose bound name no longer leads to it (socket-recipe.md, finding 1).
+            LOGGER.error("Task socket {} stopped listening ({}); was its link or private name removed?"
+                    + " Opening the task's socket again re-creates it", where, failure.toString());
+        }
+    }
+
+    private void accepted(SelectableChannel channel) throws IOException {
+        SocketOrigin origin = acceptedOrigins.remove(channel);
+        if (origin == null) {
+            IO.close(channel);
+            return;
+        }
+        channel.configureBlocking(false);
+        // The origin becomes the selection key's attachment, which newEndPoint() reads.
+        selectorManager.accept(channel, origin);
+    }
+
+    private EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key)
+            throws IOException {
+        if (!(key.attachment() instanceof SocketOrigin origin)) {
+            throw new IOException("connection without a task socket origin: " + channel);
+        }
+        UnixSocketEndPoint endPoint = new UnixSocketEndPoint((SocketChannel) channel, selector, key, getScheduler(),
+                origin);
+        endPoint.setIdleTimeout(getIdleTimeout());
+        return endPoint;
+    }
+
+    /** One task's listening channel and its acceptor on the shared selector. Guarded by the connector's lock. */
+    private final class Registration implements Closeable {
+        private final AFUNIXServerSocketChannel channel;
+        private final TaskSocket socket;
+        private Closeable acceptor;
+        private boolean closed;
+
+        Registration(AFUNIXServerSocketChannel channel, TaskSocket socket) {
+            this.channel = channel;
+            this.socket = socket;
+        }
+
+        void arm() {
+            if (acceptor == null && !closed && channel.isOpen()) {
+                acceptor = selectorManager.acceptor(channel);
+            }
+        }
+
+        void disarm() {
+            Closeable current = acceptor;
+            acceptor = null;
+            IO.close(current);
+        }
+
+        @Override
+        public void close() {
+            boolean wasArmed;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                registrations.remove(channel, this);
+                wasArmed = acceptor != null;
+                disarm();
+            } finally {
+                lock.unlock();
+            }
+            if (wasArmed) {
+                awaitSelectorUpdates();
+            }
+            // A process that inherited a connection must not keep using the API once the task's socket is gone.
+            for (EndPoint endPoint : getConnectedEndPoints()) {
+                if (endPoint instanceof UnixSocketEndPoint taskEndPoint
+                        && taskEndPoint.origin().orElseThrow().socket() == socket) {
+                    endPoint.close();
+                }
+            }
+        }
+    }
+
+    private final class TaskSocketSelectorManager extends SelectorManager {
+        TaskSocketSelectorManager(Executor executor, Scheduler scheduler) {
+            super(executor, scheduler, 1);
+        }
+
+        void submit(ManagedSelector.SelectorUpdate update) {
+            chooseSelector().submit(update);
+        }
+
+        @Override
+        protected Selector newSelector() throws IOException {
+            // junixsocket channels can only be registered with junixsocket's own selector.
+            return AFUNIXSelectorProvider.provider().openSelector();
+        }
+
+        @Override
+        protected SelectableChannel doAccept(SelectableChannel server) {
+            return acceptFrom((AFUNIXServerSocketChannel) server);
+        }
+
+        @Override
+        protected void accepted(SelectableChannel channel) throws IOException {
+            UnixSocketConnector.this.accepted(channel);
+        }
+
+        @Override
+        protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key)
+                throws IOException {
+            return UnixSocketConnector.this.newEndPoint(channel, selector, key);
+        }
+
+        @Override
+        public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) {
+            return getDefaultConnectionFactory().newConnection(UnixSocketConnector.this, endPoint);
+        }
+
+        @Override
+        protected void endPointOpened(EndPoint endPoint) {
+            super.endPointOpened(endPoint);
+            onEndPointOpened(endPoint);
+        }
+
+        @Override
+        protected void endPointClosed(EndPoint endPoint) {
+            onEndPointClosed(endPoint);
+            super.endPointClosed(endPoint);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.taskapi.testing;
+
+import io.taskapi.spi.state.StateUnavailableException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The switch that makes an in-memory store fail like a backend that is down, and a count of the calls it saw. */
+final class Availability {
+    private final String what;
+    private volatile boolean unavailable;
+    private final AtomicLong calls = new AtomicLong();
+
+    Availability(String what) {
+        this.what = what;
+    }
+
+    void set(boolean unavailable) {
+        this.unavailable = unavailable;
+    }
+
+    boolean unavailable() {
+        return unavailable;
+    }
+
+    /** Counts the call, then fails it if the switch is on. */
+    void check() throws StateUnavailableException {
+        calls.incrementAndGet();
+        if (unavailable) {
+            throw new StateUnavailableException(what + " is unavailable (switched off by the test)");
+        }
+    }
+
+    long calls() {
+        return calls.get();
+    }
+}

@@ -1,0 +1,523 @@
+package io.taskapi.testing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.TaskApi;
+import io.taskapi.spi.TaskApiProvider;
+import io.taskapi.spi.TaskRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that runs the Task API on the class path for a test, in a throw-away directory.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final TaskApiExtension API = TaskApiExtension.builder().config("identity.clock-leeway", "0s").build();
+ *
+ * @Test
+ * void workloadIdentityReadsMetadata() throws Exception {
+ *     TestTask task = API.newTask("web");
+ *     task.openSocket();
+ *     assertThat(task.client().get("/v1/client/metadata").token(task.identity()).send().status()).isEqualTo(200);
+ * }
+ * }</pre>
+ *
+ * <p>Registered on a static field it starts once before all tests of the class (nested classes included) and stops
+ * after them; on an instance field it starts before and stops after each test. It can also be used without JUnit:
+ * {@link #start()} and {@link #close()}.
+ *
+ * <p>On start it makes a short temporary root ({@code /tmp/taskapi-it-xxxxxx}: socket paths must stay under 108
+ * bytes), a 0700 link directory in it that it passes as {@value #LINK_DIR_KEY} unless the configuration names one,
+ * an {@link TestingIdentityIssuer} and {@link TestingAgentState} with the issuer's keys published, and starts the
+ * {@link TaskApiProvider} found with {@link ServiceLoader} (or the one given to the builder). On stop it closes the
+ * Task API and the clients its tasks made, and deletes the root.
+ *
+ * <p>Thread-safe.
+ */
+public final class TaskApiExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
+    /** The configuration key of the plugin's short link directory. */
+    public static final String LINK_DIR_KEY = "socket.link-dir";
+
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> PRIVATE_DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final String ROOT_PREFIX = "taskapi-it-";
+    private static final char[] ROOT_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, String> config;
+    private final TaskApiProvider explicitProvider;
+    private final String providerName;
+    private final Clock clock;
+
+    // guarded by this
+    private int classDepth;
+    private boolean startedForEach;
+    private Running running;
+
+    /** Everything that exists between start and stop. */
+    private record Running(Path root, Path linkDir, Map<String, String> config, TestingIdentityIssuer issuer,
+                           TestingAgentState state, TaskApiProvider provider, TaskApi api,
+                           List<AutoCloseable> closeables) {}
+
+    private TaskApiExtension(Builder builder) {
+        this.config = Map.copyOf(builder.config);
+        this.explicitProvider = builder.provider;
+        this.providerName = builder.providerName;
+        this.clock = builder.clock;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- JUnit
+
+    @Override
+    public synchronized void beforeAll(ExtensionContext context) {
+        if (classDepth++ == 0 && running == null) {
+            start();
+        }
+    }
+
+    @Override
+    public synchronized void afterAll(ExtensionContext context) {
+        if (classDepth > 0 && --classDepth == 0) {
+            close();
+        }
+    }
+
+    @Override
+    public synchronized void beforeEach(ExtensionContext context) {
+        if (running == null) {
+            start();
+            startedForEach = true;
+        }
+    }
+
+    @Override
+    public synchronized void afterEach(ExtensionContext context) {
+        if (startedForEach) {
+            startedForEach = false;
+            close();
+        }
+    }
+
+    // ---- lifecycle
+
+    /**
+     * Makes the directories and state and starts the Task API.
+     *
+     * @throws IllegalStateException when it is running already, or no (or no single) provider is on the class path
+     * @throws UncheckedIOException when the directories cannot be made
+     */
+    public synchronized void start() {
+        if (running != null) {
+            throw new IllegalStateException("the Task API is running already");
+        }
+        TaskApiProvider provider = explicitProvider != null ? explicitProvider : findProvider(providerName);
+        Path root = createRoot();
+        try {
+            Map<String, String> effective = new HashMap<>(config);
+            Path linkDir;
+            if (effective.containsKey(LINK_DIR_KEY)) {
+                linkDir = Path.of(effective.get(LINK_DIR_KEY));
+            } else {
+                linkDir = root.resolve("links");
+                Files.createDirectory(linkDir);
+                Files.setPosixFilePermissions(linkDir, PRIVATE_DIR_MODE);
+                effective.put(LINK_DIR_KEY, linkDir.toString());
+            }
+            TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
+            TestingAgentState state = TestingAgentState.forIssuer(issuer);
+            TaskApi api = provider.start(new AgentContext(effective, state.agentState()));
+            running = new Running(root, linkDir, Map.copyOf(effective), issuer, state, provider, api,
+                    new ArrayList<>());
+        } catch (IOException e) {
+            deleteQuietly(root);
+            throw new UncheckedIOException("cannot prepare " + root, e);
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(root);
+            throw e;
+        }
+    }
+
+    /**
+     * Closes the clients tasks made and the Task API, and deletes the root. Idempotent.
+     *
+     * @throws IllegalStateException when something could not be closed or deleted (after trying everything)
+     */
+    @Override
+    public synchronized void close() {
+        Running current = running;
+        running = null;
+        if (current == null) {
+            return;
+        }
+        IllegalStateException failure = new IllegalStateException("stopping the Task API fixture failed");
+        for (AutoCloseable closeable : current.closeables()) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            current.api().close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            deleteTree(current.root());
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    /** @return whether the Task API is running */
+    public synchronized boolean isRunning() {
+        return running != null;
+    }
+
+    // ---- what a test uses
+
+    /** @return the running Task API */
+    public TaskApi api() {
+        return running().api();
+    }
+
+    /** @return the provider that was started */
+    public TaskApiProvider provider() {
+        return running().provider();
+    }
+
+    /** @return the configuration the provider was started with, {@value #LINK_DIR_KEY} included */
+    public Map<String, String> config() {
+        return running().config();
+    }
+
+    /** @return the temporary root; every task lives under it */
+    public Path root() {
+        return running().root();
+    }
+
+    /** @return the link directory passed as {@value #LINK_DIR_KEY} */
+    public Path linkDir() {
+        return running().linkDir();
+    }
+
+    /** @return the in-memory state the provider reads */
+    public TestingAgentState state() {
+        return running().state();
+    }
+
+    /** @return the ACL tokens */
+    public InMemoryAclTokenStore tokens() {
+        return state().tokens();
+    }
+
+    /** @return the identity keyring, holding the issuer's keys */
+    public InMemoryIdentityKeyStore keys() {
+        return state().keys();
+    }
+
+    /** @return allocation liveness */
+    public InMemoryAllocationRegistry allocations() {
+        return state().allocations();
+    }
+
+    /** @return the issuer whose keys the keyring holds */
+    public TestingIdentityIssuer issuer() {
+        return running().issuer();
+    }
+
+    /**
+     * Makes a task in namespace {@code default}, job {@code test-job}, group {@code test-group}, with a new
+     * allocation id: {@code <root>/alloc/<allocId>/<name>/secrets} exists and the allocation is live.
+     *
+     * @param name the task name
+     * @return the task
+     */
+    public TestTask newTask(String name) {
+        return newTask(new TaskRef(UUID.randomUUID().toString(), "default", "test-job", "test-group",
+                requireNonNull(name, "name is null")));
+    }
+
+    /**
+     * Makes a task with the given coordinates: {@code <root>/alloc/<allocId>/<taskName>/secrets} exists and the
+     * allocation is live.
+     *
+     * @param ref the task
+     * @return the task
+     */
+    public TestTask newTask(TaskRef ref) {
+        requireNonNull(ref, "ref is null");
+        return createTask(ref, root().resolve("alloc"));
+    }
+
+    /**
+     * Makes a task whose socket path ({@code <secretsDir>/api.sock}) is exactly {@code length} bytes, by putting
+     * directories of {@code x}s between the root and {@code alloc}. Over {@value UnixHttpClient#MAX_PATH_BYTES}
+     * bytes it cannot be bound or connected directly; {@link TestTask#client()} goes through a short link.
+     *
+     * @param length the socket path's length in bytes
+     * @return the task, named {@code long}
+     * @throws IllegalArgumentException when {@code length} is shorter than a normal task's socket path
+     */
+    public TestTask taskWithLongPath(int length) {
+        TaskRef ref = new TaskRef(UUID.randomUUID().toString(), "default", "test-job", "test-group", "long");
+        Path plain = root().resolve("alloc").resolve(ref.allocationId()).resolve(ref.taskName()).resolve("secrets")
+                .resolve(TestTask.SOCKET_NAME);
+        int shortest = plain.toString().length() + 2;   // at least "/x" of padding
+        if (length < shortest) {
+            throw new IllegalArgumentException("a long path must be at least " + shortest + " bytes here, not "
+                    + length);
+        }
+        // Each padding segment adds "/" + up to 200 x's (NAME_MAX is 255); never leave 1 byte, which a segment can't fill.
+        Path base = root();
+        int remaining = length - plain.toString().length();
+        while (remaining > 0) {
+            int segment = Math.min(remaining - 1, 200);
+            if (remaining - (segment + 1) == 1) {
+                segment--;
+            }
+            base = base.resolve("x".repeat(segment));
+            remaining -= segment + 1;
+        }
+        TestTask task = createTask(ref, base.resolve("alloc"));
+        if (task.socketPath().toString().length() != length) {
+            throw new IllegalStateException("made a socket path of " + task.socketPath().toString().length()
+                    + " bytes instead of " + length);
+        }
+        return task;
+    }
+
+    /** Closes something when the fixture stops. */
+    synchronized void closeLater(AutoCloseable closeable) {
+        running().closeables().add(requireNonNull(closeable, "closeable is null"));
+    }
+
+    private TestTask createTask(TaskRef ref, Path allocRoot) {
+        Path root = root();
+        Path taskDir = allocRoot.resolve(ref.allocationId()).resolve(ref.taskName());
+        Path secretsDir = taskDir.resolve("secrets");
+        try {
+            createDirectories(root, secretsDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + secretsDir, e);
+        }
+        allocations().markLive(ref.allocationId());
+        return new TestTask(this, ref, taskDir, secretsDir);
+    }
+
+    private synchronized Running running() {
+        if (running == null) {
+            throw new IllegalStateException("the Task API is not running: register the extension with "
+                    + "@RegisterExtension, or call start()");
+        }
+        return running;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "TaskApiExtension[" + (running == null ? "stopped" : running.root() + ", " + running.provider()
+                .name()) + "]";
+    }
+
+    // ---- provider discovery and files
+
+    static TaskApiProvider findProvider(String name) {
+        List<TaskApiProvider> providers = ServiceLoader.load(TaskApiProvider.class).stream()
+                .map(ServiceLoader.Provider::get).toList();
+        if (providers.isEmpty()) {
+            throw new IllegalStateException("no " + TaskApiProvider.class.getName() + " found with ServiceLoader: "
+                    + "put a Task API plugin (io.taskapi:taskapi-plugin) on the test class path, or pass one with "
+                    + "TaskApiExtension.builder().provider(...)");
+        }
+        List<String> names = providers.stream().map(TaskApiProvider::name).toList();
+        if (name != null) {
+            return providers.stream().filter(provider -> provider.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no Task API provider named '" + name
+                            + "'; found " + names));
+        }
+        if (providers.size() > 1) {
+            throw new IllegalStateException("several Task API providers found " + names
+                    + ": choose one with TaskApiExtension.builder().providerName(...)");
+        }
+        return providers.get(0);
+    }
+
+    private static Path createRoot() {
+        Path tmp = Path.of("/tmp");
+        Path base = Files.isDirectory(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
+        for (int attempt = 0; attempt < 100; attempt++) {
+            StringBuilder name = new StringBuilder(ROOT_PREFIX);
+            for (int i = 0; i < 6; i++) {
+                name.append(ROOT_CHARS[RANDOM.nextInt(ROOT_CHARS.length)]);
+            }
+            Path root = base.resolve(name.toString());
+            try {
+                Files.createDirectory(root);
+                // Set the mode explicitly: the umask could leave it group-writable.
+                Files.setPosixFilePermissions(root, DIR_MODE);
+                return root;
+            } catch (FileAlreadyExistsException e) {
+                // try another name
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make a temporary root in " + base, e);
+            }
+        }
+        throw new IllegalStateException("cannot find a free temporary root name in " + base);
+    }
+
+    /** Makes every missing directory from below {@code top} down to {@code dir}, each 0755 whatever the umask. */
+    private static void createDirectories(Path top, Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !p.equals(top) && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                continue;   // a concurrent newTask made it
+            }
+            Files.setPosixFilePermissions(p, DIR_MODE);
+        }
+    }
+
+    private static void deleteQuietly(Path root) {
+        try {
+            deleteTree(root);
+        } catch (IOException e) {
+            // the original failure matters more
+        }
+    }
+
+    /** Deletes a tree without following symlinks (the link directory points into it). */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void delete(Path path) throws IOException {
+                Files.deleteIfExists(path);
+            }
+        });
+    }
+
+    /** Configures a {@link TaskApiExtension}. */
+    public static final class Builder {
+        private final Map<String, String> config = new HashMap<>();
+        private TaskApiProvider provider;
+        private String providerName;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /**
+         * @param key a plugin setting, for example {@code identity.clock-leeway}
+         * @param value its value
+         * @return this builder
+         */
+        public Builder config(String key, String value) {
+            config.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+            return this;
+        }
+
+        /**
+         * @param settings plugin settings to add
+         * @return this builder
+         */
+        public Builder config(Map<String, String> settings) {
+            requireNonNull(settings, "settings is null").forEach(this::config);
+            return this;
+        }
+
+        /**
+         * @param provider the provider to start, instead of looking one up with {@link ServiceLoader}
+         * @return this builder
+         */
+        public Builder provider(TaskApiProvider provider) {
+            this.provider = requireNonNull(provider, "provider is null");
+            return this;
+        }
+
+        /**
+         * @param name which {@link TaskApiProvider#name()} to start when several are on the class path
+         * @return this builder
+         */
+        public Builder providerName(String name) {
+            this.providerName = requireNonNull(name, "name is null");
+            return this;
+        }
+
+        /**
+         * @param clock the issuer's and token store's clock, for example a {@link TestingClock} (the plugin keeps its
+         *     own clock)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock is null");
+            return this;
+        }
+
+        /** @return the extension */
+        public TaskApiExtension build() {
+            return new TaskApiExtension(this);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.taskapi.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskapi.spi.state.AclToken;
+import io.taskapi.spi.state.AclTokenType;
+import io.taskapi.spi.state.AllocationStatus;
+import io.taskapi.spi.state.SigningAlgorithm;
+import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.Subscription;
+import io.taskapi.spi.state.VerificationKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class InMemoryStateTest {
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+
+    @Test
+    void aclTokensAreFoundByTheirExactSecretOnly() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore(new TestingClock(NOW));
+        AclToken reader = tokens.createClientToken("reader", List.of("node-read"));
+        AclToken admin = tokens.createManagementToken("admin");
+
+        assertThat(tokens.findBySecretId(reader.secretId())).contains(reader);
+        assertThat(tokens.findBySecretId(admin.secretId()).map(AclToken::type)).contains(AclTokenType.MANAGEMENT);
+        assertThat(reader.type()).isEqualTo(AclTokenType.CLIENT);
+        assertThat(reader.policies()).containsExactly("node-read");
+        assertThat(reader.createTime()).isEqualTo(NOW);
+        assertThat(reader.accessorId()).isNotEqualTo(reader.secretId());
+        assertThat(tokens.findBySecretId(reader.accessorId())).isEmpty();
+        assertThat(tokens.findBySecretId(reader.secretId().toUpperCase())).isEmpty();
+        assertThat(tokens.findBySecretId(UUID.randomUUID().toString())).isEmpty();
+        assertThat(tokens.tokens()).containsExactlyInAnyOrder(reader, admin);
+        assertThat(tokens.lookupCount()).isEqualTo(5);
+    }
+
+    @Test
+    void expiringTokensAreStoredExpiredOrNot() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore(new TestingClock(NOW));
+        AclToken expired = tokens.createExpiringToken("old", List.of("p"), NOW.minusSeconds(1));
+
+        Optional<AclToken> found = tokens.findBySecretId(expired.secretId());
+
+        assertThat(found).contains(expired);
+        assertThat(found.get().isExpired(NOW)).isTrue();
+        assertThat(found.get().expirationTime()).contains(NOW.minusSeconds(1));
+    }
+
+    @Test
+    void putReplacesAndDeleteRemoves() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
+        String secret = UUID.randomUUID().toString();
+        AclToken first = new AclToken("a1", secret, "first", AclTokenType.CLIENT, List.of(), NOW, Optional.empty());
+        AclToken second = new AclToken("a2", secret, "second", AclTokenType.CLIENT, List.of(), NOW, Optional.empty());
+
+        tokens.put(first);
+        tokens.put(second);
+        assertThat(tokens.findBySecretId(secret)).contains(second);
+        assertThat(tokens.delete(first)).isTrue();   // same secret
+        assertThat(tokens.delete(second)).isFalse();
+        assertThat(tokens.findBySecretId(secret)).isEmpty();
+
+        tokens.createManagementToken("x");
+        tokens.clear();
+        assertThat(tokens.tokens()).isEmpty();
+    }
+
+    @Test
+    void unavailableTokenStoreThrowsAndRecovers() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
+        AclToken token = tokens.createManagementToken("admin");
+
+        tokens.setUnavailable(true);
+        assertThat(tokens.isUnavailable()).isTrue();
+        assertThatThrownBy(() -> tokens.findBySecretId(token.secretId()))
+                .isInstanceOf(StateUnavailableException.class)
+                .hasMessageContaining("ACL token store")
+                .hasMessageNotContaining(token.secretId());
+
+        tokens.setUnavailable(false);
+        assertThat(tokens.findBySecretId(token.secretId())).contains(token);
+        assertThat(tokens.lookupCount()).isEqualTo(2);
+    }
+
+    @Test
+    void tokenStoreNeverPrintsSecrets() {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
+        AclToken token = tokens.createClientToken("reader", List.of("p"));
+
+        assertThat(tokens.toString()).doesNotContain(token.secretId()).contains("tokens=1");
+        assertThat(token.toString()).doesNotContain(token.secretId());
+    }
+
+    @Test
+    void tokenStoreIsSafeUnderConcurrentUse() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                results.add(pool.submit(() -> {
+                    AclToken token = tokens.createClientToken("t", List.of());
+                    return tokens.findBySecretId(token.secretId()).isPresent();
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(tokens.tokens()).hasSize(200);
+    }
+
+    @Test
+    void keyStoreIsFedFromTheIssuerAndPublishesAndUnpublishes() throws Exception {
+        TestingIdentityIssuer issuer = TestingIdentityIssuer.create();
+        InMemoryIdentityKeyStore keys = InMemoryIdentityKeyStore.from(issuer);
+
+        assertThat(keys.publishedKeys()).containsExactlyElementsOf(issuer.verificationKeys());
+        assertThat(keys.findKey(issuer.rsaKey().keyId())).contains(issuer.rsaKey().verificationKey());
+        assertThat(keys.findKey("unknown")).isEmpty();
+
+        VerificationKey rotated = issuer.addPublishedKey(SigningAlgorithm.EDDSA).verificationKey();
+        assertThat(keys.findKey(rotated.keyId())).isEmpty();   // a snapshot: the store must be told
+        keys.publish(rotated);
+        assertThat(keys.findKey(rotated.keyId())).contains(rotated);
+
+        assertThat(keys.unpublish(issuer.rsaKey().keyId())).isTrue();
+        assertThat(keys.unpublish(issuer.rsaKey().keyId())).isFalse();
+        assertThat(keys.findKey(issuer.rsaKey().keyId())).isEmpty();
+        assertThat(keys.publishedKeys()).extracting(VerificationKey::keyId)
+                .containsExactly(issuer.ed25519Key().keyId(), rotated.keyId());
+        assertThat(keys.jwksJson()).contains(rotated.keyId()).doesNotContain(issuer.rsaKey().keyId());
+        assertThat(InMemoryIdentityKeyStore.of(List.of(rotated)).publishedKeys()).containsExactly(rotated);
+    }
+
+    @Test
+    void unavailableKeyStoreThrows() throws Exception {
+        TestingIdentityIssuer issuer = TestingIdentityIssuer.create();
+        InMemoryIdentityKeyStore keys = InMemoryIdentityKeyStore.from(issuer);
+
+        keys.setUnavailable(true);
+
+        assertThatThrownBy(() -> keys.findKey(issuer.rsaKey().keyId())).isInstanceOf(StateUnavailableException.class);
+        assertThatThrownBy(keys::publishedKeys).isInstanceOf(StateUnavailableException.class);
+        assertThat(keys.lookupCount()).isEqualTo(2);
+        keys.setUnavailable(false);
+        assertThat(keys.findKey(issuer.rsaKey().keyId())).isPresent();
+    }
+
+    @Test
+    void allocationsAreUnknownUntilMarked() throws Exception {
+        InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
+        String alloc = UUID.randomUUID().toString();
+
+        assertThat(allocations.status(alloc)).isEqualTo(AllocationStatus.UNKNOWN);
+        allocations.markLive(alloc);
+        assertThat(allocations.status(alloc)).isEqualTo(AllocationStatus.LIVE);
+        allocations.markTerminal(alloc);
+        assertThat(allocations.status(alloc)).isEqualTo(AllocationStatus.TERMINAL);
+        allocations.forget(alloc);
+        assertThat(allocations.status(alloc)).isEqualTo(AllocationStatus.UNKNOWN);
+        assertThat(allocations.lookupCount()).isEqualTo(4);
+    }
+
+    @Test
+    void subscribersHearOfAllocationsThatEnd() {
+        InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
+        List<String> ended = new CopyOnWriteArrayList<>();
+        Subscription subscription = allocations.onAllocationEnded(ended::add);
+        allocations.markLive("a");
+        allocations.markLive("b");
+        allocations.markLive("c");
+
+        allocations.markTerminal("a");
+        allocations.markTerminal("a");   // no change, no news
+        allocations.forget("a");         // terminal -> unknown is news
+        allocations.forget("b");
+        allocations.forget("never-seen");
+        allocations.markTerminal("unseen");   // a terminal status is news even for a new id
+
+        assertThat(ended).containsExactly("a", "a", "b", "unseen");
+        assertThat(allocations.subscriberCount()).isEqualTo(1);
+        subscription.close();
+        subscription.close();
+        assertThat(allocations.subscriberCount()).isZero();
+        allocations.markTerminal("c");
+        assertThat(ended).hasSize(4);
+    }
+
+    @Test
+    void sameListenerSubscribedTwiceIsRemovedOncePerClose() {
+        InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
+        List<String> ended = new CopyOnWriteArrayList<>();
+        Consumer<String> listener = ended::add;
+        Subscription first = allocations.onAllocationEnded(listener);
+        allocations.onAllocationEnded(listener);
+
+        first.close();
+        allocations.markTerminal("a");
+
+        assertThat(ended).containsExactly("a");
+    }
+
+    @Test
+    void listenerThatThrowsIsReportedAfterTheOthersRan() {
+        InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
+        List<String> ended = new CopyOnWriteArrayList<>();
+        allocations.onAllocationEnded(id -> {
+            throw new IllegalArgumentException("bad listener");
+        });
+        allocations.onAllocationEnded(ended::add);
+        allocations.markLive("a");
+
+        assertThatThrownBy(() -> allocations.markTerminal("a")).isInstanceOf(IllegalStateException.class)
+                .hasRootCauseMessage("bad listener");
+        assertThat(ended).containsExactly("a");
+    }
+
+    @Test
+    void unavailableRegistryThrowsButStillNotifies() throws Exception {
+        InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
+        List<String> ended = new CopyOnWriteArrayList<>();
+        allocations.onAllocationEnded(ended::add);
+        allocations.markLive("a");
+
+        allocations.setUnavailable(true);
+
+        assertThatThrownBy(() -> allocations.status("a")).isInstanceOf(StateUnavailableException.class)
+                .hasMessageContaining("allocation registry");
+        allocations.markTerminal("a");
+        assertThat(ended).containsExactly("a");
+    }
+
+    @Test
+    void agentStateBundlesTheStoresAndSwitchesThemTogether() throws Exception {
+        TestingIdentityIssuer issuer = TestingIdentityIssuer.create(new TestingClock(NOW));
+        TestingAgentState state = TestingAgentState.forIssuer(issuer);
+
+        assertThat(state.agentState().aclTokens()).isSameAs(state.tokens());
+        assertThat(state.agentState().identityKeys()).isSameAs(state.keys());
+        assertThat(state.agentState().allocations()).isSameAs(state.allocations());
+        assertThat(state.keys().publishedKeys()).hasSize(2);
+        assertThat(state.tokens().createManagementToken("m").createTime()).isEqualTo(NOW);
+
+        state.setUnavailable(true);
+        assertThat(state.tokens().isUnavailable()).isTrue();
+        assertThat(state.keys().isUnavailable()).isTrue();
+        assertThat(state.allocations().isUnavailable()).isTrue();
+        state.setUnavailable(false);
+        assertThat(state.allocations().status("x")).isEqualTo(AllocationStatus.UNKNOWN);
+
+        assertThat(TestingAgentState.create().keys().publishedKeys()).isEmpty();
+    }
+
+    @Test
+    void testingClockMovesOnlyWhenTold() {
+        TestingClock clock = new TestingClock(NOW);
+
+        assertThat(clock.instant()).isEqualTo(NOW);
+        assertThat(clock.advance(Duration.ofSeconds(5))).isEqualTo(NOW.plusSeconds(5));
+        Clock zoned = clock.withZone(ZoneId.of("Europe/Paris"));
+        clock.set(NOW);
+        assertThat(zoned.instant()).isEqualTo(NOW);
+        assertThat(new TestingClock().instant().getNano()).isZero();
+    }
+}
