@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every open task socket, by task. Opening is idempotent per (allocation id, task name): a task restart gets the same
- * live {@link SocketMount} back (re-exposed if its file was removed, re-created if its listener died). Closing the
- * registry closes every socket; after that no socket can be opened.
+ * live {@link SocketMount} back (re-exposed if its file was removed, re-created if its listener died). A listener that
+ * junixsocket closes under us (its link or private name was removed) is re-created as soon as the connector notices,
+ * behind the same mount. Closing the registry closes every socket; after that no socket can be opened.
  *
  * <p>Thread-safe. Work on one task's socket is serialized; different tasks proceed in parallel.
  */
@@ -185,7 +186,7 @@ public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseabl
                 newPlaced = placer.place(request);
                 TaskSocket newSocket = new TaskSocket(request, newPlaced.ownerUid(), newPlaced.hostPath(),
                         newPlaced.bindPath());
-                registration = connector.register(newPlaced.channel(), newSocket);
+                registration = connector.register(newPlaced.channel(), newSocket, () -> relisten(newSocket));
                 placed = newPlaced;
                 socket = newSocket;
                 open.incrementAndGet();
@@ -204,6 +205,21 @@ public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseabl
                 IO.close(newPlaced);
                 secretsDirs.remove(secretsDir, key);
                 throw e;
+            }
+        }
+
+        /** Called by the connector, on a pool thread, when {@code lost} stopped listening for good. */
+        private synchronized void relisten(TaskSocket lost) {
+            if (retired || closed || socket != lost) {
+                return; // already closed or re-created
+            }
+            LOG.warn("The socket of {} at {} stopped listening; creating it again", key, hostPath);
+            releaseLocked();
+            try {
+                placeLocked();
+            } catch (SocketUnavailableException e) {
+                // The mount stays, without a socket: the task's next openSocket (a restart) tries again.
+                LOG.error("Could not re-create the socket of {} at {}: {}", key, hostPath, e.getMessage());
             }
         }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -78,8 +79,25 @@ public final class UnixSocketConnector extends AbstractConnector {
      * @throws IllegalStateException when the connector is not started or the channel is already registered
      */
     public Closeable register(AFUNIXServerSocketChannel channel, TaskSocket socket) throws IOException {
+        return register(channel, socket, () -> { });
+    }
+
+    /**
+     * Starts accepting connections on a task's listening channel, and says when it stops listening for good.
+     *
+     * @param channel a bound listening channel; it is made non-blocking
+     * @param socket the task socket every connection accepted on it belongs to
+     * @param onListenerLost run once, on a pool thread, if the channel is closed under the connector (junixsocket
+     *     closes a listener whose bound name no longer leads to it); not run after the registration is closed
+     * @return as for {@link #register(AFUNIXServerSocketChannel, TaskSocket)}
+     * @throws IOException when the channel cannot be made non-blocking
+     * @throws IllegalStateException when the connector is not started or the channel is already registered
+     */
+    public Closeable register(AFUNIXServerSocketChannel channel, TaskSocket socket, Runnable onListenerLost)
+            throws IOException {
         requireNonNull(channel, "channel is null");
         requireNonNull(socket, "socket is null");
+        requireNonNull(onListenerLost, "onListenerLost is null");
         lock.lock();
         try {
             if (!isStarted()) {
@@ -88,7 +106,7 @@ public final class UnixSocketConnector extends AbstractConnector {
             if (channel.isBlocking()) {
                 channel.configureBlocking(false);
             }
-            Registration registration = new Registration(channel, socket);
+            Registration registration = new Registration(channel, socket, onListenerLost);
             if (registrations.putIfAbsent(channel, registration) != null) {
                 throw new IllegalStateException("channel already registered for " + socket.hostPath());
             }
@@ -222,13 +240,22 @@ public final class UnixSocketConnector extends AbstractConnector {
 
     private void listenerFailed(AFUNIXServerSocketChannel server, IOException failure) {
         Registration registration = registrations.get(server);
-        String where = registration == null ? String.valueOf(server) : registration.socket.hostPath().toString();
+        if (registration == null) {
+            // Deregistered and closed by its owner while a connection was pending: nothing is lost.
+            LOGGER.debug("Accept failed on a task socket that was just closed: {}", failure.toString());
+            return;
+        }
+        String where = registration.socket.hostPath().toString();
         if (server.isOpen()) {
             LOGGER.warn("Accept failed on task socket {}: {}", where, failure.toString());
         } else {
             // junixsocket closes a listener whose bound name no longer leads to it (socket-recipe.md, finding 1).
-            LOGGER.error("Task socket {} stopped listening ({}); was its link or private name removed?"
-                    + " Opening the task's socket again re-creates it", where, failure.toString());
+            LOGGER.warn("Task socket {} stopped listening ({}); was its link or private name removed?", where,
+                    failure.toString());
+            if (registration.lost.compareAndSet(false, true)) {
+                // Not on the selector thread: re-creating a socket waits for the selector.
+                getExecutor().execute(registration.onListenerLost);
+            }
         }
     }
 
@@ -258,12 +285,15 @@ public final class UnixSocketConnector extends AbstractConnector {
     private final class Registration implements Closeable {
         private final AFUNIXServerSocketChannel channel;
         private final TaskSocket socket;
+        private final Runnable onListenerLost;
+        private final AtomicBoolean lost = new AtomicBoolean();
         private Closeable acceptor;
         private boolean closed;
 
-        Registration(AFUNIXServerSocketChannel channel, TaskSocket socket) {
+        Registration(AFUNIXServerSocketChannel channel, TaskSocket socket, Runnable onListenerLost) {
             this.channel = channel;
             this.socket = socket;
+            this.onListenerLost = onListenerLost;
         }
 
         void arm() {

@@ -400,6 +400,30 @@ class TaskSocketRegistryTest {
     }
 
     @Test
+    void listenerKilledByRemovingItsLinkComesBackByItself() throws Exception {
+        Path secrets = secretsDir(tmp, "secrets");
+        SocketRequest request = request(task("a1", "web"), secrets);
+        SocketMount mount = fixture.registry.openSocket(request);
+        Path bindPath = fixture.registry.socketOf(request.task()).orElseThrow().bindPath();
+
+        // What systemd-tmpfiles would do to an old link under /tmp; the next connection makes junixsocket give up.
+        Files.delete(bindPath.getParent());
+        Clients.canConnect(mount.hostPath());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!fixture.registry.socketOf(request.task()).map(s -> !s.bindPath().equals(bindPath)).orElse(false)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Clients.jdkGet(mount.hostPath()).get("task").asText()).isEqualTo("web");
+        assertThat(fixture.registry.openSocket(request)).isSameAs(mount);
+        assertThat(fixture.registry.openSockets()).isEqualTo(1);
+        assertThat(fixture.linkDirEntries()).isEqualTo(1);
+        mount.close();
+        assertThat(secrets).isEmptyDirectory();
+    }
+
+    @Test
     void secretsPathLongerThanSunPathWorks() throws Exception {
         Path secrets = secretsDir(tmp, "a".repeat(100) + "/" + "b".repeat(100) + "/" + "c".repeat(100) + "/secrets");
         assertThat(secrets.toString().length()).isGreaterThanOrEqualTo(300);
