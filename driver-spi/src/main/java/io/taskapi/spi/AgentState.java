@@ -2,29 +2,163 @@ package io.taskapi.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
+import io.taskapi.spi.state.NodeMetadataStore;
+import io.taskapi.spi.state.NodeRegistry;
+import io.taskapi.spi.state.VariableStore;
+import java.util.Optional;
 
 /**
- * The agent-side state the plugin reads through. Each part may be local or a shared replicated store: no method
- * assumes it is cheap or local, and each may fail with {@link io.taskapi.spi.state.StateUnavailableException}.
+ * The agent-side state the plugin reads and writes through. Each part may be local or a shared replicated store: no
+ * method assumes it is cheap or local, and each may fail with {@link io.taskapi.spi.state.StateUnavailableException}.
  *
- * @param aclTokens ACL tokens by secret
- * @param identityKeys the public keys that verify workload identities
- * @param allocations whether an allocation is still live
+ * <p>What only the agent can know is required: its allocations, its nodes, and the keys that verify the identities it
+ * hands out. The stores the API writes (ACL tokens and policies, node metadata, variables) are optional: the plugin
+ * keeps any that are left out in its embedded, durable store under the {@code state.data-dir} setting.
  */
-public record AgentState(AclTokenStore aclTokens, IdentityKeyStore identityKeys, AllocationRegistry allocations) {
-    /**
-     * Checks that every part is present.
-     *
-     * @param aclTokens see the record component of that name
-     * @param identityKeys see the record component of that name
-     * @param allocations see the record component of that name
-     */
-    public AgentState {
-        requireNonNull(aclTokens, "aclTokens is null");
-        requireNonNull(identityKeys, "identityKeys is null");
-        requireNonNull(allocations, "allocations is null");
+public final class AgentState {
+    private final AllocationRegistry allocations;
+    private final NodeRegistry nodes;
+    private final IdentityKeyStore identityKeys;
+    private final AclTokenStore aclTokens;
+    private final AclPolicyStore aclPolicies;
+    private final NodeMetadataStore nodeMetadata;
+    private final VariableStore variables;
+
+    private AgentState(Builder builder) {
+        this.allocations = requireNonNull(builder.allocations, "allocations are required");
+        this.nodes = requireNonNull(builder.nodes, "nodes are required");
+        this.identityKeys = requireNonNull(builder.identityKeys, "identityKeys are required");
+        this.aclTokens = builder.aclTokens;
+        this.aclPolicies = builder.aclPolicies;
+        this.nodeMetadata = builder.nodeMetadata;
+        this.variables = builder.variables;
+    }
+
+    /** @return a builder with nothing set */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return whether each allocation is live */
+    public AllocationRegistry allocations() {
+        return allocations;
+    }
+
+    /** @return the client nodes the agent knows, its own among them */
+    public NodeRegistry nodes() {
+        return nodes;
+    }
+
+    /** @return the keys that verify workload identities */
+    public IdentityKeyStore identityKeys() {
+        return identityKeys;
+    }
+
+    /** @return the agent's ACL token store, or empty for the plugin's embedded one */
+    public Optional<AclTokenStore> aclTokens() {
+        return Optional.ofNullable(aclTokens);
+    }
+
+    /** @return the agent's ACL policy store, or empty for the plugin's embedded one */
+    public Optional<AclPolicyStore> aclPolicies() {
+        return Optional.ofNullable(aclPolicies);
+    }
+
+    /** @return the agent's node metadata store, or empty for the plugin's embedded one */
+    public Optional<NodeMetadataStore> nodeMetadata() {
+        return Optional.ofNullable(nodeMetadata);
+    }
+
+    /** @return the agent's variable store, or empty for the plugin's embedded one */
+    public Optional<VariableStore> variables() {
+        return Optional.ofNullable(variables);
+    }
+
+    /** Collects the parts of an {@link AgentState}. */
+    public static final class Builder {
+        private AllocationRegistry allocations;
+        private NodeRegistry nodes;
+        private IdentityKeyStore identityKeys;
+        private AclTokenStore aclTokens;
+        private AclPolicyStore aclPolicies;
+        private NodeMetadataStore nodeMetadata;
+        private VariableStore variables;
+
+        private Builder() {}
+
+        /**
+         * @param allocations whether each allocation is live (required)
+         * @return this builder
+         */
+        public Builder allocations(AllocationRegistry allocations) {
+            this.allocations = requireNonNull(allocations, "allocations is null");
+            return this;
+        }
+
+        /**
+         * @param nodes the nodes the agent knows (required)
+         * @return this builder
+         */
+        public Builder nodes(NodeRegistry nodes) {
+            this.nodes = requireNonNull(nodes, "nodes is null");
+            return this;
+        }
+
+        /**
+         * @param identityKeys the keys that verify workload identities (required)
+         * @return this builder
+         */
+        public Builder identityKeys(IdentityKeyStore identityKeys) {
+            this.identityKeys = requireNonNull(identityKeys, "identityKeys is null");
+            return this;
+        }
+
+        /**
+         * @param aclTokens the agent's ACL tokens, instead of the embedded store
+         * @return this builder
+         */
+        public Builder aclTokens(AclTokenStore aclTokens) {
+            this.aclTokens = requireNonNull(aclTokens, "aclTokens is null");
+            return this;
+        }
+
+        /**
+         * @param aclPolicies the agent's ACL policies, instead of the embedded store
+         * @return this builder
+         */
+        public Builder aclPolicies(AclPolicyStore aclPolicies) {
+            this.aclPolicies = requireNonNull(aclPolicies, "aclPolicies is null");
+            return this;
+        }
+
+        /**
+         * @param nodeMetadata the agent's dynamic node metadata, instead of the embedded store
+         * @return this builder
+         */
+        public Builder nodeMetadata(NodeMetadataStore nodeMetadata) {
+            this.nodeMetadata = requireNonNull(nodeMetadata, "nodeMetadata is null");
+            return this;
+        }
+
+        /**
+         * @param variables the agent's variables, instead of the embedded store
+         * @return this builder
+         */
+        public Builder variables(VariableStore variables) {
+            this.variables = requireNonNull(variables, "variables is null");
+            return this;
+        }
+
+        /**
+         * @return the state
+         * @throws NullPointerException when a required part is missing
+         */
+        public AgentState build() {
+            return new AgentState(this);
+        }
     }
 }

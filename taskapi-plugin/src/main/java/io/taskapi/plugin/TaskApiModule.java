@@ -7,12 +7,31 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
-import io.taskapi.plugin.api.AclTokenSelfRoute;
+import com.google.inject.multibindings.ProvidesIntoSet;
 import io.taskapi.plugin.api.AgentHealthRoute;
+import io.taskapi.plugin.api.acl.AclBootstrapRoute;
+import io.taskapi.plugin.api.acl.AclPolicyDeleteRoute;
+import io.taskapi.plugin.api.acl.AclPolicyListRoute;
+import io.taskapi.plugin.api.acl.AclPolicyReadRoute;
+import io.taskapi.plugin.api.acl.AclPolicyWriteRoute;
+import io.taskapi.plugin.api.acl.AclPolicyWriter;
+import io.taskapi.plugin.api.acl.AclTokenCreateRoute;
+import io.taskapi.plugin.api.acl.AclTokenDeleteRoute;
+import io.taskapi.plugin.api.acl.AclTokenListRoute;
+import io.taskapi.plugin.api.acl.AclTokenReadRoute;
+import io.taskapi.plugin.api.acl.AclTokenSelfRoute;
+import io.taskapi.plugin.api.acl.AclTokenUpdateRoute;
+import io.taskapi.plugin.api.acl.AclTokenWriter;
+import io.taskapi.plugin.api.node.ClientMetadataApplyRoute;
+import io.taskapi.plugin.api.node.ClientMetadataReadRoute;
+import io.taskapi.plugin.api.node.NodeResolver;
+import io.taskapi.plugin.authz.AclResolver;
+import io.taskapi.plugin.node.NodeMetadataService;
 import io.taskapi.plugin.auth.AclTokenVerifier;
 import io.taskapi.plugin.auth.IdentityVerifier;
 import io.taskapi.plugin.auth.WorkloadIdentityVerifier;
 import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.plugin.http.ApiRoute;
 import io.taskapi.plugin.http.JsonErrorHandler;
 import io.taskapi.plugin.http.JsonResponses;
@@ -24,13 +43,19 @@ import io.taskapi.plugin.socket.PosixOwnershipChanger;
 import io.taskapi.plugin.socket.UnixSocketConnector;
 import io.taskapi.plugin.socket.UserDirectory;
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
+import io.taskapi.spi.state.NodeMetadataStore;
+import io.taskapi.spi.state.NodeRegistry;
+import io.taskapi.spi.state.VariableStore;
 import java.time.Clock;
+import java.util.List;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -38,6 +63,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * and routes are multibinder sets, so adding one is a binding here and a class, nothing else.
  */
 public final class TaskApiModule extends AbstractModule {
+    /** The name of the operator listener's connector. */
+    public static final String OPERATOR_CONNECTOR = "operator";
+
     private final TaskApiConfig config;
     private final AgentState state;
     private final Clock clock;
@@ -60,17 +88,31 @@ public final class TaskApiModule extends AbstractModule {
 
         bind(TaskApiConfig.class).toInstance(config);
         bind(Clock.class).toInstance(clock);
-        bind(AclTokenStore.class).toInstance(state.aclTokens());
         bind(IdentityKeyStore.class).toInstance(state.identityKeys());
         bind(AllocationRegistry.class).toInstance(state.allocations());
+        bind(NodeRegistry.class).toInstance(state.nodes());
 
         Multibinder<IdentityVerifier> verifiers = Multibinder.newSetBinder(binder(), IdentityVerifier.class);
         verifiers.addBinding().to(AclTokenVerifier.class);
         verifiers.addBinding().to(WorkloadIdentityVerifier.class);
 
         Multibinder<ApiRoute> routes = Multibinder.newSetBinder(binder(), ApiRoute.class);
-        routes.addBinding().to(AgentHealthRoute.class);
-        routes.addBinding().to(AclTokenSelfRoute.class);
+        for (Class<? extends ApiRoute> route : List.of(
+                AgentHealthRoute.class,
+                AclBootstrapRoute.class,
+                AclTokenSelfRoute.class,
+                AclTokenListRoute.class,
+                AclTokenReadRoute.class,
+                AclTokenUpdateRoute.class,
+                AclTokenDeleteRoute.class,
+                AclPolicyListRoute.class,
+                AclPolicyReadRoute.class,
+                AclPolicyDeleteRoute.class,
+                ClientMetadataReadRoute.class,
+                ClientMetadataApplyRoute.class)) {
+            routes.addBinding().to(route);
+            bind(route).in(Singleton.class);
+        }
 
         bind(UserDirectory.class).to(GetentUserDirectory.class);
         bind(OwnershipChanger.class).to(PosixOwnershipChanger.class);
@@ -82,8 +124,12 @@ public final class TaskApiModule extends AbstractModule {
             io.taskapi.plugin.auth.VerifiedIdentityCache.class,
             AclTokenVerifier.class,
             WorkloadIdentityVerifier.class,
-            AgentHealthRoute.class,
-            AclTokenSelfRoute.class,
+            AclTokenWriter.class,
+            AclPolicyWriter.class,
+            AclResolver.class,
+            NodeResolver.class,
+            NodeMetadataService.class,
+            EmbeddedState.class,
             GetentUserDirectory.class,
             PosixOwnershipChanger.class,
             io.taskapi.plugin.http.Router.class,
@@ -95,6 +141,52 @@ public final class TaskApiModule extends AbstractModule {
         }) {
             bind(type).in(Singleton.class);
         }
+    }
+
+    @ProvidesIntoSet
+    ApiRoute tokenCreate(AclTokenWriter writer) {
+        return new AclTokenCreateRoute("/v1/acl/token", writer);
+    }
+
+    @ProvidesIntoSet
+    ApiRoute tokensCreate(AclTokenWriter writer) {
+        return new AclTokenCreateRoute("/v1/acl/tokens", writer);
+    }
+
+    @ProvidesIntoSet
+    ApiRoute policyPost(AclPolicyWriter writer) {
+        return new AclPolicyWriteRoute("POST", writer);
+    }
+
+    @ProvidesIntoSet
+    ApiRoute policyPut(AclPolicyWriter writer) {
+        return new AclPolicyWriteRoute("PUT", writer);
+    }
+
+    // The agent's own stores when it passed them, else the embedded store under state.data-dir.
+
+    @Provides
+    @Singleton
+    AclTokenStore aclTokens(EmbeddedState embedded) {
+        return state.aclTokens().orElseGet(embedded::aclTokens);
+    }
+
+    @Provides
+    @Singleton
+    AclPolicyStore aclPolicies(EmbeddedState embedded) {
+        return state.aclPolicies().orElseGet(embedded::aclPolicies);
+    }
+
+    @Provides
+    @Singleton
+    NodeMetadataStore nodeMetadata(EmbeddedState embedded) {
+        return state.nodeMetadata().orElseGet(embedded::nodeMetadata);
+    }
+
+    @Provides
+    @Singleton
+    VariableStore variables(EmbeddedState embedded) {
+        return state.variables().orElseGet(embedded::variables);
     }
 
     @Provides
@@ -112,20 +204,33 @@ public final class TaskApiModule extends AbstractModule {
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler(json));
         server.setStopTimeout(5_000);
+        config.operatorAddress().ifPresent(address -> {
+            // The operator listener: the same routes and chain, no peer check, and token-less requests get the
+            // anonymous policy. Plain HTTP: for a dev agent, or behind a TLS-terminating proxy.
+            ServerConnector operator = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+            operator.setName(OPERATOR_CONNECTOR);
+            operator.setHost(address.host());
+            operator.setPort(address.port());
+            server.addConnector(operator);
+        });
         return server;
     }
 
     @Provides
     @Singleton
     UnixSocketConnector connector(Server server) {
+        UnixSocketConnector connector = new UnixSocketConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        server.addConnector(connector);
+        return connector;
+    }
+
+    private HttpConfiguration httpConfiguration() {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         // Room for the longest accepted credential plus ordinary headers, so an over-long token is refused by the
         // gate with a reason (403) rather than by the parser.
         http.setRequestHeaderSize(2 * config.maxTokenLength());
-        UnixSocketConnector connector = new UnixSocketConnector(server, new HttpConnectionFactory(http));
-        server.addConnector(connector);
-        return connector;
+        return http;
     }
 }

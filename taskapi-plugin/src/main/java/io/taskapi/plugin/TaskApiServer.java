@@ -3,6 +3,8 @@ package io.taskapi.plugin;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.plugin.auth.VerifiedIdentityCache;
+import io.taskapi.plugin.state.EmbeddedState;
+import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.socket.TaskSocketRegistry;
 import io.taskapi.plugin.socket.UnixSocketConnector;
 import io.taskapi.spi.TaskApi;
@@ -23,15 +25,19 @@ final class TaskApiServer implements TaskApi {
     private final Server server;
     private final TaskSocketRegistry sockets;
     private final VerifiedIdentityCache identityCache;
+    private final AclResolver acls;
+    private final EmbeddedState embedded;
     private boolean closed;
 
     @Inject
     TaskApiServer(Server server, UnixSocketConnector connector, TaskSocketRegistry sockets,
-                  VerifiedIdentityCache identityCache) {
+                  VerifiedIdentityCache identityCache, AclResolver acls, EmbeddedState embedded) {
         this.server = requireNonNull(server, "server is null");
         requireNonNull(connector, "connector is null"); // injected so that it is added to the server before start
         this.sockets = requireNonNull(sockets, "sockets is null");
         this.identityCache = requireNonNull(identityCache, "identityCache is null");
+        this.acls = requireNonNull(acls, "acls is null");
+        this.embedded = requireNonNull(embedded, "embedded is null");
     }
 
     void start() {
@@ -63,6 +69,8 @@ final class TaskApiServer implements TaskApi {
             LOG.warn("the Task API server did not stop cleanly", e);
         }
         identityCache.close();
+        acls.close();
+        embedded.close();
         LOG.info("Task API stopped");
     }
 }

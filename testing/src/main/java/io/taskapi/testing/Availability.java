@@ -29,6 +29,13 @@ final class Availability {
         }
     }
 
+    /** Fails the call if the switch is on, without counting it (writes are not lookups). */
+    void checkWrite() throws StateUnavailableException {
+        if (unavailable) {
+            throw new StateUnavailableException(what + " is unavailable (switched off by the test)");
+        }
+    }
+
     long calls() {
         return calls.get();
     }

@@ -7,23 +7,30 @@ import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.Subscription;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * ACL tokens in memory, for tests. Thread-safe.
  *
- * <p>Tokens are indexed by the SHA-256 of their secret, so how long a lookup takes does not depend on how much of a
- * presented secret matches a stored one, and a hit is confirmed with {@link MessageDigest#isEqual} as a real store
- * must. {@link #setUnavailable(boolean)} makes every lookup throw {@link StateUnavailableException}, for 503 tests.
+ * <p>Tokens are keyed by accessor id and indexed by the SHA-256 of their secret, so how long a lookup takes does not
+ * depend on how much of a presented secret matches a stored one, and a hit is confirmed with
+ * {@link MessageDigest#isEqual} as a real store must. A secret belongs to one token: putting another accessor id with
+ * a secret in use throws {@link IllegalArgumentException}.
+ *
+ * <p>{@link #setUnavailable(boolean)} makes every SPI call (lookups and writes) throw
+ * {@link StateUnavailableException}, for 503 tests; the {@code create…} helpers, {@link #tokens()} and
+ * {@link #clear()} are the test's own side door and keep working. {@code onChange} subscribers hear of every change,
+ * the helpers' included (they stand for changes by another agent), on the calling thread, after the change.
  *
  * <pre>{@code
  * InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
@@ -33,8 +40,13 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class InMemoryAclTokenStore implements AclTokenStore {
     private final Clock clock;
-    // hex(SHA-256(secret)) -> token
-    private final ConcurrentMap<String, AclToken> tokens = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    // guarded by lock
+    private final Map<String, AclToken> byAccessor = new HashMap<>();
+    // hex(SHA-256(secret)) -> accessor id; guarded by lock
+    private final Map<String, String> bySecretDigest = new HashMap<>();
+    private boolean bootstrapped;
+    private final ChangeListeners listeners = new ChangeListeners();
     private final Availability availability = new Availability("the ACL token store");
 
     /** A store whose tokens are created at the system clock's now. */
@@ -47,11 +59,17 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
+    // ---- the SPI
+
     @Override
     public Optional<AclToken> findBySecretId(String secretId) throws StateUnavailableException {
         requireNonNull(secretId, "secretId is null");
         availability.check();
-        AclToken token = tokens.get(digest(secretId));
+        AclToken token;
+        synchronized (lock) {
+            String accessorId = bySecretDigest.get(digest(secretId));
+            token = accessorId == null ? null : byAccessor.get(accessorId);
+        }
         // The digest match is all but certain; the constant-time compare is what a real store is expected to do.
         if (token == null || !MessageDigest.isEqual(token.secretId().getBytes(UTF_8), secretId.getBytes(UTF_8))) {
             return Optional.empty();
@@ -59,13 +77,84 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
         return Optional.of(token);
     }
 
+    @Override
+    public Optional<AclToken> findByAccessorId(String accessorId) throws StateUnavailableException {
+        requireNonNull(accessorId, "accessorId is null");
+        availability.check();
+        synchronized (lock) {
+            return Optional.ofNullable(byAccessor.get(accessorId));
+        }
+    }
+
+    @Override
+    public List<AclToken> list() throws StateUnavailableException {
+        availability.check();
+        return tokens();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when another token (another accessor id) already has this secret
+     */
+    @Override
+    public void put(AclToken token) throws StateUnavailableException {
+        requireNonNull(token, "token is null");
+        availability.checkWrite();
+        store(token);
+    }
+
+    @Override
+    public boolean delete(String accessorId) throws StateUnavailableException {
+        requireNonNull(accessorId, "accessorId is null");
+        availability.checkWrite();
+        boolean removed;
+        synchronized (lock) {
+            removed = remove(accessorId);
+        }
+        if (removed) {
+            listeners.changed();
+        }
+        return removed;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the token is not a management token
+     */
+    @Override
+    public boolean bootstrap(AclToken managementToken) throws StateUnavailableException {
+        requireNonNull(managementToken, "managementToken is null");
+        if (managementToken.type() != AclTokenType.MANAGEMENT) {
+            throw new IllegalArgumentException("the bootstrap token must be a management token");
+        }
+        availability.checkWrite();
+        synchronized (lock) {
+            if (bootstrapped) {
+                return false;
+            }
+            insert(managementToken);
+            bootstrapped = true;
+        }
+        listeners.changed();
+        return true;
+    }
+
+    @Override
+    public Subscription onChange(Runnable listener) {
+        return listeners.subscribe(listener);
+    }
+
+    // ---- the test's side door
+
     /**
      * @param name a human name
      * @param policies the policy names it holds
      * @return a new client token with random UUID accessor and secret, stored
      */
     public AclToken createClientToken(String name, List<String> policies) {
-        return put(newToken(name, AclTokenType.CLIENT, policies, Optional.empty()));
+        return store(newToken(name, AclTokenType.CLIENT, policies, Optional.empty()));
     }
 
     /**
@@ -73,7 +162,7 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
      * @return a new management token, stored
      */
     public AclToken createManagementToken(String name) {
-        return put(newToken(name, AclTokenType.MANAGEMENT, List.of(), Optional.empty()));
+        return store(newToken(name, AclTokenType.MANAGEMENT, List.of(), Optional.empty()));
     }
 
     /**
@@ -84,53 +173,100 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
      */
     public AclToken createExpiringToken(String name, List<String> policies, Instant expiry) {
         requireNonNull(expiry, "expiry is null");
-        return put(newToken(name, AclTokenType.CLIENT, policies, Optional.of(expiry)));
+        return store(newToken(name, AclTokenType.CLIENT, policies, Optional.of(expiry)));
     }
 
-    /**
-     * Stores a token, replacing any with the same secret.
-     *
-     * @param token the token
-     * @return the token
-     */
-    public AclToken put(AclToken token) {
-        requireNonNull(token, "token is null");
-        tokens.put(digest(token.secretId()), token);
-        return token;
-    }
-
-    /**
-     * @param token a stored token (matched by its secret)
-     * @return whether it was stored
-     */
-    public boolean delete(AclToken token) {
-        requireNonNull(token, "token is null");
-        return tokens.remove(digest(token.secretId())) != null;
-    }
-
-    /** @return every stored token, in no particular order */
+    /** @return every stored token, in no particular order; works while unavailable and is not counted */
     public List<AclToken> tokens() {
-        return List.copyOf(tokens.values());
+        synchronized (lock) {
+            return List.copyOf(byAccessor.values());
+        }
     }
 
-    /** Removes every token. */
+    /** @return whether {@link #bootstrap} has succeeded */
+    public boolean isBootstrapped() {
+        synchronized (lock) {
+            return bootstrapped;
+        }
+    }
+
+    /** Forgets that bootstrap happened, keeping the tokens, as Nomad's bootstrap reset does. */
+    public void resetBootstrap() {
+        synchronized (lock) {
+            bootstrapped = false;
+        }
+    }
+
+    /** Removes every token and forgets the bootstrap, as a fresh store. */
     public void clear() {
-        tokens.clear();
+        synchronized (lock) {
+            byAccessor.clear();
+            bySecretDigest.clear();
+            bootstrapped = false;
+        }
+        listeners.changed();
     }
 
-    /** @param unavailable whether every lookup fails with {@link StateUnavailableException} from now on */
+    /** @return how many {@code onChange} subscriptions are open */
+    public int subscriberCount() {
+        return listeners.count();
+    }
+
+    /** @param unavailable whether every SPI call fails with {@link StateUnavailableException} from now on */
     public void setUnavailable(boolean unavailable) {
         availability.set(unavailable);
     }
 
-    /** @return whether lookups fail */
+    /** @return whether SPI calls fail */
     public boolean isUnavailable() {
         return availability.unavailable();
     }
 
-    /** @return how many lookups were made, failed ones included: a cache test checks it does not grow */
+    /**
+     * @return how many lookups ({@code findBySecretId}, {@code findByAccessorId}, {@code list}) were made, failed ones
+     *     included: a cache test checks it does not grow
+     */
     public long lookupCount() {
         return availability.calls();
+    }
+
+    /** @return the number of tokens, never a secret */
+    @Override
+    public String toString() {
+        return "InMemoryAclTokenStore[tokens=" + tokens().size() + ", unavailable=" + isUnavailable() + "]";
+    }
+
+    // ---- internals
+
+    private AclToken store(AclToken token) {
+        synchronized (lock) {
+            insert(token);
+        }
+        listeners.changed();
+        return token;
+    }
+
+    /** Creates or replaces by accessor id; refuses a secret another accessor id holds. Holds the lock. */
+    private void insert(AclToken token) {
+        String secretDigest = digest(token.secretId());
+        String holder = bySecretDigest.get(secretDigest);
+        if (holder != null && !holder.equals(token.accessorId())) {
+            throw new IllegalArgumentException("another ACL token already has this secret (accessor "
+                    + token.accessorId() + " not stored)");
+        }
+        remove(token.accessorId());
+        byAccessor.put(token.accessorId(), token);
+        bySecretDigest.put(secretDigest, token.accessorId());
+    }
+
+    /** Holds the lock. */
+    private boolean remove(String accessorId) {
+        AclToken old = byAccessor.remove(accessorId);
+        if (old == null) {
+            return false;
+        }
+        bySecretDigest.remove(digest(old.secretId()));
+        return true;
     }
 
     private AclToken newToken(String name, AclTokenType type, List<String> policies, Optional<Instant> expiry) {
@@ -144,11 +280,5 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
-
-    /** @return the number of tokens, never a secret */
-    @Override
-    public String toString() {
-        return "InMemoryAclTokenStore[tokens=" + tokens.size() + ", unavailable=" + isUnavailable() + "]";
     }
 }

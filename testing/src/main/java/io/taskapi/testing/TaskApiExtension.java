@@ -54,9 +54,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>On start it makes a short temporary root ({@code /tmp/taskapi-it-xxxxxx}: socket paths must stay under 108
  * bytes), a 0700 link directory in it that it passes as {@value #LINK_DIR_KEY} unless the configuration names one,
- * an {@link TestingIdentityIssuer} and {@link TestingAgentState} with the issuer's keys published, and starts the
- * {@link TaskApiProvider} found with {@link ServiceLoader} (or the one given to the builder). On stop it closes the
- * Task API and the clients its tasks made, and deletes the root.
+ * passes {@code <root>/data} as {@value #DATA_DIR_KEY} (the plugin's embedded store and keyring) unless the
+ * configuration names one, makes a {@link TestingIdentityIssuer} and a {@link TestingAgentState} with the issuer's
+ * keys published, and starts the {@link TaskApiProvider} found with {@link ServiceLoader} (or the one given to the
+ * builder). On stop it closes the Task API and the clients its tasks made, and deletes the root.
+ *
+ * <p>By default the plugin gets every in-memory store ({@link TestingAgentState#agentState()}), so a test seeds and
+ * inspects ACL tokens, policies, node metadata and variables through {@link #tokens()}, {@link #policies()},
+ * {@link #nodeMetadata()} and {@link #variables()}. With {@link Builder#embeddedStores()} it gets only the required
+ * parts (allocations, nodes, identity keys) and keeps the rest in its embedded store under {@value #DATA_DIR_KEY};
+ * those four accessors then throw, since the plugin does not read what they hold.
  *
  * <p>Thread-safe.
  */
@@ -64,6 +71,8 @@ public final class TaskApiExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
     /** The configuration key of the plugin's short link directory. */
     public static final String LINK_DIR_KEY = "socket.link-dir";
+    /** The configuration key of the plugin's embedded store directory. */
+    public static final String DATA_DIR_KEY = "state.data-dir";
 
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> PRIVATE_DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -75,6 +84,7 @@ public final class TaskApiExtension
     private final TaskApiProvider explicitProvider;
     private final String providerName;
     private final Clock clock;
+    private final boolean embeddedStores;
 
     // guarded by this
     private int classDepth;
@@ -82,8 +92,8 @@ public final class TaskApiExtension
     private Running running;
 
     /** Everything that exists between start and stop. */
-    private record Running(Path root, Path linkDir, Map<String, String> config, TestingIdentityIssuer issuer,
-                           TestingAgentState state, TaskApiProvider provider, TaskApi api,
+    private record Running(Path root, Path linkDir, Path dataDir, Map<String, String> config,
+                           TestingIdentityIssuer issuer, TestingAgentState state, TaskApiProvider provider, TaskApi api,
                            List<AutoCloseable> closeables) {}
 
     private TaskApiExtension(Builder builder) {
@@ -91,6 +101,7 @@ public final class TaskApiExtension
         this.explicitProvider = builder.provider;
         this.providerName = builder.providerName;
         this.clock = builder.clock;
+        this.embeddedStores = builder.embeddedStores;
     }
 
     /** @return a builder */
@@ -155,10 +166,13 @@ public final class TaskApiExtension
                 Files.setPosixFilePermissions(linkDir, PRIVATE_DIR_MODE);
                 effective.put(LINK_DIR_KEY, linkDir.toString());
             }
+            // Not made here: the plugin makes it 0700 and refuses one that others can use.
+            Path dataDir = Path.of(effective.computeIfAbsent(DATA_DIR_KEY, key -> root.resolve("data").toString()));
             TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
             TestingAgentState state = TestingAgentState.forIssuer(issuer);
-            TaskApi api = provider.start(new AgentContext(effective, state.agentState()));
-            running = new Running(root, linkDir, Map.copyOf(effective), issuer, state, provider, api,
+            TaskApi api = provider.start(new AgentContext(effective,
+                    embeddedStores ? state.agentStateWithEmbeddedStores() : state.agentState()));
+            running = new Running(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());
         } catch (IOException e) {
             deleteQuietly(root);
@@ -221,7 +235,10 @@ public final class TaskApiExtension
         return running().provider();
     }
 
-    /** @return the configuration the provider was started with, {@value #LINK_DIR_KEY} included */
+    /**
+     * @return the configuration the provider was started with, {@value #LINK_DIR_KEY} and {@value #DATA_DIR_KEY}
+     *     included
+     */
     public Map<String, String> config() {
         return running().config();
     }
@@ -236,14 +253,59 @@ public final class TaskApiExtension
         return running().linkDir();
     }
 
-    /** @return the in-memory state the provider reads */
+    /** @return the directory passed as {@value #DATA_DIR_KEY}; the plugin makes it */
+    public Path dataDir() {
+        return running().dataDir();
+    }
+
+    /** @return whether the plugin keeps ACLs, node metadata and variables in its embedded store */
+    public boolean usesEmbeddedStores() {
+        return embeddedStores;
+    }
+
+    /**
+     * @return the in-memory state; with {@link Builder#embeddedStores()} the provider reads only its allocations,
+     *     nodes and keys
+     */
     public TestingAgentState state() {
         return running().state();
     }
 
-    /** @return the ACL tokens */
+    /**
+     * @return the ACL tokens the plugin reads
+     * @throws IllegalStateException with {@link Builder#embeddedStores()}: the plugin keeps its own
+     */
     public InMemoryAclTokenStore tokens() {
-        return state().tokens();
+        return inMemoryStores("tokens()").tokens();
+    }
+
+    /**
+     * @return the ACL policies the plugin reads
+     * @throws IllegalStateException with {@link Builder#embeddedStores()}: the plugin keeps its own
+     */
+    public InMemoryAclPolicyStore policies() {
+        return inMemoryStores("policies()").policies();
+    }
+
+    /**
+     * @return the dynamic node metadata the plugin reads and writes
+     * @throws IllegalStateException with {@link Builder#embeddedStores()}: the plugin keeps its own
+     */
+    public InMemoryNodeMetadataStore nodeMetadata() {
+        return inMemoryStores("nodeMetadata()").nodeMetadata();
+    }
+
+    /**
+     * @return the encrypted variables the plugin reads and writes
+     * @throws IllegalStateException with {@link Builder#embeddedStores()}: the plugin keeps its own
+     */
+    public InMemoryVariableStore variables() {
+        return inMemoryStores("variables()").variables();
+    }
+
+    /** @return the known nodes, one local node by default */
+    public InMemoryNodeRegistry nodes() {
+        return state().nodes();
     }
 
     /** @return the identity keyring, holding the issuer's keys */
@@ -338,6 +400,15 @@ public final class TaskApiExtension
         }
         allocations().markLive(ref.allocationId());
         return new TestTask(this, ref, taskDir, secretsDir);
+    }
+
+    private TestingAgentState inMemoryStores(String accessor) {
+        if (embeddedStores) {
+            throw new IllegalStateException(accessor + " is not what the plugin reads: this extension was built with "
+                    + "embeddedStores(), so the plugin keeps ACLs, node metadata and variables in its embedded store "
+                    + "under " + DATA_DIR_KEY + "; go through the HTTP API instead");
+        }
+        return state();
     }
 
     private synchronized Running running() {
@@ -465,6 +536,7 @@ public final class TaskApiExtension
         private TaskApiProvider provider;
         private String providerName;
         private Clock clock = Clock.systemUTC();
+        private boolean embeddedStores;
 
         private Builder() {}
 
@@ -512,6 +584,18 @@ public final class TaskApiExtension
          */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock is null");
+            return this;
+        }
+
+        /**
+         * Hands the plugin only the required state (allocations, nodes, identity keys), so that it keeps ACL tokens
+         * and policies, node metadata and variables in its embedded store under {@value #DATA_DIR_KEY}, as an agent
+         * without its own stores does.
+         *
+         * @return this builder
+         */
+        public Builder embeddedStores() {
+            this.embeddedStores = true;
             return this;
         }
 

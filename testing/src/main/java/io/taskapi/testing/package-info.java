@@ -6,9 +6,11 @@
  * <ul>
  *   <li>{@link io.taskapi.testing.TestingIdentityIssuer}: signs Nomad-shaped workload identity JWTs, good and bad,
  *       and publishes their keys as a JWKS;</li>
- *   <li>{@link io.taskapi.testing.InMemoryAclTokenStore}, {@link io.taskapi.testing.InMemoryIdentityKeyStore},
- *       {@link io.taskapi.testing.InMemoryAllocationRegistry} and {@link io.taskapi.testing.TestingAgentState}:
- *       agent state with a switch that makes it unavailable;</li>
+ *   <li>{@link io.taskapi.testing.InMemoryAclTokenStore}, {@link io.taskapi.testing.InMemoryAclPolicyStore},
+ *       {@link io.taskapi.testing.InMemoryIdentityKeyStore}, {@link io.taskapi.testing.InMemoryAllocationRegistry},
+ *       {@link io.taskapi.testing.InMemoryNodeRegistry}, {@link io.taskapi.testing.InMemoryNodeMetadataStore},
+ *       {@link io.taskapi.testing.InMemoryVariableStore} and {@link io.taskapi.testing.TestingAgentState}: agent
+ *       state with a switch that makes it unavailable;</li>
  *   <li>{@link io.taskapi.testing.UnixHttpClient}: an HTTP/1.1 client over a Unix socket, JDK only;</li>
  *   <li>{@link io.taskapi.testing.TestingTaskDriver}: a driver that runs a task as a Java callback;</li>
  *   <li>{@link io.taskapi.testing.TaskApiExtension}: a JUnit 5 extension that starts whatever

@@ -3,6 +3,7 @@ package io.taskapi.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskapi.spi.AgentState;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.AllocationStatus;
@@ -59,22 +60,88 @@ class InMemoryStateTest {
     }
 
     @Test
-    void putReplacesAndDeleteRemoves() throws Exception {
+    void putReplacesByAccessorIdAndDeleteRemoves() throws Exception {
         InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
-        String secret = UUID.randomUUID().toString();
-        AclToken first = new AclToken("a1", secret, "first", AclTokenType.CLIENT, List.of(), NOW, Optional.empty());
-        AclToken second = new AclToken("a2", secret, "second", AclTokenType.CLIENT, List.of(), NOW, Optional.empty());
+        AclToken first = new AclToken("a1", UUID.randomUUID().toString(), "first", AclTokenType.CLIENT, List.of(),
+                NOW, Optional.empty());
+        AclToken rotated = new AclToken("a1", UUID.randomUUID().toString(), "rotated", AclTokenType.MANAGEMENT,
+                List.of(), NOW, Optional.empty());
 
         tokens.put(first);
-        tokens.put(second);
-        assertThat(tokens.findBySecretId(secret)).contains(second);
-        assertThat(tokens.delete(first)).isTrue();   // same secret
-        assertThat(tokens.delete(second)).isFalse();
-        assertThat(tokens.findBySecretId(secret)).isEmpty();
+        tokens.put(rotated);
+        assertThat(tokens.findBySecretId(first.secretId())).isEmpty();
+        assertThat(tokens.findBySecretId(rotated.secretId())).contains(rotated);
+        assertThat(tokens.findByAccessorId("a1")).contains(rotated);
+        assertThat(tokens.list()).containsExactly(rotated);
+        assertThat(tokens.delete("a1")).isTrue();
+        assertThat(tokens.delete("a1")).isFalse();
+        assertThat(tokens.findBySecretId(rotated.secretId())).isEmpty();
+        assertThat(tokens.findByAccessorId("a1")).isEmpty();
 
         tokens.createManagementToken("x");
         tokens.clear();
         assertThat(tokens.tokens()).isEmpty();
+    }
+
+    @Test
+    void aSecretBelongsToOneToken() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
+        AclToken first = tokens.createClientToken("first", List.of());
+        AclToken thief = new AclToken("other", first.secretId(), "thief", AclTokenType.MANAGEMENT, List.of(), NOW,
+                Optional.empty());
+
+        assertThatThrownBy(() -> tokens.put(thief)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining(first.secretId());
+        assertThat(tokens.findBySecretId(first.secretId())).contains(first);
+        assertThat(tokens.tokens()).containsExactly(first);
+    }
+
+    @Test
+    void bootstrapIsOnceEvenAfterTheTokenIsDeleted() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore(new TestingClock(NOW));
+        AclToken first = new AclToken("boot", UUID.randomUUID().toString(), "bootstrap", AclTokenType.MANAGEMENT,
+                List.of(), NOW, Optional.empty());
+        AclToken second = new AclToken("again", UUID.randomUUID().toString(), "again", AclTokenType.MANAGEMENT,
+                List.of(), NOW, Optional.empty());
+
+        assertThat(tokens.isBootstrapped()).isFalse();
+        assertThat(tokens.bootstrap(first)).isTrue();
+        assertThat(tokens.findBySecretId(first.secretId())).contains(first);
+        assertThat(tokens.bootstrap(second)).isFalse();
+        assertThat(tokens.delete("boot")).isTrue();
+        assertThat(tokens.bootstrap(second)).isFalse();
+        assertThat(tokens.tokens()).isEmpty();
+        assertThat(tokens.isBootstrapped()).isTrue();
+        assertThatThrownBy(() -> new InMemoryAclTokenStore().bootstrap(tokens.createClientToken("c", List.of())))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        tokens.clear();   // a fresh store
+        assertThat(tokens.bootstrap(second)).isTrue();
+    }
+
+    @Test
+    void tokenSubscribersHearOfEveryChangeAfterIt() throws Exception {
+        InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        Subscription subscription = tokens.onChange(() -> sizes.add(tokens.tokens().size()));
+        AclToken token = tokens.createClientToken("a", List.of());
+
+        tokens.put(new AclToken("b", UUID.randomUUID().toString(), "b", AclTokenType.CLIENT, List.of(), NOW,
+                Optional.empty()));
+        tokens.delete(token.accessorId());
+        tokens.delete("missing");   // no change, no news
+        tokens.bootstrap(new AclToken("m", UUID.randomUUID().toString(), "m", AclTokenType.MANAGEMENT, List.of(),
+                NOW, Optional.empty()));
+        tokens.bootstrap(new AclToken("n", UUID.randomUUID().toString(), "n", AclTokenType.MANAGEMENT, List.of(),
+                NOW, Optional.empty()));
+
+        assertThat(sizes).containsExactly(1, 2, 1, 2);
+        assertThat(tokens.subscriberCount()).isEqualTo(1);
+        subscription.close();
+        subscription.close();
+        assertThat(tokens.subscriberCount()).isZero();
+        tokens.createManagementToken("x");
+        assertThat(sizes).hasSize(4);
     }
 
     @Test
@@ -88,10 +155,18 @@ class InMemoryStateTest {
                 .isInstanceOf(StateUnavailableException.class)
                 .hasMessageContaining("ACL token store")
                 .hasMessageNotContaining(token.secretId());
+        assertThatThrownBy(() -> tokens.findByAccessorId(token.accessorId()))
+                .isInstanceOf(StateUnavailableException.class);
+        assertThatThrownBy(tokens::list).isInstanceOf(StateUnavailableException.class);
+        assertThatThrownBy(() -> tokens.put(token)).isInstanceOf(StateUnavailableException.class);
+        assertThatThrownBy(() -> tokens.delete(token.accessorId())).isInstanceOf(StateUnavailableException.class);
+        assertThatThrownBy(() -> tokens.bootstrap(token)).isInstanceOf(StateUnavailableException.class);
+        assertThat(tokens.createClientToken("side door", List.of())).isNotNull();   // the test's own writes work
+        assertThat(tokens.isBootstrapped()).isFalse();
 
         tokens.setUnavailable(false);
         assertThat(tokens.findBySecretId(token.secretId())).contains(token);
-        assertThat(tokens.lookupCount()).isEqualTo(2);
+        assertThat(tokens.lookupCount()).isEqualTo(4);   // lookups only, failed ones included
     }
 
     @Test
@@ -250,20 +325,45 @@ class InMemoryStateTest {
         TestingIdentityIssuer issuer = TestingIdentityIssuer.create(new TestingClock(NOW));
         TestingAgentState state = TestingAgentState.forIssuer(issuer);
 
-        assertThat(state.agentState().aclTokens()).isSameAs(state.tokens());
+        assertThat(state.agentState().aclTokens()).containsSame(state.tokens());
+        assertThat(state.agentState().aclPolicies()).containsSame(state.policies());
+        assertThat(state.agentState().nodeMetadata()).containsSame(state.nodeMetadata());
+        assertThat(state.agentState().variables()).containsSame(state.variables());
         assertThat(state.agentState().identityKeys()).isSameAs(state.keys());
         assertThat(state.agentState().allocations()).isSameAs(state.allocations());
+        assertThat(state.agentState().nodes()).isSameAs(state.nodes());
         assertThat(state.keys().publishedKeys()).hasSize(2);
         assertThat(state.tokens().createManagementToken("m").createTime()).isEqualTo(NOW);
+        assertThat(state.nodes().list()).hasSize(1);
 
         state.setUnavailable(true);
         assertThat(state.tokens().isUnavailable()).isTrue();
+        assertThat(state.policies().isUnavailable()).isTrue();
         assertThat(state.keys().isUnavailable()).isTrue();
         assertThat(state.allocations().isUnavailable()).isTrue();
+        assertThat(state.nodes().isUnavailable()).isTrue();
+        assertThat(state.nodeMetadata().isUnavailable()).isTrue();
+        assertThat(state.variables().isUnavailable()).isTrue();
         state.setUnavailable(false);
         assertThat(state.allocations().status("x")).isEqualTo(AllocationStatus.UNKNOWN);
 
         assertThat(TestingAgentState.create().keys().publishedKeys()).isEmpty();
+    }
+
+    @Test
+    void agentStateWithEmbeddedStoresHasTheRequiredPartsOnly() {
+        TestingAgentState state = TestingAgentState.create();
+
+        AgentState embedded = state.agentStateWithEmbeddedStores();
+
+        assertThat(embedded.allocations()).isSameAs(state.allocations());
+        assertThat(embedded.nodes()).isSameAs(state.nodes());
+        assertThat(embedded.identityKeys()).isSameAs(state.keys());
+        assertThat(embedded.aclTokens()).isEmpty();
+        assertThat(embedded.aclPolicies()).isEmpty();
+        assertThat(embedded.nodeMetadata()).isEmpty();
+        assertThat(embedded.variables()).isEmpty();
+        assertThat(state.agentStateWithEmbeddedStores()).isSameAs(embedded);
     }
 
     @Test

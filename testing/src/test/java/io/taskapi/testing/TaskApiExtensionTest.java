@@ -77,6 +77,65 @@ class TaskApiExtensionTest {
     }
 
     @Test
+    void thePluginGetsEveryInMemoryStoreByDefault() {
+        FakeTaskApi api = (FakeTaskApi) API.api();
+
+        assertThat(API.usesEmbeddedStores()).isFalse();
+        assertThat(api.context().state().aclTokens()).containsSame(API.tokens());
+        assertThat(api.context().state().aclPolicies()).containsSame(API.policies());
+        assertThat(api.context().state().nodeMetadata()).containsSame(API.nodeMetadata());
+        assertThat(api.context().state().variables()).containsSame(API.variables());
+        assertThat(api.context().state().nodes()).isSameAs(API.nodes());
+        assertThat(API.nodes().localNode().name()).isEqualTo("test-node");
+    }
+
+    @Test
+    void dataDirIsUnderTheRootAndLeftForThePluginToMake() {
+        assertThat(API.dataDir()).isEqualTo(API.root().resolve("data"));
+        assertThat(API.config()).containsEntry(TaskApiExtension.DATA_DIR_KEY, API.dataDir().toString());
+        assertThat(((FakeTaskApi) API.api()).context().config())
+                .containsEntry(TaskApiExtension.DATA_DIR_KEY, API.dataDir().toString());
+        assertThat(API.dataDir()).doesNotExist();   // the fake makes nothing; the real plugin makes it 0700
+    }
+
+    @Test
+    void callersDataDirIsPassedAsItIs() {
+        Path dataDir = tmp.resolve("state");
+        try (TaskApiExtension extension = TaskApiExtension.builder().provider(new FakeTaskApiProvider())
+                .config(TaskApiExtension.DATA_DIR_KEY, dataDir.toString()).build()) {
+            extension.start();
+            assertThat(extension.dataDir()).isEqualTo(dataDir);
+            assertThat(extension.config()).containsEntry(TaskApiExtension.DATA_DIR_KEY, dataDir.toString());
+        }
+    }
+
+    @Test
+    void embeddedStoresLeaveTheOptionalStoresOut() {
+        try (TaskApiExtension extension = TaskApiExtension.builder().provider(new FakeTaskApiProvider())
+                .embeddedStores().build()) {
+            extension.start();
+            FakeTaskApi api = (FakeTaskApi) extension.api();
+
+            assertThat(extension.usesEmbeddedStores()).isTrue();
+            assertThat(api.context().state()).isSameAs(extension.state().agentStateWithEmbeddedStores());
+            assertThat(api.context().state().aclTokens()).isEmpty();
+            assertThat(api.context().state().aclPolicies()).isEmpty();
+            assertThat(api.context().state().nodeMetadata()).isEmpty();
+            assertThat(api.context().state().variables()).isEmpty();
+            assertThat(api.context().state().allocations()).isSameAs(extension.allocations());
+            assertThat(api.context().state().identityKeys()).isSameAs(extension.keys());
+            assertThat(api.context().state().nodes()).isSameAs(extension.nodes());
+            assertThat(api.context().config()).containsEntry(TaskApiExtension.DATA_DIR_KEY,
+                    extension.root().resolve("data").toString());
+            assertThatThrownBy(extension::tokens).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("embeddedStores()").hasMessageContaining("HTTP API");
+            assertThatThrownBy(extension::policies).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(extension::nodeMetadata).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(extension::variables).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void newTaskMakesItsDirectoriesAndALiveAllocation() throws Exception {
         TestTask task = API.newTask("web");
 

@@ -1,5 +1,6 @@
 package io.taskapi.plugin.api;
 
+import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiRoute;
 import java.util.Map;
@@ -16,6 +17,11 @@ public final class AgentHealthRoute implements ApiRoute {
     @Override
     public String path() {
         return "/v1/agent/health";
+    }
+
+    @Override
+    public Permission permission() {
+        return Permission.AUTHENTICATED;
     }
 
     @Override

@@ -35,6 +35,21 @@ public record WorkloadIdentity(String namespace, String jobId, String allocation
         requireNonNull(expiresAt, "expiresAt is null");
     }
 
+    /**
+     * The task group, which Nomad's claims carry only inside {@code sub}
+     * ({@code <region>:<namespace>:<job>:<group>:<task>:<identity name>}).
+     *
+     * @return the group, when the subject has Nomad's shape and agrees with the other claims
+     */
+    public Optional<String> group() {
+        String[] parts = subject.split(":", -1);
+        if (parts.length != 6 || !parts[1].equals(namespace) || !parts[2].equals(jobId) || !parts[4].equals(task)
+                || parts[3].isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(parts[3]);
+    }
+
     @Override
     public String auditName() {
         return "workload:" + subject;

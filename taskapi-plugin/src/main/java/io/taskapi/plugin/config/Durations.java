@@ -8,7 +8,30 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
+    private static final Pattern GO_PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
     private Durations() {}
+
+    /**
+     * Reads a Go duration of whole units, such as {@code 1h30m} or {@code 90s}, as Nomad's API takes them.
+     *
+     * @param text the value
+     * @return the duration
+     * @throws IllegalArgumentException when it is not one or more whole number and unit pairs
+     */
+    public static Duration parseGo(String text) {
+        Matcher matcher = GO_PART.matcher(text);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (matcher.find() && matcher.start() == end) {
+            total = total.plus(parse("duration", matcher.group()));
+            end = matcher.end();
+        }
+        if (end == 0 || end != text.length()) {
+            throw new IllegalArgumentException("not a duration: '" + text + "'");
+        }
+        return total;
+    }
 
     /**
      * @param key the setting's name, for the error message

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -24,10 +25,17 @@ import java.util.TreeSet;
  * @param identityCacheTtl the longest a verified workload identity is remembered
  * @param minThreads the HTTP server's smallest thread count
  * @param maxThreads the HTTP server's largest thread count
+ * @param dataDir where the embedded store keeps what the agent does not store itself, if anywhere
+ * @param aclEnabled whether policies decide what an authenticated identity may do (when off, any authenticated
+ *     identity may do everything; authentication is still required on task sockets)
+ * @param operatorAddress the operator listener's host:port (plain HTTP, for a dev agent or behind a TLS proxy), if any
+ * @param maxBodyBytes the largest request body accepted (413 beyond)
  */
 public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallback, boolean allowRootPeer,
                             String audience, Duration clockLeeway, int maxTokenLength, boolean requireExpiry,
-                            int identityCacheSize, Duration identityCacheTtl, int minThreads, int maxThreads) {
+                            int identityCacheSize, Duration identityCacheTtl, int minThreads, int maxThreads,
+                            Optional<Path> dataDir, boolean aclEnabled, Optional<HostAndPort> operatorAddress,
+                            int maxBodyBytes) {
 
     /** When a socket cannot be given to its task user. */
     public enum OwnershipFallback {
@@ -48,10 +56,15 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
     public static final String IDENTITY_CACHE_TTL = "identity.cache-ttl";
     public static final String HTTP_MIN_THREADS = "http.min-threads";
     public static final String HTTP_MAX_THREADS = "http.max-threads";
+    public static final String STATE_DATA_DIR = "state.data-dir";
+    public static final String ACL_ENABLED = "acl.enabled";
+    public static final String OPERATOR_ADDRESS = "http.operator-address";
+    public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
 
     private static final List<String> KEYS = List.of(SOCKET_LINK_DIR, SOCKET_OWNERSHIP_FALLBACK,
             SOCKET_ALLOW_ROOT_PEER, IDENTITY_AUDIENCE, IDENTITY_CLOCK_LEEWAY, IDENTITY_MAX_TOKEN_LENGTH,
-            IDENTITY_REQUIRE_EXPIRY, IDENTITY_CACHE_SIZE, IDENTITY_CACHE_TTL, HTTP_MIN_THREADS, HTTP_MAX_THREADS);
+            IDENTITY_REQUIRE_EXPIRY, IDENTITY_CACHE_SIZE, IDENTITY_CACHE_TTL, HTTP_MIN_THREADS, HTTP_MAX_THREADS,
+            STATE_DATA_DIR, ACL_ENABLED, OPERATOR_ADDRESS, HTTP_MAX_BODY_BYTES);
 
     /** The longest leeway accepted: beyond this an expired token is simply not expired. */
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
@@ -72,6 +85,11 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
                 IDENTITY_MAX_TOKEN_LENGTH + " must be between 256 and 65536");
         check(identityCacheSize >= 0, IDENTITY_CACHE_SIZE + " must not be negative");
         check(!identityCacheTtl.isNegative(), IDENTITY_CACHE_TTL + " must not be negative");
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(operatorAddress, "operatorAddress is null");
+        check(dataDir.map(Path::isAbsolute).orElse(true), STATE_DATA_DIR + " must be an absolute path");
+        check(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
+                HTTP_MAX_BODY_BYTES + " must be between 1024 and 67108864");
         check(minThreads >= 2 && maxThreads >= minThreads && maxThreads <= 1024,
                 HTTP_MIN_THREADS + " must be at least 2 and " + HTTP_MAX_THREADS + " between it and 1024");
     }
@@ -107,7 +125,12 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
                 values.integer(IDENTITY_CACHE_SIZE, 10_000),
                 values.duration(IDENTITY_CACHE_TTL, Duration.ofMinutes(5)),
                 values.integer(HTTP_MIN_THREADS, 4),
-                values.integer(HTTP_MAX_THREADS, 32));
+                values.integer(HTTP_MAX_THREADS, 32),
+                Optional.ofNullable(settings.get(STATE_DATA_DIR)).map(String::trim).map(Path::of),
+                values.bool(ACL_ENABLED, true),
+                Optional.ofNullable(settings.get(OPERATOR_ADDRESS)).map(String::trim)
+                        .map(address -> HostAndPort.parse(OPERATOR_ADDRESS, address)),
+                values.integer(HTTP_MAX_BODY_BYTES, 1024 * 1024));
     }
 
     /** {@code /run/taskapi/links} for a root agent; a per-user directory under the temp directory otherwise. */

@@ -46,6 +46,27 @@ public final class JsonResponses {
     }
 
     /**
+     * Sends whatever a route returned: a bare body means 200.
+     *
+     * @param response where to write
+     * @param callback completed when the body is written
+     * @param result the route's result
+     */
+    public void sendResult(Response response, Callback callback, Object result) {
+        if (!(result instanceof ApiResponse answer)) {
+            send(response, callback, 200, result);
+            return;
+        }
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        if (answer.body().isPresent()) {
+            send(response, callback, answer.status(), answer.body().get());
+        } else {
+            response.setStatus(answer.status());
+            callback.succeeded();
+        }
+    }
+
+    /**
      * Sends {@code {"errors":[...]}}.
      *
      * @param response where to write

@@ -3,55 +3,81 @@ package io.taskapi.plugin.http;
 import static java.util.Objects.requireNonNull;
 
 import jakarta.inject.Inject;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** Finds the route for a method and path: 404 for an unknown path, 405 with the allowed methods for a known one. */
+/**
+ * Finds the route for a method and path: 404 for an unknown path, 405 (with the allowed methods) for a known path
+ * and another method. Literal paths are tried before patterns.
+ */
 public final class Router {
-    private final Map<String, Map<String, ApiRoute>> routesByPath;
+    private final List<PathRoutes> paths;
 
     /**
      * @param routes every route; two with the same method and path are a wiring error
      */
     @Inject
     public Router(Set<ApiRoute> routes) {
-        Map<String, Map<String, ApiRoute>> byPath = new HashMap<>();
+        Map<String, Map<String, ApiRoute>> byPath = new LinkedHashMap<>();
         for (ApiRoute route : requireNonNull(routes, "routes is null")) {
             ApiRoute clash = byPath.computeIfAbsent(route.path(), path -> new TreeMap<>()).put(route.method(), route);
             if (clash != null) {
                 throw new IllegalStateException("two routes for " + route.method() + " " + route.path());
             }
         }
-        byPath.replaceAll((path, methods) -> Map.copyOf(methods));
-        this.routesByPath = Map.copyOf(byPath);
+        List<PathRoutes> ordered = new ArrayList<>();
+        byPath.forEach((path, methods) -> ordered.add(new PathRoutes(new PathPattern(path), Map.copyOf(methods))));
+        ordered.sort((a, b) -> Boolean.compare(b.pattern.isLiteral(), a.pattern.isLiteral()));
+        this.paths = List.copyOf(ordered);
     }
 
     /**
      * @param method the request's method
      * @param path the request's path
-     * @return the route
-     * @throws ApiException 404 for an unknown path, 405 (message lists the allowed methods) for a wrong method
+     * @return the route and the path's parameters
+     * @throws ApiException 404 for an unknown path, 405 for a wrong method (see {@link #allowed})
      */
-    public ApiRoute route(String method, String path) throws ApiException {
-        Map<String, ApiRoute> methods = routesByPath.get(path);
-        if (methods == null) {
-            throw new ApiException(404, "Not found: no route " + path);
+    public RouteMatch route(String method, String path) throws ApiException {
+        for (PathRoutes candidate : paths) {
+            Optional<Map<String, String>> params = candidate.pattern.match(path);
+            if (params.isEmpty()) {
+                continue;
+            }
+            ApiRoute route = candidate.methods.get(method);
+            if (route == null) {
+                throw new ApiException(405, "Method not allowed; " + path + " allows " + allowed(path));
+            }
+            return new RouteMatch(route, params.get());
         }
-        ApiRoute route = methods.get(method);
-        if (route == null) {
-            throw new ApiException(405, "Method not allowed; " + path + " allows " + allowed(path));
-        }
-        return route;
+        throw new ApiException(404, "Not found: no route " + path);
     }
 
     /**
      * @param path a request path
-     * @return the methods that path answers, comma separated, for an {@code Allow} header
+     * @return the methods the first matching path answers, comma separated, for an {@code Allow} header
      */
     public String allowed(String path) {
-        Map<String, ApiRoute> methods = routesByPath.getOrDefault(path, Map.of());
-        return String.join(", ", new TreeMap<>(methods).keySet());
+        for (PathRoutes candidate : paths) {
+            if (candidate.pattern.match(path).isPresent()) {
+                return String.join(", ", new TreeSet<>(candidate.methods.keySet()));
+            }
+        }
+        return "";
     }
+
+    /**
+     * A route and the parameters its path pattern captured.
+     *
+     * @param route the route
+     * @param params {@code :name} and {@code *name} values by name
+     */
+    public record RouteMatch(ApiRoute route, Map<String, String> params) {}
+
+    private record PathRoutes(PathPattern pattern, Map<String, ApiRoute> methods) {}
 }

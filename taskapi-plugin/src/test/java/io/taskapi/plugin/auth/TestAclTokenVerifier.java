@@ -86,7 +86,7 @@ class TestAclTokenVerifier {
     @Test
     void storeAnswerWithADifferentSecretRejected() throws Exception {
         // A store that matched loosely (here: ignoring case) must not let the caller in.
-        AclTokenStore loose = secret -> Optional.of(TOKEN);
+        AclTokenStore loose = FakeAclTokens.answering(secret -> Optional.of(TOKEN));
         AclTokenVerifier verifier = new AclTokenVerifier(loose, fixture.clock);
 
         assertThat(verifier.verify(SECRET)).isInstanceOf(AclTokenIdentity.class);

@@ -21,16 +21,28 @@ final class Curl {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
+    private final String tcpAddress;
     private final List<String> headers = new ArrayList<>();
     private OptionalInt uid = OptionalInt.empty();
     private String method = "GET";
+    private String data;
 
-    private Curl(Path socket) {
-        this.socket = requireNonNull(socket, "socket is null");
+    private Curl(Path socket, String tcpAddress) {
+        this.socket = socket;
+        this.tcpAddress = tcpAddress;
     }
 
     static Curl to(Path socket) {
-        return new Curl(socket);
+        return new Curl(requireNonNull(socket, "socket is null"), null);
+    }
+
+    static Curl toTcp(String hostAndPort) {
+        return new Curl(null, requireNonNull(hostAndPort, "hostAndPort is null"));
+    }
+
+    Curl data(String body) {
+        this.data = body;
+        return this;
     }
 
     Curl header(String header) {
@@ -48,19 +60,27 @@ final class Curl {
         return this;
     }
 
-    Result get(String target) {
+    Result send(String target) {
         List<String> command = new ArrayList<>();
         if (uid.isPresent()) {
             command.addAll(List.of("setpriv", "--reuid=" + uid.getAsInt(), "--regid=" + uid.getAsInt(),
                     "--clear-groups"));
         }
-        command.addAll(List.of("curl", "-sS", "--max-time", "10", "-X", method, "--unix-socket",
-                socket.getFileName().toString(), "-w", "\n%{http_code}"));
+        command.addAll(List.of("curl", "-sS", "--max-time", "10", "-X", method, "-w", "\n%{http_code}"));
+        if (socket != null) {
+            command.addAll(List.of("--unix-socket", socket.getFileName().toString()));
+        }
         for (String header : headers) {
             command.addAll(List.of("-H", header));
         }
-        command.add("http://localhost" + target);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(socket.getParent().toFile());
+        if (data != null) {
+            command.addAll(List.of("--data-binary", data));
+        }
+        command.add("http://" + (socket != null ? "localhost" : tcpAddress) + target);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (socket != null) {
+            builder.directory(socket.getParent().toFile());
+        }
         try {
             Process process = builder.start();
             byte[] out = process.getInputStream().readAllBytes();

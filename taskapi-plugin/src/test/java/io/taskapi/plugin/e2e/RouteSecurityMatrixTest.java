@@ -6,26 +6,35 @@ import com.google.inject.Guice;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import io.taskapi.plugin.TaskApiModule;
+import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.http.ApiRoute;
+import io.taskapi.spi.state.AclPolicy;
+import io.taskapi.spi.state.AclToken;
 import io.taskapi.testing.HttpResponse;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import io.taskapi.testing.TestingAgentState;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every route the plugin binds, through a real task socket: no credential is 401, a bad one 403, a good one 200.
- * The route list comes from the plugin's own wiring, so a new route is covered the moment it is bound.
+ * Every route the plugin binds, through a real task socket, as every kind of caller: no credential is 401, a bad one
+ * 403, an identity without policies 403 (unless the route needs nothing beyond authentication), a management token
+ * 2xx. The route list comes from the plugin's own wiring, and every route must have a valid example request here,
+ * so a new route cannot escape the matrix.
  */
 final class RouteSecurityMatrixTest {
     @RegisterExtension
@@ -33,35 +42,109 @@ final class RouteSecurityMatrixTest {
 
     private static TestTask task;
 
+    /** A valid request for each route: made fresh for every call, so a delete always has something to delete. */
+    private static final Map<String, Supplier<Example>> EXAMPLES = Map.ofEntries(
+            Map.entry("GET /v1/agent/health", () -> Example.of("/v1/agent/health")),
+            Map.entry("POST /v1/acl/bootstrap", () -> {
+                API.tokens().resetBootstrap();
+                return Example.of("/v1/acl/bootstrap");
+            }),
+            Map.entry("GET /v1/acl/token/self", () -> Example.of("/v1/acl/token/self")),
+            Map.entry("GET /v1/acl/tokens", () -> Example.of("/v1/acl/tokens")),
+            Map.entry("POST /v1/acl/token", () -> Example.of("/v1/acl/token",
+                    "{\"Name\":\"made\",\"Type\":\"client\",\"Policies\":[\"p\"]}")),
+            Map.entry("POST /v1/acl/tokens", () -> Example.of("/v1/acl/tokens",
+                    "{\"Name\":\"made\",\"Type\":\"client\",\"Policies\":[\"p\"]}")),
+            Map.entry("GET /v1/acl/token/:accessor", () -> Example.of("/v1/acl/token/" + someToken().accessorId())),
+            Map.entry("POST /v1/acl/token/:accessor", () -> Example.of(
+                    "/v1/acl/token/" + someToken().accessorId(), "{\"Name\":\"renamed\",\"Policies\":[\"p\"]}")),
+            Map.entry("DELETE /v1/acl/token/:accessor", () -> Example.of(
+                    "/v1/acl/token/" + someToken().accessorId())),
+            Map.entry("GET /v1/acl/policies", () -> Example.of("/v1/acl/policies")),
+            Map.entry("GET /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/" + somePolicy())),
+            Map.entry("POST /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/written",
+                    "{\"Rules\":\"node { policy = \\\"read\\\" }\"}")),
+            Map.entry("PUT /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/written",
+                    "{\"Rules\":\"node { policy = \\\"read\\\" }\"}")),
+            Map.entry("DELETE /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/" + somePolicy())),
+            Map.entry("GET /v1/client/metadata", () -> Example.of("/v1/client/metadata")),
+            Map.entry("POST /v1/client/metadata", () -> Example.of("/v1/client/metadata",
+                    "{\"Meta\":{\"matrix\":\"yes\"}}")));
+
     @BeforeAll
     static void openTaskSocket() throws Exception {
         task = API.newTask("matrix");
         task.openSocket();
     }
 
-    static Stream<Arguments> routes() {
-        Set<ApiRoute> routes = Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(),
+    static Set<ApiRoute> boundRoutes() {
+        return Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(),
                         TestingAgentState.create().agentState(), Clock.systemUTC()))
                 .getInstance(Key.get(new TypeLiteral<Set<ApiRoute>>() {}));
-        assertThat(routes).isNotEmpty();
-        return routes.stream().map(route -> Arguments.of(route.method(), route.path()));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    static Stream<Arguments> routes() {
+        return boundRoutes().stream().map(route -> Arguments.of(route.method() + " " + route.path(),
+                route.permission() == Permission.AUTHENTICATED));
+    }
+
+    @Test
+    void everyBoundRouteHasAnExampleAndNoExampleIsStale() {
+        List<String> bound = boundRoutes().stream().map(route -> route.method() + " " + route.path()).toList();
+
+        assertThat(EXAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(bound);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("routes")
-    void everyRouteRequiresAValidCredential(String method, String path) throws Exception {
-        String aclSecret = API.tokens().createManagementToken("matrix").secretId();
-        List<String> credentials = List.of(aclSecret, task.identity());
+    void callersGetWhatTheirCredentialAllows(String route, boolean authenticationIsEnough) throws Exception {
+        String method = route.substring(0, route.indexOf(' '));
+        String management = API.tokens().createManagementToken("matrix-admin").secretId();
+        String policyless = API.tokens().createClientToken("no-policies", List.of("does-not-exist")).secretId();
 
-        HttpResponse none = task.client().request(method, path).send();
-        HttpResponse unknownToken = task.client().request(method, path).token(UUID.randomUUID().toString()).send();
-        HttpResponse junk = task.client().request(method, path).token("junk").send();
+        assertThat(call(method, route, null).status()).as("no credential").isEqualTo(401);
+        assertThat(call(method, route, UUID.randomUUID().toString()).status()).as("unknown token").isEqualTo(403);
+        assertThat(call(method, route, "junk").status()).as("junk").isEqualTo(403);
+        int expectedForPolicyless = authenticationIsEnough ? 200 : 403;
+        assertThat(call(method, route, policyless).status()).as("client token without policies")
+                .isEqualTo(expectedForPolicyless);
+        assertThat(call(method, route, task.identity()).status()).as("workload identity without policies")
+                .isEqualTo(expectedForPolicyless);
+        HttpResponse allowed = call(method, route, management);
+        assertThat(allowed.status()).as("management: %s", allowed.body()).isBetween(200, 299);
+    }
 
-        assertThat(none.status()).isEqualTo(401);
-        assertThat(unknownToken.status()).isEqualTo(403);
-        assertThat(junk.status()).isEqualTo(403);
-        for (String credential : credentials) {
-            assertThat(task.client().request(method, path).bearer(credential).send().status()).isEqualTo(200);
+    private static HttpResponse call(String method, String route, String credential) throws Exception {
+        Example example = EXAMPLES.get(route).get();
+        var request = task.client().request(method, example.path());
+        if (credential != null) {
+            request.bearer(credential);
+        }
+        if (example.body() != null) {
+            request.json(example.body());
+        }
+        return request.send();
+    }
+
+    private static AclToken someToken() {
+        return API.tokens().createClientToken("target", List.of("p"));
+    }
+
+    private static String somePolicy() {
+        try {
+            return API.policies().put(new AclPolicy("p", "", "", Optional.empty(), 0, 0)).name();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Example(String path, String body) {
+        static Example of(String path) {
+            return new Example(path, null);
+        }
+
+        static Example of(String path, String body) {
+            return new Example(path, body);
         }
     }
 }

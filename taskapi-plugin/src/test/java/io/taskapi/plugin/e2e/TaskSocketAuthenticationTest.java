@@ -191,16 +191,16 @@ final class TaskSocketAuthenticationTest {
     void curlGetsTheSameAnswersAsAWorkloadWould() {
         AclToken token = API.tokens().createClientToken("ops", List.of());
 
-        Curl.Result none = Curl.to(mount.hostPath()).get("/v1/agent/health");
+        Curl.Result none = Curl.to(mount.hostPath()).send("/v1/agent/health");
         Curl.Result random = Curl.to(mount.hostPath()).header("X-Nomad-Token: " + UUID.randomUUID())
-                .get("/v1/agent/health");
+                .send("/v1/agent/health");
         Curl.Result acl = Curl.to(mount.hostPath()).header("X-Nomad-Token: " + token.secretId())
-                .get("/v1/agent/health");
+                .send("/v1/agent/health");
         Curl.Result workload = Curl.to(mount.hostPath()).header("Authorization: Bearer " + task.identity())
-                .get("/v1/agent/health");
+                .send("/v1/agent/health");
         Curl.Result expired = Curl.to(mount.hostPath()).header("Authorization: Bearer " + task.identityBuilder()
                 .issuedAt(Duration.ofHours(-2)).notBefore(Duration.ofHours(-2)).expiresAt(Duration.ofHours(-1))
-                .sign()).get("/v1/agent/health");
+                .sign()).send("/v1/agent/health");
 
         assertThat(none.status()).isEqualTo(401);
         assertThat(errors(none.json())).isNotEmpty();

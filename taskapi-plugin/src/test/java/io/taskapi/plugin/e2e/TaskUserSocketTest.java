@@ -47,8 +47,8 @@ final class TaskUserSocketTest {
             SocketMount mount = task.openSocket("nobody");
 
             Curl.Result withToken = Curl.to(mount.hostPath()).asUser(NOBODY)
-                    .header("Authorization: Bearer " + task.identity()).get("/v1/agent/health");
-            Curl.Result withoutToken = Curl.to(mount.hostPath()).asUser(NOBODY).get("/v1/agent/health");
+                    .header("Authorization: Bearer " + task.identity()).send("/v1/agent/health");
+            Curl.Result withoutToken = Curl.to(mount.hostPath()).asUser(NOBODY).send("/v1/agent/health");
 
             assertThat(withToken.status()).isEqualTo(200);
             assertThat(withoutToken.status()).isEqualTo(401);
@@ -60,7 +60,7 @@ final class TaskUserSocketTest {
             SocketMount mount = task.openSocket("nobody");
 
             Curl.Result other = Curl.to(mount.hostPath()).asUser(ANOTHER_UID)
-                    .header("Authorization: Bearer " + task.identity()).get("/v1/agent/health");
+                    .header("Authorization: Bearer " + task.identity()).send("/v1/agent/health");
 
             assertThat(other.exitCode()).as("curl exit code (7: could not connect)").isEqualTo(7);
             assertThat(other.status()).isZero();
@@ -72,7 +72,7 @@ final class TaskUserSocketTest {
             SocketMount mount = task.openSocket("nobody");
 
             Curl.Result root = Curl.to(mount.hostPath()).header("Authorization: Bearer " + task.identity())
-                    .get("/v1/agent/health");
+                    .send("/v1/agent/health");
 
             assertThat(root.status()).isEqualTo(403);
             assertThat(root.json().path("errors").get(0).asText()).contains("task's user");
@@ -83,9 +83,9 @@ final class TaskUserSocketTest {
             TestTask task = api.newTask("web");
             SocketMount mount = task.openSocket();
 
-            Curl.Result other = Curl.to(mount.hostPath()).asUser(ANOTHER_UID).get("/v1/agent/health");
+            Curl.Result other = Curl.to(mount.hostPath()).asUser(ANOTHER_UID).send("/v1/agent/health");
             Curl.Result otherWithToken = Curl.to(mount.hostPath()).asUser(ANOTHER_UID)
-                    .header("X-Nomad-Token: " + task.identity()).get("/v1/agent/health");
+                    .header("X-Nomad-Token: " + task.identity()).send("/v1/agent/health");
 
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mount.hostPath(),
                     LinkOption.NOFOLLOW_LINKS))).isEqualTo("rw-rw-rw-");
@@ -105,7 +105,7 @@ final class TaskUserSocketTest {
             SocketMount mount = task.openSocket("nobody");
 
             Curl.Result root = Curl.to(mount.hostPath()).header("Authorization: Bearer " + task.identity())
-                    .get("/v1/agent/health");
+                    .send("/v1/agent/health");
 
             assertThat(root.status()).isEqualTo(200);
         }

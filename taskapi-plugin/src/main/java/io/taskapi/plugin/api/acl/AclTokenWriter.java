@@ -1,0 +1,131 @@
+package io.taskapi.plugin.api.acl;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskapi.plugin.config.Durations;
+import io.taskapi.plugin.http.ApiException;
+import io.taskapi.plugin.http.JsonBody;
+import io.taskapi.spi.state.AclToken;
+import io.taskapi.spi.state.AclTokenStore;
+import io.taskapi.spi.state.AclTokenType;
+import io.taskapi.spi.state.StateUnavailableException;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Creates and updates ACL tokens from Nomad's token JSON, validating it the way Nomad does: a client token needs
+ * policies, a management token has none, an expiry is in the future. Secrets are generated here, never taken from
+ * the request.
+ */
+public final class AclTokenWriter {
+    private static final int MAX_NAME_LENGTH = 256;
+
+    private final AclTokenStore tokens;
+    private final Clock clock;
+
+    /**
+     * @param tokens where tokens go
+     * @param clock creation times and expiry
+     */
+    @Inject
+    public AclTokenWriter(AclTokenStore tokens, Clock clock) {
+        this.tokens = requireNonNull(tokens, "tokens is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    AclToken create(JsonNode body) throws ApiException, StateUnavailableException {
+        Instant now = clock.instant();
+        Fields fields = read(body, Optional.empty(), now);
+        AclToken token = new AclToken(UUID.randomUUID().toString(), UUID.randomUUID().toString(), fields.name,
+                fields.type, fields.policies, now, fields.expiry);
+        tokens.put(token);
+        return token;
+    }
+
+    AclToken update(String accessorId, JsonNode body) throws ApiException, StateUnavailableException {
+        AclToken existing = tokens.findByAccessorId(accessorId)
+                .orElseThrow(() -> new ApiException(404, "ACL token not found"));
+        Fields fields = read(body, Optional.of(existing), clock.instant());
+        if (fields.type != existing.type()) {
+            throw new ApiException(400, "cannot change the type of a token");
+        }
+        AclToken updated = new AclToken(existing.accessorId(), existing.secretId(), fields.name, fields.type,
+                fields.policies, existing.createTime(), existing.expirationTime());
+        tokens.put(updated);
+        return updated;
+    }
+
+    private record Fields(String name, AclTokenType type, List<String> policies, Optional<Instant> expiry) {}
+
+    private static Fields read(JsonNode node, Optional<AclToken> existing, Instant now) throws ApiException {
+        JsonBody body = JsonBody.of(node);
+        String name = body.string("Name").orElse(existing.map(AclToken::name).orElse(""));
+        String typeName = body.string("Type").orElse(existing.map(t -> AclTokenView.typeName(t.type()))
+                .orElse("client"));
+        List<String> policies = body.strings("Policies");
+        List<String> roles = body.strings("Roles");
+        Optional<String> ttl = body.string("ExpirationTTL");
+        Optional<String> expirationTime = body.string("ExpirationTime");
+        Optional<String> accessor = body.string("AccessorID");
+        body.string("SecretID").ifPresent(secret -> body.error("SecretID cannot be set"));
+        body.bool("Global");
+        body.ignore("CreateTime", "CreateIndex", "ModifyIndex", "Hash", "Namespace");
+
+        AclTokenType type = switch (typeName) {
+            case "client" -> AclTokenType.CLIENT;
+            case "management" -> AclTokenType.MANAGEMENT;
+            default -> {
+                body.error("Type must be client or management");
+                yield AclTokenType.CLIENT;
+            }
+        };
+        if (name.length() > MAX_NAME_LENGTH) {
+            body.error("Name must be at most " + MAX_NAME_LENGTH + " characters");
+        }
+        if (type == AclTokenType.CLIENT && policies.isEmpty()) {
+            body.error("client token missing policies");
+        }
+        if (type == AclTokenType.MANAGEMENT && !policies.isEmpty()) {
+            body.error("management token cannot be associated with policies");
+        }
+        if (!roles.isEmpty()) {
+            body.error("Roles are not supported; attach policies instead");
+        }
+        existing.ifPresent(token -> accessor.filter(id -> !id.equals(token.accessorId()))
+                .ifPresent(id -> body.error("AccessorID does not match the path")));
+        Optional<Instant> expiry = Optional.empty();
+        if (ttl.isPresent() && expirationTime.isPresent()) {
+            body.error("set ExpirationTTL or ExpirationTime, not both");
+        } else if (ttl.isPresent()) {
+            expiry = parseTtl(body, ttl.get()).map(now::plus);
+        } else if (expirationTime.isPresent()) {
+            try {
+                expiry = Optional.of(Instant.parse(expirationTime.get()));
+            } catch (DateTimeParseException e) {
+                body.error("ExpirationTime must be an RFC 3339 time");
+            }
+        }
+        if (existing.isPresent() && (ttl.isPresent() || expirationTime.isPresent())) {
+            body.error("the expiry of an existing token cannot be changed");
+        }
+        expiry.filter(at -> !at.isAfter(now)).ifPresent(at -> body.error("expiry must be in the future"));
+        body.finish();
+        return new Fields(name, type, policies, expiry);
+    }
+
+    private static Optional<Duration> parseTtl(JsonBody body, String text) {
+        try {
+            return Optional.of(Durations.parseGo(text));
+        } catch (IllegalArgumentException e) {
+            body.error("ExpirationTTL must be a duration such as 30m or 1h30m");
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.taskapi.plugin.authz;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.plugin.acl.Acl;
+import io.taskapi.plugin.acl.Policy;
+import io.taskapi.plugin.acl.PolicyParseException;
+import io.taskapi.plugin.acl.PolicyParser;
+import io.taskapi.plugin.auth.AclTokenIdentity;
+import io.taskapi.plugin.auth.AnonymousIdentity;
+import io.taskapi.plugin.auth.Identity;
+import io.taskapi.plugin.auth.WorkloadIdentity;
+import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.spi.state.AclPolicy;
+import io.taskapi.spi.state.AclPolicyStore;
+import io.taskapi.spi.state.AclTokenType;
+import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.Subscription;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an identity into the compiled {@link Acl} of its policies, as Nomad does: a management token may do
+ * everything; a client token gets the union of its named policies; a workload identity gets the policies bound to its
+ * job (group, task) plus the namespace-wide workload policies; the anonymous identity (operator listener only) gets
+ * the policy named {@code anonymous}. With ACLs disabled every authenticated identity may do everything.
+ *
+ * <p>Compiled ACLs are cached by policy set and dropped on any policy change, so a change applies on the next
+ * request and checking a permission never parses.
+ */
+public final class AclResolver implements AutoCloseable {
+    /** The policy token-less operator requests get. */
+    public static final String ANONYMOUS_POLICY = "anonymous";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AclResolver.class);
+    private static final int MAX_CACHED = 10_000;
+
+    private final AclPolicyStore policies;
+    private final boolean aclEnabled;
+    private final Map<Object, Acl> cache = new ConcurrentHashMap<>();
+    private final Subscription subscription;
+
+    /**
+     * @param policies where policies live
+     * @param config whether ACLs are enabled
+     */
+    @Inject
+    public AclResolver(AclPolicyStore policies, TaskApiConfig config) {
+        this.policies = requireNonNull(policies, "policies is null");
+        this.aclEnabled = requireNonNull(config, "config is null").aclEnabled();
+        this.subscription = policies.onChange(cache::clear);
+    }
+
+    /**
+     * @param identity an authenticated identity
+     * @return what its policies allow
+     * @throws StateUnavailableException when the policy store cannot answer
+     */
+    public Acl resolve(Identity identity) throws StateUnavailableException {
+        if (!aclEnabled) {
+            return Acl.management();
+        }
+        if (identity instanceof AclTokenIdentity token) {
+            if (token.token().type() == AclTokenType.MANAGEMENT) {
+                return Acl.management();
+            }
+            return byNames(new TreeSet<>(token.token().policies()));
+        }
+        if (identity instanceof AnonymousIdentity) {
+            return byNames(new TreeSet<>(List.of(ANONYMOUS_POLICY)));
+        }
+        return forWorkload((WorkloadIdentity) identity);
+    }
+
+    /**
+     * @param identity an authenticated identity
+     * @return the names of the policies it holds (for a workload identity, the ones bound to its job)
+     * @throws StateUnavailableException when the policy store cannot answer
+     */
+    public Set<String> policyNames(Identity identity) throws StateUnavailableException {
+        if (identity instanceof AclTokenIdentity token) {
+            return Set.copyOf(token.token().policies());
+        }
+        if (identity instanceof AnonymousIdentity) {
+            return Set.of(ANONYMOUS_POLICY);
+        }
+        Set<String> names = new TreeSet<>();
+        for (AclPolicy policy : boundPolicies((WorkloadIdentity) identity)) {
+            names.add(policy.name());
+        }
+        return names;
+    }
+
+    /** Drops every compiled ACL (the store also tells us about changes; this is for writes we make ourselves). */
+    public void invalidate() {
+        cache.clear();
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+
+    private Acl byNames(TreeSet<String> names) throws StateUnavailableException {
+        Acl cached = cache.get(names);
+        if (cached != null) {
+            return cached;
+        }
+        List<AclPolicy> found = new ArrayList<>();
+        for (String name : names) {
+            // A token may name a policy that does not exist (yet): Nomad ignores it.
+            policies.find(name).ifPresent(found::add);
+        }
+        return remember(names, compile(found));
+    }
+
+    private Acl forWorkload(WorkloadIdentity identity) throws StateUnavailableException {
+        Optional<String> group = identity.group();
+        WorkloadKey key = new WorkloadKey(identity.namespace(), identity.jobId(), group.orElse(""), identity.task());
+        Acl cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        return remember(key, compile(boundPolicies(identity)));
+    }
+
+    private List<AclPolicy> boundPolicies(WorkloadIdentity identity) throws StateUnavailableException {
+        // Group-bound policies need the group, which only a Nomad-shaped subject carries; "\0" matches no group.
+        String group = identity.group().orElse("\0");
+        List<AclPolicy> bound = new ArrayList<>();
+        for (AclPolicy policy : policies.list()) {
+            if (policy.jobAcl().isPresent() && policy.jobAcl().get().covers(identity.namespace(), identity.jobId(),
+                    group, identity.task())) {
+                bound.add(policy);
+            }
+        }
+        return bound;
+    }
+
+    private Acl remember(Object key, Acl acl) {
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(key, acl);
+        return acl;
+    }
+
+    private static Acl compile(List<AclPolicy> stored) {
+        List<Policy> parsed = new ArrayList<>();
+        for (AclPolicy policy : stored) {
+            try {
+                parsed.add(PolicyParser.parse(policy.rules()));
+            } catch (PolicyParseException e) {
+                // Policies are validated when written; one that no longer parses grants nothing rather than failing
+                // every request of its holders.
+                LOG.warn("ACL policy {} does not parse and grants nothing: {}", policy.name(), e.getMessage());
+            }
+        }
+        return Acl.compile(parsed);
+    }
+
+    private record WorkloadKey(String namespace, String jobId, String group, String task) {}
+}

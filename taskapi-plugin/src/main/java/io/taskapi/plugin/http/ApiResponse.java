@@ -1,0 +1,39 @@
+package io.taskapi.plugin.http;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A success other than a plain 200 with a body: another status, no body, or extra headers. Routes return a bare
+ * object for the common case and this for the rest.
+ *
+ * @param status a 2xx status
+ * @param body the JSON body, if any
+ * @param headers extra response headers
+ */
+public record ApiResponse(int status, Optional<Object> body, Map<String, String> headers) {
+    /** Checks the status and copies the headers. */
+    public ApiResponse {
+        if (status < 200 || status > 299) {
+            throw new IllegalArgumentException("not a success status: " + status);
+        }
+        requireNonNull(body, "body is null");
+        headers = Map.copyOf(requireNonNull(headers, "headers is null"));
+    }
+
+    /** @return 204 with no body */
+    public static ApiResponse noContent() {
+        return new ApiResponse(204, Optional.empty(), Map.of());
+    }
+
+    /**
+     * @param body the body
+     * @param headers extra headers
+     * @return 200 with the body and headers
+     */
+    public static ApiResponse ok(Object body, Map<String, String> headers) {
+        return new ApiResponse(200, Optional.of(body), headers);
+    }
+}
