@@ -9,6 +9,9 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import io.taskapi.plugin.api.AgentHealthRoute;
+import io.taskapi.plugin.api.AgentSelfRoute;
+import io.taskapi.plugin.api.JwksRoute;
+import io.taskapi.plugin.api.MetricsRoute;
 import io.taskapi.plugin.api.acl.AclBootstrapRoute;
 import io.taskapi.plugin.api.acl.AclPolicyDeleteRoute;
 import io.taskapi.plugin.api.acl.AclPolicyListRoute;
@@ -31,7 +34,12 @@ import io.taskapi.plugin.auth.AclTokenVerifier;
 import io.taskapi.plugin.auth.IdentityVerifier;
 import io.taskapi.plugin.auth.WorkloadIdentityVerifier;
 import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.limits.ConnectionLimiter;
+import io.taskapi.plugin.limits.RateLimiter;
+import io.taskapi.plugin.metrics.ApiMetrics;
+import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.state.EmbeddedState;
+import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.plugin.http.ApiRoute;
 import io.taskapi.plugin.http.JsonErrorHandler;
 import io.taskapi.plugin.http.JsonResponses;
@@ -99,6 +107,9 @@ public final class TaskApiModule extends AbstractModule {
         Multibinder<ApiRoute> routes = Multibinder.newSetBinder(binder(), ApiRoute.class);
         for (Class<? extends ApiRoute> route : List.of(
                 AgentHealthRoute.class,
+                AgentSelfRoute.class,
+                MetricsRoute.class,
+                JwksRoute.class,
                 AclBootstrapRoute.class,
                 AclTokenSelfRoute.class,
                 AclTokenListRoute.class,
@@ -130,6 +141,10 @@ public final class TaskApiModule extends AbstractModule {
             NodeResolver.class,
             NodeMetadataService.class,
             EmbeddedState.class,
+            RateLimiter.class,
+            ApiMetrics.class,
+            AuditLog.class,
+            ConnectionLimiter.class,
             GetentUserDirectory.class,
             PosixOwnershipChanger.class,
             io.taskapi.plugin.http.Router.class,
@@ -189,6 +204,13 @@ public final class TaskApiModule extends AbstractModule {
         return state.variables().orElseGet(embedded::variables);
     }
 
+    /** Variables are encrypted by the plugin whichever store holds them, with the keyring in state.data-dir. */
+    @Provides
+    @Singleton
+    VariableCipher variableCipher(EmbeddedState embedded) {
+        return embedded.cipher();
+    }
+
     @Provides
     @Singleton
     ObjectMapper objectMapper() {
@@ -211,6 +233,7 @@ public final class TaskApiModule extends AbstractModule {
             operator.setName(OPERATOR_CONNECTOR);
             operator.setHost(address.host());
             operator.setPort(address.port());
+            operator.setIdleTimeout(config.idleTimeout().toMillis());
             server.addConnector(operator);
         });
         return server;
@@ -218,8 +241,10 @@ public final class TaskApiModule extends AbstractModule {
 
     @Provides
     @Singleton
-    UnixSocketConnector connector(Server server) {
+    UnixSocketConnector connector(Server server, ConnectionLimiter connections) {
         UnixSocketConnector connector = new UnixSocketConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.addEventListener(connections);
         server.addConnector(connector);
         return connector;
     }
@@ -230,7 +255,7 @@ public final class TaskApiModule extends AbstractModule {
         http.setSendXPoweredBy(false);
         // Room for the longest accepted credential plus ordinary headers, so an over-long token is refused by the
         // gate with a reason (403) rather than by the parser.
-        http.setRequestHeaderSize(2 * config.maxTokenLength());
+        http.setRequestHeaderSize(config.maxHeaderBytes());
         return http;
     }
 }

@@ -59,7 +59,7 @@ public final class PolicyParser {
             .singleBlock("sentinel", 0, policyAndCapabilities("sentinel block"))
             .build();
 
-    private static final Set<PolicyDisposition> GENERAL = EnumSet.of(PolicyDisposition.LIST, PolicyDisposition.DENY, PolicyDisposition.READ,
+    private static final Set<PolicyDisposition> GENERAL = EnumSet.of(PolicyDisposition.DENY, PolicyDisposition.READ,
             PolicyDisposition.WRITE, PolicyDisposition.SCALE);
     private static final Set<PolicyDisposition> PLUGIN = EnumSet.of(PolicyDisposition.DENY, PolicyDisposition.READ,
             PolicyDisposition.LIST, PolicyDisposition.WRITE);

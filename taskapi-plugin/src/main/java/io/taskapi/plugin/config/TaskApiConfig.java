@@ -30,12 +30,18 @@ import java.util.TreeSet;
  *     identity may do everything; authentication is still required on task sockets)
  * @param operatorAddress the operator listener's host:port (plain HTTP, for a dev agent or behind a TLS proxy), if any
  * @param maxBodyBytes the largest request body accepted (413 beyond)
+ * @param maxHeaderBytes the largest request head accepted (431 beyond)
+ * @param idleTimeout how long an idle connection stays open
+ * @param socketMaxConnections open connections allowed per task socket (429 beyond)
+ * @param socketRateLimit requests a second allowed per task socket on average (0: no limit)
+ * @param socketRateBurst requests allowed in a burst per task socket
  */
 public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallback, boolean allowRootPeer,
                             String audience, Duration clockLeeway, int maxTokenLength, boolean requireExpiry,
                             int identityCacheSize, Duration identityCacheTtl, int minThreads, int maxThreads,
                             Optional<Path> dataDir, boolean aclEnabled, Optional<HostAndPort> operatorAddress,
-                            int maxBodyBytes) {
+                            int maxBodyBytes, int maxHeaderBytes, Duration idleTimeout, int socketMaxConnections,
+                            int socketRateLimit, int socketRateBurst) {
 
     /** When a socket cannot be given to its task user. */
     public enum OwnershipFallback {
@@ -60,11 +66,17 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
     public static final String ACL_ENABLED = "acl.enabled";
     public static final String OPERATOR_ADDRESS = "http.operator-address";
     public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
+    public static final String HTTP_MAX_HEADER_BYTES = "http.max-header-bytes";
+    public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";
+    public static final String SOCKET_MAX_CONNECTIONS = "socket.max-connections";
+    public static final String SOCKET_RATE_LIMIT = "socket.rate-limit";
+    public static final String SOCKET_RATE_BURST = "socket.rate-burst";
 
     private static final List<String> KEYS = List.of(SOCKET_LINK_DIR, SOCKET_OWNERSHIP_FALLBACK,
             SOCKET_ALLOW_ROOT_PEER, IDENTITY_AUDIENCE, IDENTITY_CLOCK_LEEWAY, IDENTITY_MAX_TOKEN_LENGTH,
             IDENTITY_REQUIRE_EXPIRY, IDENTITY_CACHE_SIZE, IDENTITY_CACHE_TTL, HTTP_MIN_THREADS, HTTP_MAX_THREADS,
-            STATE_DATA_DIR, ACL_ENABLED, OPERATOR_ADDRESS, HTTP_MAX_BODY_BYTES);
+            STATE_DATA_DIR, ACL_ENABLED, OPERATOR_ADDRESS, HTTP_MAX_BODY_BYTES, HTTP_MAX_HEADER_BYTES,
+            HTTP_IDLE_TIMEOUT, SOCKET_MAX_CONNECTIONS, SOCKET_RATE_LIMIT, SOCKET_RATE_BURST);
 
     /** The longest leeway accepted: beyond this an expired token is simply not expired. */
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
@@ -90,6 +102,14 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
         check(dataDir.map(Path::isAbsolute).orElse(true), STATE_DATA_DIR + " must be an absolute path");
         check(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
                 HTTP_MAX_BODY_BYTES + " must be between 1024 and 67108864");
+        requireNonNull(idleTimeout, "idleTimeout is null");
+        check(maxHeaderBytes >= maxTokenLength + 1024 && maxHeaderBytes <= 1024 * 1024,
+                HTTP_MAX_HEADER_BYTES + " must leave room for the longest token (" + IDENTITY_MAX_TOKEN_LENGTH
+                        + " + 1024) and be at most 1048576");
+        check(!idleTimeout.isNegative() && !idleTimeout.isZero(), HTTP_IDLE_TIMEOUT + " must be positive");
+        check(socketMaxConnections >= 1, SOCKET_MAX_CONNECTIONS + " must be at least 1");
+        check(socketRateLimit >= 0, SOCKET_RATE_LIMIT + " must not be negative");
+        check(socketRateBurst >= 1, SOCKET_RATE_BURST + " must be at least 1");
         check(minThreads >= 2 && maxThreads >= minThreads && maxThreads <= 1024,
                 HTTP_MIN_THREADS + " must be at least 2 and " + HTTP_MAX_THREADS + " between it and 1024");
     }
@@ -130,7 +150,12 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
                 values.bool(ACL_ENABLED, true),
                 Optional.ofNullable(settings.get(OPERATOR_ADDRESS)).map(String::trim)
                         .map(address -> HostAndPort.parse(OPERATOR_ADDRESS, address)),
-                values.integer(HTTP_MAX_BODY_BYTES, 1024 * 1024));
+                values.integer(HTTP_MAX_BODY_BYTES, 1024 * 1024),
+                values.integer(HTTP_MAX_HEADER_BYTES, 2 * values.integer(IDENTITY_MAX_TOKEN_LENGTH, 8192)),
+                values.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(30)),
+                values.integer(SOCKET_MAX_CONNECTIONS, 64),
+                values.integer(SOCKET_RATE_LIMIT, 100),
+                values.integer(SOCKET_RATE_BURST, 200));
     }
 
     /** {@code /run/taskapi/links} for a root agent; a per-user directory under the temp directory otherwise. */

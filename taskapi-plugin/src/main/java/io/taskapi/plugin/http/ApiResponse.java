@@ -29,6 +29,24 @@ public record ApiResponse(int status, Optional<Object> body, Map<String, String>
     }
 
     /**
+     * @param contentType the body's media type
+     * @param text the body
+     * @return 200 with a body that is not JSON (Prometheus' text format, say)
+     */
+    public static ApiResponse text(String contentType, String text) {
+        return new ApiResponse(200, Optional.of(new RawBody(contentType,
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8))), Map.of());
+    }
+
+    /**
+     * A body sent as is, not serialized as JSON.
+     *
+     * @param contentType its media type
+     * @param bytes its bytes
+     */
+    public record RawBody(String contentType, byte[] bytes) {}
+
+    /**
      * @param body the body
      * @param headers extra headers
      * @return 200 with the body and headers

@@ -58,7 +58,11 @@ public final class JsonResponses {
             return;
         }
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-        if (answer.body().isPresent()) {
+        if (answer.body().isPresent() && answer.body().get() instanceof ApiResponse.RawBody raw) {
+            response.setStatus(answer.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, raw.contentType());
+            response.write(true, ByteBuffer.wrap(raw.bytes()), callback);
+        } else if (answer.body().isPresent()) {
             send(response, callback, answer.status(), answer.body().get());
         } else {
             response.setStatus(answer.status());

@@ -11,9 +11,14 @@ import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.TokenExtractor;
 import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.limits.ConnectionLimiter;
+import io.taskapi.plugin.limits.RateLimiter;
+import io.taskapi.plugin.metrics.ApiMetrics;
+import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.socket.SocketOrigin;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chain every request goes through, in this order: peer check (task sockets with a user), credential (none on a
+ * The chain every request goes through, in this order: peer check (task sockets with a user), rate and connection
+ * limits (task sockets: 429), credential (none on a
  * task socket: 401; none on the operator listener: the anonymous policy), authentication (refused: 403; backend
  * down: 503), route (404, 405), authorization (403), {@code ?help=1}, the route itself.
  *
@@ -44,6 +50,10 @@ public final class TaskApiHandler extends Handler.Abstract {
     private final JsonResponses json;
     private final ObjectMapper mapper;
     private final TaskApiConfig config;
+    private final RateLimiter rateLimiter;
+    private final ConnectionLimiter connections;
+    private final ApiMetrics metrics;
+    private final AuditLog audit;
 
     /**
      * @param tokens finds the credential in a request
@@ -53,10 +63,15 @@ public final class TaskApiHandler extends Handler.Abstract {
      * @param json writes bodies
      * @param mapper reads bodies
      * @param config root peers, body limit
+     * @param rateLimiter requests per second per task socket
+     * @param connections open connections per task socket
+     * @param metrics counts what happened
+     * @param audit writes one line per request
      */
     @Inject
     public TaskApiHandler(TokenExtractor tokens, AuthenticationGate gate, Router router, AclResolver acls,
-                          JsonResponses json, ObjectMapper mapper, TaskApiConfig config) {
+                          JsonResponses json, ObjectMapper mapper, TaskApiConfig config, RateLimiter rateLimiter,
+                          ConnectionLimiter connections, ApiMetrics metrics, AuditLog audit) {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.gate = requireNonNull(gate, "gate is null");
         this.router = requireNonNull(router, "router is null");
@@ -64,45 +79,87 @@ public final class TaskApiHandler extends Handler.Abstract {
         this.json = requireNonNull(json, "json is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.config = requireNonNull(config, "config is null");
+        this.rateLimiter = requireNonNull(rateLimiter, "rateLimiter is null");
+        this.connections = requireNonNull(connections, "connections is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.audit = requireNonNull(audit, "audit is null");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
         String path = Request.getPathInContext(request);
+        Optional<SocketOrigin> origin = SocketOrigin.of(request);
+        Outcome outcome = new Outcome();
         try {
-            Optional<SocketOrigin> origin = SocketOrigin.of(request);
-            if (origin.isPresent()) {
-                checkPeer(origin.get());
-            }
-            Identity identity = authenticate(request, origin);
-            Router.RouteMatch match = router.route(request.getMethod(), path);
-            Acl acl = acls.resolve(identity);
-            ApiRequest apiRequest = new ApiRequest(request, identity, acl, origin, match.params(), mapper,
-                    config.maxBodyBytes());
-            if (!match.route().permission().allows(apiRequest)) {
-                throw ApiException.permissionDenied();
-            }
-            if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
-                json.send(response, callback, 200, Map.of("help", match.route().help()));
-                return true;
-            }
-            json.sendResult(response, callback, match.route().handle(apiRequest));
+            serve(request, response, callback, path, origin, outcome);
         } catch (ApiException e) {
             if (e.status() == 405) {
                 response.getHeaders().put(HttpHeader.ALLOW, router.allowed(path));
             }
             json.sendError(response, callback, e);
         } catch (StateUnavailableException e) {
-            LOG.warn("state unavailable for {} {}: {}", request.getMethod(), path, e.getMessage());
+            LOG.warn("state unavailable for {} {}: {}", request.getMethod(), outcome.route, e.getMessage());
             json.sendError(response, callback, new ApiException(503, "Service unavailable: " + e.getMessage()));
         } catch (RuntimeException e) {
             // The id ties the caller's error to the log line without showing the caller any internals.
             String errorId = UUID.randomUUID().toString();
-            LOG.error("internal error {} on {} {}", errorId, request.getMethod(), path, e);
+            LOG.error("internal error {} on {} {}", errorId, request.getMethod(), outcome.route, e);
             json.sendError(response, callback,
                     new ApiException(500, "Internal server error (error id " + errorId + ")"));
+        } finally {
+            long nanos = System.nanoTime() - start;
+            metrics.requestServed(outcome.route, request.getMethod(), response.getStatus(), nanos);
+            audit.record(origin, outcome.identity, request.getMethod(), outcome.route, response.getStatus(), nanos);
         }
         return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback, String path,
+                       Optional<SocketOrigin> origin, Outcome outcome)
+            throws ApiException, StateUnavailableException {
+        if (origin.isPresent()) {
+            checkPeer(origin.get());
+            checkLimits(origin.get(), response);
+        }
+        Identity identity = authenticate(request, origin);
+        outcome.identity = identity.auditName();
+        Router.RouteMatch match = router.route(request.getMethod(), path);
+        outcome.route = match.route().path();
+        Acl acl = acls.resolve(identity);
+        ApiRequest apiRequest = new ApiRequest(request, identity, acl, origin, match.params(), mapper,
+                config.maxBodyBytes());
+        if (!match.route().permission().allows(apiRequest)) {
+            throw ApiException.permissionDenied();
+        }
+        if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
+            json.send(response, callback, 200, Map.of("help", match.route().help()));
+            return;
+        }
+        json.sendResult(response, callback, match.route().handle(apiRequest));
+    }
+
+    /** What the audit line and the metrics need to know of a request, filled in as it gets further. */
+    private static final class Outcome {
+        private String route = "-";
+        private String identity = "-";
+    }
+
+    private void checkLimits(SocketOrigin origin, Response response) throws ApiException {
+        if (connections.overLimit(origin.socket())) {
+            metrics.rateLimited("connections");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            throw new ApiException(429, "Too many connections to this task socket (at most "
+                    + connections.maxConnections() + "); close idle ones and retry");
+        }
+        Optional<Duration> wait = rateLimiter.acquire(origin.socket());
+        if (wait.isPresent()) {
+            metrics.rateLimited("rate");
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+            throw new ApiException(429, "Rate limit exceeded for this task socket; retry after " + seconds + "s");
+        }
     }
 
     private void checkPeer(SocketOrigin origin) throws ApiException {
@@ -113,6 +170,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         int peerUid = origin.peer().uid();
         boolean allowed = peerUid == owner.getAsInt() || (config.allowRootPeer() && peerUid == ROOT_UID);
         if (!allowed) {
+            metrics.authenticationFailed("peer");
             throw new ApiException(403, "Permission denied: this task socket only serves the task's user (uid "
                     + owner.getAsInt() + "), not uid " + peerUid);
         }
@@ -125,6 +183,7 @@ public final class TaskApiHandler extends Handler.Abstract {
             if (origin.isEmpty()) {
                 return new AnonymousIdentity();
             }
+            metrics.authenticationFailed("missing");
             throw new ApiException(401,
                     "Unauthorized: send a token in X-Nomad-Token, Authorization: Bearer, or the token cookie");
         }
@@ -132,6 +191,7 @@ public final class TaskApiHandler extends Handler.Abstract {
             return gate.authenticate(credential.get());
         } catch (CredentialRejectedException e) {
             LOG.debug("credential refused: {}", e.reason());
+            metrics.authenticationFailed(e.reason());
             throw new ApiException(403, "Permission denied: " + e.getMessage());
         }
     }

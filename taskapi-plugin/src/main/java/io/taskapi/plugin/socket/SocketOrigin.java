@@ -32,7 +32,14 @@ public record SocketOrigin(TaskSocket socket, PeerCredentials peer) {
      */
     public static Optional<SocketOrigin> of(Request request) {
         requireNonNull(request, "request is null");
-        Connection connection = request.getConnectionMetaData().getConnection();
+        return of(request.getConnectionMetaData().getConnection());
+    }
+
+    /**
+     * @param connection any connection, or {@code null}
+     * @return the origin when it was accepted by a {@link UnixSocketConnector}; empty otherwise
+     */
+    public static Optional<SocketOrigin> of(Connection connection) {
         if (connection != null && connection.getEndPoint() instanceof UnixSocketEndPoint endPoint) {
             return endPoint.origin();
         }

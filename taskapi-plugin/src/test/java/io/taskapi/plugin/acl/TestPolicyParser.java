@@ -577,6 +577,11 @@ class TestPolicyParser {
                         + "node, operator, quota, plugin or sentinel block"),
                 arguments("comment only", "# nothing here", "1:1: invalid policy: no namespace, node_pool, host_volume, "
                         + "agent, node, operator, quota, plugin or sentinel block"),
+                arguments("first invalid rule in the text is reported", "node_pool \"bad%\" {}\nnamespace \"bad name\" {}",
+                        "1:11: invalid node pool name \"bad%\": must match ^[a-zA-Z0-9-_*]{1,128}$"),
+                arguments("first invalid rule in the text is reported (reversed)",
+                        "namespace \"bad name\" {}\nnode_pool \"bad%\" {}",
+                        "1:11: invalid namespace name \"bad name\": must match ^[a-zA-Z0-9-*]{1,128}$"),
                 // syntax
                 arguments("octal escape (Nomad's TestParse_BadInput)", "namespace \"\\500\" {}",
                         "1:12: invalid escape sequence \\5"),

@@ -45,6 +45,9 @@ final class RouteSecurityMatrixTest {
     /** A valid request for each route: made fresh for every call, so a delete always has something to delete. */
     private static final Map<String, Supplier<Example>> EXAMPLES = Map.ofEntries(
             Map.entry("GET /v1/agent/health", () -> Example.of("/v1/agent/health")),
+            Map.entry("GET /v1/agent/self", () -> Example.of("/v1/agent/self")),
+            Map.entry("GET /v1/metrics", () -> Example.of("/v1/metrics?format=prometheus")),
+            Map.entry("GET /.well-known/jwks.json", () -> Example.of("/.well-known/jwks.json")),
             Map.entry("POST /v1/acl/bootstrap", () -> {
                 API.tokens().resetBootstrap();
                 return Example.of("/v1/acl/bootstrap");

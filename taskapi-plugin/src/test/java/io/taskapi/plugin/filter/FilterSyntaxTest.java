@@ -256,7 +256,7 @@ class FilterSyntaxTest {
             + ": no match found, expected: \"!=\", \"==\", \"contains\", \"in\", \"is\", \"matches\", \"not\" or "
             + "[ \\t\\r\\n]";
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("errors")
     void rejectsWithBexprsMessage(String expression, String message) {
         assertThatThrownBy(() -> Filter.compile(expression))

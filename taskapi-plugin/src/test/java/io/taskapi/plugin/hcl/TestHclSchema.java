@@ -107,7 +107,11 @@ class TestHclSchema {
                 arguments("first problem in source order (block first)",
                         "bad2 {}\nnamespace \"a\" {\n  bad1 = 1\n}", "1:1: unknown key \"bad2\" in policy"),
                 arguments("first problem in source order (attribute before block)",
-                        "count = \"x\"\nbogus {}", "1:9: \"count\" must be a whole number, found string"));
+                        "count = \"x\"\nbogus {}", "1:9: \"count\" must be a whole number, found string"),
+                arguments("first problem in source order (block before attribute)",
+                        "bogus {}\ncount = \"x\"", "1:1: unknown key \"bogus\" in policy"),
+                arguments("first problem in source order (same line)",
+                        "agent { policy = 1 }", "1:18: \"policy\" must be a string, found number"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,129 @@
+package io.taskapi.plugin.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.plugin.auth.RejectionReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The API's own counters, cheap enough to update on every request (LongAdders, no locks): requests by route, method
+ * and status; refused credentials by reason; rate-limited requests; and a latency histogram.
+ */
+public final class ApiMetrics {
+    /** Latency histogram bucket bounds, in seconds (Prometheus {@code le}). */
+    static final double[] LATENCY_BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+
+    private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> rateLimited = new ConcurrentHashMap<>();
+    private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BOUNDS.length + 1];
+    private final LongAdder latencyCount = new LongAdder();
+    private final LongAdder latencyNanos = new LongAdder();
+
+    /** Starts every count at zero. */
+    public ApiMetrics() {
+        for (int i = 0; i < latencyBuckets.length; i++) {
+            latencyBuckets[i] = new LongAdder();
+        }
+    }
+
+    /**
+     * @param route the route's path pattern, or {@code none} when no route was reached
+     * @param method the request's method
+     * @param status the answer's status
+     * @param nanos how long it took
+     */
+    public void requestServed(String route, String method, int status, long nanos) {
+        requests.computeIfAbsent(new RequestKey(route, method, status), key -> new LongAdder()).increment();
+        double seconds = nanos / 1e9;
+        int bucket = 0;
+        while (bucket < LATENCY_BOUNDS.length && seconds > LATENCY_BOUNDS[bucket]) {
+            bucket++;
+        }
+        latencyBuckets[bucket].increment();
+        latencyCount.increment();
+        latencyNanos.add(nanos);
+    }
+
+    /** @param reason why a credential was refused */
+    public void authenticationFailed(RejectionReason reason) {
+        authenticationFailed(reason.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** @param reason why a request was refused before verification: {@code missing}, {@code peer} */
+    public void authenticationFailed(String reason) {
+        authFailures.computeIfAbsent(reason, key -> new LongAdder()).increment();
+    }
+
+    /** @param kind {@code rate} or {@code connections} */
+    public void rateLimited(String kind) {
+        rateLimited.computeIfAbsent(kind, key -> new LongAdder()).increment();
+    }
+
+    /**
+     * @param openSockets the task sockets open now
+     * @return every metric, as a consistent-enough copy for one scrape
+     */
+    public Snapshot snapshot(int openSockets) {
+        Map<RequestKey, Long> requestCounts = new TreeMap<>();
+        requests.forEach((key, count) -> requestCounts.put(key, count.sum()));
+        Map<String, Long> failures = new TreeMap<>();
+        authFailures.forEach((key, count) -> failures.put(key, count.sum()));
+        Map<String, Long> limited = new TreeMap<>();
+        rateLimited.forEach((key, count) -> limited.put(key, count.sum()));
+        List<Long> cumulative = new ArrayList<>();
+        long running = 0;
+        for (LongAdder bucket : latencyBuckets) {
+            running += bucket.sum();
+            cumulative.add(running);
+        }
+        return new Snapshot(requestCounts, failures, limited, openSockets, cumulative, latencyCount.sum(),
+                latencyNanos.sum() / 1e9);
+    }
+
+    /**
+     * A request counter's labels.
+     *
+     * @param route the route pattern
+     * @param method the method
+     * @param status the status
+     */
+    public record RequestKey(String route, String method, int status) implements Comparable<RequestKey> {
+        /** Checks that nothing is missing. */
+        public RequestKey {
+            requireNonNull(route, "route is null");
+            requireNonNull(method, "method is null");
+        }
+
+        @Override
+        public int compareTo(RequestKey other) {
+            int byRoute = route.compareTo(other.route);
+            if (byRoute != 0) {
+                return byRoute;
+            }
+            int byMethod = method.compareTo(other.method);
+            return byMethod != 0 ? byMethod : Integer.compare(status, other.status);
+        }
+    }
+
+    /**
+     * One scrape's worth of metrics.
+     *
+     * @param requests requests by labels
+     * @param authFailures refused credentials by reason
+     * @param rateLimited rate-limited requests by kind
+     * @param openSockets task sockets open
+     * @param latencyCumulative cumulative counts per bucket of {@link #LATENCY_BOUNDS}, then +Inf
+     * @param latencyCount requests timed
+     * @param latencySumSeconds their total time
+     */
+    public record Snapshot(Map<RequestKey, Long> requests, Map<String, Long> authFailures,
+                           Map<String, Long> rateLimited, int openSockets, List<Long> latencyCumulative,
+                           long latencyCount, double latencySumSeconds) {}
+}

@@ -1,0 +1,132 @@
+package io.taskapi.plugin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.taskapi.testing.HttpResponse;
+import io.taskapi.testing.TaskApiExtension;
+import io.taskapi.testing.TestTask;
+import io.taskapi.testing.UnixHttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/** Per-socket rate and connection limits, body size, metrics and the audit line, over real task sockets. */
+final class LimitsMetricsAuditTest {
+    @RegisterExtension
+    final TaskApiExtension api = TaskApiExtension.builder()
+            .config("socket.rate-limit", "1")
+            .config("socket.rate-burst", "3")
+            .config("socket.max-connections", "2")
+            .config("http.max-body-bytes", "2048")
+            .build();
+
+    @Test
+    void aBurstBeyondTheSocketsBudgetGets429WithRetryAfterAndOtherSocketsAreUnaffected() throws Exception {
+        TestTask noisy = api.newTask("noisy");
+        noisy.openSocket();
+        TestTask quiet = api.newTask("quiet");
+        quiet.openSocket();
+        String identity = noisy.identity();
+
+        List<Integer> statuses = new ArrayList<>();
+        HttpResponse limited = null;
+        for (int i = 0; i < 4; i++) {
+            HttpResponse response = noisy.client().get("/v1/agent/health").bearer(identity).send();
+            statuses.add(response.status());
+            limited = response;
+        }
+
+        assertThat(statuses).containsExactly(200, 200, 200, 429);
+        assertThat(limited.header("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+        assertThat(limited.json().path("errors").get(0).asText()).contains("Rate limit");
+        assertThat(quiet.client().get("/v1/agent/health").bearer(quiet.identity()).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreRefusedWith429() throws Exception {
+        TestTask task = api.newTask("hoarder");
+        task.openSocket();
+        UnixHttpClient client = UnixHttpClient.forSocket(task.socketPath());
+        try (UnixHttpClient.Connection first = client.connection();
+             UnixHttpClient.Connection second = client.connection();
+             UnixHttpClient.Connection third = client.connection()) {
+            HttpResponse refused = third.get("/v1/agent/health").bearer(task.identity()).send();
+
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().path("errors").get(0).asText()).contains("Too many connections");
+            assertThat(first.isOpen() && second.isOpen()).isTrue();
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndChangesNothing() throws Exception {
+        TestTask task = api.newTask("big");
+        task.openSocket();
+        String management = api.tokens().createManagementToken("admin").secretId();
+
+        HttpResponse response = task.client().request("POST", "/v1/client/metadata").bearer(management)
+                .json("{\"Meta\":{\"big\":\"" + "x".repeat(4096) + "\"}}").send();
+        HttpResponse after = task.client().get("/v1/client/metadata").bearer(management).send();
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().path("errors").get(0).asText()).contains("2048");
+        assertThat(after.json().path("Meta").has("big")).isFalse();
+    }
+
+    @Test
+    void prometheusMetricsCountRequestsRefusalsAndSockets() throws Exception {
+        TestTask task = api.newTask("scraped");
+        task.openSocket();
+        String management = api.tokens().createManagementToken("scraper").secretId();
+        task.client().get("/v1/agent/health").send();
+
+        HttpResponse scrape = task.client().get("/v1/metrics?format=prometheus").bearer(management).send();
+
+        assertThat(scrape.status()).isEqualTo(200);
+        assertThat(scrape.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        assertThat(scrape.body())
+                .contains("taskapi_auth_failures_total{reason=\"missing\"} 1")
+                .contains("# TYPE taskapi_http_request_duration_seconds histogram")
+                .contains("taskapi_http_request_duration_seconds_bucket{le=\"+Inf\"}")
+                .containsPattern("taskapi_open_task_sockets [1-9]")
+                .contains("taskapi_http_requests_total{route=\"-\",method=\"GET\",status=\"401\"} 1");
+    }
+
+    @Test
+    void everyRequestLeavesOneAuditLineWithTheIdentityButNeverTheToken() throws Exception {
+        Logger audit = (Logger) LoggerFactory.getLogger("taskapi.audit");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        audit.addAppender(lines);
+        try {
+            TestTask task = api.newTask("audited");
+            task.openSocket();
+            String identity = task.identity();
+
+            task.client().get("/v1/agent/health").bearer(identity).send();
+            task.client().get("/v1/agent/health").bearer("not-a-token").send();
+
+            assertThat(lines.list).hasSize(2);
+            String ok = lines.list.get(0).getFormattedMessage();
+            assertThat(ok).contains("socket=" + task.allocationId() + "/audited")
+                    .contains("identity=workload:global:default:")
+                    .contains("route=/v1/agent/health").contains("status=200").contains("latency_us=");
+            assertThat(lines.list.get(1).getFormattedMessage()).contains("status=403").contains("identity=-");
+            for (ILoggingEvent line : lines.list) {
+                for (String part : identity.split("\\.")) {
+                    assertThat(line.getFormattedMessage()).doesNotContain(part);
+                }
+                assertThat(line.getFormattedMessage()).doesNotContain("not-a-token");
+            }
+        } finally {
+            audit.detachAppender(lines);
+        }
+    }
+}
