@@ -27,6 +27,9 @@ import io.taskapi.plugin.api.acl.AclTokenUpdateRoute;
 import io.taskapi.plugin.api.acl.AclTokenWriter;
 import io.taskapi.plugin.api.node.ClientMetadataApplyRoute;
 import io.taskapi.plugin.api.node.ClientMetadataReadRoute;
+import io.taskapi.plugin.api.node.NodeListRoute;
+import io.taskapi.plugin.api.node.NodeReadRoute;
+import io.taskapi.plugin.node.NodeRecords;
 import io.taskapi.plugin.api.node.NodeResolver;
 import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.node.NodeMetadataService;
@@ -120,7 +123,9 @@ public final class TaskApiModule extends AbstractModule {
                 AclPolicyReadRoute.class,
                 AclPolicyDeleteRoute.class,
                 ClientMetadataReadRoute.class,
-                ClientMetadataApplyRoute.class)) {
+                ClientMetadataApplyRoute.class,
+                NodeListRoute.class,
+                NodeReadRoute.class)) {
             routes.addBinding().to(route);
             bind(route).in(Singleton.class);
         }
@@ -140,6 +145,7 @@ public final class TaskApiModule extends AbstractModule {
             AclResolver.class,
             NodeResolver.class,
             NodeMetadataService.class,
+            NodeRecords.class,
             EmbeddedState.class,
             RateLimiter.class,
             ApiMetrics.class,

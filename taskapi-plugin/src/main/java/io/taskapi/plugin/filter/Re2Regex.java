@@ -21,8 +21,10 @@ import java.util.regex.PatternSyntaxException;
  * same thing, because the same text means different things in the two dialects: Go's {@code $} is Java's {@code \z}
  * (not "before a final newline"), Go's {@code .} excludes only {@code \n}, Go's {@code \s} has no {@code \v},
  * Go's {@code \b} and POSIX classes are ASCII, {@code [} and {@code &&} are plain characters in a Go class, Go's
- * {@code (?U)} swaps greediness where Java's means Unicode classes. Every literal is written as {@code \x{...}} and
- * every flag is applied per atom, so no Java-only construct can sneak through.
+ * {@code (?U)} swaps greediness where Java's means Unicode classes, and Go's {@code (?i)} is Unicode simple case
+ * folding ({@code ß} matches {@code ẞ}, {@code i} does not match {@code ı}) where Java's differs. So every literal is
+ * written as {@code \x{...}}, every flag is applied while translating, and case folding is spelled out as classes of
+ * the characters that fold together: no Java flag or Java-only construct is ever involved.
  *
  * <p>Matching is unanchored (Go's {@code re.Match}). Java's engine backtracks where RE2 does not, so a match is
  * given a budget of character reads ({@value #MATCH_BUDGET}) and a pathological pattern/input pair fails with
@@ -72,8 +74,7 @@ final class Re2Regex {
         requireNonNull(expression, "expression");
         String java = new Translator(expression).translate();
         try {
-            // UNICODE_CASE makes the per-atom (?i:...) fold case beyond ASCII, as Go's (?i) does
-            return new Re2Regex(expression, Pattern.compile(java, Pattern.UNICODE_CASE));
+            return new Re2Regex(expression, Pattern.compile(java));
         } catch (PatternSyntaxException e) {
             throw new SyntaxException("regexp/syntax: internal error", expression);
         }
@@ -531,16 +532,16 @@ final class Re2Regex {
                     }
                 }
             }
-            ClassBuilder cls = new ClassBuilder();
+            ClassBuilder cls = new ClassBuilder((flags & FOLD) != 0);
             if (i + 1 < n && (s.charAt(i + 1) == 'p' || s.charAt(i + 1) == 'P')) {
                 i = unicodeClass(i, cls);
-                push(Node.atom(cls.build(false, flags)));
+                push(Node.atom(cls.build(false)));
                 return;
             }
             int afterPerl = perlClass(i, cls);
             if (afterPerl >= 0) {
                 i = afterPerl;
-                push(Node.atom(cls.build(false, flags)));
+                push(Node.atom(cls.build(false)));
                 return;
             }
             long escaped = escape(i);
@@ -746,7 +747,7 @@ final class Re2Regex {
                 negated = true;
                 t++;
             }
-            ClassBuilder cls = new ClassBuilder();
+            ClassBuilder cls = new ClassBuilder((flags & FOLD) != 0);
             boolean first = true; // ] is a literal as the first character
             while (t >= n || s.charAt(t) != ']' || first) {
                 first = false;
@@ -790,7 +791,7 @@ final class Re2Regex {
                 cls.addRange(low, high);
             }
             i = t + 1;
-            push(Node.atom(cls.build(negated, flags)));
+            push(Node.atom(cls.build(negated)));
         }
 
         private long classChar(int at, int classStart) throws SyntaxException {
@@ -805,16 +806,18 @@ final class Re2Regex {
         }
 
         private void literal(int cp) {
-            String java = ClassBuilder.escape(cp);
-            if ((flags & FOLD) != 0 && hasCase(cp)) {
-                java = "(?i:" + java + ")";
+            if ((flags & FOLD) != 0) {
+                int[] orbit = CaseFolding.orbit(cp);
+                if (orbit.length > 1) {
+                    StringBuilder cls = new StringBuilder("[");
+                    for (int member : orbit) {
+                        cls.append(ClassBuilder.escape(member));
+                    }
+                    push(Node.atom(cls.append(']').toString()));
+                    return;
+                }
             }
-            push(Node.atom(java));
-        }
-
-        private static boolean hasCase(int cp) {
-            return Character.isLetter(cp) || Character.toUpperCase(cp) != cp || Character.toLowerCase(cp) != cp
-                    || Character.toTitleCase(cp) != cp;
+            push(Node.atom(ClassBuilder.escape(cp)));
         }
 
         private void push(Node node) {
@@ -826,9 +829,17 @@ final class Re2Regex {
         }
     }
 
-    /** The items of a Java character class, every character written as an escape. */
+    /**
+     * The items of a Java character class, every character written as an escape. Under {@code (?i)} each item is
+     * closed under case folding first, and only then negated, as Go does.
+     */
     private static final class ClassBuilder {
+        private final boolean fold;
         private final StringBuilder items = new StringBuilder();
+
+        ClassBuilder(boolean fold) {
+            this.fold = fold;
+        }
 
         static String escape(int cp) {
             if (cp < 0x80 && Translator.isAlnum(cp)) {
@@ -838,31 +849,117 @@ final class Re2Regex {
         }
 
         void addRange(int lo, int hi) {
-            items.append(escape(lo));
-            if (hi != lo) {
-                items.append('-').append(escape(hi));
+            items.append(range(lo, hi));
+            if (fold) {
+                items.append(CaseFolding.membersOfOrbitsWhere(cp -> cp >= lo && cp <= hi));
             }
         }
 
         void addRanges(int[] ranges, boolean negated) {
-            StringBuilder b = new StringBuilder();
+            StringBuilder set = new StringBuilder();
             for (int k = 0; k < ranges.length; k += 2) {
-                b.append(escape(ranges[k]));
-                if (ranges[k + 1] != ranges[k]) {
-                    b.append('-').append(escape(ranges[k + 1]));
-                }
+                set.append(range(ranges[k], ranges[k + 1]));
             }
-            // a negated group inside a class is a nested class: Java unions nested classes
-            items.append(negated ? "[^" + b + "]" : b);
+            if (fold) {
+                set.append(CaseFolding.membersOfOrbitsWhere(cp -> {
+                    for (int k = 0; k < ranges.length; k += 2) {
+                        if (cp >= ranges[k] && cp <= ranges[k + 1]) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }));
+            }
+            add(set, negated);
         }
 
         void addProperty(String property, boolean negated) {
-            items.append(negated ? "\\P{" : "\\p{").append(property).append('}');
+            String text = "\\p{" + property + "}";
+            StringBuilder set = new StringBuilder(text);
+            if (fold) {
+                Pattern member = Pattern.compile(text);
+                set.append(CaseFolding.membersOfOrbitsWhere(
+                        cp -> member.matcher(new String(Character.toChars(cp))).matches()));
+            }
+            add(set, negated);
         }
 
-        String build(boolean negated, int flags) {
-            String cls = "[" + (negated ? "^" : "") + items + "]";
-            return (flags & Translator.FOLD) != 0 ? "(?i:" + cls + ")" : cls;
+        private void add(CharSequence set, boolean negated) {
+            // a negated group inside a class is a nested class: Java unions nested classes
+            if (negated) {
+                items.append("[^").append(set).append(']');
+            } else {
+                items.append(set);
+            }
+        }
+
+        private static String range(int lo, int hi) {
+            return lo == hi ? escape(lo) : escape(lo) + "-" + escape(hi);
+        }
+
+        String build(boolean negated) {
+            return "[" + (negated ? "^" : "") + items + "]";
+        }
+    }
+
+    /**
+     * Go's {@code (?i)}: Unicode simple case folding (CaseFolding.txt, statuses C and S). Characters that fold to the
+     * same character form an orbit ({@code k K \u212A}, {@code s S \u017F}, {@code ß \u1E9E}); a folded literal
+     * matches its whole orbit. Java's upper-then-lower mapping gives the same orbits except for the Turkic dotted and
+     * dotless i, which fold only under the Turkic (T) status that Go leaves out.
+     */
+    private static final class CaseFolding {
+        private static final Map<Integer, int[]> ORBITS = orbits();
+
+        private CaseFolding() {
+        }
+
+        static int[] orbit(int cp) {
+            int[] orbit = ORBITS.get(key(cp));
+            return orbit == null ? new int[] {cp} : orbit;
+        }
+
+        /** Every member of every orbit (of two or more) that has a member accepted by the test. */
+        static String membersOfOrbitsWhere(java.util.function.IntPredicate test) {
+            StringBuilder out = new StringBuilder();
+            for (int[] orbit : ORBITS.values()) {
+                for (int member : orbit) {
+                    if (test.test(member)) {
+                        for (int m : orbit) {
+                            out.append(ClassBuilder.escape(m));
+                        }
+                        break;
+                    }
+                }
+            }
+            return out.toString();
+        }
+
+        private static int key(int cp) {
+            if (cp == 0x130 || cp == 0x131) {
+                return cp;
+            }
+            return Character.toLowerCase(Character.toUpperCase(cp));
+        }
+
+        private static Map<Integer, int[]> orbits() {
+            java.util.Set<Integer> shared = new java.util.HashSet<>();
+            for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+                int key = key(cp);
+                if (key != cp) {
+                    shared.add(key);
+                }
+            }
+            Map<Integer, List<Integer>> members = new java.util.TreeMap<>();
+            for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+                int key = key(cp);
+                if (shared.contains(key)) {
+                    members.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
+                }
+            }
+            Map<Integer, int[]> orbits = new java.util.LinkedHashMap<>();
+            members.forEach((key, list) -> orbits.put(key, list.stream().mapToInt(Integer::intValue).toArray()));
+            return java.util.Collections.unmodifiableMap(orbits);
         }
     }
 

@@ -71,6 +71,8 @@ final class RouteSecurityMatrixTest {
                     "{\"Rules\":\"node { policy = \\\"read\\\" }\"}")),
             Map.entry("DELETE /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/" + somePolicy())),
             Map.entry("GET /v1/client/metadata", () -> Example.of("/v1/client/metadata")),
+            Map.entry("GET /v1/nodes", () -> Example.of("/v1/nodes?filter=Status%20%3D%3D%20%22ready%22")),
+            Map.entry("GET /v1/node/:id", () -> Example.of("/v1/node/" + API.nodes().localNodeId())),
             Map.entry("POST /v1/client/metadata", () -> Example.of("/v1/client/metadata",
                     "{\"Meta\":{\"matrix\":\"yes\"}}")));
 
