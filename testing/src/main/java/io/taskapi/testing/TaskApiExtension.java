@@ -3,7 +3,9 @@ package io.taskapi.testing;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.AgentState;
 import io.taskapi.spi.TaskApi;
+import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.TaskRef;
 import java.io.IOException;
@@ -85,6 +87,7 @@ public final class TaskApiExtension
     private final String providerName;
     private final Clock clock;
     private final boolean embeddedStores;
+    private final NodeRegistry nodes;
 
     // guarded by this
     private int classDepth;
@@ -102,6 +105,21 @@ public final class TaskApiExtension
         this.providerName = builder.providerName;
         this.clock = builder.clock;
         this.embeddedStores = builder.embeddedStores;
+        this.nodes = builder.nodes;
+    }
+
+    /** The state the plugin gets: in-memory or embedded stores, and the test's node registry if it brought one. */
+    private AgentState agentState(TestingAgentState state) {
+        if (nodes == null) {
+            return embeddedStores ? state.agentStateWithEmbeddedStores() : state.agentState();
+        }
+        AgentState.Builder builder = AgentState.builder().allocations(state.allocations()).nodes(nodes)
+                .identityKeys(state.keys());
+        if (!embeddedStores) {
+            builder.aclTokens(state.tokens()).aclPolicies(state.policies()).nodeMetadata(state.nodeMetadata())
+                    .variables(state.variables());
+        }
+        return builder.build();
     }
 
     /** @return a builder */
@@ -170,8 +188,7 @@ public final class TaskApiExtension
             Path dataDir = Path.of(effective.computeIfAbsent(DATA_DIR_KEY, key -> root.resolve("data").toString()));
             TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
             TestingAgentState state = TestingAgentState.forIssuer(issuer);
-            TaskApi api = provider.start(new AgentContext(effective,
-                    embeddedStores ? state.agentStateWithEmbeddedStores() : state.agentState()));
+            TaskApi api = provider.start(new AgentContext(effective, agentState(state)));
             running = new Running(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());
         } catch (IOException e) {
@@ -532,6 +549,7 @@ public final class TaskApiExtension
 
     /** Configures a {@link TaskApiExtension}. */
     public static final class Builder {
+        private NodeRegistry nodes;
         private final Map<String, String> config = new HashMap<>();
         private TaskApiProvider provider;
         private String providerName;
@@ -596,6 +614,18 @@ public final class TaskApiExtension
          */
         public Builder embeddedStores() {
             this.embeddedStores = true;
+            return this;
+        }
+
+        /**
+         * Hands the plugin this node registry instead of the in-memory one (for example a failing fake, to test how
+         * the plugin copes); {@link TaskApiExtension#nodes()} still returns the in-memory registry.
+         *
+         * @param nodes the registry
+         * @return this builder
+         */
+        public Builder nodes(NodeRegistry nodes) {
+            this.nodes = requireNonNull(nodes, "nodes is null");
             return this;
         }
 

@@ -1,0 +1,113 @@
+package io.taskapi.plugin.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The limits that keep a hostile filter from exhausting the server, and the API's contract. */
+class FilterLimitsTest {
+
+    @Test
+    void rejectsAnExpressionLongerThanTheLimit() throws Exception {
+        String padded = "Status == ready" + " ".repeat(Filter.MAX_LENGTH - "Status == ready".length());
+        assertThat(Filter.compile(padded).matches(FilterNomadNodeTest.parse("{\"Status\": \"ready\"}"))).isTrue();
+
+        assertThatThrownBy(() -> Filter.compile(padded + " "))
+                .isInstanceOfSatisfying(FilterException.class, e -> assertThat(e.column()).isEqualTo(4097))
+                .hasMessage("1:4097 (4096): expression is 4097 characters long; at most 4096 are allowed");
+    }
+
+    @Test
+    void evaluatesTheLongestChainsWithoutRecursingPerTerm() throws Exception {
+        // about 800 terms: and/or chains are loops, in the parser and the evaluator alike
+        String ors = IntStream.range(0, 10_000).mapToObj(i -> "N == " + i).collect(Collectors.joining(" or "));
+        String chain = ors.substring(0, ors.lastIndexOf(" or ", Filter.MAX_LENGTH));
+        String nots = "not ".repeat(1000) + "N == 1";
+
+        assertThat(Filter.compile(chain).matches(FilterNomadNodeTest.parse("{\"N\": 7}"))).isTrue();
+        assertThat(Filter.compile(chain).matches(FilterNomadNodeTest.parse("{\"N\": -1}"))).isFalse();
+        assertThat(Filter.compile(nots).matches(FilterNomadNodeTest.parse("{\"N\": 1}"))).isTrue();
+        assertThat(Filter.compile("not " + nots).matches(FilterNomadNodeTest.parse("{\"N\": 1}"))).isFalse();
+    }
+
+    @Test
+    void limitsNestingDepth() throws Exception {
+        int limit = Parser.MAX_NESTING;
+        String deepest = "(".repeat(limit) + "N == 1" + ")".repeat(limit);
+        assertThat(Filter.compile(deepest).matches(FilterNomadNodeTest.parse("{\"N\": 1}"))).isTrue();
+
+        String tooDeep = "(".repeat(limit + 1) + "N == 1" + ")".repeat(limit + 1);
+        assertThatThrownBy(() -> Filter.compile(tooDeep))
+                .isInstanceOf(FilterException.class)
+                .hasMessage("1:65 (64): expression nests deeper than 64 levels");
+        // unbalanced, as an attacker would send it: still stopped at the limit, not by the stack
+        assertThatThrownBy(() -> Filter.compile("(".repeat(4000)))
+                .hasMessage("1:65 (64): expression nests deeper than 64 levels");
+        // collection braces count too
+        String collections = "any L as x { ".repeat(limit + 1) + "x == 1" + " }".repeat(limit + 1);
+        assertThatThrownBy(() -> Filter.compile(collections))
+                .hasMessageEndingWith("expression nests deeper than 64 levels");
+    }
+
+    @Test
+    void compilesRegularExpressionsOnceAndSharesThemAcrossThreads() throws Exception {
+        Filter filter = Filter.compile("Name matches `^web-\\d+$` and (Meta.rack == r1 or \"b\" in Tags)");
+        List<JsonNode> records = IntStream.range(0, 200)
+                .mapToObj(i -> FilterNomadNodeTest.parse("{\"Name\": \"" + (i % 3 == 0 ? "db-" : "web-") + i
+                        + "\", \"Meta\": {\"rack\": \"r" + (i % 2) + "\"}, \"Tags\": [\"" + (i % 5 == 0 ? "b" : "a")
+                        + "\"]}"))
+                .collect(Collectors.toList());
+        List<Boolean> expected = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            expected.add(i % 3 != 0 && (i % 2 == 1 || i % 5 == 0));
+        }
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<List<Boolean>>> tasks = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                tasks.add(() -> {
+                    List<Boolean> results = new ArrayList<>();
+                    for (JsonNode record : records) {
+                        results.add(filter.matches(record));
+                    }
+                    return results;
+                });
+            }
+            for (Future<List<Boolean>> result : pool.invokeAll(tasks)) {
+                assertThat(result.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void reportsARunawayRegularExpressionAsAnEvaluationError() throws Exception {
+        Filter filter = Filter.compile("Name matches `(a|a){1,100}b`");
+
+        assertThatThrownBy(() -> filter.matches(FilterNomadNodeTest.parse("{\"Name\": \"" + "a".repeat(40) + "\"}")))
+                .isInstanceOf(FilterEvaluationException.class)
+                .hasMessageStartingWith("regular expression \"(a|a){1,100}b\" needed more than 1000000 steps");
+    }
+
+    @Test
+    void keepsTheExpressionAndRefusesNulls() throws Exception {
+        Filter filter = Filter.compile("Status == ready");
+
+        assertThat(filter.expression()).isEqualTo("Status == ready");
+        assertThat(filter).hasToString("Filter[Status == ready]");
+        assertThatThrownBy(() -> Filter.compile(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> filter.matches(null)).isInstanceOf(NullPointerException.class);
+    }
+}
