@@ -7,6 +7,7 @@
  */
 module io.taskapi.spi {
     exports io.taskapi.spi;
+    exports io.taskapi.spi.api;
     exports io.taskapi.spi.driver;
     exports io.taskapi.spi.socket;
     exports io.taskapi.spi.state;

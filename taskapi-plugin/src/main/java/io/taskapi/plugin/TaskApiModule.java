@@ -9,6 +9,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import io.taskapi.plugin.api.AgentHealthRoute;
+import io.taskapi.plugin.api.AgentRouteAdapter;
 import io.taskapi.plugin.api.AgentSelfRoute;
 import io.taskapi.plugin.api.JwksRoute;
 import io.taskapi.plugin.api.MetricsRoute;
@@ -54,6 +55,7 @@ import io.taskapi.plugin.socket.PosixOwnershipChanger;
 import io.taskapi.plugin.socket.UnixSocketConnector;
 import io.taskapi.plugin.socket.UserDirectory;
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AllocationRegistry;
@@ -80,6 +82,20 @@ public final class TaskApiModule extends AbstractModule {
     private final TaskApiConfig config;
     private final AgentState state;
     private final Clock clock;
+    private final List<AgentRoute> agentRoutes;
+
+    /**
+     * @param config the plugin's settings
+     * @param state the agent's state
+     * @param clock the time source for token checks
+     * @param agentRoutes routes the agent adds
+     */
+    public TaskApiModule(TaskApiConfig config, AgentState state, Clock clock, List<AgentRoute> agentRoutes) {
+        this.config = requireNonNull(config, "config is null");
+        this.state = requireNonNull(state, "state is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
+    }
 
     /**
      * @param config the plugin's settings
@@ -87,9 +103,7 @@ public final class TaskApiModule extends AbstractModule {
      * @param clock the time source for token checks
      */
     public TaskApiModule(TaskApiConfig config, AgentState state, Clock clock) {
-        this.config = requireNonNull(config, "config is null");
-        this.state = requireNonNull(state, "state is null");
-        this.clock = requireNonNull(clock, "clock is null");
+        this(config, state, clock, List.of());
     }
 
     @Override
@@ -128,6 +142,9 @@ public final class TaskApiModule extends AbstractModule {
                 NodeReadRoute.class)) {
             routes.addBinding().to(route);
             bind(route).in(Singleton.class);
+        }
+        for (AgentRoute route : agentRoutes) {
+            routes.addBinding().toInstance(new AgentRouteAdapter(route));
         }
 
         bind(UserDirectory.class).to(GetentUserDirectory.class);

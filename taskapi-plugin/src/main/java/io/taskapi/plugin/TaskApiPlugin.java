@@ -33,7 +33,7 @@ public final class TaskApiPlugin implements TaskApiProvider {
         requireNonNull(context, "context is null");
         TaskApiConfig config = TaskApiConfig.fromMap(context.config());
         Injector injector = Guice.createInjector(Stage.PRODUCTION,
-                new TaskApiModule(config, context.state(), Clock.systemUTC()));
+                new TaskApiModule(config, context.state(), Clock.systemUTC(), context.routes()));
         TaskApiServer server = injector.getInstance(TaskApiServer.class);
         server.start();
         return server;

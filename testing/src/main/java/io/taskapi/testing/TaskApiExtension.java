@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.TaskApi;
+import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.TaskRef;
@@ -88,6 +89,7 @@ public final class TaskApiExtension
     private final Clock clock;
     private final boolean embeddedStores;
     private final NodeRegistry nodes;
+    private final List<AgentRoute> routes;
 
     // guarded by this
     private int classDepth;
@@ -106,6 +108,7 @@ public final class TaskApiExtension
         this.clock = builder.clock;
         this.embeddedStores = builder.embeddedStores;
         this.nodes = builder.nodes;
+        this.routes = List.copyOf(builder.routes);
     }
 
     /** The state the plugin gets: in-memory or embedded stores, and the test's node registry if it brought one. */
@@ -188,7 +191,7 @@ public final class TaskApiExtension
             Path dataDir = Path.of(effective.computeIfAbsent(DATA_DIR_KEY, key -> root.resolve("data").toString()));
             TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
             TestingAgentState state = TestingAgentState.forIssuer(issuer);
-            TaskApi api = provider.start(new AgentContext(effective, agentState(state)));
+            TaskApi api = provider.start(new AgentContext(effective, agentState(state), routes));
             running = new Running(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());
         } catch (IOException e) {
@@ -550,6 +553,7 @@ public final class TaskApiExtension
     /** Configures a {@link TaskApiExtension}. */
     public static final class Builder {
         private NodeRegistry nodes;
+        private final List<AgentRoute> routes = new ArrayList<>();
         private final Map<String, String> config = new HashMap<>();
         private TaskApiProvider provider;
         private String providerName;
@@ -626,6 +630,17 @@ public final class TaskApiExtension
          */
         public Builder nodes(NodeRegistry nodes) {
             this.nodes = requireNonNull(nodes, "nodes is null");
+            return this;
+        }
+
+        /**
+         * Adds routes the way an agent does, through {@link AgentContext#routes()}.
+         *
+         * @param routes the agent's routes
+         * @return this builder
+         */
+        public Builder routes(AgentRoute... routes) {
+            this.routes.addAll(List.of(routes));
             return this;
         }
 
