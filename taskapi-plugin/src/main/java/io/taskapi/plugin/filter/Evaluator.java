@@ -110,7 +110,8 @@ final class Evaluator {
             case BOOL:
                 return coerceBool(raw) == value.booleanValue();
             default:
-                throw new FilterEvaluationException("unable to find suitable primitive comparison function for matching");
+                throw new FilterEvaluationException(
+                        "unable to find suitable primitive comparison function for matching");
         }
     }
 

@@ -47,7 +47,8 @@ final class Parser {
 
     private static final CharClass WHITESPACE = new CharClass("[ \\t\\r\\n]",
             c -> c == ' ' || c == '\t' || c == '\r' || c == '\n');
-    private static final CharClass LETTER = new CharClass("[a-zA-Z]", c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z');
+    private static final CharClass LETTER = new CharClass("[a-zA-Z]",
+            c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z');
     private static final CharClass IDENTIFIER_REST = new CharClass("[a-zA-Z0-9_/]",
             c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/');
     private static final CharClass DIGIT = new CharClass("[0-9]", c -> c >= '0' && c <= '9');
@@ -112,8 +113,10 @@ final class Parser {
         int start = pos;
         optionalWhitespace();
         if (literal("(")) {
+            enter(pos - 1); // this parenthesis nests like any other
             optionalWhitespace();
             Expr e = orExpression();
+            nesting--;
             if (e != null) {
                 optionalWhitespace();
                 if (literal(")")) {

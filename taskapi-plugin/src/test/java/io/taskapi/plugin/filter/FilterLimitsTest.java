@@ -20,7 +20,7 @@ class FilterLimitsTest {
     @Test
     void rejectsAnExpressionLongerThanTheLimit() throws Exception {
         String padded = "Status == ready" + " ".repeat(Filter.MAX_LENGTH - "Status == ready".length());
-        assertThat(Filter.compile(padded).matches(FilterNomadNodeTest.parse("{\"Status\": \"ready\"}"))).isTrue();
+        assertThat(Filter.compile(padded).matches(Json.parse("{\"Status\": \"ready\"}"))).isTrue();
 
         assertThatThrownBy(() -> Filter.compile(padded + " "))
                 .isInstanceOfSatisfying(FilterException.class, e -> assertThat(e.column()).isEqualTo(4097))
@@ -34,17 +34,17 @@ class FilterLimitsTest {
         String chain = ors.substring(0, ors.lastIndexOf(" or ", Filter.MAX_LENGTH));
         String nots = "not ".repeat(1000) + "N == 1";
 
-        assertThat(Filter.compile(chain).matches(FilterNomadNodeTest.parse("{\"N\": 7}"))).isTrue();
-        assertThat(Filter.compile(chain).matches(FilterNomadNodeTest.parse("{\"N\": -1}"))).isFalse();
-        assertThat(Filter.compile(nots).matches(FilterNomadNodeTest.parse("{\"N\": 1}"))).isTrue();
-        assertThat(Filter.compile("not " + nots).matches(FilterNomadNodeTest.parse("{\"N\": 1}"))).isFalse();
+        assertThat(Filter.compile(chain).matches(Json.parse("{\"N\": 7}"))).isTrue();
+        assertThat(Filter.compile(chain).matches(Json.parse("{\"N\": -1}"))).isFalse();
+        assertThat(Filter.compile(nots).matches(Json.parse("{\"N\": 1}"))).isTrue();
+        assertThat(Filter.compile("not " + nots).matches(Json.parse("{\"N\": 1}"))).isFalse();
     }
 
     @Test
     void limitsNestingDepth() throws Exception {
         int limit = Parser.MAX_NESTING;
         String deepest = "(".repeat(limit) + "N == 1" + ")".repeat(limit);
-        assertThat(Filter.compile(deepest).matches(FilterNomadNodeTest.parse("{\"N\": 1}"))).isTrue();
+        assertThat(Filter.compile(deepest).matches(Json.parse("{\"N\": 1}"))).isTrue();
 
         String tooDeep = "(".repeat(limit + 1) + "N == 1" + ")".repeat(limit + 1);
         assertThatThrownBy(() -> Filter.compile(tooDeep))
@@ -63,7 +63,7 @@ class FilterLimitsTest {
     void compilesRegularExpressionsOnceAndSharesThemAcrossThreads() throws Exception {
         Filter filter = Filter.compile("Name matches `^web-\\d+$` and (Meta.rack == r1 or \"b\" in Tags)");
         List<JsonNode> records = IntStream.range(0, 200)
-                .mapToObj(i -> FilterNomadNodeTest.parse("{\"Name\": \"" + (i % 3 == 0 ? "db-" : "web-") + i
+                .mapToObj(i -> Json.parse("{\"Name\": \"" + (i % 3 == 0 ? "db-" : "web-") + i
                         + "\", \"Meta\": {\"rack\": \"r" + (i % 2) + "\"}, \"Tags\": [\"" + (i % 5 == 0 ? "b" : "a")
                         + "\"]}"))
                 .collect(Collectors.toList());
@@ -96,7 +96,7 @@ class FilterLimitsTest {
     void reportsARunawayRegularExpressionAsAnEvaluationError() throws Exception {
         Filter filter = Filter.compile("Name matches `(a|a){1,100}b`");
 
-        assertThatThrownBy(() -> filter.matches(FilterNomadNodeTest.parse("{\"Name\": \"" + "a".repeat(40) + "\"}")))
+        assertThatThrownBy(() -> filter.matches(Json.parse("{\"Name\": \"" + "a".repeat(40) + "\"}")))
                 .isInstanceOf(FilterEvaluationException.class)
                 .hasMessageStartingWith("regular expression \"(a|a){1,100}b\" needed more than 1000000 steps");
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,15 +54,15 @@ class FilterNomadNodeTest {
             }
             """;
 
-    private static final JsonNode RECORD = parse(NODE);
+    private static final JsonNode RECORD = Json.parse(NODE);
 
     @Test
     void matchesTheMetaExampleFromNomadsDocs() throws Exception {
         Filter filter = Filter.compile("Meta.example == \"Hello World!\"");
 
         assertThat(filter.matches(RECORD)).isTrue();
-        assertThat(filter.matches(parse("{\"Meta\": {\"example\": \"Goodbye\"}}"))).isFalse();
-        assertThat(filter.matches(parse("{\"Meta\": {}}"))).isFalse();
+        assertThat(filter.matches(Json.parse("{\"Meta\": {\"example\": \"Goodbye\"}}"))).isFalse();
+        assertThat(filter.matches(Json.parse("{\"Meta\": {}}"))).isFalse();
     }
 
     static Stream<Arguments> results() {
@@ -87,6 +86,11 @@ class FilterNomadNodeTest {
                 is("Meta contains rack", true),
                 is("Meta contains region", false),
                 is("Meta not contains region", true),
+                // keys only, whole keys only
+                is("r1 in Meta", false),
+                is("rac in Meta", false),
+                is("Meta contains \"Hello World!\"", false),
+                is("Drivers contains Detected", false),
                 is("Meta.region == r1", false),
                 is("Meta.region != r1", true),
                 is("Meta.region is empty", true),
@@ -158,26 +162,43 @@ class FilterNomadNodeTest {
 
     static Stream<Arguments> failures() {
         return Stream.of(
-                fails("Meta.connect.log_level == info", "error finding value in datum: /Meta/connect/log_level at part 1: couldn't find key \"connect\""),
-                fails("Attributes.os.name == ubuntu", "error finding value in datum: /Attributes/os/name at part 1: couldn't find key \"os\""),
+                fails("Meta.connect.log_level == info",
+                        "error finding value in datum: /Meta/connect/log_level at part 1: couldn't find key "
+                        + "\"connect\""),
+                fails("Attributes.os.name == ubuntu",
+                        "error finding value in datum: /Attributes/os/name at part 1: couldn't find key \"os\""),
                 fails("Status in ready", "error finding value in datum: /ready at part 0: couldn't find key \"ready\""),
-                fails("Drain == no", "error getting match value in expression: strconv.ParseBool: parsing \"no\": invalid syntax"),
-                fails("Drivers.podman.Detected == true", "error finding value in datum: /Drivers/podman/Detected at part 1: couldn't find key \"podman\""),
-                fails("NodeResources.Cpu.TotalCpuCores == 4.0", "error getting match value in expression: strconv.ParseInt: parsing \"4.0\": invalid syntax"),
-                fails("NodeResources.Cpu.TotalCpuCores == four", "error getting match value in expression: strconv.ParseInt: parsing \"four\": invalid syntax"),
-                fails("NodeResources.Cpu.ReservableCpuCores.4 == 0", "error finding value in datum: /NodeResources/Cpu/ReservableCpuCores/4 at part 3: index 4 is out of range (length = 4)"),
-                fails("Region == global", "error finding value in datum: /Region at part 0: couldn't find key \"Region\""),
-                fails("Region != global", "error finding value in datum: /Region at part 0: couldn't find key \"Region\""),
-                fails("Status.Code == 1", "error finding value in datum: /Status/Code: at part 1, invalid value kind: string"),
-                fails("Meta.example.x == 1", "error finding value in datum: /Meta/example/x: at part 2, invalid value kind: string"),
+                fails("Drain == no",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"no\": invalid syntax"),
+                fails("Drivers.podman.Detected == true",
+                        "error finding value in datum: /Drivers/podman/Detected at part 1: couldn't find key "
+                        + "\"podman\""),
+                fails("NodeResources.Cpu.TotalCpuCores == 4.0",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"4.0\": invalid syntax"),
+                fails("NodeResources.Cpu.TotalCpuCores == four",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"four\": invalid syntax"),
+                fails("NodeResources.Cpu.ReservableCpuCores.4 == 0",
+                        "error finding value in datum: /NodeResources/Cpu/ReservableCpuCores/4 at part 3: index 4 "
+                        + "is out of range (length = 4)"),
+                fails("Region == global",
+                        "error finding value in datum: /Region at part 0: couldn't find key \"Region\""),
+                fails("Region != global",
+                        "error finding value in datum: /Region at part 0: couldn't find key \"Region\""),
+                fails("Status.Code == 1",
+                        "error finding value in datum: /Status/Code: at part 1, invalid value kind: string"),
+                fails("Meta.example.x == 1",
+                        "error finding value in datum: /Meta/example/x: at part 2, invalid value kind: string"),
                 fails("Meta == x", "unable to find suitable primitive comparison function for matching"),
                 fails("Meta matches x", "value of type map[string]interface {} is not convertible to []byte"),
                 fails("CreateIndex matches \"7\"", "value of type int64 is not convertible to []byte"),
-                fails("CreateIndex is empty", "cannot perform is-empty operations on type int64 for selector: \"CreateIndex\""),
+                fails("CreateIndex is empty",
+                        "cannot perform is-empty operations on type int64 for selector: \"CreateIndex\""),
                 fails("Status is nil", "cannot perform is-nil operations on type string for selector: \"Status\""),
-                fails("Drain contains x", "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
+                fails("Drain contains x",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
                 fails("any Status as s { s == x }", "Status is not a list or a map"),
-                fails("x in CreateIndex", "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"));
+                fails("x in CreateIndex",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -196,13 +217,5 @@ class FilterNomadNodeTest {
 
     private static Arguments fails(String expression, String message) {
         return arguments(expression, message);
-    }
-
-    static JsonNode parse(String json) {
-        try {
-            return new ObjectMapper().readTree(json);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

@@ -20,14 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FilterSemanticsTest {
 
     // evaluate_test.go "Flat Struct"
-    private static final JsonNode FLAT = FilterNomadNodeTest.parse("""
+    private static final JsonNode FLAT = Json.parse("""
             {"Int": -1, "Int8": -2, "Int16": -3, "Int32": -4, "Int64": -5, "Uint": 6, "Uint8": 7, "Uint16": 8,
              "Uint32": 9, "Uint64": 10, "Float32": 1.1, "Float64": 1.2, "Bool": true, "String": "exported",
              "ColonString": "expo:rted", "slash/value": "hello"}
             """);
 
     // evaluate_test.go "Nested Structs and Maps"
-    private static final JsonNode NESTED = FilterNomadNodeTest.parse("""
+    private static final JsonNode NESTED = Json.parse("""
             {"Nested": {
                "Map": {"foo": "bar", "bar": "baz", "abc": "123", "colon": "co:lon", "co:lon": "co:lon",
                        "email": "foo@example.com"},
@@ -40,7 +40,7 @@ class FilterSemanticsTest {
             """);
 
     // one of each kind of value
-    private static final JsonNode KINDS = FilterNomadNodeTest.parse("""
+    private static final JsonNode KINDS = Json.parse("""
             {"S": "abc", "E": "", "I": 5, "F": 1.5, "B": true, "M": {"k": "v"}, "EM": {}, "L": ["a", "b"], "EL": [],
              "LI": [1, 2], "LF": [1.5], "LB": [false], "LM": [{"k": 1}], "LL": [[1]], "LX": ["x", 7]}
             """);
@@ -105,13 +105,15 @@ class FilterSemanticsTest {
                 is("Nested.Map contains bar", true),
                 is("Nested.Map.bar == `bazel`", false),
                 is("TopInt != 0", true),
-                is("Nested.Map contains nope or (Nested.Map contains bar and Nested.Map.bar == `bazel`) or TopInt != 0", true),
+                is("Nested.Map contains nope or (Nested.Map contains bar and Nested.Map.bar == `bazel`) or TopInt != 0",
+                        true),
                 is("Nested.MapOfStructs.one.Foo == 42", true),
                 is("Nested.MapOfStructs.one.Baz == `exported`", true),
                 is("Nested.MapOfStructs.two.Foo == 77", true),
                 is("Nested.MapOfStructs.two.Baz == `consul`", true),
                 is("7 in Nested.SliceOfInts", true),
-                fails("\"/Nested/SliceOfInts\" == \"7\"", "unable to find suitable primitive comparison function for matching"),
+                fails("\"/Nested/SliceOfInts\" == \"7\"",
+                        "unable to find suitable primitive comparison function for matching"),
                 is("Nested.MapOfStructs is empty or (Nested.SliceOfInts contains 7 and 9 in Nested.SliceOfInts)", true),
                 is("Nested.SliceOfStructs.0.X == 1", true),
                 is("Nested.SliceOfStructs.0.Y == 4", false),
@@ -134,7 +136,8 @@ class FilterSemanticsTest {
                 is("all Nested.SliceOfInts as i { i == 1 }", false),
                 is("all Nested.Map as v { v == \"bar\" }", false),
                 is("all Nested.Map as v { v != \"hello\" }", true),
-                fails("all Nested.Map as k, k { TopInt == 5 }", "\"k\" cannot be used as a placeholder for both the index and the value"),
+                fails("all Nested.Map as k, k { TopInt == 5 }",
+                        "\"k\" cannot be used as a placeholder for both the index and the value"),
                 is("all Nested.Map as k, _ { k != \"foo\" }", false),
                 is("all Nested.Map as k, _ { k != \"hello\" }", true),
                 is("all Nested.Map as k, v { k != \"foo\" or v != \"baz\" }", true),
@@ -147,13 +150,16 @@ class FilterSemanticsTest {
                 is("any Nested.Map as k { k == \"hello\" }", false),
                 is("any Nested.Map as k, v { k == \"foo\" and v == \"bar\" }", true),
                 fails("any Nested.Map as k { k.Color == \"red\" }", "/k references a string so /k/Color is invalid"),
-                fails("any Nested.SliceOfInts as i, _ { i.Color == \"red\" }", "/i references a int so /i/Color is invalid"),
+                fails("any Nested.SliceOfInts as i, _ { i.Color == \"red\" }",
+                        "/i references a int so /i/Color is invalid"),
                 is("any Nested.SliceOfInts as i, _ { i == 4 }", true),
-                fails("any Nested.SliceOfInts as i, _ { i matches x }", "value of type int is not convertible to []byte"),
+                fails("any Nested.SliceOfInts as i, _ { i matches x }",
+                        "value of type int is not convertible to []byte"),
                 is("Nested.SliceOfPointersToStructs.0 is nil", false),
                 is("Nested.SliceOfPointersToStructs.0 is not nil", true),
                 is("any Nested.MapOfStructs as name, s { s.Foo == 77 and name == two }", true),
-                is("any Nested.MapOfStructs as _, s { any Nested.SliceOfStructs as i { s.Foo == 42 and i.X == 3 } }", true),
+                is("any Nested.MapOfStructs as _, s { any Nested.SliceOfStructs as i { s.Foo == 42 and i.X == 3 } }",
+                        true),
                 is("any Nested.SliceOfStructs as s { any Nested.SliceOfStructs as s { s.X == 3 } }", true));
     }
 
@@ -219,12 +225,18 @@ class FilterSemanticsTest {
                 fails("6 not in I", "cannot perform in/contains operations on type int64 for selector: \"I\""),
                 fails("I contains 6", "cannot perform in/contains operations on type int64 for selector: \"I\""),
                 fails("I not contains 6", "cannot perform in/contains operations on type int64 for selector: \"I\""),
-                fails("I == x", "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
-                fails("I != x", "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
-                fails("x in I", "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
-                fails("x not in I", "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
-                fails("I contains x", "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
-                fails("I not contains x", "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
+                fails("I == x",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
+                fails("I != x",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
+                fails("x in I",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
+                fails("x not in I",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
+                fails("I contains x",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
+                fails("I not contains x",
+                        "error getting match value in expression: strconv.ParseInt: parsing \"x\": invalid syntax"),
                 fails("I matches \"^a\"", "value of type int64 is not convertible to []byte"),
                 fails("I not matches \"^a\"", "value of type int64 is not convertible to []byte"),
                 fails("I is empty", "cannot perform is-empty operations on type int64 for selector: \"I\""),
@@ -236,19 +248,26 @@ class FilterSemanticsTest {
                 fails("1.5 in F", "cannot perform in/contains operations on type float64 for selector: \"F\""),
                 fails("1.5 not in F", "cannot perform in/contains operations on type float64 for selector: \"F\""),
                 fails("F contains 1.5", "cannot perform in/contains operations on type float64 for selector: \"F\""),
-                fails("F not contains 1.5", "cannot perform in/contains operations on type float64 for selector: \"F\""),
+                fails("F not contains 1.5",
+                        "cannot perform in/contains operations on type float64 for selector: \"F\""),
                 is("F == 2", false),
                 is("F != 2", true),
                 fails("2 in F", "cannot perform in/contains operations on type float64 for selector: \"F\""),
                 fails("2 not in F", "cannot perform in/contains operations on type float64 for selector: \"F\""),
                 fails("F contains 2", "cannot perform in/contains operations on type float64 for selector: \"F\""),
                 fails("F not contains 2", "cannot perform in/contains operations on type float64 for selector: \"F\""),
-                fails("F == x", "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
-                fails("F != x", "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
-                fails("x in F", "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
-                fails("x not in F", "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
-                fails("F contains x", "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
-                fails("F not contains x", "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
+                fails("F == x",
+                        "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
+                fails("F != x",
+                        "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
+                fails("x in F",
+                        "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
+                fails("x not in F",
+                        "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
+                fails("F contains x",
+                        "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
+                fails("F not contains x",
+                        "error getting match value in expression: strconv.ParseFloat: parsing \"x\": invalid syntax"),
                 fails("F matches \"^a\"", "value of type float64 is not convertible to []byte"),
                 fails("F not matches \"^a\"", "value of type float64 is not convertible to []byte"),
                 fails("F is empty", "cannot perform is-empty operations on type float64 for selector: \"F\""),
@@ -267,12 +286,18 @@ class FilterSemanticsTest {
                 fails("false not in B", "cannot perform in/contains operations on type bool for selector: \"B\""),
                 fails("B contains false", "cannot perform in/contains operations on type bool for selector: \"B\""),
                 fails("B not contains false", "cannot perform in/contains operations on type bool for selector: \"B\""),
-                fails("B == x", "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
-                fails("B != x", "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
-                fails("x in B", "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
-                fails("x not in B", "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
-                fails("B contains x", "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
-                fails("B not contains x", "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
+                fails("B == x",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
+                fails("B != x",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
+                fails("x in B",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
+                fails("x not in B",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
+                fails("B contains x",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
+                fails("B not contains x",
+                        "error getting match value in expression: strconv.ParseBool: parsing \"x\": invalid syntax"),
                 fails("B matches \"^a\"", "value of type bool is not convertible to []byte"),
                 fails("B not matches \"^a\"", "value of type bool is not convertible to []byte"),
                 fails("B is empty", "cannot perform is-empty operations on type bool for selector: \"B\""),
@@ -363,8 +388,12 @@ class FilterSemanticsTest {
                 is("0 in LB", true),
                 is("F in LB", true),
                 is("x in LB", false),
-                fails("x in LM", "unable to find suitable primitive comparison function for \"in\" comparison in interface slice: map"),
-                fails("x in LL", "unable to find suitable primitive comparison function for \"in\" comparison in interface slice: slice"),
+                fails("x in LM",
+                        "unable to find suitable primitive comparison function for \"in\" comparison in interface "
+                        + "slice: map"),
+                fails("x in LL",
+                        "unable to find suitable primitive comparison function for \"in\" comparison in interface "
+                        + "slice: slice"),
                 is("7 in LX", true),
                 is("x in LX", true),
                 is("y in LX", false));
@@ -381,16 +410,16 @@ class FilterSemanticsTest {
         // evaluate_test.go TestInOnOperator: "dbadmin" contains "admin", ["dbadmin"] does not
         for (String expression : new String[] {"Role contains admin", "admin in Role"}) {
             Filter filter = Filter.compile(expression);
-            assertThat(filter.matches(FilterNomadNodeTest.parse("{\"Role\": [\"admin\", \"foo\"]}"))).isTrue();
-            assertThat(filter.matches(FilterNomadNodeTest.parse("{\"Role\": \"admin\"}"))).isTrue();
-            assertThat(filter.matches(FilterNomadNodeTest.parse("{\"Role\": \"dbadmin\"}"))).isTrue();
-            assertThat(filter.matches(FilterNomadNodeTest.parse("{\"Role\": [\"dbadmin\", \"foo\"]}"))).isFalse();
+            assertThat(filter.matches(Json.parse("{\"Role\": [\"admin\", \"foo\"]}"))).isTrue();
+            assertThat(filter.matches(Json.parse("{\"Role\": \"admin\"}"))).isTrue();
+            assertThat(filter.matches(Json.parse("{\"Role\": \"dbadmin\"}"))).isTrue();
+            assertThat(filter.matches(Json.parse("{\"Role\": [\"dbadmin\", \"foo\"]}"))).isFalse();
         }
     }
 
     @Test
     void stopsAtTheFirstOperandThatDecides() throws Exception {
-        JsonNode record = FilterNomadNodeTest.parse("{\"Status\": \"ready\"}");
+        JsonNode record = Json.parse("{\"Status\": \"ready\"}");
         // the right-hand side would fail (no such top-level field), but is never evaluated
         assertThat(Filter.compile("Status == ready or Missing == 1").matches(record)).isTrue();
         assertThat(Filter.compile("Status == down and Missing == 1").matches(record)).isFalse();
@@ -404,7 +433,7 @@ class FilterSemanticsTest {
     void nullIsANilMapOrSlice() throws Exception {
         // Nomad evaluates its typed structs, where JSON's null is a nil map, slice or pointer: empty, nil, no keys.
         // bexpr over raw JSON would fail on most of these instead (it has no type for null).
-        JsonNode record = FilterNomadNodeTest.parse("""
+        JsonNode record = Json.parse("""
                 {"Meta": null, "Tags": ["a", null], "Nested": [{"X": 1}, null]}
                 """);
         assertThat(Filter.compile("Meta is empty").matches(record)).isTrue();

@@ -54,7 +54,8 @@ class FilterSyntaxTest {
                         "(in ptr:\"hy-phen\".\"under_score\".\"pi|pe\".\"do.t\".\"ti~lde\" \"environment\")"),
                 tree("environment in foo[\"bar\"][\"meta\"][\"tags\"][\"ENV\"]",
                         "(in \"foo\".\"bar\".\"meta\".\"tags\".\"ENV\" \"environment\")"),
-                tree("environment in foo[\"abc-def ghi åß∂ƒ\"]", "(in \"foo\".\"abc-def ghi åß∂ƒ\" \"environment\")"),
+                tree("environment in foo[\"abc-def ghi åß∂ƒ\"]",
+                        "(in \"foo\".\"abc-def ghi åß∂ƒ\" \"environment\")"),
                 tree("foo == 0.2", "(== \"foo\" \"0.2\")"),
                 tree("foo == 11.11", "(== \"foo\" \"11.11\")"),
                 tree("foo == -0.2", "(== \"foo\" \"-0.2\")"),
@@ -206,8 +207,8 @@ class FilterSyntaxTest {
                 error("foo == ", VALUE_EXPECTED.apply("1:8 (7)")),
                 error("foo == 'x'", VALUE_EXPECTED.apply("1:8 (7)")),
                 error("foo === 3", VALUE_EXPECTED.apply("1:7 (6)")),
-                error("== 3", "1:1 (0): no match found, expected: \"(\", \"-\", \"0\", \"\\\"\", \"`\", \"all\", \"any\", "
-                        + "\"not\", [ \\t\\r\\n], [1-9] or [a-zA-Z]"),
+                error("== 3", "1:1 (0): no match found, expected: \"(\", \"-\", \"0\", \"\\\"\", \"`\", \"all\", "
+                        + "\"any\", \"not\", [ \\t\\r\\n], [1-9] or [a-zA-Z]"),
                 // operators bexpr does not have, ordering ones included
                 error("foo < 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
                 error("foo <= 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
