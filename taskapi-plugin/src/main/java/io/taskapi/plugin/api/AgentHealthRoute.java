@@ -3,11 +3,20 @@ package io.taskapi.plugin.api;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiRoute;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code GET /v1/agent/health}: Nomad's client health answer. Any authenticated caller may ask. */
 public final class AgentHealthRoute implements ApiRoute {
-    private static final Map<String, Object> HEALTHY = Map.of("client", Map.of("message", "ok", "ok", true));
+    private static final Map<String, Object> HEALTHY = healthy();
+
+    /** Nomad's field order, so byte-for-byte comparisons with Nomad's answer hold. */
+    private static Map<String, Object> healthy() {
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("message", "ok");
+        client.put("ok", true);
+        return Map.of("client", client);
+    }
 
     @Override
     public String method() {
