@@ -30,6 +30,13 @@ import io.taskapi.plugin.api.node.ClientMetadataApplyRoute;
 import io.taskapi.plugin.api.node.ClientMetadataReadRoute;
 import io.taskapi.plugin.api.node.NodeListRoute;
 import io.taskapi.plugin.api.node.NodeReadRoute;
+import io.taskapi.plugin.api.variables.SecretDeleteRoute;
+import io.taskapi.plugin.api.variables.SecretReadRoute;
+import io.taskapi.plugin.api.variables.SecretWriteRoute;
+import io.taskapi.plugin.api.variables.VariableDeleteRoute;
+import io.taskapi.plugin.api.variables.VariableListRoute;
+import io.taskapi.plugin.api.variables.VariableReadRoute;
+import io.taskapi.plugin.api.variables.VariableWriteRoute;
 import io.taskapi.plugin.node.NodeRecords;
 import io.taskapi.plugin.api.node.NodeResolver;
 import io.taskapi.plugin.authz.AclResolver;
@@ -138,6 +145,15 @@ public final class TaskApiModule extends AbstractModule {
                 AclPolicyDeleteRoute.class,
                 ClientMetadataReadRoute.class,
                 ClientMetadataApplyRoute.class,
+                VariableListRoute.class,
+                VariableReadRoute.class,
+                VariableWriteRoute.Put.class,
+                VariableWriteRoute.Post.class,
+                VariableDeleteRoute.class,
+                SecretReadRoute.class,
+                SecretWriteRoute.Post.class,
+                SecretWriteRoute.Put.class,
+                SecretDeleteRoute.class,
                 NodeListRoute.class,
                 NodeReadRoute.class)) {
             routes.addBinding().to(route);

@@ -70,6 +70,15 @@ final class RouteSecurityMatrixTest {
             Map.entry("PUT /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/written",
                     "{\"Rules\":\"node { policy = \\\"read\\\" }\"}")),
             Map.entry("DELETE /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/" + somePolicy())),
+            Map.entry("GET /v1/vars", () -> Example.of("/v1/vars?namespace=*")),
+            Map.entry("GET /v1/var/*path", () -> seeded("/v1/var/matrix/var", "/v1/var/matrix/var")),
+            Map.entry("PUT /v1/var/*path", () -> Example.of("/v1/var/matrix/var", "{\"Items\":{\"k\":\"v\"}}")),
+            Map.entry("POST /v1/var/*path", () -> Example.of("/v1/var/matrix/var", "{\"Items\":{\"k\":\"v\"}}")),
+            Map.entry("DELETE /v1/var/*path", () -> Example.of("/v1/var/matrix/var")),
+            Map.entry("GET /v1/secret/*path", () -> seeded("/v1/var/secret/matrix", "/v1/secret/matrix")),
+            Map.entry("POST /v1/secret/*path", () -> Example.of("/v1/secret/matrix", "{\"value\":\"bar\"}")),
+            Map.entry("PUT /v1/secret/*path", () -> Example.of("/v1/secret/matrix", "{\"value\":\"bar\"}")),
+            Map.entry("DELETE /v1/secret/*path", () -> Example.of("/v1/secret/matrix")),
             Map.entry("GET /v1/client/metadata", () -> Example.of("/v1/client/metadata")),
             Map.entry("GET /v1/nodes", () -> Example.of("/v1/nodes?filter=Status%20%3D%3D%20%22ready%22")),
             Map.entry("GET /v1/node/:id", () -> Example.of("/v1/node/" + API.nodes().localNodeId())),
@@ -129,6 +138,21 @@ final class RouteSecurityMatrixTest {
             request.json(example.body());
         }
         return request.send();
+    }
+
+    /** A read's example: the variable is written first (with a management token), so that management gets 200. */
+    private static Example seeded(String variableRoute, String path) {
+        try {
+            HttpResponse written = task.client().request("PUT", variableRoute)
+                    .bearer(API.tokens().createManagementToken("seed").secretId())
+                    .json("{\"Items\":{\"k\":\"v\"}}").send();
+            if (written.status() != 200) {
+                throw new IllegalStateException("cannot seed " + variableRoute + ": " + written);
+            }
+            return Example.of(path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static AclToken someToken() {
