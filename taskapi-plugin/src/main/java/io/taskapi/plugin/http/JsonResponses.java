@@ -78,7 +78,9 @@ public final class JsonResponses {
      * @param error the status and messages
      */
     public void sendError(Response response, Callback callback, ApiException error) {
-        send(response, callback, error.status(), errorBody(error.messages()));
+        Map<String, Object> body = new java.util.LinkedHashMap<>(error.details());
+        body.put("errors", error.messages());
+        send(response, callback, error.status(), body);
     }
 
     /**

@@ -113,6 +113,11 @@ final class LimitsMetricsAuditTest {
             task.client().get("/v1/agent/health").bearer(identity).send();
             task.client().get("/v1/agent/health").bearer("not-a-token").send();
 
+            // The line is written once the answer is on its way, so it may land just after the client has it.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (lines.list.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(lines.list).hasSize(2);
             String ok = lines.list.get(0).getFormattedMessage();
             assertThat(ok).contains("socket=" + task.allocationId() + "/audited")

@@ -127,6 +127,9 @@ final class VariablesApiTest {
         assertThat(again.status()).as("cas=0, present").isEqualTo(409);
         assertThat(again.json().path("errors").get(0).asText())
                 .isEqualTo("cas conflict: expected ModifyIndex 0; found " + index);
+        assertThat(again.json().path("Path").asText()).as("the conflicting variable, as Nomad sends it").isEqualTo("cas");
+        assertThat(again.json().path("ModifyIndex").asLong()).isEqualTo(index);
+        assertThat(again.json().has("Items")).as("redacted, as Nomad's conflict is").isFalse();
         HttpResponse stale = send("PUT", "/v1/var/cas?cas=" + (index + 100), body);
         assertThat(stale.status()).as("cas=N, stale").isEqualTo(409);
         assertThat(stale.json().path("errors").get(0).asText())

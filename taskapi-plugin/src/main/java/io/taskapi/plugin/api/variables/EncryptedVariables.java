@@ -122,15 +122,22 @@ final class EncryptedVariables {
     }
 
     /**
-     * Nomad's 409. Nomad's body would be the conflicting variable; the error chain here answers every status of
-     * 400 or more with {@code {"errors":[…]}}, so the message carries what Nomad's Go client prints for it
-     * ({@code ErrCASConflict}): the expected and the current modify index. Never an item.
+     * Nomad's 409: the conflicting variable's fields (Nomad's redacted form: no items) next to {@code "errors"},
+     * whose message is what Nomad's Go client prints ({@code ErrCASConflict}).
      */
     private static ApiException conflict(long expected, CasConflictException e) {
         String found = e.current().map(current -> Long.toString(current.modifyIndex()))
                 .orElse("0 (the variable does not exist)");
-        return new ApiException(409, "cas conflict: expected ModifyIndex " + Long.toUnsignedString(expected)
-                + "; found " + found);
+        // Like Nomad's redacted conflict: the variable's metadata as it is now, never its items.
+        Map<String, Object> current = new java.util.LinkedHashMap<>();
+        e.current().ifPresent(variable -> {
+            current.put("Namespace", variable.namespace());
+            current.put("Path", variable.path());
+            current.put("CreateIndex", variable.createIndex());
+            current.put("ModifyIndex", variable.modifyIndex());
+        });
+        return new ApiException(409, List.of("cas conflict: expected ModifyIndex " + Long.toUnsignedString(expected)
+                + "; found " + found), current);
     }
 
     private DecryptedVariable decrypt(StoredVariable stored) throws StateUnavailableException {
