@@ -1,0 +1,69 @@
+package io.taskapi.plugin.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskapi.plugin.socket.TaskSocket;
+import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.socket.FilesystemIsolation;
+import io.taskapi.spi.socket.SocketRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The token bucket's arithmetic, on a clock the test moves. */
+final class RateLimiterTest {
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final RateLimiter limiter = new RateLimiter(2, 3, now::get);
+
+    @Test
+    void aBurstPassesThenTheRateDecidesAndRetryAfterSaysWhen() {
+        TaskSocket socket = socket();
+
+        assertThat(limiter.acquire(socket)).isEmpty();
+        assertThat(limiter.acquire(socket)).isEmpty();
+        assertThat(limiter.acquire(socket)).isEmpty();
+        assertThat(limiter.acquire(socket)).contains(Duration.ofMillis(500));
+
+        now.addAndGet(250_000_000L);
+        assertThat(limiter.acquire(socket)).contains(Duration.ofMillis(250));
+        now.addAndGet(250_000_000L);
+        assertThat(limiter.acquire(socket)).isEmpty();
+    }
+
+    @Test
+    void theBucketRefillsNoHigherThanTheBurst() {
+        TaskSocket socket = socket();
+        now.addAndGet(Duration.ofHours(1).toNanos());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.acquire(socket)).isEmpty();
+        }
+        assertThat(limiter.acquire(socket)).isPresent();
+    }
+
+    @Test
+    void eachSocketHasItsOwnBucketAndZeroSwitchesLimitingOff() {
+        TaskSocket noisy = socket();
+        TaskSocket quiet = socket();
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire(noisy);
+        }
+
+        assertThat(limiter.acquire(noisy)).isPresent();
+        assertThat(limiter.acquire(quiet)).isEmpty();
+        RateLimiter off = new RateLimiter(0, 1, now::get);
+        for (int i = 0; i < 100; i++) {
+            assertThat(off.acquire(noisy)).isEmpty();
+        }
+    }
+
+    private static TaskSocket socket() {
+        SocketRequest request = new SocketRequest(new TaskRef(UUID.randomUUID().toString(), "default", "job", "g",
+                "t"), Path.of("/tmp/secrets"), Optional.empty(), FilesystemIsolation.NONE);
+        return new TaskSocket(request, OptionalInt.empty(), Path.of("/tmp/secrets/api.sock"), Path.of("/tmp/l/1"));
+    }
+}
