@@ -1,12 +1,6 @@
 package io.taskapi.plugin.acl;
 
-import static java.util.Objects.requireNonNull;
-
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What a token may do inside a namespace ({@code namespace "…" { capabilities = [...] }}): Nomad's {@code
@@ -15,120 +9,106 @@ import java.util.stream.Collectors;
  */
 public enum NamespaceCapability implements Capability {
     /** {@code deny}. */
-    DENY("deny"),
+    DENY,
     /** {@code list-jobs}. */
-    LIST_JOBS("list-jobs"),
+    LIST_JOBS,
     /** {@code parse-job}. */
-    PARSE_JOB("parse-job"),
+    PARSE_JOB,
     /** {@code read-job}. */
-    READ_JOB("read-job"),
+    READ_JOB,
     /** {@code submit-job}. */
-    SUBMIT_JOB("submit-job"),
+    SUBMIT_JOB,
     /** {@code dispatch-job}. */
-    DISPATCH_JOB("dispatch-job"),
+    DISPATCH_JOB,
     /** {@code read-logs}. */
-    READ_LOGS("read-logs"),
+    READ_LOGS,
     /** {@code read-fs}. */
-    READ_FS("read-fs"),
+    READ_FS,
     /** {@code alloc-exec}. */
-    ALLOC_EXEC("alloc-exec"),
+    ALLOC_EXEC,
     /** {@code alloc-node-exec}. */
-    ALLOC_NODE_EXEC("alloc-node-exec"),
+    ALLOC_NODE_EXEC,
     /** {@code alloc-lifecycle}. */
-    ALLOC_LIFECYCLE("alloc-lifecycle"),
+    ALLOC_LIFECYCLE,
     /** {@code sentinel-override}. */
-    SENTINEL_OVERRIDE("sentinel-override"),
+    SENTINEL_OVERRIDE,
     /** {@code csi-register-plugin}. */
-    CSI_REGISTER_PLUGIN("csi-register-plugin"),
+    CSI_REGISTER_PLUGIN,
     /** {@code csi-write-volume}. */
-    CSI_WRITE_VOLUME("csi-write-volume"),
+    CSI_WRITE_VOLUME,
     /** {@code csi-read-volume}. */
-    CSI_READ_VOLUME("csi-read-volume"),
+    CSI_READ_VOLUME,
     /** {@code csi-list-volume}. */
-    CSI_LIST_VOLUME("csi-list-volume"),
+    CSI_LIST_VOLUME,
     /** {@code csi-mount-volume}. */
-    CSI_MOUNT_VOLUME("csi-mount-volume"),
+    CSI_MOUNT_VOLUME,
     /** {@code host-volume-create}. */
-    HOST_VOLUME_CREATE("host-volume-create"),
+    HOST_VOLUME_CREATE,
     /** {@code host-volume-register}. */
-    HOST_VOLUME_REGISTER("host-volume-register"),
+    HOST_VOLUME_REGISTER,
     /** {@code host-volume-read}. */
-    HOST_VOLUME_READ("host-volume-read"),
+    HOST_VOLUME_READ,
     /** {@code host-volume-write}. */
-    HOST_VOLUME_WRITE("host-volume-write"),
+    HOST_VOLUME_WRITE,
     /** {@code host-volume-delete}. */
-    HOST_VOLUME_DELETE("host-volume-delete"),
+    HOST_VOLUME_DELETE,
     /** {@code list-scaling-policies}. */
-    LIST_SCALING_POLICIES("list-scaling-policies"),
+    LIST_SCALING_POLICIES,
     /** {@code read-scaling-policy}. */
-    READ_SCALING_POLICY("read-scaling-policy"),
+    READ_SCALING_POLICY,
     /** {@code read-job-scaling}. */
-    READ_JOB_SCALING("read-job-scaling"),
+    READ_JOB_SCALING,
     /** {@code scale-job}. */
-    SCALE_JOB("scale-job"),
+    SCALE_JOB,
     /** {@code submit-recommendation}. */
-    SUBMIT_RECOMMENDATION("submit-recommendation"),
+    SUBMIT_RECOMMENDATION,
     /** {@code register-job}. */
-    REGISTER_JOB("register-job"),
+    REGISTER_JOB,
     /** {@code revert-job}. */
-    REVERT_JOB("revert-job"),
+    REVERT_JOB,
     /** {@code deregister-job}. */
-    DEREGISTER_JOB("deregister-job"),
+    DEREGISTER_JOB,
     /** {@code purge-job}. */
-    PURGE_JOB("purge-job"),
+    PURGE_JOB,
     /** {@code evaluate-job}. */
-    EVALUATE_JOB("evaluate-job"),
+    EVALUATE_JOB,
     /** {@code plan-job}. */
-    PLAN_JOB("plan-job"),
+    PLAN_JOB,
     /** {@code tag-job-version}. */
-    TAG_JOB_VERSION("tag-job-version"),
+    TAG_JOB_VERSION,
     /** {@code stable-job}. */
-    STABLE_JOB("stable-job"),
+    STABLE_JOB,
     /** {@code fail-deployment}. */
-    FAIL_DEPLOYMENT("fail-deployment"),
+    FAIL_DEPLOYMENT,
     /** {@code pause-deployment}. */
-    PAUSE_DEPLOYMENT("pause-deployment"),
+    PAUSE_DEPLOYMENT,
     /** {@code promote-deployment}. */
-    PROMOTE_DEPLOYMENT("promote-deployment"),
+    PROMOTE_DEPLOYMENT,
     /** {@code unblock-deployment}. */
-    UNBLOCK_DEPLOYMENT("unblock-deployment"),
+    UNBLOCK_DEPLOYMENT,
     /** {@code cancel-deployment}. */
-    CANCEL_DEPLOYMENT("cancel-deployment"),
+    CANCEL_DEPLOYMENT,
     /** {@code set-alloc-health-deployment}. */
-    SET_ALLOC_HEALTH_DEPLOYMENT("set-alloc-health-deployment"),
+    SET_ALLOC_HEALTH_DEPLOYMENT,
     /** {@code gc-allocation}. */
-    GC_ALLOCATION("gc-allocation"),
+    GC_ALLOCATION,
     /** {@code pause-allocation}. */
-    PAUSE_ALLOCATION("pause-allocation"),
+    PAUSE_ALLOCATION,
     /** {@code force-periodic-job}. */
-    FORCE_PERIODIC_JOB("force-periodic-job"),
+    FORCE_PERIODIC_JOB,
     /** {@code delete-service-registration}. */
-    DELETE_SERVICE_REGISTRATION("delete-service-registration");
-
-    private static final Map<String, NamespaceCapability> BY_WIRE_NAME = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(NamespaceCapability::wireName, Function.identity()));
-
-    private final String wireName;
-
-    NamespaceCapability(String wireName) {
-        this.wireName = wireName;
-    }
+    DELETE_SERVICE_REGISTRATION;
 
     /**
      * @param wireName the name as a policy writes it
      * @return the capability, if there is one by that name
      */
     public static Optional<NamespaceCapability> fromWireName(String wireName) {
-        return Optional.ofNullable(BY_WIRE_NAME.get(requireNonNull(wireName, "wireName is null")));
-    }
-
-    @Override
-    public String wireName() {
-        return wireName;
+        return Capability.fromWireName(NamespaceCapability.class, wireName);
     }
 
     @Override
     public String toString() {
-        return wireName;
+        return wireName();
     }
 }

@@ -1,12 +1,6 @@
 package io.taskapi.plugin.acl;
 
-import static java.util.Objects.requireNonNull;
-
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What a token may do with the variables under a path ({@code variables { path "…" { capabilities = [...] } }}).
@@ -14,40 +8,26 @@ import java.util.stream.Collectors;
  */
 public enum VariableCapability implements Capability {
     /** {@code list}. */
-    LIST("list"),
+    LIST,
     /** {@code read}. */
-    READ("read"),
+    READ,
     /** {@code write}. */
-    WRITE("write"),
+    WRITE,
     /** {@code destroy}. */
-    DESTROY("destroy"),
+    DESTROY,
     /** {@code deny}. */
-    DENY("deny");
-
-    private static final Map<String, VariableCapability> BY_WIRE_NAME = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(VariableCapability::wireName, Function.identity()));
-
-    private final String wireName;
-
-    VariableCapability(String wireName) {
-        this.wireName = wireName;
-    }
+    DENY;
 
     /**
      * @param wireName the name as a policy writes it
      * @return the capability, if there is one by that name
      */
     public static Optional<VariableCapability> fromWireName(String wireName) {
-        return Optional.ofNullable(BY_WIRE_NAME.get(requireNonNull(wireName, "wireName is null")));
-    }
-
-    @Override
-    public String wireName() {
-        return wireName;
+        return Capability.fromWireName(VariableCapability.class, wireName);
     }
 
     @Override
     public String toString() {
-        return wireName;
+        return wireName();
     }
 }
