@@ -66,6 +66,9 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
         requireNonNull(credential, "credential is null");
         Optional<WorkloadIdentity> cached = cache.get(credential);
         if (cached.isPresent()) {
+            // The cache saves the crypto; liveness is still asked every time, because an agent may report an
+            // allocation terminal a moment before its end notification drops the entry.
+            requireLive(cached.get());
             return cached.get();
         }
         long generation = cache.generation();
@@ -94,10 +97,15 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
         }
         WorkloadIdentity identity = parsing(() -> claims.check(
                 StrictJson.parseObject(jws.payload(), "token claims"), header.keyId(), clock.instant()));
+        requireLive(identity);
+        return identity;
+    }
+
+    private void requireLive(WorkloadIdentity identity) throws CredentialRejectedException, StateUnavailableException {
         AllocationStatus status = allocationStatus(identity.allocationId());
         switch (status) {
             case LIVE -> {
-                return identity;
+                return;
             }
             case TERMINAL -> throw new CredentialRejectedException(RejectionReason.ALLOCATION_NOT_LIVE,
                     "allocation is terminal");

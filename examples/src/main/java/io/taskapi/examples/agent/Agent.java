@@ -1,0 +1,212 @@
+package io.taskapi.examples.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.AgentState;
+import io.taskapi.spi.TaskApi;
+import io.taskapi.spi.TaskApiProvider;
+import io.taskapi.spi.state.NodeInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node agent built only on the SPI: it finds the Task API plugin and the task drivers with
+ * {@link ServiceLoader}, gives the plugin this node, the allocations and the identity keyring (the plugin keeps ACLs,
+ * node metadata and variables in its embedded store under the data directory), and adds the job routes.
+ *
+ * <pre>{@code
+ * try (Agent agent = Agent.start(AgentOptions.dev(true))) {
+ *     // operator API at agent.address(); each task's API at <data-dir>/alloc/<alloc>/<task>/secrets/api.sock
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops every task (each gets a grace period), closes the plugin (and so every socket), and
+ * deletes a temporary data directory.
+ */
+public final class Agent implements AutoCloseable {
+    /** How long a workload identity is valid, unless its allocation ends first. */
+    public static final Duration IDENTITY_TTL = Duration.ofHours(24);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentOptions options;
+    private final AgentDataDir dataDir;
+    private final LocalNodeRegistry node;
+    private final DriverCatalog drivers;
+    private final JobScheduler scheduler;
+    private final TaskApi api;
+    private final TlsFront tls;
+    private final String address;
+    private boolean closed;
+
+    private Agent(AgentOptions options, AgentDataDir dataDir, LocalNodeRegistry node, DriverCatalog drivers,
+                  JobScheduler scheduler, TaskApi api, TlsFront tls, String address) {
+        this.options = options;
+        this.dataDir = dataDir;
+        this.node = node;
+        this.drivers = drivers;
+        this.scheduler = scheduler;
+        this.api = api;
+        this.tls = tls;
+        this.address = address;
+    }
+
+    /**
+     * Starts an agent with the drivers found on the class path.
+     *
+     * @param options the flags
+     * @return the running agent
+     * @throws IOException when the data directory, the keyring or the listener cannot be set up
+     */
+    public static Agent start(AgentOptions options) throws IOException {
+        Path pluginDir = options.pluginDir().orElse(
+                options.dataDir().map(dir -> dir.resolve("plugins")).orElse(Path.of("/nonexistent")));
+        return start(options, DriverCatalog.load(pluginDir));
+    }
+
+    /**
+     * Starts an agent with these drivers.
+     *
+     * @param options the flags
+     * @param drivers the drivers
+     * @return the running agent
+     * @throws IOException when the data directory, the keyring or the listener cannot be set up
+     */
+    public static Agent start(AgentOptions options, DriverCatalog drivers) throws IOException {
+        requireNonNull(options, "options is null");
+        requireNonNull(drivers, "drivers is null");
+        AgentDataDir dataDir = AgentDataDir.open(options.dataDir());
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(dataDir);
+        try {
+            Clock clock = Clock.systemUTC();
+            String nodeId = LocalNodeRegistry.loadOrCreateId(dataDir.nodeIdFile());
+            NodeInfo nodeInfo = LocalNodeRegistry.node(nodeId, options, NodeFingerprint.attributes(drivers.names()));
+            LocalNodeRegistry node = new LocalNodeRegistry(nodeInfo);
+            IdentityKeyring keyring = IdentityKeyring.loadOrCreate(dataDir.keysDir());
+            AllocationStore allocations = new AllocationStore();
+            DeferredSocketProvisioner sockets = new DeferredSocketProvisioner();
+            JobScheduler scheduler = new JobScheduler(drivers, allocations,
+                    new WorkloadIdentitySigner(keyring, options.region(), IDENTITY_TTL, clock), node, dataDir,
+                    options.region(), sockets, clock);
+            opened.add(0, scheduler);
+
+            // Plain HTTP on the operator address in -dev; otherwise the plugin listens on a private loopback port
+            // and TLS terminates in front of it (the plugin's operator listener speaks plain HTTP only).
+            // Port 0 in -dev: a free port, chosen here so that the address printed is the one that answers.
+            int port = options.dev() && options.port() == 0 ? freeLoopbackPort() : options.port();
+            int pluginPort = options.dev() ? port : freeLoopbackPort();
+            String pluginHost = options.dev() ? options.bindHost() : "127.0.0.1";
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("http.operator-address", pluginHost + ":" + pluginPort);
+            config.put("acl.enabled", Boolean.toString(options.aclEnabled()));
+            config.put("state.data-dir", dataDir.stateDir().toString());
+            config.put("socket.link-dir", dataDir.socketLinkDir().toString());
+            AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
+                    .build();
+            TaskApi api = provider().start(new AgentContext(config, state, JobRoutes.all(scheduler, allocations)));
+            opened.add(0, api);
+            sockets.set(api);
+
+            TlsFront tls = null;
+            String address;
+            if (options.dev()) {
+                address = "http://" + hostForUrl(options.bindHost()) + ":" + port;
+            } else {
+                tls = TlsFront.start(options, dataDir.tlsDir(), nodeInfo.name(),
+                        new InetSocketAddress("127.0.0.1", pluginPort));
+                opened.add(0, tls);
+                address = "https://" + hostForUrl(options.bindHost()) + ":" + tls.port();
+            }
+            dataDir.markInUse();
+            LOG.info("agent started: node {} at {}, data dir {}", nodeId, address, dataDir.root());
+            return new Agent(options, dataDir, node, drivers, scheduler, api, tls, address);
+        } catch (IOException | RuntimeException e) {
+            for (AutoCloseable closeable : opened) {
+                try {
+                    closeable.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** @return the operator API's base URL, for example {@code http://127.0.0.1:4646} */
+    public String address() {
+        return address;
+    }
+
+    /** @return the options it runs with */
+    public AgentOptions options() {
+        return options;
+    }
+
+    /** @return the data directory */
+    public AgentDataDir dataDir() {
+        return dataDir;
+    }
+
+    /** @return this node */
+    public NodeInfo node() {
+        return node.node();
+    }
+
+    /** @return the loaded drivers' names */
+    public List<String> drivers() {
+        return drivers.names();
+    }
+
+    /** @return the TLS certificate clients should trust (not in -dev) */
+    public java.util.Optional<Path> caCertificate() {
+        return tls == null ? java.util.Optional.empty() : java.util.Optional.of(tls.certificateFile());
+    }
+
+    /** Stops every task, closes the plugin and every socket, and removes a temporary data directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("agent shutting down");
+        scheduler.close();
+        if (tls != null) {
+            tls.close();
+        }
+        api.close();
+        dataDir.close();
+    }
+
+    private static TaskApiProvider provider() {
+        List<TaskApiProvider> providers = ServiceLoader.load(TaskApiProvider.class, Agent.class.getClassLoader())
+                .stream().map(ServiceLoader.Provider::get).toList();
+        return providers.stream().filter(p -> p.name().equals("taskapi")).findFirst()
+                .or(() -> providers.stream().findFirst())
+                .orElseThrow(() -> new IllegalStateException("no Task API plugin (TaskApiProvider) on the class path"));
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,94 @@
+package io.taskapi.examples.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * How to run an agent: the flags of {@code taskapi agent}.
+ *
+ * @param dev a development agent: plain HTTP on the operator listener and, without {@code dataDir}, a temporary data
+ *     directory removed at shutdown
+ * @param dataDir where the agent keeps everything; required unless {@code dev}
+ * @param aclEnabled whether ACL policies decide what callers may do
+ * @param bindHost the operator listener's host
+ * @param port the operator listener's port
+ * @param region the region in workload identities and {@code NOMAD_REGION}
+ * @param datacenter this node's datacenter
+ * @param nodeName this node's name
+ * @param nodeClass this node's class, possibly empty
+ * @param meta this node's static metadata
+ * @param tlsCertFile the operator listener's certificate (PEM), when not {@code dev}; generated when absent
+ * @param tlsKeyFile the certificate's private key (PEM), with {@code tlsCertFile}
+ * @param pluginDir a directory of third-party driver jars; {@code <data-dir>/plugins} unless set
+ */
+public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabled, String bindHost, int port,
+                           String region, String datacenter, String nodeName, String nodeClass,
+                           Map<String, String> meta, Optional<Path> tlsCertFile, Optional<Path> tlsKeyFile,
+                           Optional<Path> pluginDir) {
+    /** Nomad's HTTP port. */
+    public static final int DEFAULT_PORT = 4646;
+
+    /** Checks the options. */
+    public AgentOptions {
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(bindHost, "bindHost is null");
+        requireNonNull(region, "region is null");
+        requireNonNull(datacenter, "datacenter is null");
+        requireNonNull(nodeName, "nodeName is null");
+        requireNonNull(nodeClass, "nodeClass is null");
+        meta = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(meta, "meta is null")));
+        requireNonNull(tlsCertFile, "tlsCertFile is null");
+        requireNonNull(tlsKeyFile, "tlsKeyFile is null");
+        requireNonNull(pluginDir, "pluginDir is null");
+        if (!dev && dataDir.isEmpty()) {
+            throw new IllegalArgumentException("-data-dir is required unless -dev");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535");
+        }
+        if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
+            throw new IllegalArgumentException("-tls-cert-file and -tls-key-file go together");
+        }
+    }
+
+    /**
+     * @param aclEnabled whether ACLs are on
+     * @return a dev agent's options: temporary data directory, 127.0.0.1:4646, this host's name
+     */
+    public static AgentOptions dev(boolean aclEnabled) {
+        return new AgentOptions(true, Optional.empty(), aclEnabled, "127.0.0.1", DEFAULT_PORT, "global", "dc1",
+                NodeFingerprint.hostname(), "", Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param port another port (0 is not allowed: the CLI must know where the agent listens)
+     * @return these options on that port
+     */
+    public AgentOptions withPort(int port) {
+        return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
+                meta, tlsCertFile, tlsKeyFile, pluginDir);
+    }
+
+    /**
+     * @param dataDir a data directory
+     * @return these options with it
+     */
+    public AgentOptions withDataDir(Path dataDir) {
+        return new AgentOptions(dev, Optional.of(dataDir), aclEnabled, bindHost, port, region, datacenter, nodeName,
+                nodeClass, meta, tlsCertFile, tlsKeyFile, pluginDir);
+    }
+
+    /**
+     * @param meta static node metadata
+     * @return these options with it
+     */
+    public AgentOptions withMeta(Map<String, String> meta) {
+        return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
+                meta, tlsCertFile, tlsKeyFile, pluginDir);
+    }
+}

@@ -1,0 +1,271 @@
+package io.taskapi.examples.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskapi.examples.jobspec.JobJson;
+import io.taskapi.examples.jobspec.JobSpec;
+import io.taskapi.examples.jobspec.JobspecParser;
+import io.taskapi.plugin.hcl.HclParseException;
+import io.taskapi.spi.api.AgentPermission;
+import io.taskapi.spi.api.AgentRequest;
+import io.taskapi.spi.api.AgentResponse;
+import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentRouteException;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The agent's job and allocation routes, added to the plugin through the SPI so that they get its authentication,
+ * ACL checks, error shape and audit log. Namespace-scoped like Nomad's: the permission is checked in the namespace
+ * the request names ({@code ?namespace=}, default {@code default}), and every route only ever sees objects of that
+ * namespace, so a grant in one namespace reveals nothing of another.
+ *
+ * <pre>
+ * PUT|POST /v1/jobs              {"Job":{…}}       namespace submit-job   register (place and start allocations)
+ * POST     /v1/jobs/parse        {"JobHCL":"…"}    namespace parse-job    a job file to the Job JSON
+ * GET      /v1/jobs              ?prefix=          namespace list-jobs
+ * GET      /v1/job/:id                             namespace read-job
+ * DELETE   /v1/job/:id                             namespace submit-job   stop
+ * GET      /v1/job/:id/allocations                 namespace read-job
+ * GET      /v1/allocations       ?prefix=          namespace read-job
+ * GET      /v1/allocation/:id                      namespace read-job
+ * </pre>
+ */
+public final class JobRoutes {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JobRoutes() {}
+
+    /**
+     * @param scheduler the jobs
+     * @param allocations the allocations
+     * @return every route
+     */
+    public static List<AgentRoute> all(JobScheduler scheduler, AllocationStore allocations) {
+        requireNonNull(scheduler, "scheduler is null");
+        requireNonNull(allocations, "allocations is null");
+        return List.of(
+                new Route("PUT", "/v1/jobs", "submit-job", "Registers a job: {\"Job\":{…}} in Nomad's JSON shape."
+                        + " Answers {\"EvalID\",\"JobModifyIndex\",\"AllocationIDs\"}.",
+                        request -> register(scheduler, request)),
+                new Route("POST", "/v1/jobs", "submit-job", "Registers a job, as PUT does.",
+                        request -> register(scheduler, request)),
+                new Route("POST", "/v1/jobs/parse", "parse-job", "Parses a job file: {\"JobHCL\":\"…\"} → the Job"
+                        + " JSON; errors name line:column.", JobRoutes::parse),
+                new Route("GET", "/v1/jobs", "list-jobs", "Lists the namespace's jobs (?prefix= filters by id).",
+                        request -> listJobs(scheduler, request)),
+                new Route("GET", "/v1/job/:id", "read-job", "Reads a job.",
+                        request -> json(scheduler.toJson(job(scheduler, request), true))),
+                new Route("DELETE", "/v1/job/:id", "submit-job", "Stops a job: its tasks get 5s to end.",
+                        request -> stop(scheduler, request)),
+                new Route("GET", "/v1/job/:id/allocations", "read-job", "Lists a job's current allocations.",
+                        request -> jobAllocations(scheduler, allocations, request)),
+                new Route("GET", "/v1/allocations", "read-job", "Lists the namespace's allocations (?prefix= filters"
+                        + " by id).", request -> listAllocations(allocations, request)),
+                new Route("GET", "/v1/allocation/:id", "read-job", "Reads an allocation, with its task states.",
+                        request -> json(allocation(allocations, request).toJson())));
+    }
+
+    private static AgentResponse register(JobScheduler scheduler, AgentRequest request) throws AgentRouteException {
+        JsonNode body = body(request);
+        Iterator<String> fields = body.fieldNames();
+        while (fields.hasNext()) {
+            String field = fields.next();
+            if (!field.equals("Job")) {
+                throw new AgentRouteException(400, "unknown field \"" + field + "\"");
+            }
+        }
+        JsonNode jobNode = body.get("Job");
+        if (jobNode == null || !jobNode.isObject()) {
+            throw new AgentRouteException(400, "missing Job object");
+        }
+        String namespace = namespace(request);
+        ObjectNode jobObject = ((ObjectNode) jobNode).deepCopy();
+        if (!jobObject.hasNonNull("Namespace")) {
+            jobObject.put("Namespace", namespace);
+        }
+        JobSpec job;
+        try {
+            job = JobJson.read(jobObject);
+        } catch (IllegalArgumentException e) {
+            throw new AgentRouteException(400, e.getMessage());
+        }
+        // The permission was checked in the request's namespace: the job must not land in another one.
+        if (!job.namespace().equals(namespace)) {
+            throw new AgentRouteException(400, "Job.Namespace \"" + job.namespace()
+                    + "\" does not match the request's namespace \"" + namespace + "\" (send ?namespace="
+                    + job.namespace() + ")");
+        }
+        JobScheduler.Result result;
+        try {
+            result = scheduler.register(job);
+        } catch (JobScheduler.RejectedException e) {
+            throw new AgentRouteException(400, e.getMessage());
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("EvalID", result.evalId());
+        out.put("EvalCreateIndex", result.index());
+        out.put("JobModifyIndex", result.index());
+        out.put("Index", result.index());
+        out.put("Warnings", "");
+        ArrayNode ids = out.putArray("AllocationIDs");
+        result.allocationIds().forEach(ids::add);
+        return json(out);
+    }
+
+    private static AgentResponse parse(AgentRequest request) throws AgentRouteException {
+        JsonNode body = body(request);
+        JsonNode hcl = body.get("JobHCL");
+        if (hcl == null || !hcl.isTextual()) {
+            throw new AgentRouteException(400, "missing JobHCL string");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!field.equals("JobHCL") && !field.equals("Canonicalize")) {
+                throw new AgentRouteException(400, "unknown field \"" + field + "\"");
+            }
+        }
+        try {
+            return json(JobJson.write(JobspecParser.parse(hcl.textValue())));
+        } catch (HclParseException e) {
+            throw new AgentRouteException(400, e.getMessage());
+        }
+    }
+
+    private static AgentResponse listJobs(JobScheduler scheduler, AgentRequest request) {
+        String prefix = request.firstQuery("prefix").orElse("");
+        ArrayNode out = JSON.createArrayNode();
+        for (JobScheduler.JobRecord job : scheduler.list(namespace(request))) {
+            if (job.spec().id().startsWith(prefix)) {
+                out.add(scheduler.toJson(job, false));
+            }
+        }
+        return json(out);
+    }
+
+    private static AgentResponse stop(JobScheduler scheduler, AgentRequest request) throws AgentRouteException {
+        JobScheduler.Result result = scheduler.stop(namespace(request), request.params().get("id"))
+                .orElseThrow(() -> new AgentRouteException(404, "job not found"));
+        ObjectNode out = JSON.createObjectNode();
+        out.put("EvalID", result.evalId());
+        out.put("EvalCreateIndex", result.index());
+        out.put("JobModifyIndex", result.index());
+        out.put("Index", result.index());
+        return json(out);
+    }
+
+    private static AgentResponse jobAllocations(JobScheduler scheduler, AllocationStore allocations,
+                                                AgentRequest request) throws AgentRouteException {
+        ArrayNode out = JSON.createArrayNode();
+        for (String id : job(scheduler, request).allocationIds()) {
+            allocations.find(id).ifPresent(a -> out.add(a.toJson()));
+        }
+        return json(out);
+    }
+
+    private static AgentResponse listAllocations(AllocationStore allocations, AgentRequest request) {
+        String namespace = namespace(request);
+        String prefix = request.firstQuery("prefix").orElse("");
+        ArrayNode out = JSON.createArrayNode();
+        for (Allocation allocation : allocations.list()) {
+            if (allocation.namespace().equals(namespace) && allocation.id().startsWith(prefix)) {
+                out.add(allocation.toJson());
+            }
+        }
+        return json(out);
+    }
+
+    private static JobScheduler.JobRecord job(JobScheduler scheduler, AgentRequest request)
+            throws AgentRouteException {
+        return scheduler.find(namespace(request), request.params().get("id"))
+                .orElseThrow(() -> new AgentRouteException(404, "job not found"));
+    }
+
+    private static Allocation allocation(AllocationStore allocations, AgentRequest request)
+            throws AgentRouteException {
+        // Another namespace's allocation is "not found": the caller's grant was checked for this namespace only.
+        return allocations.find(request.params().get("id"))
+                .filter(a -> a.namespace().equals(namespace(request)))
+                .orElseThrow(() -> new AgentRouteException(404, "alloc not found"));
+    }
+
+    private static String namespace(AgentRequest request) {
+        return request.firstQuery("namespace").orElse("default");
+    }
+
+    private static JsonNode body(AgentRequest request) throws AgentRouteException {
+        byte[] body = request.body();
+        if (body.length == 0) {
+            throw new AgentRouteException(400, "Request body is empty");
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new AgentRouteException(400, "Request body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new AgentRouteException(400, "Request body is not valid JSON at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw new AgentRouteException(400, "Request body cannot be read");
+        }
+    }
+
+    private static AgentResponse json(JsonNode node) {
+        return AgentResponse.json(node.toString());
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        AgentResponse handle(AgentRequest request) throws AgentRouteException;
+    }
+
+    /** One route: its method, path, namespace capability and handler. */
+    private static final class Route implements AgentRoute {
+        private final String method;
+        private final String path;
+        private final AgentPermission permission;
+        private final String help;
+        private final Handler handler;
+
+        Route(String method, String path, String capability, String help, Handler handler) {
+            this.method = method;
+            this.path = path;
+            this.permission = AgentPermission.namespace(capability);
+            this.help = help;
+            this.handler = handler;
+        }
+
+        @Override
+        public String method() {
+            return method;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public AgentPermission permission() {
+            return permission;
+        }
+
+        @Override
+        public String help() {
+            return help;
+        }
+
+        @Override
+        public AgentResponse handle(AgentRequest request) throws AgentRouteException {
+            return handler.handle(request);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.taskapi.examples.cli;
+
+import io.taskapi.examples.agent.Agent;
+import io.taskapi.examples.agent.AgentOptions;
+import io.taskapi.examples.agent.NodeFingerprint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code taskapi agent}: runs an agent in the foreground until SIGTERM or Ctrl-C, then stops its tasks and closes the
+ * plugin.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run an agent in the foreground (Ctrl-C or SIGTERM stops it and its tasks).")
+public final class AgentCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "-dev", description = "Development mode: plain HTTP, and a temporary data directory unless"
+            + " -data-dir is given.")
+    boolean dev;
+
+    @Option(names = "-data-dir", paramLabel = "DIR", description = "Where the agent keeps its state and tasks.")
+    Path dataDir;
+
+    @Option(names = "-acl-enabled", description = "Enforce ACL policies (bootstrap with `taskapi acl bootstrap`).")
+    boolean aclEnabled;
+
+    @Option(names = "-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "The operator API's address (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "-port", paramLabel = "PORT", defaultValue = "4646",
+            description = "The operator API's port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "-node", paramLabel = "NAME", description = "This node's name (default: the host name).")
+    String nodeName;
+
+    @Option(names = "-dc", paramLabel = "DC", defaultValue = "dc1", description = "This node's datacenter"
+            + " (default: ${DEFAULT-VALUE}).")
+    String datacenter;
+
+    @Option(names = "-region", paramLabel = "REGION", defaultValue = "global", description = "The region"
+            + " (default: ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "-node-class", paramLabel = "CLASS", defaultValue = "", description = "This node's class.")
+    String nodeClass;
+
+    @Option(names = "-meta", paramLabel = "KEY=VALUE", description = "Static node metadata; repeat for more.")
+    Map<String, String> meta = new LinkedHashMap<>();
+
+    @Option(names = "-plugin-dir", paramLabel = "DIR", description = "Third-party driver jars"
+            + " (default: <data-dir>/plugins).")
+    Path pluginDir;
+
+    @Option(names = "-tls-cert-file", paramLabel = "FILE", description = "The operator API's certificate (PEM);"
+            + " without it a self-signed one is made in <data-dir>/tls. Not with -dev.")
+    Path tlsCert;
+
+    @Option(names = "-tls-key-file", paramLabel = "FILE", description = "The certificate's private key (PEM).")
+    Path tlsKey;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AgentOptions options;
+        try {
+            options = new AgentOptions(dev, Optional.ofNullable(dataDir), aclEnabled, bind, port, region, datacenter,
+                    nodeName == null ? NodeFingerprint.hostname() : nodeName, nodeClass, meta,
+                    Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), Optional.ofNullable(pluginDir));
+        } catch (IllegalArgumentException e) {
+            err.println("Error: " + e.getMessage());
+            return 1;
+        }
+        Agent agent;
+        try {
+            agent = Agent.start(options);
+        } catch (IOException | RuntimeException e) {
+            err.println("Error starting agent: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "taskapi-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        banner(out, agent);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            agent.close();
+        }
+        return 0;
+    }
+
+    private static void banner(PrintWriter out, Agent agent) {
+        out.println("==> taskapi agent configuration:");
+        out.println();
+        out.print(Format.keyValues(Format.pairs(
+                "HTTP", agent.address() + (agent.options().dev() ? " (plain HTTP: -dev)" : ""),
+                "Node ID", agent.node().id(),
+                "Node Name", agent.node().name(),
+                "Region", agent.options().region() + " (DC: " + agent.node().datacenter() + ")",
+                "Data Dir", agent.dataDir().root() + (agent.dataDir().temporary() ? " (temporary)" : ""),
+                "ACLs", agent.options().aclEnabled() ? "enabled" : "disabled",
+                "Drivers", String.join(", ", agent.drivers()))).replaceAll("(?m)^", "    "));
+        agent.caCertificate().ifPresent(ca -> out.println("    CA Cert   = " + ca
+                + " (clients: -ca-cert or NOMAD_CACERT)"));
+        out.println();
+        out.println("==> taskapi agent started! Stop it with Ctrl-C. Log data will stream in below:");
+        out.flush();
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code java} task driver: a JVM started like an {@code exec} task. */
+package io.taskapi.examples.driver.java;
