@@ -46,6 +46,14 @@ public final class JsonResponses {
     }
 
     /**
+     * @param result what a route returned
+     * @return the status {@link #sendResult} will send for it
+     */
+    public static int statusOf(Object result) {
+        return result instanceof ApiResponse answer ? answer.status() : 200;
+    }
+
+    /**
      * Sends whatever a route returned: a bare body means 200.
      *
      * @param response where to write

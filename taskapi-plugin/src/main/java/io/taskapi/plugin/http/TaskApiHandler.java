@@ -91,33 +91,40 @@ public final class TaskApiHandler extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         Optional<SocketOrigin> origin = SocketOrigin.of(request);
         Outcome outcome = new Outcome();
+        Object result = null;
+        ApiException error = null;
         try {
-            serve(request, response, callback, path, origin, outcome);
+            result = serve(request, response, path, origin, outcome);
         } catch (ApiException e) {
             if (e.status() == 405) {
                 response.getHeaders().put(HttpHeader.ALLOW, router.allowed(path));
             }
-            json.sendError(response, callback, e);
+            error = e;
         } catch (StateUnavailableException e) {
             LOG.warn("state unavailable for {} {}: {}", request.getMethod(), outcome.route, e.getMessage());
-            json.sendError(response, callback, new ApiException(503, "Service unavailable: " + e.getMessage()));
+            error = new ApiException(503, "Service unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
             // The id ties the caller's error to the log line without showing the caller any internals.
             String errorId = UUID.randomUUID().toString();
             LOG.error("internal error {} on {} {}", errorId, request.getMethod(), outcome.route, e);
-            json.sendError(response, callback,
-                    new ApiException(500, "Internal server error (error id " + errorId + ")"));
-        } finally {
-            long nanos = System.nanoTime() - start;
-            metrics.requestServed(outcome.route, request.getMethod(), response.getStatus(), nanos);
-            audit.record(origin, outcome.identity, request.getMethod(), outcome.route, response.getStatus(), nanos);
+            error = new ApiException(500, "Internal server error (error id " + errorId + ")");
+        }
+        // Counted and audited before the answer leaves, so whoever reads the metrics after it sees it.
+        int status = error != null ? error.status() : JsonResponses.statusOf(result);
+        long nanos = System.nanoTime() - start;
+        metrics.requestServed(outcome.route, request.getMethod(), status, nanos);
+        audit.record(origin, outcome.identity, request.getMethod(), outcome.route, status, nanos);
+        if (error != null) {
+            json.sendError(response, callback, error);
+        } else {
+            json.sendResult(response, callback, result);
         }
         return true;
     }
 
-    private void serve(Request request, Response response, Callback callback, String path,
-                       Optional<SocketOrigin> origin, Outcome outcome)
-            throws ApiException, StateUnavailableException {
+    /** Runs the chain and the route; writes nothing, so the caller can record the outcome first. */
+    private Object serve(Request request, Response response, String path, Optional<SocketOrigin> origin,
+                         Outcome outcome) throws ApiException, StateUnavailableException {
         if (origin.isPresent()) {
             checkPeer(origin.get());
             checkLimits(origin.get(), response);
@@ -133,10 +140,9 @@ public final class TaskApiHandler extends Handler.Abstract {
             throw ApiException.permissionDenied();
         }
         if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
-            json.send(response, callback, 200, Map.of("help", match.route().help()));
-            return;
+            return Map.of("help", match.route().help());
         }
-        json.sendResult(response, callback, match.route().handle(apiRequest));
+        return match.route().handle(apiRequest);
     }
 
     /** What the audit line and the metrics need to know of a request, filled in as it gets further. */
