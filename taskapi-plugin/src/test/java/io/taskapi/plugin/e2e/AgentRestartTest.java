@@ -8,17 +8,13 @@ import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.testing.HttpResponse;
 import io.taskapi.testing.UnixHttpClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +32,7 @@ final class AgentRestartTest {
     private final String nodeId = UUID.randomUUID().toString();
     private final String allocationId = UUID.randomUUID().toString();
     private String management;
-    private Process agent;
+    private RunningAgent agent;
 
     @BeforeEach
     void prepare() throws Exception {
@@ -55,8 +51,7 @@ final class AgentRestartTest {
     @AfterEach
     void stop() throws Exception {
         if (agent != null) {
-            agent.toHandle().destroyForcibly();
-            agent.waitFor(10, TimeUnit.SECONDS);
+            agent.close();
         }
         try (var paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -68,20 +63,20 @@ final class AgentRestartTest {
     void metadataWrittenBeforeTheAgentStoppedIsThereAfterItRestarts(String signal) throws Exception {
         startAgent();
         for (int i = 0; i < 20; i++) {
-            HttpResponse written = client().request("POST", "/v1/client/metadata").token(management)
-                    .json("{\"Meta\":{\"written.k" + i + "\":\"" + i + "\"}}").send();
+            String body = "{\"Meta\":{\"written.k" + i + "\":\"" + i + "\"}}";
+            HttpResponse written = agent.diagnose(() -> client().request("POST", "/v1/client/metadata")
+                    .token(management).json(body).send());
             assertThat(written.status()).isEqualTo(200);
         }
 
         if (signal.equals("SIGKILL")) {
-            agent.toHandle().destroyForcibly();
+            agent.kill();
         } else {
-            agent.toHandle().destroy();
+            agent.terminate();
         }
-        assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
         startAgent();
 
-        HttpResponse read = client().get("/v1/client/metadata").token(management).send();
+        HttpResponse read = agent.diagnose(() -> client().get("/v1/client/metadata").token(management).send());
         assertThat(read.status()).isEqualTo(200);
         for (int i = 0; i < 20; i++) {
             assertThat(read.json().path("Meta").path("written.k" + i).asText()).isEqualTo(String.valueOf(i));
@@ -92,18 +87,8 @@ final class AgentRestartTest {
         return UnixHttpClient.forSocket(secretsDir.resolve("api.sock"));
     }
 
-    private void startAgent() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                AgentProcess.class.getName(), dataDir.toString(), linkDir.toString(), secretsDir.toString(), nodeId,
-                allocationId)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.equals("ready")) {
-            // the agent's own output before it is ready
-        }
-        assertThat(line).as("agent started").isEqualTo("ready");
+    private void startAgent() throws IOException {
+        agent = RunningAgent.start(dataDir.toString(), linkDir.toString(), secretsDir.toString(), nodeId,
+                allocationId);
     }
 }

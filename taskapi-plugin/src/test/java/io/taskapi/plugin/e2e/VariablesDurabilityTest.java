@@ -1,6 +1,5 @@
 package io.taskapi.plugin.e2e;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +11,7 @@ import io.taskapi.testing.HttpResponse;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import io.taskapi.testing.UnixHttpClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,27 +106,28 @@ final class VariablesDurabilityTest {
             UUID.randomUUID().toString()};
         List<Long> indexes = new ArrayList<>();
 
-        Process process = startAgent(agent);
+        RunningAgent process = RunningAgent.start(agent);
+        running.add(process);
         try (UnixHttpClient client = UnixHttpClient.forSocket(secretsDir.resolve("api.sock"))) {
             for (int i = 0; i < 10; i++) {
-                HttpResponse written = send(client, "PUT", "/v1/var/crash/k" + i, "{\"Items\":{\"i\":\"" + i + "\"}}");
+                String path = "/v1/var/crash/k" + i;
+                String body = "{\"Items\":{\"i\":\"" + i + "\"}}";
+                HttpResponse written = process.diagnose(() -> send(client, "PUT", path, body));
                 assertThat(written.status()).isEqualTo(200);
                 indexes.add(written.json().path("ModifyIndex").asLong());
             }
         }
-        process.toHandle().destroyForcibly();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        process.kill();
 
-        Process restarted = startAgent(agent);
+        RunningAgent restarted = RunningAgent.start(agent);
+        running.add(restarted);
         try (UnixHttpClient client = UnixHttpClient.forSocket(secretsDir.resolve("api.sock"))) {
             for (int i = 0; i < 10; i++) {
-                JsonNode read = send(client, "GET", "/v1/var/crash/k" + i, null).json();
+                String path = "/v1/var/crash/k" + i;
+                JsonNode read = restarted.diagnose(() -> send(client, "GET", path, null)).json();
                 assertThat(read.path("Items").path("i").asText()).isEqualTo(String.valueOf(i));
                 assertThat(read.path("ModifyIndex").asLong()).isEqualTo(indexes.get(i));
             }
-        } finally {
-            restarted.toHandle().destroyForcibly();
-            restarted.waitFor(20, TimeUnit.SECONDS);
         }
     }
 
@@ -139,24 +137,6 @@ final class VariablesDurabilityTest {
         extension.start();
         running.add(extension);
         return extension;
-    }
-
-    private Process startAgent(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), AgentProcess.class.getName()));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        running.add(() -> {
-            process.toHandle().destroyForcibly();
-            process.waitFor(20, TimeUnit.SECONDS);
-        });
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.equals("ready")) {
-            // the agent's own output before it is ready
-        }
-        assertThat(line).as("agent started").isEqualTo("ready");
-        return process;
     }
 
     /** Every byte of every file: the database, its WAL and shared memory, the keyring. */
@@ -187,7 +167,7 @@ final class VariablesDurabilityTest {
         return rows;
     }
 
-    private HttpResponse send(UnixHttpClient client, String method, String target, String body) throws Exception {
+    private HttpResponse send(UnixHttpClient client, String method, String target, String body) throws IOException {
         var request = client.request(method, target).token(management);
         if (body != null) {
             request.json(body);
