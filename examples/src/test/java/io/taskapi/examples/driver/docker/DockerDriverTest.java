@@ -30,9 +30,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -235,15 +237,15 @@ final class DockerDriverTest {
         Path absent = dir.resolve("absent.sock");
         DockerDriver noEngine = new DockerDriver(absent, Duration.ofSeconds(2), Duration.ofSeconds(5));
 
-        long started = System.nanoTime();
+        // The connect itself fails (the reason is the errno text), rather than waiting out a timeout.
         assertThatThrownBy(() -> noEngine.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty())))
-                .isInstanceOf(TaskDriverException.class).hasMessageContaining("no Docker engine at " + absent);
-
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("no Docker engine at " + absent)
+                .hasMessageNotContaining("timed out").hasMessageNotContaining("no answer within");
         assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // a hang fails here instead of stalling the build
     void anEngineThatNeverAnswersIsATimeoutNotAHang() throws Exception {
         TestTask task = API.newTask("stuck");
         Path stuck = dir.resolve("stuck.sock");
@@ -251,12 +253,9 @@ final class DockerDriverTest {
             silent.bind(UnixDomainSocketAddress.of(stuck));    // listens, never accepts: connects queue, reads wait
             DockerDriver stuckEngine = new DockerDriver(stuck, Duration.ofMillis(500), Duration.ofMillis(500));
 
-            long started = System.nanoTime();
             assertThatThrownBy(() -> stuckEngine.start(launch(task, Map.of("image", IMAGE), Map.of(),
                     Optional.empty()))).isInstanceOf(TaskDriverException.class)
                     .hasMessageContaining("no Docker engine at " + stuck).hasMessageContaining("500 ms");
-
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         }
         assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }

@@ -176,10 +176,9 @@ final class ExecDriverTest {
                 Optional.empty()));
         assertThat(ProcessHandle.of(Long.parseLong(running.id()))).isPresent();
 
-        long started = System.nanoTime();
         running.stop(Duration.ofSeconds(10));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        // Ended by the SIGTERM itself: not killed after the grace period.
         assertThat(running.exit().getNow(null)).isEqualTo(new TaskExit(128 + 15, false));
         assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
