@@ -115,11 +115,21 @@ public final class TaskApiHandler extends Handler.Abstract {
         metrics.requestServed(outcome.route, request.getMethod(), status, nanos);
         audit.record(origin, outcome.identity, request.getMethod(), outcome.route, status, nanos);
         if (error != null) {
+            if (hasUnreadBody(request)) {
+                // Refused before its body was read: Jetty will close the connection after the answer, so say so,
+                // or a keep-alive client sends its next request on a connection about to close.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             json.sendError(response, callback, error);
         } else {
             json.sendResult(response, callback, result);
         }
         return true;
+    }
+
+    /** Whether the request may carry a body (errors are answered without reading one). */
+    private static boolean hasUnreadBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /** Runs the chain and the route; writes nothing, so the caller can record the outcome first. */
