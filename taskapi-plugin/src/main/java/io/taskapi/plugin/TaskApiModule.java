@@ -47,6 +47,8 @@ import io.taskapi.plugin.auth.WorkloadIdentityVerifier;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.limits.ConnectionLimiter;
 import io.taskapi.plugin.limits.RateLimiter;
+import io.taskapi.plugin.limits.RequestHeadDeadline;
+import io.taskapi.plugin.execution.WorkerLanes;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.state.EmbeddedState;
@@ -181,6 +183,8 @@ public final class TaskApiModule extends AbstractModule {
             NodeRecords.class,
             EmbeddedState.class,
             RateLimiter.class,
+            WorkerLanes.class,
+            io.taskapi.plugin.http.BodyReader.class,
             ApiMetrics.class,
             AuditLog.class,
             ConnectionLimiter.class,
@@ -258,13 +262,16 @@ public final class TaskApiModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Server server(TaskApiHandler handler, JsonResponses json) {
+    Server server(TaskApiHandler handler, JsonResponses json, WorkerLanes lanes, ConnectionLimiter connections) {
+        // Selectors, the scheduler and Jetty's own work only: requests that may block run on the WorkerLanes.
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), config.minThreads());
         threads.setName("taskapi-http");
         Server server = new Server(threads);
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler(json));
         server.setStopTimeout(5_000);
+        server.addBean(lanes, true);
+        server.addBean(new RequestHeadDeadline(server, config), true);
         config.operatorAddress().ifPresent(address -> {
             // The operator listener: the same routes and chain, no peer check, and token-less requests get the
             // anonymous policy. Plain HTTP: for a dev agent, or behind a TLS-terminating proxy.
@@ -273,6 +280,7 @@ public final class TaskApiModule extends AbstractModule {
             operator.setHost(address.host());
             operator.setPort(address.port());
             operator.setIdleTimeout(config.idleTimeout().toMillis());
+            operator.addEventListener(connections);
             server.addConnector(operator);
         });
         return server;
@@ -281,9 +289,9 @@ public final class TaskApiModule extends AbstractModule {
     @Provides
     @Singleton
     UnixSocketConnector connector(Server server, ConnectionLimiter connections) {
-        UnixSocketConnector connector = new UnixSocketConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        UnixSocketConnector connector = new UnixSocketConnector(server, connections,
+                new HttpConnectionFactory(httpConfiguration()));
         connector.setIdleTimeout(config.idleTimeout().toMillis());
-        connector.addEventListener(connections);
         server.addConnector(connector);
         return connector;
     }

@@ -2,7 +2,9 @@ package io.taskapi.plugin;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.plugin.auth.AclTokenVerifier;
 import io.taskapi.plugin.auth.VerifiedIdentityCache;
+import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.socket.TaskSocketRegistry;
@@ -26,17 +28,22 @@ final class TaskApiServer implements TaskApi {
     private final TaskSocketRegistry sockets;
     private final VerifiedIdentityCache identityCache;
     private final AclResolver acls;
+    private final AclTokenVerifier aclTokens;
+    private final AuditLog audit;
     private final EmbeddedState embedded;
     private boolean closed;
 
     @Inject
     TaskApiServer(Server server, UnixSocketConnector connector, TaskSocketRegistry sockets,
-                  VerifiedIdentityCache identityCache, AclResolver acls, EmbeddedState embedded) {
+                  VerifiedIdentityCache identityCache, AclResolver acls, AclTokenVerifier aclTokens,
+                  AuditLog audit, EmbeddedState embedded) {
         this.server = requireNonNull(server, "server is null");
         requireNonNull(connector, "connector is null"); // injected so that it is added to the server before start
         this.sockets = requireNonNull(sockets, "sockets is null");
         this.identityCache = requireNonNull(identityCache, "identityCache is null");
         this.acls = requireNonNull(acls, "acls is null");
+        this.aclTokens = requireNonNull(aclTokens, "aclTokens is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.embedded = requireNonNull(embedded, "embedded is null");
     }
 
@@ -70,6 +77,8 @@ final class TaskApiServer implements TaskApi {
         }
         identityCache.close();
         acls.close();
+        aclTokens.close();
+        audit.close();
         embedded.close();
         LOG.info("Task API stopped");
     }

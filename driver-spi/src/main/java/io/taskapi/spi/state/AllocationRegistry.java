@@ -2,7 +2,13 @@ package io.taskapi.spi.state;
 
 import java.util.function.Consumer;
 
-/** Which allocations are live, so that a workload identity dies with its allocation. */
+/**
+ * Which allocations are live, so that a workload identity dies with its allocation.
+ *
+ * <p>{@link #status} is asked on every request that carries a workload identity, on the server's I/O thread: it must
+ * answer from memory and never block (the agent knows its allocations; a replicated registry keeps a local copy fed
+ * by change notifications).
+ */
 public interface AllocationRegistry {
     /**
      * @param allocationId an allocation id from a verified token

@@ -3,7 +3,12 @@ package io.taskapi.spi.state;
 import java.util.List;
 import java.util.Optional;
 
-/** The client nodes an agent knows: at least its own. */
+/**
+ * The client nodes an agent knows: at least its own.
+ *
+ * <p>{@link #localNodeId} and {@link #find} are asked on the request path, possibly on the server's I/O thread: they
+ * must answer from memory and never block (a replicated registry keeps a local copy fed by change notifications).
+ */
 public interface NodeRegistry {
     /** @return the id of the node this agent runs */
     String localNodeId();

@@ -39,6 +39,16 @@ public final class AgentHealthRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return false; // answers from memory
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) {
         // Answering at all means the server, the socket and authentication work: that is the client's health here.
         return HEALTHY;

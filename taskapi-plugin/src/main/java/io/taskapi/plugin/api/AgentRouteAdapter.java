@@ -56,6 +56,16 @@ public final class AgentRouteAdapter implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the agent's code: nothing says it cannot block
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException {
         Map<String, String> params = new LinkedHashMap<>();
         for (String segment : route.path().split("/")) {

@@ -57,6 +57,16 @@ public final class AgentSelfRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return false; // the agent's settings, from memory
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("ACLEnabled", config.aclEnabled());

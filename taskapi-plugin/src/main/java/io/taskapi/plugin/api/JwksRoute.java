@@ -57,6 +57,16 @@ public final class JwksRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the keyring may be remote
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws StateUnavailableException {
         List<Map<String, String>> jwks = new ArrayList<>();
         for (VerificationKey key : keys.publishedKeys()) {

@@ -58,6 +58,16 @@ public final class MetricsRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return false; // counters in memory
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException {
         ApiMetrics.Snapshot snapshot = metrics.snapshot(sockets.get().openSockets());
         String format = request.query("format").orElse("json");

@@ -7,6 +7,7 @@ import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,20 +49,44 @@ public final class AuthenticationGate {
      * @throws StateUnavailableException when a backend needed to decide could not answer (503)
      */
     public Identity authenticate(String credential) throws CredentialRejectedException, StateUnavailableException {
+        IdentityVerifier verifier = decider(credential);
+        try {
+            Identity identity = verifier.verify(credential);
+            LOG.trace("authenticated {}", identity.auditName());
+            return identity;
+        } catch (CredentialRejectedException e) {
+            throw refused(e);
+        }
+    }
+
+    /**
+     * Authenticates from memory only: what {@link #authenticate} would answer, when the deciding verifier has the
+     * credential already verified.
+     *
+     * @param credential the credential from {@link TokenExtractor}
+     * @return who the caller is; empty when the credential must go through {@link #authenticate}
+     * @throws CredentialRejectedException when the credential is too long, of no known shape, or refused (403)
+     * @throws StateUnavailableException when a backend needed to decide could not answer (503)
+     */
+    public Optional<Identity> authenticateCached(String credential)
+            throws CredentialRejectedException, StateUnavailableException {
+        IdentityVerifier verifier = decider(credential);
+        try {
+            return verifier.verifyCached(credential);
+        } catch (CredentialRejectedException e) {
+            throw refused(e);
+        }
+    }
+
+    /** The first verifier that recognizes the credential's shape; an over-long or unknown shape is refused. */
+    private IdentityVerifier decider(String credential) throws CredentialRejectedException {
         requireNonNull(credential, "credential is null");
         if (credential.length() > maxTokenLength) {
             throw refused(new CredentialRejectedException(RejectionReason.UNRECOGNIZED, "credential too long"));
         }
         for (IdentityVerifier verifier : verifiers) {
             if (verifier.recognizes(credential)) {
-                Identity identity;
-                try {
-                    identity = verifier.verify(credential);
-                } catch (CredentialRejectedException e) {
-                    throw refused(e);
-                }
-                LOG.trace("authenticated {}", identity.auditName());
-                return identity;
+                return verifier;
             }
         }
         throw refused(new CredentialRejectedException(RejectionReason.UNRECOGNIZED,

@@ -1,5 +1,7 @@
 package io.taskapi.plugin.auth;
 
+import java.util.Optional;
+
 import io.taskapi.spi.state.StateUnavailableException;
 
 /**
@@ -24,4 +26,19 @@ public interface IdentityVerifier {
      * @throws StateUnavailableException when a backend needed to decide could not answer (503, never allow)
      */
     Identity verify(String credential) throws CredentialRejectedException, StateUnavailableException;
+
+    /**
+     * What {@link #verify} would answer, when it can be answered from what this verifier has already verified and
+     * holds in memory, with no store call that may block and no signature check. Requests whose credential is
+     * answered here are served on the thread that read them.
+     *
+     * @param credential a credential this verifier recognizes
+     * @return the identity; empty when the credential must go through {@link #verify}
+     * @throws CredentialRejectedException when what is cached proves the credential no longer good (403)
+     * @throws StateUnavailableException when a backend needed to decide could not answer (503)
+     */
+    default Optional<Identity> verifyCached(String credential)
+            throws CredentialRejectedException, StateUnavailableException {
+        return Optional.empty();
+    }
 }

@@ -63,12 +63,8 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
 
     @Override
     public Identity verify(String credential) throws CredentialRejectedException, StateUnavailableException {
-        requireNonNull(credential, "credential is null");
-        Optional<WorkloadIdentity> cached = cache.get(credential);
+        Optional<Identity> cached = verifyCached(credential);
         if (cached.isPresent()) {
-            // The cache saves the crypto; liveness is still asked every time, because an agent may report an
-            // allocation terminal a moment before its end notification drops the entry.
-            requireLive(cached.get());
             return cached.get();
         }
         long generation = cache.generation();
@@ -80,6 +76,19 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
             LOG.debug("workload identity refused: {}: {}", e.reason(), e.getMessage());
             throw e;
         }
+    }
+
+    @Override
+    public Optional<Identity> verifyCached(String credential)
+            throws CredentialRejectedException, StateUnavailableException {
+        Optional<WorkloadIdentity> cached = cache.get(requireNonNull(credential, "credential is null"));
+        if (cached.isEmpty()) {
+            return Optional.empty();
+        }
+        // The cache saves the crypto; liveness is still asked every time (the registry answers from memory), because
+        // an agent may report an allocation terminal a moment before its end notification drops the entry.
+        requireLive(cached.get());
+        return Optional.of(cached.get());
     }
 
     private WorkloadIdentity verifyFully(String credential)

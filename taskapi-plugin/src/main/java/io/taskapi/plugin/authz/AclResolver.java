@@ -81,6 +81,29 @@ public final class AclResolver implements AutoCloseable {
     }
 
     /**
+     * What {@link #resolve} would answer, if it can be answered from memory: it then never blocks, and the request
+     * can be served on the thread that read it.
+     *
+     * @param identity an authenticated identity
+     * @return what its policies allow; empty when that needs the policy store
+     */
+    public Optional<Acl> resolveCached(Identity identity) {
+        if (!aclEnabled) {
+            return Optional.of(Acl.management());
+        }
+        if (identity instanceof AclTokenIdentity token) {
+            if (token.token().type() == AclTokenType.MANAGEMENT) {
+                return Optional.of(Acl.management());
+            }
+            return Optional.ofNullable(cache.get(new TreeSet<>(token.token().policies())));
+        }
+        if (identity instanceof AnonymousIdentity) {
+            return Optional.ofNullable(cache.get(new TreeSet<>(List.of(ANONYMOUS_POLICY))));
+        }
+        return Optional.ofNullable(cache.get(WorkloadKey.of((WorkloadIdentity) identity)));
+    }
+
+    /**
      * @param identity an authenticated identity
      * @return the names of the policies it holds (for a workload identity, the ones bound to its job)
      * @throws StateUnavailableException when the policy store cannot answer
@@ -123,8 +146,7 @@ public final class AclResolver implements AutoCloseable {
     }
 
     private Acl forWorkload(WorkloadIdentity identity) throws StateUnavailableException {
-        Optional<String> group = identity.group();
-        WorkloadKey key = new WorkloadKey(identity.namespace(), identity.jobId(), group.orElse(""), identity.task());
+        WorkloadKey key = WorkloadKey.of(identity);
         Acl cached = cache.get(key);
         if (cached != null) {
             return cached;
@@ -167,5 +189,10 @@ public final class AclResolver implements AutoCloseable {
         return Acl.compile(parsed);
     }
 
-    private record WorkloadKey(String namespace, String jobId, String group, String task) {}
+    private record WorkloadKey(String namespace, String jobId, String group, String task) {
+        static WorkloadKey of(WorkloadIdentity identity) {
+            return new WorkloadKey(identity.namespace(), identity.jobId(), identity.group().orElse(""),
+                    identity.task());
+        }
+    }
 }

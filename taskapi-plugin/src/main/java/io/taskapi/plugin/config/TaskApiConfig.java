@@ -35,13 +35,27 @@ import java.util.TreeSet;
  * @param socketMaxConnections open connections allowed per task socket (429 beyond)
  * @param socketRateLimit requests a second allowed per task socket on average (0: no limit)
  * @param socketRateBurst requests allowed in a burst per task socket
+ * @param socketMaxInFlight requests of one task socket that may run on the worker pool at once (the rest wait their
+ *     turn): one task can use at most this share of the workers
+ * @param socketUnauthenticatedRateLimit requests a second, per task socket and peer uid, that fail authentication
+ *     (no credential or a refused one) before they are answered 429 without being verified
+ * @param socketUnauthenticatedRateBurst the burst of those
+ * @param operatorMaxConnections open connections allowed on the operator listener (closed at once beyond)
+ * @param operatorMaxInFlight operator listener requests that may run on the worker pool at once
+ * @param requestHeadTimeout how long a request head may take to arrive, from its first byte (the connection is
+ *     closed beyond; a trickle of bytes does not extend it)
+ * @param requestBodyTimeout how long a request body may take to arrive, in total (408 beyond)
+ * @param minBodyRate the slowest a request body may arrive, in bytes a second, after its first second (408 below)
  */
 public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallback, boolean allowRootPeer,
                             String audience, Duration clockLeeway, int maxTokenLength, boolean requireExpiry,
                             int identityCacheSize, Duration identityCacheTtl, int minThreads, int maxThreads,
                             Optional<Path> dataDir, boolean aclEnabled, Optional<HostAndPort> operatorAddress,
                             int maxBodyBytes, int maxHeaderBytes, Duration idleTimeout, int socketMaxConnections,
-                            int socketRateLimit, int socketRateBurst) {
+                            int socketRateLimit, int socketRateBurst, int socketMaxInFlight,
+                            int socketUnauthenticatedRateLimit, int socketUnauthenticatedRateBurst,
+                            int operatorMaxConnections, int operatorMaxInFlight, Duration requestHeadTimeout,
+                            Duration requestBodyTimeout, int minBodyRate) {
 
     /** When a socket cannot be given to its task user. */
     public enum OwnershipFallback {
@@ -71,12 +85,22 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
     public static final String SOCKET_MAX_CONNECTIONS = "socket.max-connections";
     public static final String SOCKET_RATE_LIMIT = "socket.rate-limit";
     public static final String SOCKET_RATE_BURST = "socket.rate-burst";
+    public static final String SOCKET_MAX_IN_FLIGHT = "socket.max-in-flight";
+    public static final String SOCKET_UNAUTHENTICATED_RATE_LIMIT = "socket.unauthenticated-rate-limit";
+    public static final String SOCKET_UNAUTHENTICATED_RATE_BURST = "socket.unauthenticated-rate-burst";
+    public static final String OPERATOR_MAX_CONNECTIONS = "http.operator-max-connections";
+    public static final String OPERATOR_MAX_IN_FLIGHT = "http.operator-max-in-flight";
+    public static final String HTTP_REQUEST_HEAD_TIMEOUT = "http.request-head-timeout";
+    public static final String HTTP_REQUEST_BODY_TIMEOUT = "http.request-body-timeout";
+    public static final String HTTP_MIN_BODY_RATE = "http.min-body-rate";
 
     private static final List<String> KEYS = List.of(SOCKET_LINK_DIR, SOCKET_OWNERSHIP_FALLBACK,
             SOCKET_ALLOW_ROOT_PEER, IDENTITY_AUDIENCE, IDENTITY_CLOCK_LEEWAY, IDENTITY_MAX_TOKEN_LENGTH,
             IDENTITY_REQUIRE_EXPIRY, IDENTITY_CACHE_SIZE, IDENTITY_CACHE_TTL, HTTP_MIN_THREADS, HTTP_MAX_THREADS,
             STATE_DATA_DIR, ACL_ENABLED, OPERATOR_ADDRESS, HTTP_MAX_BODY_BYTES, HTTP_MAX_HEADER_BYTES,
-            HTTP_IDLE_TIMEOUT, SOCKET_MAX_CONNECTIONS, SOCKET_RATE_LIMIT, SOCKET_RATE_BURST);
+            HTTP_IDLE_TIMEOUT, SOCKET_MAX_CONNECTIONS, SOCKET_RATE_LIMIT, SOCKET_RATE_BURST, SOCKET_MAX_IN_FLIGHT,
+            SOCKET_UNAUTHENTICATED_RATE_LIMIT, SOCKET_UNAUTHENTICATED_RATE_BURST, OPERATOR_MAX_CONNECTIONS,
+            OPERATOR_MAX_IN_FLIGHT, HTTP_REQUEST_HEAD_TIMEOUT, HTTP_REQUEST_BODY_TIMEOUT, HTTP_MIN_BODY_RATE);
 
     /** The longest leeway accepted: beyond this an expired token is simply not expired. */
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
@@ -112,6 +136,18 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
         check(socketRateBurst >= 1, SOCKET_RATE_BURST + " must be at least 1");
         check(minThreads >= 2 && maxThreads >= minThreads && maxThreads <= 1024,
                 HTTP_MIN_THREADS + " must be at least 2 and " + HTTP_MAX_THREADS + " between it and 1024");
+        check(socketMaxInFlight >= 1 && socketMaxInFlight <= maxThreads,
+                SOCKET_MAX_IN_FLIGHT + " must be between 1 and " + HTTP_MAX_THREADS);
+        check(socketUnauthenticatedRateLimit >= 0, SOCKET_UNAUTHENTICATED_RATE_LIMIT + " must not be negative");
+        check(socketUnauthenticatedRateBurst >= 1, SOCKET_UNAUTHENTICATED_RATE_BURST + " must be at least 1");
+        check(operatorMaxConnections >= 1, OPERATOR_MAX_CONNECTIONS + " must be at least 1");
+        check(operatorMaxInFlight >= 1 && operatorMaxInFlight <= maxThreads,
+                OPERATOR_MAX_IN_FLIGHT + " must be between 1 and " + HTTP_MAX_THREADS);
+        requireNonNull(requestHeadTimeout, "requestHeadTimeout is null");
+        requireNonNull(requestBodyTimeout, "requestBodyTimeout is null");
+        check(requestHeadTimeout.toMillis() >= 100, HTTP_REQUEST_HEAD_TIMEOUT + " must be at least 100ms");
+        check(requestBodyTimeout.toMillis() >= 100, HTTP_REQUEST_BODY_TIMEOUT + " must be at least 100ms");
+        check(minBodyRate >= 0, HTTP_MIN_BODY_RATE + " must not be negative");
     }
 
     /** @return the defaults, as {@link #fromMap} gives for an empty map */
@@ -155,7 +191,15 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
                 values.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(30)),
                 values.integer(SOCKET_MAX_CONNECTIONS, 64),
                 values.integer(SOCKET_RATE_LIMIT, 100),
-                values.integer(SOCKET_RATE_BURST, 200));
+                values.integer(SOCKET_RATE_BURST, 200),
+                values.integer(SOCKET_MAX_IN_FLIGHT, 4),
+                values.integer(SOCKET_UNAUTHENTICATED_RATE_LIMIT, 10),
+                values.integer(SOCKET_UNAUTHENTICATED_RATE_BURST, 20),
+                values.integer(OPERATOR_MAX_CONNECTIONS, 256),
+                values.integer(OPERATOR_MAX_IN_FLIGHT, 8),
+                values.duration(HTTP_REQUEST_HEAD_TIMEOUT, Duration.ofSeconds(10)),
+                values.duration(HTTP_REQUEST_BODY_TIMEOUT, Duration.ofSeconds(10)),
+                values.integer(HTTP_MIN_BODY_RATE, 1024));
     }
 
     /** {@code /run/taskapi/links} for a root agent; a per-user directory under the temp directory otherwise. */

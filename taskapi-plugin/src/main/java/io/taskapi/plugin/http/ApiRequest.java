@@ -9,16 +9,15 @@ import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.socket.SocketOrigin;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
 /**
  * An authenticated, authorized request, as routes see it: who is calling, what their policies allow, the path's
- * parameters, the query and the body (read on demand, within the size limit).
+ * parameters, the query and the body (read before the route runs when the route {@link ApiRoute#readsBody reads
+ * one}, so that no route ever waits on a client).
  */
 public final class ApiRequest {
     private final Request request;
@@ -27,9 +26,8 @@ public final class ApiRequest {
     private final Optional<SocketOrigin> origin;
     private final Map<String, String> params;
     private final ObjectMapper mapper;
-    private final int maxBodyBytes;
     private Fields query;
-    private byte[] body;
+    private volatile byte[] body = new byte[0];
 
     /**
      * @param request the Jetty request
@@ -38,17 +36,15 @@ public final class ApiRequest {
      * @param origin the task socket and peer it came through; empty on the operator listener
      * @param params the path's parameters
      * @param mapper reads JSON bodies
-     * @param maxBodyBytes the largest body accepted
      */
     public ApiRequest(Request request, Identity identity, Acl acl, Optional<SocketOrigin> origin,
-                      Map<String, String> params, ObjectMapper mapper, int maxBodyBytes) {
+                      Map<String, String> params, ObjectMapper mapper) {
         this.request = requireNonNull(request, "request is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.acl = requireNonNull(acl, "acl is null");
         this.origin = requireNonNull(origin, "origin is null");
         this.params = Map.copyOf(requireNonNull(params, "params is null"));
         this.mapper = requireNonNull(mapper, "mapper is null");
-        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** @return the Jetty request */
@@ -96,39 +92,23 @@ public final class ApiRequest {
     }
 
     /**
-     * Reads the body, refusing one over the size limit.
-     *
-     * @return the body's bytes, possibly empty
-     * @throws ApiException 413 when it is too large, 400 when it cannot be read
+     * @return the body's bytes; empty when there was none, or when the route does not {@link ApiRoute#readsBody read
+     *     one}
      */
-    public byte[] body() throws ApiException {
-        if (body == null) {
-            body = readBody();
-        }
+    public byte[] body() {
         return body;
     }
 
-    private byte[] readBody() throws ApiException {
-        long declared = request.getLength();
-        if (declared > maxBodyBytes) {
-            throw tooLarge();
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new ApiException(400, "Request body could not be read");
-        }
+    /** Called once the body has arrived, before the route runs. */
+    void body(byte[] bytes) {
+        this.body = requireNonNull(bytes, "bytes is null");
     }
 
     /**
      * Reads the body as a JSON document.
      *
      * @return the document
-     * @throws ApiException 400 when it is empty or not JSON, 413 when it is too large
+     * @throws ApiException 400 when it is empty or not JSON
      */
     public JsonNode bodyJson() throws ApiException {
         byte[] bytes = body();
@@ -145,9 +125,5 @@ public final class ApiRequest {
         } catch (IOException e) {
             throw new ApiException(400, "Request body could not be read");
         }
-    }
-
-    private ApiException tooLarge() {
-        return new ApiException(413, "Request body is larger than " + maxBodyBytes + " bytes");
     }
 }

@@ -21,6 +21,27 @@ public interface ApiRoute {
     String help();
 
     /**
+     * Whether serving this request may block its thread: a call to a store that may do disk or network I/O, or CPU
+     * work without a small bound. A request that may not block is served on the I/O thread that read it, with no
+     * thread hand-off; the others run on the worker pool, at most {@code socket.max-in-flight} of one task socket at
+     * a time. Every route answers this itself: a wrong {@code false} stalls every task socket, so there is no
+     * default.
+     *
+     * @param request the authenticated, authorized request
+     * @return whether {@link #handle} may block
+     */
+    boolean mayBlock(ApiRequest request);
+
+    /**
+     * Whether the route reads the request body. If it does, the body is read before {@link #handle} runs, as it
+     * arrives, holding no thread, within {@code http.max-body-bytes}, {@code http.request-body-timeout} and
+     * {@code http.min-body-rate}; a route that does not never makes the server wait for one.
+     *
+     * @return whether {@link ApiRequest#body} is needed
+     */
+    boolean readsBody();
+
+    /**
      * @param request the authenticated request
      * @return the body to send with 200, serialized as JSON, or an {@link ApiResponse} for anything else
      * @throws ApiException for an answer with an error status

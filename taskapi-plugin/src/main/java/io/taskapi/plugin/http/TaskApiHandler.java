@@ -11,7 +11,7 @@ import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.TokenExtractor;
 import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.plugin.limits.ConnectionLimiter;
+import io.taskapi.plugin.execution.WorkerLanes;
 import io.taskapi.plugin.limits.RateLimiter;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.AuditLog;
@@ -21,7 +21,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -32,16 +31,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chain every request goes through, in this order: peer check (task sockets with a user), rate and connection
- * limits (task sockets: 429), credential (none on a
- * task socket: 401; none on the operator listener: the anonymous policy), authentication (refused: 403; backend
- * down: 503), route (404, 405), authorization (403), {@code ?help=1}, the route itself.
+ * The chain every request goes through, in this order: peer check (task sockets with a user: 403), credential (none
+ * on a task socket: 401; none on the operator listener: the anonymous policy), authentication (refused: 403; backend
+ * down: 503), rate limits (429), route (404, 405), authorization (403), {@code ?help=1}, the body if the route reads
+ * one, the route itself.
+ *
+ * <p><b>Where it runs.</b> The handler is non-blocking: Jetty calls it on the I/O thread that read the request, and
+ * it goes as far as memory allows there: a credential verified before, an ACL compiled before, a route that
+ * {@linkplain ApiRoute#mayBlock cannot block}. Those requests (the hot path: health, token self, metadata reads) cost
+ * no thread hand-off. The first step that needs more (a signature to check, a store to ask, a route that may block)
+ * hands the request, with what is known so far, to the caller's lane of the {@link WorkerLanes}; a body is first read
+ * as it arrives, holding no thread ({@link BodyReader}). So nothing a client controls ever holds a shared thread.
+ *
+ * <p><b>Budgets.</b> Callers that fail authentication spend their own small bucket, per socket and peer uid; once it
+ * is empty their credentials are refused (429) without being verified. Authenticated requests spend the socket's
+ * bucket.
  *
  * <p>The only way to the anonymous policy is a token-less request that did not come through a task socket.
  */
 public final class TaskApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(TaskApiHandler.class);
-    private static final int ROOT_UID = 0;
+    // The operator listener's lane in the worker pool; task sockets each have their own.
+    private static final Object OPERATOR_LANE = new Object();
 
     private final TokenExtractor tokens;
     private final AuthenticationGate gate;
@@ -51,7 +62,8 @@ public final class TaskApiHandler extends Handler.Abstract {
     private final ObjectMapper mapper;
     private final TaskApiConfig config;
     private final RateLimiter rateLimiter;
-    private final ConnectionLimiter connections;
+    private final WorkerLanes lanes;
+    private final BodyReader bodies;
     private final ApiMetrics metrics;
     private final AuditLog audit;
 
@@ -62,16 +74,18 @@ public final class TaskApiHandler extends Handler.Abstract {
      * @param acls turns an identity into what its policies allow
      * @param json writes bodies
      * @param mapper reads bodies
-     * @param config root peers, body limit
+     * @param config the shares of the worker pool
      * @param rateLimiter requests per second per task socket
-     * @param connections open connections per task socket
+     * @param lanes runs what may block
+     * @param bodies reads bodies without holding a thread
      * @param metrics counts what happened
      * @param audit writes one line per request
      */
     @Inject
     public TaskApiHandler(TokenExtractor tokens, AuthenticationGate gate, Router router, AclResolver acls,
                           JsonResponses json, ObjectMapper mapper, TaskApiConfig config, RateLimiter rateLimiter,
-                          ConnectionLimiter connections, ApiMetrics metrics, AuditLog audit) {
+                          WorkerLanes lanes, BodyReader bodies, ApiMetrics metrics, AuditLog audit) {
+        super(InvocationType.NON_BLOCKING);
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.gate = requireNonNull(gate, "gate is null");
         this.router = requireNonNull(router, "router is null");
@@ -80,135 +94,244 @@ public final class TaskApiHandler extends Handler.Abstract {
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.config = requireNonNull(config, "config is null");
         this.rateLimiter = requireNonNull(rateLimiter, "rateLimiter is null");
-        this.connections = requireNonNull(connections, "connections is null");
+        this.lanes = requireNonNull(lanes, "lanes is null");
+        this.bodies = requireNonNull(bodies, "bodies is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.audit = requireNonNull(audit, "audit is null");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        long start = System.nanoTime();
-        String path = Request.getPathInContext(request);
-        Optional<SocketOrigin> origin = SocketOrigin.of(request);
-        Outcome outcome = new Outcome();
-        Object result = null;
-        ApiException error = null;
-        try {
-            result = serve(request, response, path, origin, outcome);
-        } catch (ApiException e) {
-            if (e.status() == 405) {
-                response.getHeaders().put(HttpHeader.ALLOW, router.allowed(path));
-            }
-            error = e;
-        } catch (StateUnavailableException e) {
-            LOG.warn("state unavailable for {} {}: {}", request.getMethod(), outcome.route, e.getMessage());
-            error = new ApiException(503, "Service unavailable: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // The id ties the caller's error to the log line without showing the caller any internals.
-            String errorId = UUID.randomUUID().toString();
-            LOG.error("internal error {} on {} {}", errorId, request.getMethod(), outcome.route, e);
-            error = new ApiException(500, "Internal server error (error id " + errorId + ")");
-        }
-        // Counted and audited before the answer leaves, so whoever reads the metrics after it sees it.
-        int status = error != null ? error.status() : JsonResponses.statusOf(result);
-        long nanos = System.nanoTime() - start;
-        metrics.requestServed(outcome.route, request.getMethod(), status, nanos);
-        audit.record(origin, outcome.identity, request.getMethod(), outcome.route, status, nanos);
-        if (error != null) {
-            if (hasUnreadBody(request)) {
-                // Refused before its body was read: Jetty will close the connection after the answer, so say so,
-                // or a keep-alive client sends its next request on a connection about to close.
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            }
-            json.sendError(response, callback, error);
-        } else {
-            json.sendResult(response, callback, result);
-        }
+        advance(new Exchange(request, response, callback, SocketOrigin.of(request)), false);
         return true;
     }
 
-    /** Whether the request may carry a body (errors are answered without reading one). */
-    private static boolean hasUnreadBody(Request request) {
-        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    /**
+     * Takes the request as far as it can go on this thread, then answers it, or hands it on.
+     *
+     * @param mayBlock whether this thread is a worker (store calls, signature checks allowed)
+     */
+    private void advance(Exchange exchange, boolean mayBlock) {
+        Object result;
+        try {
+            result = proceed(exchange, mayBlock);
+        } catch (ApiException e) {
+            answer(exchange, null, e);
+            return;
+        } catch (StateUnavailableException e) {
+            LOG.warn("state unavailable for {} {}: {}", exchange.request.getMethod(), exchange.route, e.getMessage());
+            answer(exchange, null, new ApiException(503, "Service unavailable: " + e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            answer(exchange, null, internalError(exchange, e));
+            return;
+        }
+        if (result == Next.WORKER) {
+            dispatch(exchange);
+        } else if (result == Next.BODY) {
+            bodies.read(exchange.request, read -> {
+                if (read.error() != null) {
+                    answer(exchange, null, read.error());
+                    return;
+                }
+                exchange.apiRequest.body(read.body());
+                exchange.bodyRead = true;
+                dispatch(exchange);
+            });
+        } else {
+            answer(exchange, result, null);
+        }
     }
 
-    /** Runs the chain and the route; writes nothing, so the caller can record the outcome first. */
-    private Object serve(Request request, Response response, String path, Optional<SocketOrigin> origin,
-                         Outcome outcome) throws ApiException, StateUnavailableException {
-        if (origin.isPresent()) {
-            checkPeer(origin.get());
-            checkLimits(origin.get(), response);
+    private void dispatch(Exchange exchange) {
+        Object lane = exchange.origin.<Object>map(SocketOrigin::socket).orElse(OPERATOR_LANE);
+        int share = exchange.origin.isPresent() ? config.socketMaxInFlight() : config.operatorMaxInFlight();
+        lanes.submit(lane, share, () -> advance(exchange, true));
+    }
+
+    /** Runs the chain from where the exchange stands; writes nothing, so that the outcome is recorded first. */
+    private Object proceed(Exchange exchange, boolean mayBlock) throws ApiException, StateUnavailableException {
+        Request request = exchange.request;
+        if (exchange.identity == null) {
+            Optional<Identity> identity = authenticate(exchange, mayBlock);
+            if (identity.isEmpty()) {
+                return Next.WORKER;
+            }
+            exchange.identity = identity.get();
+            exchange.auditIdentity = exchange.identity.auditName();
+            if (exchange.origin.isPresent()) {
+                Optional<Duration> wait = rateLimiter.acquire(exchange.origin.get().socket());
+                if (wait.isPresent()) {
+                    throw rateLimited(exchange, "rate", wait.get(), "Rate limit exceeded for this task socket");
+                }
+            }
         }
-        Identity identity = authenticate(request, origin);
-        outcome.identity = identity.auditName();
-        Router.RouteMatch match = router.route(request.getMethod(), path);
-        outcome.route = match.route().path();
-        Acl acl = acls.resolve(identity);
-        ApiRequest apiRequest = new ApiRequest(request, identity, acl, origin, match.params(), mapper,
-                config.maxBodyBytes());
-        if (!match.route().permission().allows(apiRequest)) {
+        if (exchange.apiRequest == null) {
+            Router.RouteMatch match = router.route(request.getMethod(), Request.getPathInContext(request));
+            exchange.route = match.route().path();
+            Optional<Acl> acl = mayBlock ? Optional.of(acls.resolve(exchange.identity))
+                    : acls.resolveCached(exchange.identity);
+            if (acl.isEmpty()) {
+                return Next.WORKER;
+            }
+            exchange.match = match;
+            exchange.apiRequest = new ApiRequest(request, exchange.identity, acl.get(), exchange.origin,
+                    match.params(), mapper);
+        }
+        ApiRoute route = exchange.match.route();
+        ApiRequest apiRequest = exchange.apiRequest;
+        if (!route.permission().allows(apiRequest)) {
             throw ApiException.permissionDenied();
         }
         if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
-            return Map.of("help", match.route().help());
+            return Map.of("help", route.help());
         }
-        return match.route().handle(apiRequest);
+        if (route.readsBody() && !exchange.bodyRead) {
+            return Next.BODY;
+        }
+        if (!mayBlock && route.mayBlock(apiRequest)) {
+            return Next.WORKER;
+        }
+        return route.handle(apiRequest);
     }
 
-    /** What the audit line and the metrics need to know of a request, filled in as it gets further. */
-    private static final class Outcome {
-        private String route = "-";
-        private String identity = "-";
-    }
-
-    private void checkLimits(SocketOrigin origin, Response response) throws ApiException {
-        if (connections.overLimit(origin.socket())) {
-            metrics.rateLimited("connections");
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            throw new ApiException(429, "Too many connections to this task socket (at most "
-                    + connections.maxConnections() + "); close idle ones and retry");
-        }
-        Optional<Duration> wait = rateLimiter.acquire(origin.socket());
-        if (wait.isPresent()) {
-            metrics.rateLimited("rate");
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
-            throw new ApiException(429, "Rate limit exceeded for this task socket; retry after " + seconds + "s");
-        }
-    }
-
-    private void checkPeer(SocketOrigin origin) throws ApiException {
-        OptionalInt owner = origin.socket().ownerUid();
-        if (owner.isEmpty()) {
-            return;
-        }
-        int peerUid = origin.peer().uid();
-        boolean allowed = peerUid == owner.getAsInt() || (config.allowRootPeer() && peerUid == ROOT_UID);
-        if (!allowed) {
-            metrics.authenticationFailed("peer");
-            throw new ApiException(403, "Permission denied: this task socket only serves the task's user (uid "
-                    + owner.getAsInt() + "), not uid " + peerUid);
-        }
-    }
-
-    private Identity authenticate(Request request, Optional<SocketOrigin> origin)
+    /**
+     * @return the caller's identity; empty when finding it needs a worker (a credential not verified before)
+     */
+    private Optional<Identity> authenticate(Exchange exchange, boolean mayBlock)
             throws ApiException, StateUnavailableException {
-        Optional<String> credential = tokens.extract(request.getHeaders());
+        Optional<SocketOrigin> origin = exchange.origin;
+        if (origin.isPresent() && !origin.get().peerAllowed()) {
+            metrics.authenticationFailed("peer");
+            exchange.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            throw new ApiException(403, "Permission denied: this task socket only serves the task's user (uid "
+                    + origin.get().socket().ownerUid().orElseThrow() + "), not uid " + origin.get().peer().uid());
+        }
+        Optional<String> credential = tokens.extract(exchange.request.getHeaders());
         if (credential.isEmpty()) {
             if (origin.isEmpty()) {
-                return new AnonymousIdentity();
+                return Optional.of(new AnonymousIdentity());
             }
             metrics.authenticationFailed("missing");
-            throw new ApiException(401,
-                    "Unauthorized: send a token in X-Nomad-Token, Authorization: Bearer, or the token cookie");
+            throw authenticationFailed(exchange, new ApiException(401,
+                    "Unauthorized: send a token in X-Nomad-Token, Authorization: Bearer, or the token cookie"));
         }
         try {
-            return gate.authenticate(credential.get());
+            Optional<Identity> cached = gate.authenticateCached(credential.get());
+            if (cached.isPresent() || mayBlock) {
+                return cached.isPresent() ? cached : Optional.of(gate.authenticate(credential.get()));
+            }
+            // About to be verified on a worker: a peer that has used up its failures is refused unverified.
+            if (origin.isPresent()) {
+                Optional<Duration> wait = rateLimiter.unauthenticatedExhausted(origin.get().socket(),
+                        origin.get().peer().uid());
+                if (wait.isPresent()) {
+                    throw rateLimited(exchange, "unauthenticated", wait.get(),
+                            "Too many failed authentications on this task socket");
+                }
+            }
+            return Optional.empty();
         } catch (CredentialRejectedException e) {
             LOG.debug("credential refused: {}", e.reason());
             metrics.authenticationFailed(e.reason());
-            throw new ApiException(403, "Permission denied: " + e.getMessage());
+            throw authenticationFailed(exchange, new ApiException(403, "Permission denied: " + e.getMessage()));
+        }
+    }
+
+    /** A failed authentication spends the peer's failure budget; once that is gone, the answer is 429. */
+    private ApiException authenticationFailed(Exchange exchange, ApiException refusal) {
+        if (exchange.origin.isPresent()) {
+            SocketOrigin origin = exchange.origin.get();
+            Optional<Duration> wait = rateLimiter.acquireUnauthenticated(origin.socket(), origin.peer().uid());
+            if (wait.isPresent()) {
+                return rateLimited(exchange, "unauthenticated", wait.get(),
+                        "Too many failed authentications on this task socket");
+            }
+        }
+        return refusal;
+    }
+
+    private ApiException rateLimited(Exchange exchange, String kind, Duration wait, String message) {
+        metrics.rateLimited(kind);
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        exchange.response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+        return new ApiException(429, message + "; retry after " + seconds + "s");
+    }
+
+    private ApiException internalError(Exchange exchange, RuntimeException e) {
+        // The id ties the caller's error to the log line without showing the caller any internals.
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("internal error {} on {} {}", errorId, exchange.request.getMethod(), exchange.route, e);
+        return new ApiException(500, "Internal server error (error id " + errorId + ")");
+    }
+
+    /** Records the outcome, then writes the answer: whoever reads the metrics after the answer sees it. */
+    private void answer(Exchange exchange, Object result, ApiException error) {
+        Request request = exchange.request;
+        Response response = exchange.response;
+        int status = error != null ? error.status() : JsonResponses.statusOf(result);
+        long nanos = System.nanoTime() - exchange.startNanos;
+        metrics.requestServed(exchange.route, request.getMethod(), status, nanos);
+        audit.record(exchange.origin, exchange.auditIdentity, request.getMethod(), exchange.route, status, nanos);
+        if (!exchange.bodyRead && hasBody(request)) {
+            // Answered without reading the body: Jetty will close the connection after the answer, so say so, or
+            // a keep-alive client sends its next request on a connection about to close.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        try {
+            if (error != null) {
+                if (error.status() == 405) {
+                    response.getHeaders().put(HttpHeader.ALLOW, router.allowed(Request.getPathInContext(request)));
+                }
+                json.sendError(response, exchange.callback, error);
+            } else {
+                json.sendResult(response, exchange.callback, result);
+            }
+        } catch (RuntimeException e) {
+            // Never leave a request unanswered: a route's result that cannot be written is a 500.
+            if (error == null) {
+                json.sendError(response, exchange.callback, internalError(exchange, e));
+            } else {
+                exchange.callback.failed(e);
+            }
+        }
+    }
+
+    /** Whether the request carries a body. */
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
+    /** What the chain needs before it can go on. */
+    private enum Next {
+        /** A worker: a verification, a store call or a route that may block. */
+        WORKER,
+        /** The body, read as it arrives. */
+        BODY
+    }
+
+    /**
+     * One request on its way through the chain: what is known of it so far. Handed between threads only through the
+     * worker pool's queue, which orders every write before the next thread's reads.
+     */
+    private static final class Exchange {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final Optional<SocketOrigin> origin;
+        private final long startNanos = System.nanoTime();
+        private String route = "-";
+        private String auditIdentity = "-";
+        private Identity identity;
+        private Router.RouteMatch match;
+        private ApiRequest apiRequest;
+        private boolean bodyRead;
+
+        Exchange(Request request, Response response, Callback callback, Optional<SocketOrigin> origin) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.origin = origin;
         }
     }
 }

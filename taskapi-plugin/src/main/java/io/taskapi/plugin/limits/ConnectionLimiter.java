@@ -1,58 +1,145 @@
 package io.taskapi.plugin.limits;
 
+import static java.util.Objects.requireNonNull;
+
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.http.JsonResponses;
+import io.taskapi.plugin.metrics.ApiMetrics;
+import io.taskapi.plugin.socket.ConnectionAdmission;
+import io.taskapi.plugin.socket.PeerCredentials;
 import io.taskapi.plugin.socket.SocketOrigin;
 import io.taskapi.plugin.socket.TaskSocket;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
 
 /**
- * Counts open connections per task socket (a Jetty connection listener on the socket connector), so that requests on
- * connections beyond {@code socket.max-connections} are refused with 429 and closed: a task cannot hold the agent's
- * descriptors hostage.
+ * Bounds open connections, at accept, so that no client can hold the descriptors another needs:
+ * <ul>
+ *   <li>a task socket serves at most {@code socket.max-connections} connections of peers that may use it; the next
+ *       one is answered 429 and closed at once, and the ones already open keep working;</li>
+ *   <li>peers the socket refuses (not the task's user) are served apart, only to be told 403, at most
+ *       {@value #MAX_REFUSED_PEER_CONNECTIONS} at a time per socket; they never count against the task's own;</li>
+ *   <li>the operator listener serves at most {@code http.operator-max-connections} (closed beyond).</li>
+ * </ul>
  */
-public final class ConnectionLimiter implements Connection.Listener {
-    private final int maxConnections;
-    private final Cache<TaskSocket, AtomicInteger> open = CacheBuilder.newBuilder().weakKeys().build();
+public final class ConnectionLimiter implements ConnectionAdmission, Connection.Listener {
+    /** Connections per task socket kept open for peers that will only be told 403. */
+    public static final int MAX_REFUSED_PEER_CONNECTIONS = 8;
+    private static final int ROOT_UID = 0;
 
-    /** @param config the limit */
+    private final int maxConnections;
+    private final int maxOperatorConnections;
+    private final boolean allowRootPeer;
+    private final ApiMetrics metrics;
+    private final byte[] refusal;
+    private final Cache<TaskSocket, Counts> open = CacheBuilder.newBuilder().weakKeys().build();
+    private final AtomicInteger operatorOpen = new AtomicInteger();
+
+    /**
+     * @param config the limits and whether root may use a task user's socket
+     * @param metrics counts refusals
+     * @param json writes the refusal's body
+     */
     @Inject
-    public ConnectionLimiter(TaskApiConfig config) {
+    public ConnectionLimiter(TaskApiConfig config, ApiMetrics metrics, JsonResponses json) {
         this.maxConnections = config.socketMaxConnections();
+        this.maxOperatorConnections = config.operatorMaxConnections();
+        this.allowRootPeer = config.allowRootPeer();
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.refusal = refusalResponse(json.errorBytes(List.of("Too many connections to this task socket (at most "
+                + maxConnections + "); close idle ones and retry")));
     }
 
     @Override
+    public Admission admit(TaskSocket socket, PeerCredentials peer) {
+        Counts counts = counts(socket);
+        if (!peerAllowed(socket, peer)) {
+            if (counts.refusedPeers.incrementAndGet() > MAX_REFUSED_PEER_CONNECTIONS) {
+                counts.refusedPeers.decrementAndGet();
+                metrics.rateLimited("connections");
+                return Admission.REFUSE;
+            }
+            return Admission.SERVE_REFUSAL;
+        }
+        if (counts.served.incrementAndGet() > maxConnections) {
+            counts.served.decrementAndGet();
+            metrics.rateLimited("connections");
+            return Admission.REFUSE;
+        }
+        return Admission.SERVE;
+    }
+
+    @Override
+    public void released(SocketOrigin origin) {
+        Counts counts = counts(origin.socket());
+        (origin.peerAllowed() ? counts.served : counts.refusedPeers).decrementAndGet();
+    }
+
+    @Override
+    public byte[] refusal() {
+        return refusal.clone();
+    }
+
+    /** The operator listener's connections (task sockets are admitted before they become connections). */
+    @Override
     public void onOpened(Connection connection) {
-        SocketOrigin.of(connection).ifPresent(origin -> counter(origin.socket()).incrementAndGet());
+        if (SocketOrigin.of(connection).isEmpty() && operatorOpen.incrementAndGet() > maxOperatorConnections) {
+            metrics.rateLimited("connections");
+            connection.getEndPoint().close();
+        }
     }
 
     @Override
     public void onClosed(Connection connection) {
-        SocketOrigin.of(connection).ifPresent(origin -> counter(origin.socket()).decrementAndGet());
+        if (SocketOrigin.of(connection).isEmpty()) {
+            operatorOpen.decrementAndGet();
+        }
     }
 
     /**
      * @param socket a task socket
-     * @return whether it has more open connections than allowed
+     * @return how many connections of peers that may use it are open
      */
-    public boolean overLimit(TaskSocket socket) {
-        return counter(socket).get() > maxConnections;
+    public int openConnections(TaskSocket socket) {
+        return counts(socket).served.get();
     }
 
-    /** @return the limit */
-    public int maxConnections() {
-        return maxConnections;
+    /** Any peer when the task has no user; otherwise the task's user, and root where the agent allows it. */
+    private boolean peerAllowed(TaskSocket socket, PeerCredentials peer) {
+        OptionalInt owner = socket.ownerUid();
+        return owner.isEmpty() || peer.uid() == owner.getAsInt() || (allowRootPeer && peer.uid() == ROOT_UID);
     }
 
-    private AtomicInteger counter(TaskSocket socket) {
+    private Counts counts(TaskSocket socket) {
         try {
-            return open.get(socket, AtomicInteger::new);
+            return open.get(socket, Counts::new);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    private static byte[] refusalResponse(byte[] body) {
+        String head = "HTTP/1.1 429 Too Many Requests\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Retry-After: 1\r\n"
+                + "Connection: close\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] response = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, response, 0, headBytes.length);
+        System.arraycopy(body, 0, response, headBytes.length, body.length);
+        return response;
+    }
+
+    private static final class Counts {
+        private final AtomicInteger served = new AtomicInteger();
+        private final AtomicInteger refusedPeers = new AtomicInteger();
     }
 }

@@ -14,11 +14,16 @@ import java.util.Optional;
 /**
  * Reads and changes nodes' metadata. A change is written to the store (durable) before it is reported, and changes
  * to one agent's metadata are applied one at a time so that none is lost between read and write.
+ *
+ * <p>This agent's own node's dynamic metadata is read from the store once and then kept here, updated by every change
+ * once it is durable: the agent is the only writer of its node's client metadata (in Nomad, too, it belongs to the
+ * client), so reading it never needs the store and never blocks.
  */
 public final class NodeMetadataService {
     private final NodeRegistry nodes;
     private final NodeMetadataStore store;
     private final Object writeLock = new Object();
+    private volatile Map<String, Optional<String>> local; // null until first read; written under writeLock
 
     /**
      * @param nodes the static side
@@ -41,7 +46,15 @@ public final class NodeMetadataService {
      * @throws StateUnavailableException when the store cannot answer
      */
     public NodeMetadata read(NodeInfo node) throws StateUnavailableException {
-        return NodeMetadata.of(node.staticMeta(), store.read(node.id()));
+        return NodeMetadata.of(node.staticMeta(), dynamic(node.id()));
+    }
+
+    /**
+     * @param nodeId a node id
+     * @return whether reading its metadata is answered from memory
+     */
+    public boolean inMemory(String nodeId) {
+        return local != null && nodeId.equals(nodes.localNodeId());
     }
 
     /**
@@ -56,7 +69,7 @@ public final class NodeMetadataService {
     public NodeMetadata apply(NodeInfo node, Map<String, Optional<String>> changes)
             throws StateUnavailableException {
         synchronized (writeLock) {
-            Map<String, Optional<String>> dynamic = new HashMap<>(store.read(node.id()));
+            Map<String, Optional<String>> dynamic = new HashMap<>(dynamic(node.id()));
             changes.forEach((key, value) -> {
                 if (value.isPresent()) {
                     dynamic.put(key, value);
@@ -67,7 +80,27 @@ public final class NodeMetadataService {
                 }
             });
             store.write(node.id(), dynamic);
+            if (node.id().equals(nodes.localNodeId())) {
+                local = Map.copyOf(dynamic);
+            }
             return NodeMetadata.of(node.staticMeta(), dynamic);
+        }
+    }
+
+    private Map<String, Optional<String>> dynamic(String nodeId) throws StateUnavailableException {
+        if (!nodeId.equals(nodes.localNodeId())) {
+            return store.read(nodeId);
+        }
+        Map<String, Optional<String>> known = local;
+        if (known != null) {
+            return known;
+        }
+        synchronized (writeLock) {
+            // Under the write lock: a read that raced with a write must not keep what the write replaced.
+            if (local == null) {
+                local = Map.copyOf(store.read(nodeId));
+            }
+            return local;
         }
     }
 }

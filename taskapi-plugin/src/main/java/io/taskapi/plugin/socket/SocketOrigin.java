@@ -12,13 +12,16 @@ import org.eclipse.jetty.server.Request;
  *
  * @param socket the task socket the connection came in on
  * @param peer the connecting process, from {@code SO_PEERCRED} at accept time
+ * @param peerAllowed whether the peer may use the socket: any peer when the task has no user, otherwise only the
+ *     task's user (and root where the agent allows it); decided once, at accept
  */
-public record SocketOrigin(TaskSocket socket, PeerCredentials peer) {
+public record SocketOrigin(TaskSocket socket, PeerCredentials peer, boolean peerAllowed) {
     /**
      * Checks that nothing is missing.
      *
      * @param socket see the record component of that name
      * @param peer see the record component of that name
+     * @param peerAllowed see the record component of that name
      */
     public SocketOrigin {
         requireNonNull(socket, "socket is null");

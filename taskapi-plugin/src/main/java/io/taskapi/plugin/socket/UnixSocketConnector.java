@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -50,20 +52,38 @@ public final class UnixSocketConnector extends AbstractConnector {
     private static final Logger LOGGER = LoggerFactory.getLogger(UnixSocketConnector.class);
     private static final long SELECTOR_UPDATE_TIMEOUT_SECONDS = 5;
 
+    private static final int DRAIN_BYTES = 64 * 1024;
+    private static final int MAX_LINGERING = 256;
+    private static final long REFUSAL_LINGER_MILLIS = 500;
+
     private final TaskSocketSelectorManager selectorManager;
+    private final ConnectionAdmission admission;
+    private final AtomicInteger lingering = new AtomicInteger();
     private final Map<SelectableChannel, Registration> registrations = new ConcurrentHashMap<>();
-    // Handed from doAccept() to accepted(), which Jetty calls back to back on the selector thread.
+    // Handed from doAccept() to newEndPoint(), both on the selector thread.
     private final Map<SelectableChannel, SocketOrigin> acceptedOrigins = new ConcurrentHashMap<>();
     // Serializes arming and disarming acceptors against start, stop and setAccepting.
     private final ReentrantLock lock = new ReentrantLock();
 
     /**
+     * A connector that serves every connection it accepts.
+     *
      * @param server the server whose thread pool, scheduler and buffer pool the connector uses
      * @param factories the connection factories; plain HTTP/1.1 when none is given
      */
     public UnixSocketConnector(Server server, ConnectionFactory... factories) {
+        this(server, ConnectionAdmission.ADMIT_ALL, factories);
+    }
+
+    /**
+     * @param server the server whose thread pool, scheduler and buffer pool the connector uses
+     * @param admission decides at accept which connections are served
+     * @param factories the connection factories; plain HTTP/1.1 when none is given
+     */
+    public UnixSocketConnector(Server server, ConnectionAdmission admission, ConnectionFactory... factories) {
         super(requireNonNull(server, "server is null"), null, null, null, 0,
                 factories.length > 0 ? factories : new ConnectionFactory[] {new HttpConnectionFactory()});
+        this.admission = requireNonNull(admission, "admission is null");
         this.selectorManager = new TaskSocketSelectorManager(getExecutor(), getScheduler());
         installBean(selectorManager, true);
     }
@@ -227,7 +247,13 @@ public final class UnixSocketConnector extends AbstractConnector {
                 AFUNIXSocketCredentials credentials = channel.getPeerCredentials();
                 PeerCredentials peer = new PeerCredentials(credentials.getPid(), (int) credentials.getUid(),
                         (int) credentials.getGid());
-                acceptedOrigins.put(channel, new SocketOrigin(registration.socket, peer));
+                ConnectionAdmission.Admission admitted = admission.admit(registration.socket, peer);
+                if (admitted == ConnectionAdmission.Admission.REFUSE) {
+                    refuse(channel);
+                    continue;
+                }
+                acceptedOrigins.put(channel, new SocketOrigin(registration.socket, peer,
+                        admitted == ConnectionAdmission.Admission.SERVE));
                 return channel;
             } catch (IOException | RuntimeException e) {
                 // Without a peer the connection cannot be authorized: drop it, keep the listener.
@@ -235,6 +261,45 @@ public final class UnixSocketConnector extends AbstractConnector {
                         registration.socket.hostPath(), e.toString());
                 IO.close(channel);
             }
+        }
+    }
+
+    /**
+     * Answers a connection the socket has no room for, without giving it an endpoint, a buffer or a thread: the 429
+     * is written and the output shut at once, and the descriptor is closed a moment later. Closing at once would
+     * fail the client's request write (EPIPE) before it could read the answer; closing a Unix socket with unread
+     * data would fail its read (ECONNRESET). At most {@value #MAX_LINGERING} refused connections linger at a time;
+     * beyond that they are closed at once.
+     */
+    private void refuse(AFUNIXSocketChannel channel) {
+        try {
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(admission.refusal()));
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            LOGGER.debug("Refused connection went away: {}", e.toString());
+            IO.close(channel);
+            return;
+        }
+        if (lingering.incrementAndGet() > MAX_LINGERING) {
+            lingering.decrementAndGet();
+            drainAndClose(channel);
+            return;
+        }
+        getScheduler().schedule(() -> {
+            lingering.decrementAndGet();
+            drainAndClose(channel);
+        }, REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static void drainAndClose(AFUNIXSocketChannel channel) {
+        try (channel) {
+            ByteBuffer sink = ByteBuffer.allocate(DRAIN_BYTES);
+            while (channel.read(sink) > 0 && sink.hasRemaining()) {
+                // dropped: the request was refused
+            }
+        } catch (IOException e) {
+            LOGGER.debug("Refused connection went away: {}", e.toString());
         }
     }
 
@@ -260,7 +325,8 @@ public final class UnixSocketConnector extends AbstractConnector {
     }
 
     private void accepted(SelectableChannel channel) throws IOException {
-        SocketOrigin origin = acceptedOrigins.remove(channel);
+        // Left in the map until the endpoint exists, so that a failure in between can give the admission back.
+        SocketOrigin origin = acceptedOrigins.get(channel);
         if (origin == null) {
             IO.close(channel);
             return;
@@ -275,6 +341,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         if (!(key.attachment() instanceof SocketOrigin origin)) {
             throw new IOException("connection without a task socket origin: " + channel);
         }
+        acceptedOrigins.remove(channel);
         UnixSocketEndPoint endPoint = new UnixSocketEndPoint((SocketChannel) channel, selector, key, getScheduler(),
                 origin);
         endPoint.setIdleTimeout(getIdleTimeout());
@@ -382,6 +449,29 @@ public final class UnixSocketConnector extends AbstractConnector {
         protected void endPointClosed(EndPoint endPoint) {
             onEndPointClosed(endPoint);
             super.endPointClosed(endPoint);
+            if (endPoint instanceof UnixSocketEndPoint taskEndPoint) {
+                admission.released(taskEndPoint.origin().orElseThrow());
+            }
+        }
+
+        @Override
+        protected void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+            giveBack(channel);
+            super.onAcceptFailed(channel, cause);
+        }
+
+        @Override
+        protected void onAcceptFailed(SelectableChannel channel, Throwable cause, Object attachment) {
+            giveBack(channel);
+            super.onAcceptFailed(channel, cause, attachment);
+        }
+
+        /** Admitted, but it never became an endpoint: its place goes back. */
+        private void giveBack(SelectableChannel channel) {
+            SocketOrigin origin = acceptedOrigins.remove(channel);
+            if (origin != null) {
+                admission.released(origin);
+            }
         }
     }
 }

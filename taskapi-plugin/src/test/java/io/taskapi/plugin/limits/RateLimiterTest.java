@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The token bucket's arithmetic, on a clock the test moves. */
 final class RateLimiterTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final RateLimiter limiter = new RateLimiter(2, 3, now::get);
+    private final RateLimiter limiter = new RateLimiter(new RateLimiter.Limit(2, 3),
+            new RateLimiter.Limit(1, 2), now::get);
 
     @Test
     void aBurstPassesThenTheRateDecidesAndRetryAfterSaysWhen() {
@@ -55,10 +56,26 @@ final class RateLimiterTest {
 
         assertThat(limiter.acquire(noisy)).isPresent();
         assertThat(limiter.acquire(quiet)).isEmpty();
-        RateLimiter off = new RateLimiter(0, 1, now::get);
+        RateLimiter off = new RateLimiter(new RateLimiter.Limit(0, 1), new RateLimiter.Limit(0, 1), now::get);
         for (int i = 0; i < 100; i++) {
             assertThat(off.acquire(noisy)).isEmpty();
         }
+    }
+
+    @Test
+    void failedAuthenticationsSpendTheirOwnBucketPerPeerUidNeverTheTasks() {
+        TaskSocket socket = socket();
+
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
+        assertThat(limiter.unauthenticatedExhausted(socket, 1000)).contains(Duration.ofSeconds(1));
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).contains(Duration.ofSeconds(1));
+
+        // Another uid on the same socket, and the socket's authenticated callers, are untouched.
+        assertThat(limiter.unauthenticatedExhausted(socket, 2000)).isEmpty();
+        assertThat(limiter.acquire(socket)).isEmpty();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(limiter.unauthenticatedExhausted(socket, 1000)).isEmpty();
     }
 
     private static TaskSocket socket() {

@@ -56,8 +56,18 @@ public final class AclBootstrapRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
-        request.body(); // read and bounded; Nomad's optional BootstrapSecret is not supported: secrets are generated
+        // Nomad's optional BootstrapSecret is not supported: secrets are generated, and the body is never read.
         AclToken token = new AclToken(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 "Bootstrap Token", AclTokenType.MANAGEMENT, List.of(), clock.instant(), Optional.empty());
         if (!tokens.bootstrap(token)) {

@@ -50,6 +50,16 @@ public final class AclPolicyDeleteRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         boolean deleted = policies.delete(request.param("name"));
         acls.invalidate();

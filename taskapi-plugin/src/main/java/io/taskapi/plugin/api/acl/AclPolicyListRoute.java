@@ -51,6 +51,16 @@ public final class AclPolicyListRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the policy store may do I/O
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws StateUnavailableException {
         boolean all = request.acl().isManagement();
         Set<String> held = all ? Set.of() : acls.policyNames(request.identity());

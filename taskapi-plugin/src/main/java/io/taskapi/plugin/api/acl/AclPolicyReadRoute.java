@@ -50,6 +50,16 @@ public final class AclPolicyReadRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the policy store may do I/O
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String name = request.param("name");
         // The permission check ran first: whether a policy exists is only disclosed to callers allowed to read it.

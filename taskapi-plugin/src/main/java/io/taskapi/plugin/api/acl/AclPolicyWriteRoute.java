@@ -47,6 +47,16 @@ public final class AclPolicyWriteRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         return AclPolicyView.of(writer.write(request.param("name"), request.bodyJson()));
     }

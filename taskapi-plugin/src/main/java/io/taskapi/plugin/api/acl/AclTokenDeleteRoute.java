@@ -44,6 +44,16 @@ public final class AclTokenDeleteRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         if (!tokens.delete(request.param("accessor"))) {
             throw new ApiException(404, "ACL token not found");

@@ -42,6 +42,16 @@ public final class AclTokenListRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the token store may do I/O
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws StateUnavailableException {
         return tokens.list().stream()
                 .sorted(Comparator.comparing(AclToken::createTime).thenComparing(AclToken::accessorId))

@@ -45,6 +45,16 @@ public final class AclTokenReadRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the token store may do I/O
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         AclToken token = tokens.findByAccessorId(request.param("accessor"))
                 .orElseThrow(() -> new ApiException(404, "ACL token not found"));

@@ -33,6 +33,16 @@ public final class AclTokenSelfRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return false; // the caller's own identity, already in memory
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) {
         if (request.identity() instanceof AclTokenIdentity acl) {
             // The caller already holds the secret; Nomad returns it too, and its CLI expects it.

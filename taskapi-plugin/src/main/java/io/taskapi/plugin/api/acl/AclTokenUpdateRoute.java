@@ -39,6 +39,16 @@ public final class AclTokenUpdateRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         return AclTokenView.withSecret(writer.update(request.param("accessor"), request.bodyJson()));
     }

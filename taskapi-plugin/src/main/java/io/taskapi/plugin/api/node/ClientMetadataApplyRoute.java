@@ -62,6 +62,16 @@ public final class ClientMetadataApplyRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         JsonNode root = request.bodyJson();
         JsonBody body = JsonBody.of(root);

@@ -48,6 +48,18 @@ public final class ClientMetadataReadRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        // This agent's own node, once read, is answered from memory; another node's metadata is in the store.
+        return !metadata.inMemory(request.query("node_id").filter(id -> !id.isEmpty())
+                .orElse(metadata.localNodeId()));
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         return MetadataView.of(metadata.read(nodes.resolve(request, Optional.empty())));
     }

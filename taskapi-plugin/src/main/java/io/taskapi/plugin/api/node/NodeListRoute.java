@@ -63,6 +63,16 @@ public final class NodeListRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a filter over every node is CPU work without a small bound
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String prefix = request.query("prefix").orElse("");
         Optional<Filter> filter = compile(request.query("filter"));

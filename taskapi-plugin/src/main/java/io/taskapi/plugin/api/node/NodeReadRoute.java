@@ -47,6 +47,16 @@ public final class NodeReadRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the metadata store may do I/O
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String id = request.param("id");
         return records.full(nodes.find(id).orElseThrow(() -> new ApiException(404, "node not found")));

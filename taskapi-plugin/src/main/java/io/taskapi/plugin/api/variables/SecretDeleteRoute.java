@@ -52,6 +52,16 @@ public final class SecretDeleteRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String namespace = VariableRequests.namespace(request);
         String path = SecretReadRoute.variablePath(request);

@@ -55,6 +55,16 @@ public final class VariableDeleteRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String namespace = VariableRequests.namespace(request);
         String path = request.param("path");

@@ -78,6 +78,16 @@ public final class VariableListRoute implements ApiRoute {
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // the variable store may do I/O
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String namespace = VariableRequests.namespace(request);
         VariablePaths.checkNamespace(namespace, true);

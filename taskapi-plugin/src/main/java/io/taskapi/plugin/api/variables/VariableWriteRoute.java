@@ -94,6 +94,16 @@ public abstract sealed class VariableWriteRoute implements ApiRoute
     }
 
     @Override
+    public boolean mayBlock(ApiRequest request) {
+        return true; // a durable store write
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
     public final Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String namespace = VariableRequests.namespace(request);
         String path = request.param("path");

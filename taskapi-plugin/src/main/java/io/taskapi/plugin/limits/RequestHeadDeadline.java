@@ -1,0 +1,112 @@
+package io.taskapi.plugin.limits;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.plugin.config.TaskApiConfig;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes connections whose request head has been arriving for longer than {@code http.request-head-timeout}. Jetty's
+ * idle timeout starts again with every byte, so a client trickling a header a byte at a time would otherwise keep its
+ * connection, and its place under the connection limit, forever. An idle keep-alive connection (no byte of a next
+ * request yet) is left to the idle timeout.
+ *
+ * <p>Jetty has no head deadline of its own; this looks at every connection's parser once a second, which costs
+ * nothing per request and bounds the deadline's precision to a second.
+ */
+public final class RequestHeadDeadline extends AbstractLifeCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHeadDeadline.class);
+    private static final long SWEEP_INTERVAL_MILLIS = 1_000;
+
+    private final Server server;
+    private final long timeoutNanos;
+    private final long sweepMillis;
+    // Only the sweeping thread touches it: connection → when its current head was first seen arriving.
+    private final Map<Connection, HeadSeen> heads = new HashMap<>();
+    private volatile Scheduler.Task next;
+
+    /**
+     * @param server whose connectors are watched, on whose scheduler
+     * @param config the deadline
+     */
+    public RequestHeadDeadline(Server server, TaskApiConfig config) {
+        this(server, config.requestHeadTimeout());
+    }
+
+    RequestHeadDeadline(Server server, Duration timeout) {
+        this.server = requireNonNull(server, "server is null");
+        this.timeoutNanos = timeout.toNanos();
+        this.sweepMillis = Math.min(SWEEP_INTERVAL_MILLIS, Math.max(50, timeout.toMillis() / 4));
+    }
+
+    @Override
+    protected void doStart() {
+        schedule();
+    }
+
+    @Override
+    protected void doStop() {
+        Scheduler.Task pending = next;
+        if (pending != null) {
+            pending.cancel();
+        }
+    }
+
+    private void schedule() {
+        if (isRunning() || isStarting()) {
+            next = server.getScheduler().schedule(this::sweep, sweepMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sweep() {
+        try {
+            long now = System.nanoTime();
+            Map<Connection, HeadSeen> stillArriving = new HashMap<>();
+            for (Connector connector : server.getConnectors()) {
+                for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+                    if (endPoint.getConnection() instanceof HttpConnection http && headArriving(http.getParser())) {
+                        HeadSeen seen = heads.get(http);
+                        if (seen == null || seen.messagesIn() != http.getMessagesIn()) {
+                            seen = new HeadSeen(http.getMessagesIn(), now);
+                        }
+                        if (now - seen.sinceNanos() >= timeoutNanos) {
+                            LOG.debug("closing a connection whose request head took over {} ms",
+                                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+                            endPoint.close();
+                        } else {
+                            stillArriving.put(http, seen);
+                        }
+                    }
+                }
+            }
+            heads.clear();
+            heads.putAll(stillArriving);
+        } catch (RuntimeException e) {
+            LOG.warn("request head sweep failed", e);
+        } finally {
+            schedule();
+        }
+    }
+
+    /** Some of a head has arrived, not all: past START (nothing yet), not yet past the headers. */
+    private static boolean headArriving(HttpParser parser) {
+        HttpParser.State state = parser.getState();
+        return state.ordinal() > HttpParser.State.START.ordinal()
+                && state.ordinal() <= HttpParser.State.HEADER.ordinal();
+    }
+
+    private record HeadSeen(long messagesIn, long sinceNanos) {}
+}
