@@ -10,6 +10,7 @@ import io.taskapi.spi.state.Subscription;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Set;
 
 /**
  * ACL policies in memory, for tests. Thread-safe.
@@ -139,6 +140,13 @@ public final class InMemoryAclPolicyStore implements AclPolicyStore {
     /** @return how many lookups ({@code find}, {@code list}) were made, failed ones included */
     public long lookupCount() {
         return availability.calls();
+    }
+
+    /**
+     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
+     */
+    public Set<String> callerThreads() {
+        return availability.callerThreads();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
 
 /**
  * ACL tokens in memory, for tests. Thread-safe.
@@ -228,6 +229,13 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
      */
     public long lookupCount() {
         return availability.calls();
+    }
+
+    /**
+     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
+     */
+    public Set<String> callerThreads() {
+        return availability.callerThreads();
     }
 
     /** @return the number of tokens, never a secret */

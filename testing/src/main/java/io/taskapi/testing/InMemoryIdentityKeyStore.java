@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The workload identity keyring in memory, for tests. Thread-safe: reads see an immutable snapshot, so a key rotation
@@ -120,6 +121,13 @@ public final class InMemoryIdentityKeyStore implements IdentityKeyStore {
     /** @return how many calls were made ({@code findKey} and {@code publishedKeys}), failed ones included */
     public long lookupCount() {
         return availability.calls();
+    }
+
+    /**
+     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
+     */
+    public Set<String> callerThreads() {
+        return availability.callerThreads();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,6 +83,13 @@ public final class InMemoryNodeMetadataStore implements NodeMetadataStore {
     /** @return how many {@link #read} calls were made, failed ones included */
     public long lookupCount() {
         return availability.calls();
+    }
+
+    /**
+     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
+     */
+    public Set<String> callerThreads() {
+        return availability.callerThreads();
     }
 
     /** @return how many {@link #write} calls succeeded */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.Set;
 
 /**
  * Encrypted variables in memory, for tests. Thread-safe. It holds what the plugin gives it (key id and ciphertext):
@@ -143,6 +144,13 @@ public final class InMemoryVariableStore implements VariableStore {
     /** @return how many lookups ({@code get}, {@code list}) were made, failed ones included */
     public long lookupCount() {
         return availability.calls();
+    }
+
+    /**
+     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
+     */
+    public Set<String> callerThreads() {
+        return availability.callerThreads();
     }
 
     @Override
