@@ -172,29 +172,25 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
     }
 
     private AllocationStatus allocationStatus(String allocationId) throws StateUnavailableException {
-        AllocationStatus status;
-        try {
-            status = allocations.status(allocationId);
-        } catch (RuntimeException e) {
-            throw new StateUnavailableException("allocation registry failed", e);
-        }
-        if (status == null) {
-            throw new StateUnavailableException("allocation registry gave no answer");
-        }
-        return status;
+        return askRegistry(() -> allocations.status(allocationId));
     }
 
     private Optional<AllocationWorkload> allocationWorkload(String allocationId) throws StateUnavailableException {
-        Optional<AllocationWorkload> workload;
+        return askRegistry(() -> allocations.workload(allocationId));
+    }
+
+    /** A registry that throws unchecked or answers nothing cannot answer: 503, never an allow. */
+    private static <T> T askRegistry(RegistryCall<T> call) throws StateUnavailableException {
+        T answer;
         try {
-            workload = allocations.workload(allocationId);
+            answer = call.run();
         } catch (RuntimeException e) {
             throw new StateUnavailableException("allocation registry failed", e);
         }
-        if (workload == null) {
+        if (answer == null) {
             throw new StateUnavailableException("allocation registry gave no answer");
         }
-        return workload;
+        return answer;
     }
 
     /** Runs a parsing step; a surprise inside it is the token's fault, reported without its text. */
@@ -211,5 +207,10 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
     @FunctionalInterface
     private interface ParsingStep<T> {
         T run() throws CredentialRejectedException;
+    }
+
+    @FunctionalInterface
+    private interface RegistryCall<T> {
+        T run() throws StateUnavailableException;
     }
 }

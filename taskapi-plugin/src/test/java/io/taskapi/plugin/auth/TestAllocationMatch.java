@@ -101,31 +101,27 @@ final class TestAllocationMatch {
 
     @Test
     void aRegistryThatCannotSayWhatTheAllocationRunsIsUnavailableNotAnAllow() throws Exception {
+        assertUnavailableWhenWorkloadFails(new StateUnavailableException("timed out"), "timed out");
+    }
+
+    @Test
+    void aRegistryThrowingUncheckedIsUnavailable() throws Exception {
+        assertUnavailableWhenWorkloadFails(new IllegalStateException("boom"), "allocation registry failed");
+    }
+
+    /** A registry that says the allocation is live, then fails when asked what it runs: 503, nothing cached. */
+    private void assertUnavailableWhenWorkloadFails(Exception failure, String message) throws Exception {
         AllocationRegistry registry = mock(AllocationRegistry.class);
         when(registry.onAllocationEnded(any())).thenReturn(() -> { });
         when(registry.status(any())).thenReturn(AllocationStatus.LIVE);
-        when(registry.workload(any())).thenThrow(new StateUnavailableException("registry timed out"));
+        when(registry.workload(any())).thenThrow(failure);
         VerifiedIdentityCache cache = new VerifiedIdentityCache(registry, fixture.config, fixture.clock);
         WorkloadIdentityVerifier verifier =
                 new WorkloadIdentityVerifier(fixture.keys, registry, cache, fixture.config, fixture.clock);
 
         assertThatThrownBy(() -> verifier.verify(Tokens.rs256(validClaims().build())))
                 .isInstanceOf(StateUnavailableException.class)
-                .hasMessage("registry timed out");
+                .hasMessage(message);
         assertThat(cache.size()).isZero();
-    }
-
-    @Test
-    void aRegistryThrowingUncheckedIsUnavailable() throws Exception {
-        AllocationRegistry registry = mock(AllocationRegistry.class);
-        when(registry.onAllocationEnded(any())).thenReturn(() -> { });
-        when(registry.status(any())).thenReturn(AllocationStatus.LIVE);
-        when(registry.workload(any())).thenThrow(new IllegalStateException("boom"));
-        VerifiedIdentityCache cache = new VerifiedIdentityCache(registry, fixture.config, fixture.clock);
-        WorkloadIdentityVerifier verifier =
-                new WorkloadIdentityVerifier(fixture.keys, registry, cache, fixture.config, fixture.clock);
-
-        assertThatThrownBy(() -> verifier.verify(Tokens.rs256(validClaims().build())))
-                .isInstanceOf(StateUnavailableException.class);
     }
 }
