@@ -2,11 +2,16 @@ package io.taskapi.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.AllocationStatus;
+import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.Subscription;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,20 +21,25 @@ import java.util.function.Consumer;
 /**
  * Allocation liveness in memory, for tests. Thread-safe. An allocation never marked is {@link AllocationStatus#UNKNOWN}.
  *
+ * <p>{@link #markLive(TaskRef)} also records what the allocation runs ({@link #workload}), which the Task API
+ * compares with a workload identity's claims; {@link #markLive(String)} records nothing, so identities of such an
+ * allocation are refused as not matching it until a task of it is marked live.
+ *
  * <p>Subscribers hear of every allocation that goes from live (or from having a status) to terminal or unknown:
  * {@link #markTerminal} of a non-terminal allocation and {@link #forget} of a known one notify them, on the calling
  * thread, before the method returns. A listener that throws breaks the SPI's contract; the exception reaches the
  * caller after every listener has run, so that a test sees it. {@link #setUnavailable(boolean)} makes
- * {@link #status} throw {@link StateUnavailableException}, for 503 tests.
+ * {@link #status} and {@link #workload} throw {@link StateUnavailableException}, for 503 tests.
  *
  * <pre>{@code
  * InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
- * allocations.markLive(task.allocationId());
+ * allocations.markLive(task.ref());                  // live, running this task of this job
  * allocations.markTerminal(task.allocationId());    // its workload identities must stop working now
  * }</pre>
  */
 public final class InMemoryAllocationRegistry implements AllocationRegistry {
     private final ConcurrentMap<String, AllocationStatus> statuses = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AllocationWorkload> workloads = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final Availability availability = new Availability("the allocation registry");
 
@@ -41,6 +51,13 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
         requireNonNull(allocationId, "allocationId is null");
         availability.check();
         return statuses.getOrDefault(allocationId, AllocationStatus.UNKNOWN);
+    }
+
+    @Override
+    public Optional<AllocationWorkload> workload(String allocationId) throws StateUnavailableException {
+        requireNonNull(allocationId, "allocationId is null");
+        availability.check();
+        return Optional.ofNullable(workloads.get(allocationId));
     }
 
     @Override
@@ -58,10 +75,37 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
     }
 
     /**
+     * Marks an allocation live without saying what it runs: what was recorded for it before is kept, and if nothing
+     * was, its workload identities are refused as not matching it.
+     *
      * @param allocationId an allocation that is pending or running from now on
      */
     public void markLive(String allocationId) {
         statuses.put(requireNonNull(allocationId, "allocationId is null"), AllocationStatus.LIVE);
+    }
+
+    /**
+     * Marks a task's allocation live and records that it runs this task, in the task's namespace, job and group;
+     * marking another task of the same allocation adds it to the allocation's tasks.
+     *
+     * @param task a task of an allocation that is pending or running from now on
+     * @throws IllegalArgumentException when the allocation was recorded with another namespace, job or group
+     */
+    public void markLive(TaskRef task) {
+        requireNonNull(task, "task is null");
+        AllocationWorkload added = new AllocationWorkload(task.namespace(), task.jobId(), task.group(),
+                Set.of(task.taskName()));
+        workloads.merge(task.allocationId(), added, (known, more) -> {
+            if (!known.namespace().equals(more.namespace()) || !known.jobId().equals(more.jobId())
+                    || !known.group().equals(more.group())) {
+                throw new IllegalArgumentException("allocation " + task.allocationId() + " runs " + known
+                        + ", not " + more);
+            }
+            Set<String> tasks = new HashSet<>(known.tasks());
+            tasks.addAll(more.tasks());
+            return new AllocationWorkload(known.namespace(), known.jobId(), known.group(), tasks);
+        });
+        statuses.put(task.allocationId(), AllocationStatus.LIVE);
     }
 
     /**
@@ -77,13 +121,15 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
     }
 
     /**
-     * Forgets an allocation (garbage collection): its status is {@link AllocationStatus#UNKNOWN} from now on.
+     * Forgets an allocation (garbage collection): its status is {@link AllocationStatus#UNKNOWN} and its workload
+     * unrecorded from now on.
      * Subscribers are told if it was known.
      *
      * @param allocationId the allocation
      */
     public void forget(String allocationId) {
         requireNonNull(allocationId, "allocationId is null");
+        workloads.remove(allocationId);
         if (statuses.remove(allocationId) != null) {
             notifyEnded(allocationId);
         }
@@ -94,17 +140,20 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
         return listeners.size();
     }
 
-    /** @param unavailable whether {@link #status} fails with {@link StateUnavailableException} from now on */
+    /**
+     * @param unavailable whether {@link #status} and {@link #workload} fail with {@link StateUnavailableException}
+     *     from now on
+     */
     public void setUnavailable(boolean unavailable) {
         availability.set(unavailable);
     }
 
-    /** @return whether {@link #status} fails */
+    /** @return whether {@link #status} and {@link #workload} fail */
     public boolean isUnavailable() {
         return availability.unavailable();
     }
 
-    /** @return how many {@link #status} calls were made, failed ones included */
+    /** @return how many {@link #status} and {@link #workload} calls were made, failed ones included */
     public long lookupCount() {
         return availability.calls();
     }
@@ -129,7 +178,7 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
 
     @Override
     public String toString() {
-        return "InMemoryAllocationRegistry[allocations=" + statuses + ", subscribers=" + listeners.size()
+        return "InMemoryAllocationRegistry[allocations=" + statuses + ", workloads=" + workloads + ", subscribers=" + listeners.size()
                 + ", unavailable=" + isUnavailable() + "]";
     }
 }

@@ -418,7 +418,7 @@ public final class TaskApiExtension
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + secretsDir, e);
         }
-        allocations().markLive(ref.allocationId());
+        allocations().markLive(ref);
         return new TestTask(this, ref, taskDir, secretsDir);
     }
 

@@ -157,7 +157,7 @@ public final class TestTask {
 
     /** Marks the allocation live again. */
     public void markLive() {
-        extension.allocations().markLive(ref.allocationId());
+        extension.allocations().markLive(ref);
     }
 
     /** Marks the allocation terminal: its identities must stop working. */

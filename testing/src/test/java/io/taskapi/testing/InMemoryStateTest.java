@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.AllocationStatus;
+import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.spi.state.SigningAlgorithm;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.Subscription;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -249,6 +252,29 @@ class InMemoryStateTest {
         allocations.forget(alloc);
         assertThat(allocations.status(alloc)).isEqualTo(AllocationStatus.UNKNOWN);
         assertThat(allocations.lookupCount()).isEqualTo(4);
+    }
+
+    @Test
+    void markingATaskLiveRecordsWhatItsAllocationRunsUntilItIsForgotten() throws Exception {
+        InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
+        String alloc = UUID.randomUUID().toString();
+        allocations.markLive(alloc);
+        assertThat(allocations.workload(alloc)).as("live, but what it runs was never said").isEmpty();
+
+        allocations.markLive(new TaskRef(alloc, "default", "web", "frontend", "server"));
+        allocations.markLive(new TaskRef(alloc, "default", "web", "frontend", "sidecar"));
+
+        assertThat(allocations.status(alloc)).isEqualTo(AllocationStatus.LIVE);
+        assertThat(allocations.workload(alloc)).contains(
+                new AllocationWorkload("default", "web", "frontend", Set.of("server", "sidecar")));
+        assertThatThrownBy(() -> allocations.markLive(new TaskRef(alloc, "default", "billing", "frontend", "x")))
+                .isInstanceOf(IllegalArgumentException.class);
+        allocations.markTerminal(alloc);
+        assertThat(allocations.workload(alloc)).as("a terminal allocation still ran what it ran").isPresent();
+        allocations.forget(alloc);
+        assertThat(allocations.workload(alloc)).isEmpty();
+        allocations.setUnavailable(true);
+        assertThatThrownBy(() -> allocations.workload(alloc)).isInstanceOf(StateUnavailableException.class);
     }
 
     @Test

@@ -1,13 +1,15 @@
 package io.taskapi.spi.state;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Which allocations are live, so that a workload identity dies with its allocation.
+ * Which allocations are live, so that a workload identity dies with its allocation, and what each runs, so that an
+ * identity's claims must match the allocation it names.
  *
- * <p>{@link #status} is asked on every request that carries a workload identity, on the server's I/O thread: it must
- * answer from memory and never block (the agent knows its allocations; a replicated registry keeps a local copy fed
- * by change notifications).
+ * <p>{@link #status} and {@link #workload} are asked on every request that carries a workload identity, on the
+ * server's I/O thread: they must answer from memory and never block (the agent knows its allocations; a replicated
+ * registry keeps a local copy fed by change notifications).
  */
 public interface AllocationRegistry {
     /**
@@ -16,6 +18,17 @@ public interface AllocationRegistry {
      * @throws StateUnavailableException when the registry cannot answer (the caller refuses with 503)
      */
     AllocationStatus status(String allocationId) throws StateUnavailableException;
+
+    /**
+     * What the allocation runs. Asked on every request that carries a workload identity, after {@link #status}: an
+     * identity whose namespace, job, group or task is not the allocation's is refused (403), and so is every
+     * identity of an allocation this returns nothing for.
+     *
+     * @param allocationId an allocation id from a verified token
+     * @return the allocation's namespace, job, group and tasks, if the registry knows them
+     * @throws StateUnavailableException when the registry cannot answer (the caller refuses with 503)
+     */
+    Optional<AllocationWorkload> workload(String allocationId) throws StateUnavailableException;
 
     /**
      * Tells the listener about every allocation that becomes terminal or unknown from now on, so that caches can

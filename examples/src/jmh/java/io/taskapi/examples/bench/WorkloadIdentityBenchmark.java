@@ -68,7 +68,7 @@ public class WorkloadIdentityBenchmark {
         byte[] spki = key.publicKey().getEncoded();
         decodedKey = new Ed25519PublicKeyParameters(spki, spki.length - 32);
         InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
-        allocations.markLive(task.allocationId());
+        allocations.markLive(task);
         InMemoryIdentityKeyStore keys = InMemoryIdentityKeyStore.of(List.of(key));
         Clock clock = Clock.systemUTC();
         TaskApiConfig off = TaskApiConfig.fromMap(Map.of("identity.cache-size", "0"));

@@ -90,6 +90,11 @@ public final class Allocation {
         }
     }
 
+    /** @return the group's tasks, in order */
+    public synchronized List<String> taskNames() {
+        return List.copyOf(tasks.keySet());
+    }
+
     /** @return the id */
     public String id() {
         return id;

@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.AllocationStatus;
+import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.spi.state.Subscription;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -75,6 +77,12 @@ public final class AllocationStore implements AllocationRegistry {
             return AllocationStatus.UNKNOWN;
         }
         return allocation.clientStatus().terminal() ? AllocationStatus.TERMINAL : AllocationStatus.LIVE;
+    }
+
+    @Override
+    public Optional<AllocationWorkload> workload(String allocationId) {
+        return find(allocationId).map(allocation -> new AllocationWorkload(allocation.namespace(),
+                allocation.jobId(), allocation.group(), Set.copyOf(allocation.taskNames())));
     }
 
     @Override

@@ -114,7 +114,6 @@ public final class BenchServer implements AutoCloseable {
                     AclTokenType.MANAGEMENT, List.of(), Instant.now(), Optional.empty()));
             InMemoryAclPolicyStore policies = new InMemoryAclPolicyStore();
             String namespace = claims.map(UnverifiedClaims::namespace).orElse(DEFAULT_NAMESPACE);
-            claims.ifPresent(c -> allocations.markLive(c.allocationId()));
             policies.createJobPolicy("bench-workload", "node { policy = \"write\" }",
                     new JobAcl(namespace, "", "", ""));
             NodeInfo node = new NodeInfo(UUID.randomUUID().toString(), "bench-node", "dc1", "default", "", "ready",
@@ -134,17 +133,19 @@ public final class BenchServer implements AutoCloseable {
             api = new TaskApiPlugin().start(new AgentContext(
                     settings(workDir.resolve("l"), workDir.resolve("data"), options.settings()), state.build()));
 
-            TaskRef task = claims.map(c -> new TaskRef(c.allocationId(), c.namespace(), c.jobId(), "bench", c.task()))
+            TaskRef task = claims.map(c -> new TaskRef(c.allocationId(), c.namespace(), c.jobId(),
+                            c.group().orElse("bench"), c.task()))
                     .orElseGet(() -> new TaskRef(UUID.randomUUID().toString(), namespace, "bench", "bench", "bench"));
+            // Live, and running the token's task of the token's job: the plugin checks the claims against this.
+            allocations.markLive(task);
             Path secrets = Files.createDirectories(workDir.resolve("secrets").resolve("main"));
             api.openSocket(new SocketRequest(task, secrets, Optional.empty(), FilesystemIsolation.NONE));
             Path taskSocket = secrets.resolve("api.sock");
             for (int i = 0; i < options.extraSockets(); i++) {
-                String allocationId = UUID.randomUUID().toString();
-                allocations.markLive(allocationId);
+                TaskRef extra = new TaskRef(UUID.randomUUID().toString(), namespace, "bench-extra", "extra", "idle");
+                allocations.markLive(extra);
                 Path dir = Files.createDirectories(workDir.resolve("secrets").resolve("x" + i));
-                api.openSocket(new SocketRequest(new TaskRef(allocationId, namespace, "bench-extra", "extra", "idle"),
-                        dir, Optional.empty(), FilesystemIsolation.NONE));
+                api.openSocket(new SocketRequest(extra, dir, Optional.empty(), FilesystemIsolation.NONE));
             }
             // Only now, so that a client that sees the link finds a socket that serves.
             Files.createSymbolicLink(options.socket(), taskSocket);

@@ -82,7 +82,8 @@ class BenchServerTest {
     void decodesTheNomadClaimsWithoutVerifying() {
         String jwt = TestingIdentityIssuer.create().mint(TASK);
         assertThat(UnverifiedClaims.of(jwt, MAPPER))
-                .isEqualTo(new UnverifiedClaims("default", "example", TASK.allocationId(), "web"));
+                .isEqualTo(new UnverifiedClaims("default", "example", TASK.allocationId(), "web",
+                        Optional.of("web")));
         assertThatThrownBy(() -> UnverifiedClaims.of("not-a-jwt", MAPPER))
                 .isInstanceOf(IllegalArgumentException.class);
     }

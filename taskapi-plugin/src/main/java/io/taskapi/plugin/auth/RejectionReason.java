@@ -24,6 +24,8 @@ public enum RejectionReason {
     MISSING_CLAIM,
     /** The allocation is terminal or unknown. */
     ALLOCATION_NOT_LIVE,
+    /** The claims name another namespace, job, group or task than the allocation runs. */
+    ALLOCATION_MISMATCH,
     /** The caller's uid is not the task user's. */
     PEER_NOT_ALLOWED
 }

@@ -10,6 +10,7 @@ import io.taskapi.plugin.auth.jwt.StrictJson;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.AllocationStatus;
+import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.VerificationKey;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Order: a cache hit returns at once; otherwise the header is checked ({@link CompactJws}), the key is found by
  * {@code kid} and must be bound to the header's algorithm, the signature is checked with that key's algorithm, and
  * only then are the claims parsed and checked (time with leeway, audience, Nomad's claims). Last, the allocation
- * must be live, so an identity dies with its allocation. A keyring or registry that cannot answer is a 503, never an
- * allow. Anything unexpected while parsing is a MALFORMED refusal, never a 500, and no message or log line ever
+ * must be live, so an identity dies with its allocation, and must run what the claims name (namespace, job, task, and
+ * the group in {@code sub}), so a signing key that leaked cannot put any job's claims, and so its policies, on any
+ * live allocation: the signature alone no longer binds them. Both allocation checks run on every request, cached
+ * identity or not. A keyring or registry that cannot answer is a 503, never an allow. Anything unexpected while parsing is a MALFORMED refusal, never a 500, and no message or log line ever
  * holds any part of the token.
  */
 public final class WorkloadIdentityVerifier implements IdentityVerifier {
@@ -85,9 +88,10 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
         if (cached.isEmpty()) {
             return Optional.empty();
         }
-        // The cache saves the crypto; liveness is still asked every time (the registry answers from memory), because
-        // an agent may report an allocation terminal a moment before its end notification drops the entry.
-        requireLive(cached.get());
+        // The cache saves the crypto; liveness and the match are still asked every time (the registry answers from
+        // memory), because an agent may report an allocation terminal a moment before its end notification drops
+        // the entry.
+        requireLiveAllocation(cached.get());
         return Optional.of(cached.get());
     }
 
@@ -106,8 +110,32 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
         }
         WorkloadIdentity identity = parsing(() -> claims.check(
                 StrictJson.parseObject(jws.payload(), "token claims"), header.keyId(), clock.instant()));
-        requireLive(identity);
+        requireLiveAllocation(identity);
         return identity;
+    }
+
+    /** The allocation is live and runs what the identity claims. */
+    private void requireLiveAllocation(WorkloadIdentity identity)
+            throws CredentialRejectedException, StateUnavailableException {
+        requireLive(identity);
+        Optional<AllocationWorkload> workload = allocationWorkload(identity.allocationId());
+        if (workload.isEmpty() || !runs(workload.get(), identity)) {
+            // Only a holder of a signing key gets here: worth the operator's attention. The id is a live
+            // allocation's and the workload the registry's; the other claims are the caller's text, so not logged.
+            LOG.warn("a workload identity of allocation {} claims another namespace, job, group or task than the "
+                    + "allocation runs ({}): refused", identity.allocationId(),
+                    workload.map(Object::toString).orElse("the registry does not know what it runs"));
+            throw new CredentialRejectedException(RejectionReason.ALLOCATION_MISMATCH,
+                    "identity does not match its allocation");
+        }
+    }
+
+    private static boolean runs(AllocationWorkload workload, WorkloadIdentity identity) {
+        // The group only counts where policies use it: a Nomad-shaped subject (WorkloadIdentity#group).
+        return workload.namespace().equals(identity.namespace())
+                && workload.jobId().equals(identity.jobId())
+                && workload.tasks().contains(identity.task())
+                && identity.group().map(workload.group()::equals).orElse(true);
     }
 
     private void requireLive(WorkloadIdentity identity) throws CredentialRejectedException, StateUnavailableException {
@@ -154,16 +182,25 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
     }
 
     private AllocationStatus allocationStatus(String allocationId) throws StateUnavailableException {
-        AllocationStatus status;
+        return askRegistry(() -> allocations.status(allocationId));
+    }
+
+    private Optional<AllocationWorkload> allocationWorkload(String allocationId) throws StateUnavailableException {
+        return askRegistry(() -> allocations.workload(allocationId));
+    }
+
+    /** A registry that throws unchecked or answers nothing cannot answer: 503, never an allow. */
+    private static <T> T askRegistry(RegistryCall<T> call) throws StateUnavailableException {
+        T answer;
         try {
-            status = allocations.status(allocationId);
+            answer = call.run();
         } catch (RuntimeException e) {
             throw new StateUnavailableException("allocation registry failed", e);
         }
-        if (status == null) {
+        if (answer == null) {
             throw new StateUnavailableException("allocation registry gave no answer");
         }
-        return status;
+        return answer;
     }
 
     /** Runs a parsing step; a surprise inside it is the token's fault, reported without its text. */
@@ -180,5 +217,10 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
     @FunctionalInterface
     private interface ParsingStep<T> {
         T run() throws CredentialRejectedException;
+    }
+
+    @FunctionalInterface
+    private interface RegistryCall<T> {
+        T run() throws StateUnavailableException;
     }
 }

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * the policy named {@code anonymous}. With ACLs disabled every authenticated identity may do everything.
  *
  * <p>Compiled ACLs are cached by policy set and dropped on any policy change, so a change applies on the next
- * request and checking a permission never parses.
+ * request and checking a permission never parses. A change that lands while an ACL is being compiled (after its
+ * policies were read, before it is cached) would otherwise be undone by the insert; so every change moves a
+ * generation counter, and an ACL is cached only if the counter has not moved since before its policies were read.
  */
 public final class AclResolver implements AutoCloseable {
     /** The policy token-less operator requests get. */
@@ -46,6 +48,9 @@ public final class AclResolver implements AutoCloseable {
     private final AclPolicyStore policies;
     private final boolean aclEnabled;
     private final Map<Object, Acl> cache = new ConcurrentHashMap<>();
+    // Guards generation, and makes "clear on change" and "insert if unchanged" atomic with respect to each other.
+    private final Object lock = new Object();
+    private long generation;
     private final Subscription subscription;
 
     /**
@@ -56,7 +61,8 @@ public final class AclResolver implements AutoCloseable {
     public AclResolver(AclPolicyStore policies, TaskApiConfig config) {
         this.policies = requireNonNull(policies, "policies is null");
         this.aclEnabled = requireNonNull(config, "config is null").aclEnabled();
-        this.subscription = policies.onChange(cache::clear);
+        // Last: the listener may run on another thread as soon as this returns.
+        this.subscription = policies.onChange(this::invalidate);
     }
 
     /**
@@ -122,9 +128,15 @@ public final class AclResolver implements AutoCloseable {
         return names;
     }
 
-    /** Drops every compiled ACL (the store also tells us about changes; this is for writes we make ourselves). */
+    /**
+     * Drops every compiled ACL and refuses to cache any being compiled now. The store's change notifications call
+     * this; routes call it too after writes they make themselves.
+     */
     public void invalidate() {
-        cache.clear();
+        synchronized (lock) {
+            generation++;
+            cache.clear();
+        }
     }
 
     @Override
@@ -137,12 +149,13 @@ public final class AclResolver implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
+        long readAt = generation();
         List<AclPolicy> found = new ArrayList<>();
         for (String name : names) {
             // A token may name a policy that does not exist (yet): Nomad ignores it.
             policies.find(name).ifPresent(found::add);
         }
-        return remember(names, compile(found));
+        return remember(names, compile(found), readAt);
     }
 
     private Acl forWorkload(WorkloadIdentity identity) throws StateUnavailableException {
@@ -151,7 +164,8 @@ public final class AclResolver implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        return remember(key, compile(boundPolicies(identity)));
+        long readAt = generation();
+        return remember(key, compile(boundPolicies(identity)), readAt);
     }
 
     private List<AclPolicy> boundPolicies(WorkloadIdentity identity) throws StateUnavailableException {
@@ -167,11 +181,26 @@ public final class AclResolver implements AutoCloseable {
         return bound;
     }
 
-    private Acl remember(Object key, Acl acl) {
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
+    private long generation() {
+        synchronized (lock) {
+            return generation;
         }
-        cache.put(key, acl);
+    }
+
+    /**
+     * Caches an ACL compiled from policies read after {@code readAt} was taken, unless a change came in since: its
+     * inputs may then be stale, and caching them would outlive the change. This caller still gets the ACL; it raced
+     * with the change and either order is a correct answer for it.
+     */
+    private Acl remember(Object key, Acl acl, long readAt) {
+        synchronized (lock) {
+            if (generation == readAt) {
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(key, acl);
+            }
+        }
         return acl;
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,8 +15,19 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The API's own counters, cheap enough to update on every request (LongAdders, no locks): requests by route, method
  * and status; refused credentials by reason; rate-limited requests; and a latency histogram.
+ *
+ * <p>Every label comes from a small fixed set, never from the caller: a counter per distinct label set lives for the
+ * agent's life, so a caller-chosen label would let any task grow memory and the scrape without bound. Methods are
+ * HTTP's usual ones or {@link #OTHER_METHOD}; routes are the router's path patterns (or {@code -} when none
+ * matched), never raw paths; statuses are the ones the API answers with.
  */
 public final class ApiMetrics {
+    /** The method label of a request whose method is not one of {@link #KNOWN_METHODS}. */
+    public static final String OTHER_METHOD = "OTHER";
+    /** Methods counted under their own name. */
+    public static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
+            "OPTIONS");
+
     /** Latency histogram bucket bounds, in seconds (Prometheus {@code le}). */
     static final double[] LATENCY_BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 
@@ -34,13 +46,15 @@ public final class ApiMetrics {
     }
 
     /**
-     * @param route the route's path pattern, or {@code none} when no route was reached
-     * @param method the request's method
+     * @param route the route's path pattern, or {@code -} when no route was reached; never a raw path
+     * @param method the request's method, as sent: any other than {@link #KNOWN_METHODS} is counted as
+     *     {@link #OTHER_METHOD}
      * @param status the answer's status
      * @param nanos how long it took
      */
     public void requestServed(String route, String method, int status, long nanos) {
-        requests.computeIfAbsent(new RequestKey(route, method, status), key -> new LongAdder()).increment();
+        requests.computeIfAbsent(new RequestKey(route, methodLabel(method), status), key -> new LongAdder())
+                .increment();
         double seconds = nanos / 1e9;
         int bucket = 0;
         while (bucket < LATENCY_BOUNDS.length && seconds > LATENCY_BOUNDS[bucket]) {
@@ -49,6 +63,15 @@ public final class ApiMetrics {
         latencyBuckets[bucket].increment();
         latencyCount.increment();
         latencyNanos.add(nanos);
+    }
+
+    /**
+     * @param method a request's method, as sent
+     * @return its label: the method itself when it is one of {@link #KNOWN_METHODS} (case-sensitive, as HTTP
+     *     methods are), else {@link #OTHER_METHOD}
+     */
+    static String methodLabel(String method) {
+        return method != null && KNOWN_METHODS.contains(method) ? method : OTHER_METHOD;
     }
 
     /** @param reason why a credential was refused */

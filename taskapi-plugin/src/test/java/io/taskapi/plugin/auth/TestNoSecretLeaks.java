@@ -142,6 +142,9 @@ class TestNoSecretLeaks {
         all.put("unknown kid", Tokens.signRs256("{\"alg\":\"RS256\",\"kid\":\"nope\"}", json(validClaimsMap())));
         all.put("weak key", Tokens.signRs256("{\"alg\":\"RS256\",\"kid\":\"weak\"}", json(validClaimsMap())));
         all.put("unknown alloc", Tokens.rs256(validClaims().claim("nomad_allocation_id", "gone").build()));
+        all.put("another job's claims", Tokens.rs256(validClaims().claim("nomad_job_id", "billing").build()));
+        all.put("another group's subject", Tokens.rs256(validClaims()
+                .subject("global:default:example:admin:web:default").build()));
         all.put("duplicate header key", Tokens.signRs256("{\"alg\":\"RS256\",\"kid\":\"rsa-1\",\"kid\":\"x\"}",
                 json(validClaimsMap())));
         all.put("nested claims", Tokens.signRs256(RSA_HEADER, "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"));

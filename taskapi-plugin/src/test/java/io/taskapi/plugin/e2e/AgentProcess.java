@@ -32,15 +32,15 @@ public final class AgentProcess {
         String allocationId = args[4];
 
         InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
-        allocations.markLive(allocationId);
+        TaskRef task = new TaskRef(allocationId, "default", "restart", "restart", "task");
+        allocations.markLive(task);
         NodeInfo node = new NodeInfo(nodeId, "restart-node", "dc1", "default", "", "ready", Map.of(), Map.of());
         AgentState state = AgentState.builder().allocations(allocations).nodes(new InMemoryNodeRegistry(node))
                 .identityKeys(new InMemoryIdentityKeyStore()).build();
         TaskApi api = new TaskApiPlugin().start(new AgentContext(Map.of(
                 "state.data-dir", dataDir.toString(),
                 "socket.link-dir", linkDir.toString()), state));
-        api.openSocket(new SocketRequest(new TaskRef(allocationId, "default", "restart", "restart", "task"),
-                secretsDir, Optional.empty(), FilesystemIsolation.NONE));
+        api.openSocket(new SocketRequest(task, secretsDir, Optional.empty(), FilesystemIsolation.NONE));
         System.out.println("ready");
         System.out.flush();
         Thread.currentThread().join();
