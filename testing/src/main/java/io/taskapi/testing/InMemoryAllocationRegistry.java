@@ -158,6 +158,13 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
         return availability.calls();
     }
 
+    /**
+     * @return the names of the threads that have called this registry: proof of where the calls ran
+     */
+    public Set<String> callerThreads() {
+        return availability.callerThreads();
+    }
+
     private void notifyEnded(String allocationId) {
         RuntimeException failure = null;
         for (Consumer<String> listener : listeners) {

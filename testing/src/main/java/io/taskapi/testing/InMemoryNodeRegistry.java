@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.Set;
 
 /**
  * The client nodes an agent knows, in memory, for tests. Thread-safe.
@@ -157,6 +158,13 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
     /** @return how many lookups ({@code list}, {@code find}) were made, failed ones included */
     public long lookupCount() {
         return availability.calls();
+    }
+
+    /**
+     * @return the names of the threads that have called this registry: proof of where the calls ran
+     */
+    public Set<String> callerThreads() {
+        return availability.callerThreads();
     }
 
     @Override

@@ -27,6 +27,10 @@ final class OperatorListener {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     String address() {
         return "127.0.0.1:" + port;
     }

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.isolation;
+package io.taskapi.plugin.e2e;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
