@@ -25,6 +25,9 @@ import java.util.Optional;
  * record is read. The result is immutable and thread-safe. Expressions longer than {@value #MAX_LENGTH} characters or
  * nesting deeper than 64 levels are rejected. An empty expression is a syntax error, as in bexpr: callers that treat
  * an empty {@code ?filter=} as "no filter", like Nomad, must skip it themselves.
+ *
+ * <p>Regular expressions match in time linear in the value (RE2/J). Evaluation as a whole is bounded by a
+ * {@link FilterDeadline}, because nested {@code any}/{@code all} over large maps multiply, in bexpr too.
  */
 public final class Filter {
 
@@ -69,14 +72,26 @@ public final class Filter {
     }
 
     /**
-     * Whether a record passes the filter.
+     * Whether a record passes the filter, given {@link FilterDeadline#DEFAULT_TIMEOUT} from now.
      *
      * @throws FilterEvaluationException where bexpr fails to evaluate: a selector that leads nowhere, an operator the
-     *     value's type does not support, a value that does not convert to the field's type; the message is bexpr's
+     *     value's type does not support, a value that does not convert to the field's type; the message is bexpr's.
+     *     A {@link FilterTimeoutException} if the time runs out.
      */
     public boolean matches(JsonNode record) throws FilterEvaluationException {
+        return matches(record, FilterDeadline.after(FilterDeadline.DEFAULT_TIMEOUT));
+    }
+
+    /**
+     * Whether a record passes the filter before the deadline, which may be shared by all the records of one request.
+     *
+     * @throws FilterEvaluationException as {@link #matches(JsonNode)}; a {@link FilterTimeoutException} if the
+     *     deadline passes first
+     */
+    public boolean matches(JsonNode record, FilterDeadline deadline) throws FilterEvaluationException {
         requireNonNull(record, "record");
-        return Evaluator.evaluate(ast, record);
+        requireNonNull(deadline, "deadline");
+        return Evaluator.evaluate(ast, record, deadline);
     }
 
     /** The expression as given. */

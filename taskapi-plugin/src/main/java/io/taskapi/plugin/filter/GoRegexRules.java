@@ -1,0 +1,260 @@
+package io.taskapi.plugin.filter;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * The two places where Go's {@code regexp/syntax} parser and RE2/J's disagree on what is valid, decided by a
+ * lexical scan of the expression (it reads escapes, {@code \Q...\E}, classes, groups and repetitions, nothing more):
+ *
+ * <ul>
+ *   <li>Go rejects counted repetitions nested so that their counts multiply past 1000 ({@code (x{100}){11}}, its
+ *       {@code repeatIsValid}); RE2/J only checks each count on its own.
+ *   <li>Go lets two groups share a name ({@code (?P<a>x)|(?P<a>y)}); RE2/J rejects it.
+ * </ul>
+ */
+final class GoRegexRules {
+
+    private static final int MAX_REPEAT = 1000;
+
+    private GoRegexRules() {
+    }
+
+    /**
+     * The first counted repetition, in Go's parse order, whose count times the counts of the repetitions nested in
+     * it exceeds 1000 (its text, {@code {11}}), for an expression RE2/J accepted; empty if there is none.
+     */
+    static Optional<String> nestedRepeatOverLimit(String re) {
+        Deque<Group> groups = new ArrayDeque<>();
+        Group current = new Group();
+        int i = 0;
+        int n = re.length();
+        while (i < n) {
+            char c = re.charAt(i);
+            switch (c) {
+                case '\\' -> {
+                    i = skipEscape(re, i);
+                    current.item(1);
+                }
+                case '[' -> {
+                    i = skipClass(re, i);
+                    current.item(1);
+                }
+                case '(' -> {
+                    int open = groupOpening(re, i);
+                    if (open < 0) { // flags only, (?i): no group, no item
+                        i = re.indexOf(')', i) + 1;
+                        if (i == 0) {
+                            return Optional.empty();
+                        }
+                    } else {
+                        groups.push(current);
+                        current = new Group();
+                        i = open;
+                    }
+                }
+                case ')' -> {
+                    if (groups.isEmpty()) {
+                        return Optional.empty(); // not valid Go: RE2/J has said so already
+                    }
+                    long product = current.product();
+                    current = groups.pop();
+                    current.item(product);
+                    i++;
+                }
+                case '|' -> {
+                    current.alternative();
+                    i++;
+                }
+                case '*', '+', '?' -> i = skipNonGreedy(re, i + 1); // not counted: Go does not check these
+                case '{' -> {
+                    int[] counts = repeatCounts(re, i);
+                    if (counts == null) {
+                        current.item(1); // a literal brace
+                        i++;
+                        break;
+                    }
+                    int end = skipNonGreedy(re, counts[2]);
+                    int min = counts[0];
+                    int max = counts[1];
+                    long m = max < 0 ? min : max;
+                    if ((min >= 2 || max >= 2) && m * current.last > MAX_REPEAT) {
+                        return Optional.of(re.substring(i, end));
+                    }
+                    // a repetition of at most zero copies constrains nothing inside it (Go stops checking there)
+                    current.last = m == 0 ? 1 : Math.min(m * current.last, MAX_REPEAT + 1);
+                    i = end;
+                }
+                default -> {
+                    current.item(1);
+                    i += Character.charCount(re.codePointAt(i));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The expression with each {@code (?P<name>} and {@code (?<name>} written as a plain {@code (}; an invalid name is
+     * left for RE2/J to report.
+     */
+    static String withoutGroupNames(String re) {
+        StringBuilder out = new StringBuilder(re.length());
+        int i = 0;
+        int n = re.length();
+        while (i < n) {
+            char c = re.charAt(i);
+            int next = switch (c) {
+                case '\\' -> skipEscape(re, i);
+                case '[' -> skipClass(re, i);
+                default -> i + 1;
+            };
+            int nameEnd = c == '(' && (re.startsWith("(?P<", i) || re.startsWith("(?<", i)) ? re.indexOf('>', i) : -1;
+            if (nameEnd >= 0 && isValidName(re.substring(re.indexOf('<', i) + 1, nameEnd))) {
+                out.append('(');
+                next = nameEnd + 1;
+            } else {
+                out.append(re, i, Math.min(next, n));
+            }
+            i = next;
+        }
+        return out.toString();
+    }
+
+    /** Go's {@code isValidCaptureName}: one or more ASCII letters, digits and underscores. */
+    private static boolean isValidName(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> c == '_' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+                || c >= 'a' && c <= 'z');
+    }
+
+    /** Where a group's body starts, for {@code (} at {@code at}; -1 for a flags-only {@code (?i)}. */
+    private static int groupOpening(String re, int at) {
+        if (!re.startsWith("(?", at)) {
+            return at + 1;
+        }
+        if (re.startsWith("(?P<", at) || re.startsWith("(?<", at)) {
+            int end = re.indexOf('>', at);
+            return end < 0 ? re.length() : end + 1;
+        }
+        for (int j = at + 2; j < re.length(); j++) {
+            if (re.charAt(j) == ':') {
+                return j + 1;
+            }
+            if (re.charAt(j) == ')') {
+                return -1;
+            }
+        }
+        return re.length();
+    }
+
+    /** After an escape at {@code at}: {@code \Q...\E}, {@code \p{Greek}}, {@code \x{41}}, or one character. */
+    private static int skipEscape(String re, int at) {
+        int n = re.length();
+        if (at + 1 >= n) {
+            return n;
+        }
+        char c = re.charAt(at + 1);
+        if (c == 'Q') {
+            int end = re.indexOf("\\E", at + 2);
+            return end < 0 ? n : end + 2;
+        }
+        if ((c == 'p' || c == 'P' || c == 'x') && at + 2 < n && re.charAt(at + 2) == '{') {
+            int end = re.indexOf('}', at + 2);
+            return end < 0 ? n : end + 1;
+        }
+        if (c == 'x') {
+            return Math.min(at + 4, n);
+        }
+        return at + 1 + Character.charCount(re.codePointAt(at + 1));
+    }
+
+    /** After a class at {@code at}, as Go's {@code parseClass} reads it: {@code []a]}, {@code [[:alpha:]]}. */
+    private static int skipClass(String re, int at) {
+        int n = re.length();
+        int j = at + 1;
+        if (j < n && re.charAt(j) == '^') {
+            j++;
+        }
+        boolean first = true;
+        while (j < n && (re.charAt(j) != ']' || first)) {
+            first = false;
+            if (re.startsWith("[:", j) && re.indexOf(":]", j + 2) >= 0) {
+                j = re.indexOf(":]", j + 2) + 2;
+            } else if (re.charAt(j) == '\\') {
+                j = skipEscape(re, j);
+            } else {
+                j += Character.charCount(re.codePointAt(j));
+            }
+        }
+        return Math.min(j + 1, n);
+    }
+
+    private static int skipNonGreedy(String re, int at) {
+        return at < re.length() && re.charAt(at) == '?' ? at + 1 : at;
+    }
+
+    /** Go's {@code parseRepeat}: {@code {min}}, {@code {min,}} or {@code {min,max}} as {min, max or -1, end}. */
+    private static int[] repeatCounts(String re, int at) {
+        int[] min = decimal(re, at + 1);
+        if (min == null || min[1] >= re.length()) {
+            return null;
+        }
+        int t = min[1];
+        int max = min[0];
+        if (re.charAt(t) == ',') {
+            t++;
+            if (t < re.length() && re.charAt(t) == '}') {
+                max = -1;
+            } else {
+                int[] parsed = decimal(re, t);
+                if (parsed == null) {
+                    return null;
+                }
+                max = parsed[0];
+                t = parsed[1];
+            }
+        }
+        if (t >= re.length() || re.charAt(t) != '}') {
+            return null;
+        }
+        return new int[] {min[0], max, t + 1};
+    }
+
+    /** A decimal without a leading zero, as {value, end} (value capped past the limit), or null. */
+    private static int[] decimal(String re, int at) {
+        int end = at;
+        long value = 0;
+        while (end < re.length() && re.charAt(end) >= '0' && re.charAt(end) <= '9') {
+            value = Math.min(value * 10 + re.charAt(end) - '0', MAX_REPEAT + 1);
+            end++;
+        }
+        if (end == at || end - at > 1 && re.charAt(at) == '0') {
+            return null;
+        }
+        return new int[] {(int) value, end};
+    }
+
+    /**
+     * The items of one group so far: the largest product of nested counts among the finished items, and that of the
+     * last item, which a following repetition multiplies (1 when nothing counted is inside).
+     */
+    private static final class Group {
+        private long finished = 1;
+        private long last = 1;
+
+        void item(long product) {
+            finished = Math.max(finished, last);
+            last = product;
+        }
+
+        void alternative() {
+            finished = Math.max(finished, last);
+            last = 1;
+        }
+
+        long product() {
+            return Math.max(finished, last);
+        }
+    }
+}
