@@ -35,13 +35,14 @@ import java.util.TreeSet;
  * @param socketMaxConnections open connections allowed per task socket (429 beyond)
  * @param socketRateLimit requests a second allowed per task socket on average (0: no limit)
  * @param socketRateBurst requests allowed in a burst per task socket
+ * @param filterTimeout how long evaluating one request's {@code ?filter=} may take (400 beyond)
  */
 public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallback, boolean allowRootPeer,
                             String audience, Duration clockLeeway, int maxTokenLength, boolean requireExpiry,
                             int identityCacheSize, Duration identityCacheTtl, int minThreads, int maxThreads,
                             Optional<Path> dataDir, boolean aclEnabled, Optional<HostAndPort> operatorAddress,
                             int maxBodyBytes, int maxHeaderBytes, Duration idleTimeout, int socketMaxConnections,
-                            int socketRateLimit, int socketRateBurst) {
+                            int socketRateLimit, int socketRateBurst, Duration filterTimeout) {
 
     /** When a socket cannot be given to its task user. */
     public enum OwnershipFallback {
@@ -71,12 +72,13 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
     public static final String SOCKET_MAX_CONNECTIONS = "socket.max-connections";
     public static final String SOCKET_RATE_LIMIT = "socket.rate-limit";
     public static final String SOCKET_RATE_BURST = "socket.rate-burst";
+    public static final String FILTER_TIMEOUT = "filter.evaluation-timeout";
 
     private static final List<String> KEYS = List.of(SOCKET_LINK_DIR, SOCKET_OWNERSHIP_FALLBACK,
             SOCKET_ALLOW_ROOT_PEER, IDENTITY_AUDIENCE, IDENTITY_CLOCK_LEEWAY, IDENTITY_MAX_TOKEN_LENGTH,
             IDENTITY_REQUIRE_EXPIRY, IDENTITY_CACHE_SIZE, IDENTITY_CACHE_TTL, HTTP_MIN_THREADS, HTTP_MAX_THREADS,
             STATE_DATA_DIR, ACL_ENABLED, OPERATOR_ADDRESS, HTTP_MAX_BODY_BYTES, HTTP_MAX_HEADER_BYTES,
-            HTTP_IDLE_TIMEOUT, SOCKET_MAX_CONNECTIONS, SOCKET_RATE_LIMIT, SOCKET_RATE_BURST);
+            HTTP_IDLE_TIMEOUT, SOCKET_MAX_CONNECTIONS, SOCKET_RATE_LIMIT, SOCKET_RATE_BURST, FILTER_TIMEOUT);
 
     /** The longest leeway accepted: beyond this an expired token is simply not expired. */
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
@@ -110,6 +112,9 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
         check(socketMaxConnections >= 1, SOCKET_MAX_CONNECTIONS + " must be at least 1");
         check(socketRateLimit >= 0, SOCKET_RATE_LIMIT + " must not be negative");
         check(socketRateBurst >= 1, SOCKET_RATE_BURST + " must be at least 1");
+        requireNonNull(filterTimeout, "filterTimeout is null");
+        check(filterTimeout.toMillis() >= 1 && filterTimeout.compareTo(Duration.ofMinutes(1)) <= 0,
+                FILTER_TIMEOUT + " must be between 1ms and 1m");
         check(minThreads >= 2 && maxThreads >= minThreads && maxThreads <= 1024,
                 HTTP_MIN_THREADS + " must be at least 2 and " + HTTP_MAX_THREADS + " between it and 1024");
     }
@@ -155,7 +160,8 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
                 values.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(30)),
                 values.integer(SOCKET_MAX_CONNECTIONS, 64),
                 values.integer(SOCKET_RATE_LIMIT, 100),
-                values.integer(SOCKET_RATE_BURST, 200));
+                values.integer(SOCKET_RATE_BURST, 200),
+                values.duration(FILTER_TIMEOUT, Duration.ofSeconds(1)));
     }
 
     /** {@code /run/taskapi/links} for a root agent; a per-user directory under the temp directory otherwise. */
