@@ -233,7 +233,7 @@ final class Evaluator {
         Re2Regex regex = match.value().flatMap(Expr.MatchValue::regex)
                 .orElseThrow(() -> new IllegalStateException("regular expression not compiled"));
         try {
-            return regex.find(deadline.watch(value.asText()));
+            return regex.find(deadline.watch(value.asText(), regex.programSize()));
         } catch (FilterDeadline.Expired e) {
             throw new FilterTimeoutException(deadline.timeout());
         }

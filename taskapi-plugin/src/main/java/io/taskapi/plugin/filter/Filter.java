@@ -109,40 +109,57 @@ public final class Filter {
         return "Filter[" + expression + "]";
     }
 
-    /** Compiles each regular expression once, and reports the first bad one at its position. */
+    /**
+     * Compiles each regular expression once, and reports the first bad one at its position. The expressions share
+     * one budget of program size, because compiling costs time in proportion to it.
+     */
     private static Expr compileRegexes(Expr expr, String source) throws FilterException {
-        if (expr instanceof Expr.Or or) {
-            return new Expr.Or(compileAll(or.operands(), source));
-        }
-        if (expr instanceof Expr.And and) {
-            return new Expr.And(compileAll(and.operands(), source));
-        }
-        if (expr instanceof Expr.Not not) {
-            return new Expr.Not(compileRegexes(not.operand(), source));
-        }
-        if (expr instanceof Expr.Collection c) {
-            return new Expr.Collection(c.all(), c.selector(), c.binding(), compileRegexes(c.inner(), source));
-        }
-        Expr.Match match = (Expr.Match) expr;
-        if (match.operator() != MatchOperator.MATCHES && match.operator() != MatchOperator.NOT_MATCHES) {
-            return match;
-        }
-        Expr.MatchValue value = match.value().orElseThrow();
-        try {
-            Re2Regex regex = Re2Regex.compile(value.raw());
-            return new Expr.Match(match.selector(), match.operator(), Optional.of(value.withRegex(regex)));
-        } catch (Re2Regex.SyntaxException e) {
-            SourcePosition at = SourcePosition.of(source, value.index());
-            throw new FilterException(at + ": failed to compile regular expression " + GoStrconv.quote(value.raw())
-                    + ": " + e.getMessage(), at);
-        }
+        return new RegexCompiler(source).compile(expr);
     }
 
-    private static List<Expr> compileAll(List<Expr> exprs, String source) throws FilterException {
-        List<Expr> result = new ArrayList<>(exprs.size());
-        for (Expr e : exprs) {
-            result.add(compileRegexes(e, source));
+    private static final class RegexCompiler {
+        private final String source;
+        private long sizeLeft = Re2Regex.MAX_PROGRAM_SIZE;
+
+        RegexCompiler(String source) {
+            this.source = source;
         }
-        return result;
+
+        Expr compile(Expr expr) throws FilterException {
+            if (expr instanceof Expr.Or or) {
+                return new Expr.Or(compileAll(or.operands()));
+            }
+            if (expr instanceof Expr.And and) {
+                return new Expr.And(compileAll(and.operands()));
+            }
+            if (expr instanceof Expr.Not not) {
+                return new Expr.Not(compile(not.operand()));
+            }
+            if (expr instanceof Expr.Collection c) {
+                return new Expr.Collection(c.all(), c.selector(), c.binding(), compile(c.inner()));
+            }
+            Expr.Match match = (Expr.Match) expr;
+            if (match.operator() != MatchOperator.MATCHES && match.operator() != MatchOperator.NOT_MATCHES) {
+                return match;
+            }
+            Expr.MatchValue value = match.value().orElseThrow();
+            try {
+                Re2Regex regex = Re2Regex.compile(value.raw(), sizeLeft);
+                sizeLeft -= regex.programSize();
+                return new Expr.Match(match.selector(), match.operator(), Optional.of(value.withRegex(regex)));
+            } catch (Re2Regex.SyntaxException e) {
+                SourcePosition at = SourcePosition.of(source, value.index());
+                throw new FilterException(at + ": failed to compile regular expression "
+                        + GoStrconv.quote(value.raw()) + ": " + e.getMessage(), at);
+            }
+        }
+
+        private List<Expr> compileAll(List<Expr> exprs) throws FilterException {
+            List<Expr> result = new ArrayList<>(exprs.size());
+            for (Expr e : exprs) {
+                result.add(compile(e));
+            }
+            return result;
+        }
     }
 }

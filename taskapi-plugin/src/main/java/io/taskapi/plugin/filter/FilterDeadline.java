@@ -8,9 +8,10 @@ import java.util.function.LongSupplier;
 /**
  * How long evaluating a filter may take, from when this deadline is made: one request's budget, shared by every record
  * the request filters. Regular expressions run in linear time, but bexpr's {@code any}/{@code all} do not (nested
- * ones over a large map multiply), so evaluation reads the clock every {@value #STEPS_PER_CHECK} steps and every
- * {@value #CHARS_PER_CHECK} characters a regular expression reads, and stops with a {@link FilterTimeoutException}
- * once the time is up. It never starts a thread. Not thread-safe: one per request.
+ * ones over a large map multiply, and a match costs up to the program's size per character), so evaluation reads the
+ * clock every {@value #STEPS_PER_CHECK} steps, and a regular expression every {@value #WORK_PER_CHECK} instructions
+ * times characters it may run, and stops with a {@link FilterTimeoutException} once the time is up. It never starts a
+ * thread. Not thread-safe: one per request.
  */
 public final class FilterDeadline {
 
@@ -19,8 +20,11 @@ public final class FilterDeadline {
 
     /** Evaluation steps (an expression node, a collection or slice element) between clock reads. */
     static final int STEPS_PER_CHECK = 256;
-    /** Characters a regular expression may read between clock reads. */
-    static final int CHARS_PER_CHECK = 64 * 1024;
+    /**
+     * A regular expression's work between clock reads: characters read times its program size (RE2/J's NFA may run
+     * every instruction for each character), about 10 to 40 ms.
+     */
+    static final int WORK_PER_CHECK = 1 << 20;
 
     private final Duration timeout;
     private final LongSupplier nanoClock;
@@ -67,9 +71,12 @@ public final class FilterDeadline {
         }
     }
 
-    /** The text as a regular expression reads it, stopped by {@link Expired} once the time is up. */
-    CharSequence watch(String text) {
-        return new Watched(text);
+    /**
+     * The text as a regular expression of {@code programSize} instructions reads it, stopped by {@link Expired} once
+     * the time is up.
+     */
+    CharSequence watch(String text, int programSize) {
+        return new Watched(text, Math.max(1, WORK_PER_CHECK / Math.max(1, programSize)));
     }
 
     /** Thrown out of a regular expression match (through {@code charAt}) when the time is up. */
@@ -83,10 +90,12 @@ public final class FilterDeadline {
 
     private final class Watched implements CharSequence {
         private final String text;
+        private final int readsPerCheck;
         private int reads;
 
-        Watched(String text) {
+        Watched(String text, int readsPerCheck) {
             this.text = text;
+            this.readsPerCheck = readsPerCheck;
         }
 
         @Override
@@ -96,7 +105,7 @@ public final class FilterDeadline {
 
         @Override
         public char charAt(int index) {
-            if (++reads >= CHARS_PER_CHECK) {
+            if (++reads >= readsPerCheck) {
                 reads = 0;
                 if (nanoClock.getAsLong() - expiresAt >= 0) {
                     throw new Expired();

@@ -5,27 +5,38 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * The two places where Go's {@code regexp/syntax} parser and RE2/J's disagree on what is valid, decided by a
- * lexical scan of the expression (it reads escapes, {@code \Q...\E}, classes, groups and repetitions, nothing more):
+ * What RE2/J's parser does not check and Go's does, decided by a lexical scan of the expression before RE2/J sees it
+ * (the scan reads escapes, {@code \Q...\E}, classes, groups and repetitions, nothing more):
  *
  * <ul>
  *   <li>Go rejects counted repetitions nested so that their counts multiply past 1000 ({@code (x{100}){11}}, its
- *       {@code repeatIsValid}); RE2/J only checks each count on its own.
+ *       {@code repeatIsValid}); RE2/J only checks each count on its own, and then expands them all, so
+ *       {@code ((a{1000}){1000}){1000}} would compile for minutes. So this is checked first.
+ *   <li>An estimate of the compiled program's size, which is what compiling costs (RE2/J expands {@code x{1000}}
+ *       into a thousand copies of x).
  *   <li>Go lets two groups share a name ({@code (?P<a>x)|(?P<a>y)}); RE2/J rejects it.
  * </ul>
  */
 final class GoRegexRules {
 
     private static final int MAX_REPEAT = 1000;
+    private static final long SIZE_CAP = 1L << 40;
 
     private GoRegexRules() {
     }
 
     /**
-     * The first counted repetition, in Go's parse order, whose count times the counts of the repetitions nested in
-     * it exceeds 1000 (its text, {@code {11}}), for an expression RE2/J accepted; empty if there is none.
+     * What the scan found.
+     *
+     * @param repeatOverLimit the first counted repetition, in Go's parse order, whose count times the counts of the
+     *     repetitions nested in it exceeds 1000 (its text, {@code {11}}); Go's {@code invalid repeat count}
+     * @param size about how many instructions the program will have, until a repetition over the limit
      */
-    static Optional<String> nestedRepeatOverLimit(String re) {
+    record Shape(Optional<String> repeatOverLimit, long size) {
+    }
+
+    /** Scans an expression; never fails, whatever the text (RE2/J reports what is not valid). */
+    static Shape shape(String re) {
         Deque<Group> groups = new ArrayDeque<>();
         Group current = new Group();
         int i = 0;
@@ -35,19 +46,17 @@ final class GoRegexRules {
             switch (c) {
                 case '\\' -> {
                     i = skipEscape(re, i);
-                    current.item(1);
+                    current.item(1, 1);
                 }
                 case '[' -> {
                     i = skipClass(re, i);
-                    current.item(1);
+                    current.item(1, 1);
                 }
                 case '(' -> {
                     int open = groupOpening(re, i);
                     if (open < 0) { // flags only, (?i): no group, no item
-                        i = re.indexOf(')', i) + 1;
-                        if (i == 0) {
-                            return Optional.empty();
-                        }
+                        int close = re.indexOf(')', i);
+                        i = close < 0 ? n : close + 1;
                     } else {
                         groups.push(current);
                         current = new Group();
@@ -55,23 +64,25 @@ final class GoRegexRules {
                     }
                 }
                 case ')' -> {
-                    if (groups.isEmpty()) {
-                        return Optional.empty(); // not valid Go: RE2/J has said so already
+                    if (!groups.isEmpty()) { // else not valid Go: RE2/J will say so
+                        Group inner = current;
+                        current = groups.pop();
+                        current.item(inner.product(), inner.size());
                     }
-                    long product = current.product();
-                    current = groups.pop();
-                    current.item(product);
                     i++;
                 }
                 case '|' -> {
                     current.alternative();
                     i++;
                 }
-                case '*', '+', '?' -> i = skipNonGreedy(re, i + 1); // not counted: Go does not check these
+                case '*', '+', '?' -> { // not counted: Go does not check these
+                    current.lastSize = Math.min(current.lastSize + 1, SIZE_CAP);
+                    i = skipNonGreedy(re, i + 1);
+                }
                 case '{' -> {
                     int[] counts = repeatCounts(re, i);
                     if (counts == null) {
-                        current.item(1); // a literal brace
+                        current.item(1, 1); // a literal brace
                         i++;
                         break;
                     }
@@ -80,19 +91,26 @@ final class GoRegexRules {
                     int max = counts[1];
                     long m = max < 0 ? min : max;
                     if ((min >= 2 || max >= 2) && m * current.last > MAX_REPEAT) {
-                        return Optional.of(re.substring(i, end));
+                        return new Shape(Optional.of(re.substring(i, end)), current.size());
                     }
                     // a repetition of at most zero copies constrains nothing inside it (Go stops checking there)
                     current.last = m == 0 ? 1 : Math.min(m * current.last, MAX_REPEAT + 1);
+                    long copies = Math.max(1, max < 0 ? min + 1 : max);
+                    current.lastSize = Math.min(current.lastSize * copies + 1, SIZE_CAP);
                     i = end;
                 }
                 default -> {
-                    current.item(1);
+                    current.item(1, 1);
                     i += Character.charCount(re.codePointAt(i));
                 }
             }
         }
-        return Optional.empty();
+        while (!groups.isEmpty()) { // unclosed: not valid, but count what is there
+            Group inner = current;
+            current = groups.pop();
+            current.item(inner.product(), inner.size());
+        }
+        return new Shape(Optional.empty(), current.size());
     }
 
     /**
@@ -236,25 +254,39 @@ final class GoRegexRules {
     }
 
     /**
-     * The items of one group so far: the largest product of nested counts among the finished items, and that of the
-     * last item, which a following repetition multiplies (1 when nothing counted is inside).
+     * The items of one group so far: the largest product of nested counts among the finished items and that of the
+     * last item, which a following repetition multiplies (1 when nothing counted is inside); and their sizes.
      */
     private static final class Group {
         private long finished = 1;
         private long last = 1;
+        private long finishedSize;
+        private long lastSize;
 
-        void item(long product) {
-            finished = Math.max(finished, last);
+        void item(long product, long size) {
+            finish();
             last = product;
+            lastSize = size;
         }
 
         void alternative() {
-            finished = Math.max(finished, last);
+            finish();
+            finishedSize++;
             last = 1;
+            lastSize = 0;
+        }
+
+        private void finish() {
+            finished = Math.max(finished, last);
+            finishedSize = Math.min(finishedSize + lastSize, SIZE_CAP);
         }
 
         long product() {
             return Math.max(finished, last);
+        }
+
+        long size() {
+            return Math.min(finishedSize + lastSize + 1, SIZE_CAP);
         }
     }
 }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import java.util.Optional;
 
 /**
  * A regular expression in Go's RE2 syntax (what bexpr's {@code matches} uses), run on RE2/J, Google's Java port of
@@ -12,8 +11,10 @@ import java.util.Optional;
  * folding and error messages, and matching in time linear in the input, whatever the expression.
  *
  * <p>Where RE2/J's parser differs from Go's, this class makes it answer as Go does (see {@link GoRegexRules}):
- * nested counted repetitions that multiply past 1000 are rejected, two groups may share a name, and three messages
- * are reworded to Go's text.
+ * nested counted repetitions that multiply past 1000 are rejected, two groups may share a name, and two messages
+ * are reworded to Go's text. One limit is this server's own: compiling costs time in proportion to the program, so
+ * the expressions of one filter may compile to at most {@value #MAX_PROGRAM_SIZE} instructions (Go allows some three
+ * million per expression); past that, Go's {@code expression too large}.
  *
  * <p>Matching is unanchored (Go's {@code re.MatchString}). RE2/J reads the input through {@link CharSequence#charAt},
  * so a caller can bound a match on a huge value by passing a sequence that stops it (see {@link FilterDeadline}); an
@@ -26,6 +27,9 @@ final class Re2Regex {
     private static final String INTERNAL_ERROR = "regexp/syntax: internal error";
     private static final String DUPLICATE_NAME = "duplicate capture group name";
 
+    /** The most instructions the expressions of one filter may compile to: some 100 ms of compiling at worst. */
+    static final long MAX_PROGRAM_SIZE = 100_000;
+
     private final String expression;
     private final Pattern pattern;
 
@@ -36,7 +40,23 @@ final class Re2Regex {
 
     /** Parses a Go regular expression, failing where Go's {@code regexp.Compile} does, with Go's message. */
     static Re2Regex compile(String expression) throws SyntaxException {
+        return compile(expression, MAX_PROGRAM_SIZE);
+    }
+
+    /**
+     * As {@link #compile(String)}, with at most {@code sizeAllowed} instructions (what is left of the filter's
+     * {@value #MAX_PROGRAM_SIZE}).
+     */
+    static Re2Regex compile(String expression, long sizeAllowed) throws SyntaxException {
         requireNonNull(expression, "expression");
+        // before RE2/J, which would expand nested counts Go rejects into a program of billions of instructions
+        GoRegexRules.Shape shape = GoRegexRules.shape(expression);
+        if (shape.repeatOverLimit().isPresent()) {
+            throw new SyntaxException("invalid repeat count", shape.repeatOverLimit().get());
+        }
+        if (shape.size() > sizeAllowed) {
+            throw new SyntaxException("expression too large", expression);
+        }
         Pattern pattern;
         try {
             pattern = Pattern.compile(expression);
@@ -52,9 +72,8 @@ final class Re2Regex {
                 throw goError(later, expression, unnamed);
             }
         }
-        Optional<String> tooMany = GoRegexRules.nestedRepeatOverLimit(expression);
-        if (tooMany.isPresent()) {
-            throw new SyntaxException("invalid repeat count", tooMany.get());
+        if (pattern.programSize() > sizeAllowed) { // the estimate is close, but this is the number that counts
+            throw new SyntaxException("expression too large", expression);
         }
         return new Re2Regex(expression, pattern);
     }
@@ -75,6 +94,11 @@ final class Re2Regex {
     /** The Go expression. */
     String expression() {
         return expression;
+    }
+
+    /** The number of instructions in the compiled program: a bound on the work per character a match does. */
+    int programSize() {
+        return pattern.programSize();
     }
 
     /**

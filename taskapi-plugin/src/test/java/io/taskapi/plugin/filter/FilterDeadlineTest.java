@@ -66,7 +66,7 @@ class FilterDeadlineTest {
     @Test
     void stopsALongRegularExpressionMatchFromInside() throws Exception {
         FilterDeadline deadline = new FilterDeadline(Duration.ofSeconds(1), now::get);
-        JsonNode record = Json.parse("{\"Name\": \"" + "a".repeat(4 * FilterDeadline.CHARS_PER_CHECK) + "\"}");
+        JsonNode record = Json.parse("{\"Name\": \"" + "a".repeat(FilterDeadline.WORK_PER_CHECK + 1) + "\"}");
         Filter filter = Filter.compile("Name matches `a+b`");
         assertThat(filter.matches(record, deadline)).isFalse();
 
@@ -75,6 +75,19 @@ class FilterDeadlineTest {
         assertThatThrownBy(() -> filter.matches(record, deadline))
                 .isInstanceOf(FilterTimeoutException.class)
                 .hasMessage("filter evaluation exceeded 1s; simplify the filter");
+    }
+
+    @Test
+    void readsTheClockMoreOftenForALargerProgram() throws Exception {
+        // some thousand instructions: each character may cost them all, so the clock is read every thousand or so
+        Filter filter = Filter.compile("Name matches `[a-h]{1000}z`");
+        JsonNode record = Json.parse("{\"Name\": \"" + "abcdefgh".repeat(500) + "\"}");
+        FilterDeadline deadline = new FilterDeadline(Duration.ofSeconds(1), now::get);
+        assertThat(filter.matches(record, deadline)).isFalse();
+
+        now.set(Duration.ofSeconds(2).toNanos());
+
+        assertThatThrownBy(() -> filter.matches(record, deadline)).isInstanceOf(FilterTimeoutException.class);
     }
 
     @Test

@@ -123,6 +123,20 @@ class FilterLimitsTest {
     }
 
     @Test
+    void limitsWhatTheRegularExpressionsOfOneFilterCompileTo() throws Exception {
+        // each fits on its own; together they would compile to 120,000 instructions
+        String sixty = "\\pL{1000}".repeat(60);
+        assertThat(Filter.compile("Name matches `" + sixty + "`").matches(Json.parse("{\"Name\": \"a\"}")))
+                .isFalse();
+
+        assertThatThrownBy(() -> Filter.compile("Name matches `" + sixty + "` or Name matches `" + sixty + "`"))
+                .isInstanceOf(FilterException.class)
+                .hasMessageStartingWith("1:" + (sixty.length() + 33) + " (" + (sixty.length() + 32)
+                        + "): failed to compile regular expression")
+                .hasMessageEndingWith("error parsing regexp: expression too large: `" + sixty + "`");
+    }
+
+    @Test
     void keepsTheExpressionAndRefusesNulls() throws Exception {
         Filter filter = Filter.compile("Status == ready");
 

@@ -185,6 +185,8 @@ class Re2RegexTest {
                 bad("(?:x{2}|y{600}){2}", "error parsing regexp: invalid repeat count: `{2}`"),
                 bad("(?P<n>(a{10}){10}){11}", "error parsing regexp: invalid repeat count: `{11}`"),
                 bad("(x{1000}){2,}", "error parsing regexp: invalid repeat count: `{2,}`"),
+                // RE2/J would expand this into a billion instructions; it is refused before RE2/J sees it
+                bad("((a{1000}){1000}){1000}", "error parsing regexp: invalid repeat count: `{1000}`"),
                 bad("(?i)(x{500}){1,3}", "error parsing regexp: invalid repeat count: `{1,3}`"),
                 // and words three errors differently from RE2/J
                 bad("(a))", "error parsing regexp: unexpected ): `(a))`"),
@@ -201,6 +203,19 @@ class Re2RegexTest {
         assertThatThrownBy(() -> Re2Regex.compile(regex))
                 .isInstanceOf(Re2Regex.SyntaxException.class)
                 .hasMessage(message);
+    }
+
+    @Test
+    void refusesAProgramOverTheSizeLimitAsGoRefusesALargerOne() throws Exception {
+        String fits = "\\pL{1000}".repeat(99);
+        String over = "\\pL{1000}".repeat(101);
+
+        assertThat(Re2Regex.compile(fits).programSize()).isLessThanOrEqualTo((int) Re2Regex.MAX_PROGRAM_SIZE);
+        assertThatThrownBy(() -> Re2Regex.compile(over))
+                .isInstanceOf(Re2Regex.SyntaxException.class)
+                .hasMessage("error parsing regexp: expression too large: `" + over + "`");
+        assertThatThrownBy(() -> Re2Regex.compile("a{1000}", 999))
+                .hasMessage("error parsing regexp: expression too large: `a{1000}`");
     }
 
     @Test
