@@ -15,6 +15,8 @@ import java.util.Optional;
  *   <li>An estimate of the compiled program's size, which is what compiling costs (RE2/J expands {@code x{1000}}
  *       into a thousand copies of x).
  *   <li>Go lets two groups share a name ({@code (?P<a>x)|(?P<a>y)}); RE2/J rejects it.
+ *   <li>Go knows the scripts of Unicode 15 ({@code \p{Adlam}}) and not {@code Unknown}; RE2/J knows those of Unicode
+ *       6.0 and {@code Unknown} (see {@link UnicodeScripts}).
  * </ul>
  */
 final class GoRegexRules {
@@ -144,6 +146,69 @@ final class GoRegexRules {
     private static boolean isValidName(String name) {
         return !name.isEmpty() && name.chars().allMatch(c -> c == '_' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
                 || c >= 'a' && c <= 'z');
+    }
+
+    /**
+     * The expression with each {@code \p{Script}} RE2/J lacks written out as the script's ranges; RE2/J is given this
+     * text. {@code \p{Unknown}} is rejected as Go rejects it.
+     */
+    static String withScriptsSpelledOut(String re) throws Re2Regex.SyntaxException {
+        if (!re.contains("\\p{") && !re.contains("\\P{")) {
+            return re;
+        }
+        StringBuilder out = new StringBuilder(re.length());
+        boolean inClass = false;
+        boolean classStart = false; // a ] right after [ or [^ is a literal
+        int i = 0;
+        int n = re.length();
+        while (i < n) {
+            char c = re.charAt(i);
+            if (c == '\\') {
+                int end = skipEscape(re, i);
+                out.append(script(re.substring(i, end), inClass));
+                i = end;
+            } else if (inClass && re.startsWith("[:", i) && re.indexOf(":]", i + 2) >= 0) {
+                int end = re.indexOf(":]", i + 2) + 2;
+                out.append(re, i, end);
+                i = end;
+            } else if (!inClass && c == '[') {
+                inClass = true;
+                int end = i + 1 < n && re.charAt(i + 1) == '^' ? i + 2 : i + 1;
+                out.append(re, i, end);
+                i = end;
+                classStart = true;
+                continue;
+            } else {
+                if (inClass && c == ']' && !classStart) {
+                    inClass = false;
+                }
+                out.append(c);
+                i++;
+            }
+            classStart = false;
+        }
+        return out.toString();
+    }
+
+    /** An escape as RE2/J should read it: a script it lacks as ranges, anything else as it is. */
+    private static String script(String escape, boolean inClass) throws Re2Regex.SyntaxException {
+        if (!(escape.startsWith("\\p{") || escape.startsWith("\\P{")) || !escape.endsWith("}")) {
+            return escape;
+        }
+        boolean negated = escape.charAt(1) == 'P';
+        String name = escape.substring(3, escape.length() - 1);
+        if (name.startsWith("^")) {
+            negated = !negated;
+            name = name.substring(1);
+        }
+        if (UnicodeScripts.unknownToGo(name)) {
+            throw new Re2Regex.SyntaxException("invalid character class range", escape);
+        }
+        if (inClass) { // a negated set cannot nest in a class: its complement can
+            return UnicodeScripts.ranges(name, negated).orElse(escape);
+        }
+        String prefix = negated ? "[^" : "[";
+        return UnicodeScripts.ranges(name, false).map(ranges -> prefix + ranges + "]").orElse(escape);
     }
 
     /** Where a group's body starts, for {@code (} at {@code at}; -1 for a flags-only {@code (?i)}. */

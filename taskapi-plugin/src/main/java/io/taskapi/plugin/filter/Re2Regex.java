@@ -11,8 +11,9 @@ import com.google.re2j.PatternSyntaxException;
  * folding and error messages, and matching in time linear in the input, whatever the expression.
  *
  * <p>Where RE2/J's parser differs from Go's, this class makes it answer as Go does (see {@link GoRegexRules}):
- * nested counted repetitions that multiply past 1000 are rejected, two groups may share a name, and two messages
- * are reworded to Go's text. One limit is this server's own: compiling costs time in proportion to the program, so
+ * nested counted repetitions that multiply past 1000 are rejected, two groups may share a name, the scripts of
+ * Unicode 6.1 to 13 ({@code \p{Adlam}}) are known, {@code \p{Unknown}} is not, and two messages are reworded to Go's
+ * text. One limit is this server's own: compiling costs time in proportion to the program, so
  * the expressions of one filter may compile to at most {@value #MAX_PROGRAM_SIZE} instructions (Go allows some three
  * million per expression); past that, Go's {@code expression too large}.
  *
@@ -57,15 +58,16 @@ final class Re2Regex {
         if (shape.size() > sizeAllowed) {
             throw new SyntaxException("expression too large", expression);
         }
+        String compiled = GoRegexRules.withScriptsSpelledOut(expression);
         Pattern pattern;
         try {
-            pattern = Pattern.compile(expression);
+            pattern = Pattern.compile(compiled);
         } catch (PatternSyntaxException e) {
             if (!DUPLICATE_NAME.equals(e.getDescription())) {
-                throw goError(e, expression, expression);
+                throw goError(e, expression, compiled);
             }
             // Go allows two groups of one name; names change nothing about whether a value matches
-            String unnamed = GoRegexRules.withoutGroupNames(expression);
+            String unnamed = GoRegexRules.withoutGroupNames(compiled);
             try {
                 pattern = Pattern.compile(unnamed);
             } catch (PatternSyntaxException later) {

@@ -121,6 +121,18 @@ class Re2RegexTest {
                 re("(?P<a>x)(?<a>y)", "xy", true),
                 re("(?P<a>x)(?P<a>y)", "yx", false),
                 re("[(?P<a>]x(?P<a>y)", "<xy", true),
+                // scripts newer than RE2/J's tables (Unicode 6.0), which Go knows
+                re("\\p{Adlam}", "\uD83A\uDD00", true),
+                re("\\p{Adlam}", "a", false),
+                re("^\\P{Adlam}$", "a", true),
+                re("^\\p{^Adlam}$", "\uD83A\uDD00", false),
+                re("^[\\p{Adlam}x]$", "\uD83A\uDD22", true),
+                re("^[\\P{Adlam}]$", "\uD83A\uDD00", false),
+                re("^[\\P{Adlam}]$", "a", true),
+                re("^[^\\P{Adlam}]$", "\uD83A\uDD00", true),
+                re("\\p{Chakma}", "\uD804\uDD00", true),
+                re("\\p{SignWriting}", "\uD836\uDC00", true),
+                re("[\\p{Greek}]", "α", true),
                 // nested counts that multiply to 1000 are allowed; a count of 0 or 1 adds no copies
                 re("(x{10}){100}", "x", false),
                 re("((a{2}){2}){250}", "aaaa", false),
@@ -188,7 +200,14 @@ class Re2RegexTest {
                 // RE2/J would expand this into a billion instructions; it is refused before RE2/J sees it
                 bad("((a{1000}){1000}){1000}", "error parsing regexp: invalid repeat count: `{1000}`"),
                 bad("(?i)(x{500}){1,3}", "error parsing regexp: invalid repeat count: `{1,3}`"),
-                // and words three errors differently from RE2/J
+                // Go knows no script Unknown, nor other spellings or aliases of a script's name
+                bad("\\p{Unknown}", "error parsing regexp: invalid character class range: `\\p{Unknown}`"),
+                bad("[a\\P{Unknown}]", "error parsing regexp: invalid character class range: `\\P{Unknown}`"),
+                bad("\\p{adlam}", "error parsing regexp: invalid character class range: `\\p{adlam}`"),
+                bad("\\p{ADLAM}", "error parsing regexp: invalid character class range: `\\p{ADLAM}`"),
+                bad("\\p{Adlm}", "error parsing regexp: invalid character class range: `\\p{Adlm}`"),
+                bad("(\\p{Adlam}", "error parsing regexp: missing closing ): `(\\p{Adlam}`"),
+                // and words two errors differently from RE2/J
                 bad("(a))", "error parsing regexp: unexpected ): `(a))`"),
                 bad("a\\", "error parsing regexp: trailing backslash at end of expression: ``"),
                 bad("(?P<a>x)(?P<a>y", "error parsing regexp: missing closing ): `(?P<a>x)(?P<a>y`"),
