@@ -46,6 +46,7 @@ import java.util.TreeSet;
  *     closed beyond; a trickle of bytes does not extend it)
  * @param requestBodyTimeout how long a request body may take to arrive, in total (408 beyond)
  * @param minBodyRate the slowest a request body may arrive, in bytes a second, after its first second (408 below)
+ * @param filterTimeout how long evaluating one request's {@code ?filter=} may take (400 beyond)
  */
 public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallback, boolean allowRootPeer,
                             String audience, Duration clockLeeway, int maxTokenLength, boolean requireExpiry,
@@ -55,7 +56,7 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
                             int socketRateLimit, int socketRateBurst, int socketMaxInFlight,
                             int socketUnauthenticatedRateLimit, int socketUnauthenticatedRateBurst,
                             int operatorMaxConnections, int operatorMaxInFlight, Duration requestHeadTimeout,
-                            Duration requestBodyTimeout, int minBodyRate) {
+                            Duration requestBodyTimeout, int minBodyRate, Duration filterTimeout) {
 
     /** When a socket cannot be given to its task user. */
     public enum OwnershipFallback {
@@ -93,6 +94,7 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
     public static final String HTTP_REQUEST_HEAD_TIMEOUT = "http.request-head-timeout";
     public static final String HTTP_REQUEST_BODY_TIMEOUT = "http.request-body-timeout";
     public static final String HTTP_MIN_BODY_RATE = "http.min-body-rate";
+    public static final String FILTER_TIMEOUT = "filter.evaluation-timeout";
 
     private static final List<String> KEYS = List.of(SOCKET_LINK_DIR, SOCKET_OWNERSHIP_FALLBACK,
             SOCKET_ALLOW_ROOT_PEER, IDENTITY_AUDIENCE, IDENTITY_CLOCK_LEEWAY, IDENTITY_MAX_TOKEN_LENGTH,
@@ -100,7 +102,8 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
             STATE_DATA_DIR, ACL_ENABLED, OPERATOR_ADDRESS, HTTP_MAX_BODY_BYTES, HTTP_MAX_HEADER_BYTES,
             HTTP_IDLE_TIMEOUT, SOCKET_MAX_CONNECTIONS, SOCKET_RATE_LIMIT, SOCKET_RATE_BURST, SOCKET_MAX_IN_FLIGHT,
             SOCKET_UNAUTHENTICATED_RATE_LIMIT, SOCKET_UNAUTHENTICATED_RATE_BURST, OPERATOR_MAX_CONNECTIONS,
-            OPERATOR_MAX_IN_FLIGHT, HTTP_REQUEST_HEAD_TIMEOUT, HTTP_REQUEST_BODY_TIMEOUT, HTTP_MIN_BODY_RATE);
+            OPERATOR_MAX_IN_FLIGHT, HTTP_REQUEST_HEAD_TIMEOUT, HTTP_REQUEST_BODY_TIMEOUT, HTTP_MIN_BODY_RATE,
+            FILTER_TIMEOUT);
 
     /** The longest leeway accepted: beyond this an expired token is simply not expired. */
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
@@ -134,6 +137,9 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
         check(socketMaxConnections >= 1, SOCKET_MAX_CONNECTIONS + " must be at least 1");
         check(socketRateLimit >= 0, SOCKET_RATE_LIMIT + " must not be negative");
         check(socketRateBurst >= 1, SOCKET_RATE_BURST + " must be at least 1");
+        requireNonNull(filterTimeout, "filterTimeout is null");
+        check(filterTimeout.toMillis() >= 1 && filterTimeout.compareTo(Duration.ofMinutes(1)) <= 0,
+                FILTER_TIMEOUT + " must be between 1ms and 1m");
         check(minThreads >= 2 && maxThreads >= minThreads && maxThreads <= 1024,
                 HTTP_MIN_THREADS + " must be at least 2 and " + HTTP_MAX_THREADS + " between it and 1024");
         check(socketMaxInFlight >= 1 && socketMaxInFlight <= maxThreads,
@@ -199,7 +205,8 @@ public record TaskApiConfig(Path socketLinkDir, OwnershipFallback ownershipFallb
                 values.integer(OPERATOR_MAX_IN_FLIGHT, 8),
                 values.duration(HTTP_REQUEST_HEAD_TIMEOUT, Duration.ofSeconds(10)),
                 values.duration(HTTP_REQUEST_BODY_TIMEOUT, Duration.ofSeconds(10)),
-                values.integer(HTTP_MIN_BODY_RATE, 1024));
+                values.integer(HTTP_MIN_BODY_RATE, 1024),
+                values.duration(FILTER_TIMEOUT, Duration.ofSeconds(1)));
     }
 
     /** {@code /run/taskapi/links} for a root agent; a per-user directory under the temp directory otherwise. */

@@ -21,22 +21,30 @@ import java.util.stream.Collectors;
  * {@code float64}, booleans, objects as maps, arrays as slices. A JSON {@code null} stands for what Nomad's API writes
  * it for, a nil map, slice or pointer: it is empty, nil, contains nothing and has no keys (but it equals nothing and
  * matches nothing: comparing a nil map is an error in bexpr too).
+ *
+ * <p>Each evaluation runs against a {@link FilterDeadline}: every expression node and slice element is a step, and
+ * regular expressions read the value through the deadline, so a filter that would run too long stops with a
+ * {@link FilterTimeoutException} instead.
  */
 final class Evaluator {
 
     private final JsonNode root;
+    private final FilterDeadline deadline;
 
-    private Evaluator(JsonNode root) {
+    private Evaluator(JsonNode root, FilterDeadline deadline) {
         this.root = root;
+        this.deadline = deadline;
     }
 
-    static boolean evaluate(Expr expr, JsonNode root) throws FilterEvaluationException {
+    static boolean evaluate(Expr expr, JsonNode root, FilterDeadline deadline) throws FilterEvaluationException {
         requireNonNull(expr, "expr");
         requireNonNull(root, "root");
-        return new Evaluator(root).eval(expr, null);
+        requireNonNull(deadline, "deadline");
+        return new Evaluator(root, deadline).eval(expr, null);
     }
 
     private boolean eval(Expr expr, Scope scope) throws FilterEvaluationException {
+        deadline.step(); // any/all nest into this, so every element of every collection counts
         if (expr instanceof Expr.Or or) {
             for (Expr operand : or.operands()) {
                 if (eval(operand, scope)) {
@@ -115,7 +123,7 @@ final class Evaluator {
         }
     }
 
-    private static boolean in(Expr.Match match, JsonNode value) throws FilterEvaluationException {
+    private boolean in(Expr.Match match, JsonNode value) throws FilterEvaluationException {
         String raw = raw(match);
         Kind kind = Kind.of(value);
         // bexpr coerces the value to the field's type first, so "abc" in <number> fails on the conversion
@@ -131,7 +139,7 @@ final class Evaluator {
             case MAP:
                 return value.has(raw);
             case SLICE:
-                return inSlice(raw, value);
+                return inSlice(raw, value, deadline);
             case STRING:
                 return value.asText().contains(raw);
             case NIL:
@@ -143,8 +151,10 @@ final class Evaluator {
     }
 
     /** bexpr's "in" over a []interface{}: each element compared at its own type, unconvertible elements skipped. */
-    private static boolean inSlice(String raw, JsonNode list) throws FilterEvaluationException {
+    private static boolean inSlice(String raw, JsonNode list, FilterDeadline deadline)
+            throws FilterEvaluationException {
         for (JsonNode item : list) {
+            deadline.step();
             Kind kind = Kind.of(item);
             try {
                 switch (kind) {
@@ -214,7 +224,7 @@ final class Evaluator {
         }
     }
 
-    private static boolean matches(Expr.Match match, JsonNode value) throws FilterEvaluationException {
+    private boolean matches(Expr.Match match, JsonNode value) throws FilterEvaluationException {
         Kind kind = Kind.of(value);
         if (kind != Kind.STRING) {
             throw new FilterEvaluationException("value of type " + (value instanceof IndexNode ? "int" : kind.goType)
@@ -223,9 +233,9 @@ final class Evaluator {
         Re2Regex regex = match.value().flatMap(Expr.MatchValue::regex)
                 .orElseThrow(() -> new IllegalStateException("regular expression not compiled"));
         try {
-            return regex.find(value.asText());
-        } catch (Re2Regex.MatchAbortedException e) {
-            throw new FilterEvaluationException(e.getMessage());
+            return regex.find(deadline.watch(value.asText(), regex.programSize()));
+        } catch (FilterDeadline.Expired e) {
+            throw new FilterTimeoutException(deadline.timeout());
         }
     }
 

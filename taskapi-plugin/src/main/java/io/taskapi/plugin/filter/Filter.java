@@ -25,6 +25,9 @@ import java.util.Optional;
  * record is read. The result is immutable and thread-safe. Expressions longer than {@value #MAX_LENGTH} characters or
  * nesting deeper than 64 levels are rejected. An empty expression is a syntax error, as in bexpr: callers that treat
  * an empty {@code ?filter=} as "no filter", like Nomad, must skip it themselves.
+ *
+ * <p>Regular expressions match in time linear in the value (RE2/J). Evaluation as a whole is bounded by a
+ * {@link FilterDeadline}, because nested {@code any}/{@code all} over large maps multiply, in bexpr too.
  */
 public final class Filter {
 
@@ -69,14 +72,26 @@ public final class Filter {
     }
 
     /**
-     * Whether a record passes the filter.
+     * Whether a record passes the filter, given {@link FilterDeadline#DEFAULT_TIMEOUT} from now.
      *
      * @throws FilterEvaluationException where bexpr fails to evaluate: a selector that leads nowhere, an operator the
-     *     value's type does not support, a value that does not convert to the field's type; the message is bexpr's
+     *     value's type does not support, a value that does not convert to the field's type; the message is bexpr's.
+     *     A {@link FilterTimeoutException} if the time runs out.
      */
     public boolean matches(JsonNode record) throws FilterEvaluationException {
+        return matches(record, FilterDeadline.after(FilterDeadline.DEFAULT_TIMEOUT));
+    }
+
+    /**
+     * Whether a record passes the filter before the deadline, which may be shared by all the records of one request.
+     *
+     * @throws FilterEvaluationException as {@link #matches(JsonNode)}; a {@link FilterTimeoutException} if the
+     *     deadline passes first
+     */
+    public boolean matches(JsonNode record, FilterDeadline deadline) throws FilterEvaluationException {
         requireNonNull(record, "record");
-        return Evaluator.evaluate(ast, record);
+        requireNonNull(deadline, "deadline");
+        return Evaluator.evaluate(ast, record, deadline);
     }
 
     /** The expression as given. */
@@ -94,40 +109,57 @@ public final class Filter {
         return "Filter[" + expression + "]";
     }
 
-    /** Compiles each regular expression once, and reports the first bad one at its position. */
+    /**
+     * Compiles each regular expression once, and reports the first bad one at its position. The expressions share
+     * one budget of program size, because compiling costs time in proportion to it.
+     */
     private static Expr compileRegexes(Expr expr, String source) throws FilterException {
-        if (expr instanceof Expr.Or or) {
-            return new Expr.Or(compileAll(or.operands(), source));
-        }
-        if (expr instanceof Expr.And and) {
-            return new Expr.And(compileAll(and.operands(), source));
-        }
-        if (expr instanceof Expr.Not not) {
-            return new Expr.Not(compileRegexes(not.operand(), source));
-        }
-        if (expr instanceof Expr.Collection c) {
-            return new Expr.Collection(c.all(), c.selector(), c.binding(), compileRegexes(c.inner(), source));
-        }
-        Expr.Match match = (Expr.Match) expr;
-        if (match.operator() != MatchOperator.MATCHES && match.operator() != MatchOperator.NOT_MATCHES) {
-            return match;
-        }
-        Expr.MatchValue value = match.value().orElseThrow();
-        try {
-            Re2Regex regex = Re2Regex.compile(value.raw());
-            return new Expr.Match(match.selector(), match.operator(), Optional.of(value.withRegex(regex)));
-        } catch (Re2Regex.SyntaxException e) {
-            SourcePosition at = SourcePosition.of(source, value.index());
-            throw new FilterException(at + ": failed to compile regular expression " + GoStrconv.quote(value.raw())
-                    + ": " + e.getMessage(), at);
-        }
+        return new RegexCompiler(source).compile(expr);
     }
 
-    private static List<Expr> compileAll(List<Expr> exprs, String source) throws FilterException {
-        List<Expr> result = new ArrayList<>(exprs.size());
-        for (Expr e : exprs) {
-            result.add(compileRegexes(e, source));
+    private static final class RegexCompiler {
+        private final String source;
+        private long sizeLeft = Re2Regex.MAX_PROGRAM_SIZE;
+
+        RegexCompiler(String source) {
+            this.source = source;
         }
-        return result;
+
+        Expr compile(Expr expr) throws FilterException {
+            if (expr instanceof Expr.Or or) {
+                return new Expr.Or(compileAll(or.operands()));
+            }
+            if (expr instanceof Expr.And and) {
+                return new Expr.And(compileAll(and.operands()));
+            }
+            if (expr instanceof Expr.Not not) {
+                return new Expr.Not(compile(not.operand()));
+            }
+            if (expr instanceof Expr.Collection c) {
+                return new Expr.Collection(c.all(), c.selector(), c.binding(), compile(c.inner()));
+            }
+            Expr.Match match = (Expr.Match) expr;
+            if (match.operator() != MatchOperator.MATCHES && match.operator() != MatchOperator.NOT_MATCHES) {
+                return match;
+            }
+            Expr.MatchValue value = match.value().orElseThrow();
+            try {
+                Re2Regex regex = Re2Regex.compile(value.raw(), sizeLeft);
+                sizeLeft -= regex.programSize();
+                return new Expr.Match(match.selector(), match.operator(), Optional.of(value.withRegex(regex)));
+            } catch (Re2Regex.SyntaxException e) {
+                SourcePosition at = SourcePosition.of(source, value.index());
+                throw new FilterException(at + ": failed to compile regular expression "
+                        + GoStrconv.quote(value.raw()) + ": " + e.getMessage(), at);
+            }
+        }
+
+        private List<Expr> compileAll(List<Expr> exprs) throws FilterException {
+            List<Expr> result = new ArrayList<>(exprs.size());
+            for (Expr e : exprs) {
+                result.add(compile(e));
+            }
+            return result;
+        }
     }
 }

@@ -7,9 +7,10 @@ import static java.util.Objects.requireNonNull;
  * nowhere (a missing top-level field, a key under a value that is not a map, an index out of range), an operator the
  * value's type does not support ({@code Meta == "x"}, {@code Status is nil}, {@code 5 matches "x"}), or a value that
  * does not convert to the field's type ({@code CreateIndex == "abc"}). The message is bexpr's, e.g. {@code error
- * finding value in datum: /Foo at part 0: couldn't find key "Foo"}; Nomad answers such a filter with 400.
+ * finding value in datum: /Foo at part 0: couldn't find key "Foo"}; Nomad answers such a filter with 400. One that
+ * ran out of time is a {@link FilterTimeoutException}.
  */
-public final class FilterEvaluationException extends Exception {
+public sealed class FilterEvaluationException extends Exception permits FilterTimeoutException {
 
     private static final long serialVersionUID = 1L;
 

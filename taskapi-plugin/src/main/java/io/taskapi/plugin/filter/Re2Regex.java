@@ -2,34 +2,34 @@ package io.taskapi.plugin.filter;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
- * A regular expression in Go's RE2 syntax (what bexpr's {@code matches} uses), run on {@code java.util.regex}.
+ * A regular expression in Go's RE2 syntax (what bexpr's {@code matches} uses), run on RE2/J, Google's Java port of
+ * Go's {@code regexp} package: the same syntax, flags ({@code regexp.Compile}'s Perl flags), Unicode classes, case
+ * folding and error messages, and matching in time linear in the input, whatever the expression.
  *
- * <p>The expression is parsed the way Go's {@code regexp/syntax} parses it with the flags {@code regexp.Compile}
- * uses, so the same expressions are accepted and rejected with Go's message ({@code error parsing regexp: missing
- * closing ]: `[a`}): no backreferences, lookaround, possessive or stacked quantifiers ({@code a**}), {@code \Z},
- * {@code \C} or unknown escapes, repeat counts over 1000. It is then written out as a Java pattern that means the
- * same thing, because the same text means different things in the two dialects: Go's {@code $} is Java's {@code \z}
- * (not "before a final newline"), Go's {@code .} excludes only {@code \n}, Go's {@code \s} has no {@code \v},
- * Go's {@code \b} and POSIX classes are ASCII, {@code [} and {@code &&} are plain characters in a Go class, Go's
- * {@code (?U)} swaps greediness where Java's means Unicode classes, and Go's {@code (?i)} is Unicode simple case
- * folding ({@code ß} matches {@code ẞ}, {@code i} does not match {@code ı}) where Java's differs. So every
- * literal is written as {@code \x{...}}, every flag is applied while translating (see {@link Re2Translator}), and
- * case folding is spelled out as classes of the characters that fold together: no Java flag or Java-only construct
- * is ever involved.
+ * <p>Where RE2/J's parser differs from Go's, this class makes it answer as Go does (see {@link GoRegexRules}):
+ * nested counted repetitions that multiply past 1000 are rejected, two groups may share a name, the scripts of
+ * Unicode 6.1 to 13 ({@code \p{Adlam}}) are known, {@code \p{Unknown}} is not, and two messages are reworded to Go's
+ * text. One limit is this server's own: compiling costs time in proportion to the program, so
+ * the expressions of one filter may compile to at most {@value #MAX_PROGRAM_SIZE} instructions (Go allows some three
+ * million per expression); past that, Go's {@code expression too large}.
  *
- * <p>Matching is unanchored (Go's {@code re.Match}). Java's engine backtracks where RE2 does not, so a match is
- * given a budget of character reads ({@value #MATCH_BUDGET}) and a pathological pattern/input pair fails with
- * {@link MatchAbortedException} instead of hanging the caller.
+ * <p>Matching is unanchored (Go's {@code re.MatchString}). RE2/J reads the input through {@link CharSequence#charAt},
+ * so a caller can bound a match on a huge value by passing a sequence that stops it (see {@link FilterDeadline}); an
+ * exception thrown that way leaves nothing behind (RE2/J only returns a machine to its pool after a match completes).
  */
 final class Re2Regex {
 
-    /** The most characters one match may read before it is abandoned (a linear match reads a few per character). */
-    static final long MATCH_BUDGET = 1_000_000;
+    // RE2/J's descriptions (PatternSyntaxException.getDescription()) that Go words differently
+    private static final String TRAILING_BACKSLASH = "trailing backslash at end of expression";
+    private static final String INTERNAL_ERROR = "regexp/syntax: internal error";
+    private static final String DUPLICATE_NAME = "duplicate capture group name";
+
+    /** The most instructions the expressions of one filter may compile to: some 100 ms of compiling at worst. */
+    static final long MAX_PROGRAM_SIZE = 100_000;
 
     private final String expression;
     private final Pattern pattern;
@@ -39,15 +39,58 @@ final class Re2Regex {
         this.pattern = pattern;
     }
 
-    /** Parses a Go regular expression, failing exactly where Go's {@code regexp.Compile} does. */
+    /** Parses a Go regular expression, failing where Go's {@code regexp.Compile} does, with Go's message. */
     static Re2Regex compile(String expression) throws SyntaxException {
+        return compile(expression, MAX_PROGRAM_SIZE);
+    }
+
+    /**
+     * As {@link #compile(String)}, with at most {@code sizeAllowed} instructions (what is left of the filter's
+     * {@value #MAX_PROGRAM_SIZE}).
+     */
+    static Re2Regex compile(String expression, long sizeAllowed) throws SyntaxException {
         requireNonNull(expression, "expression");
-        String java = new Re2Translator(expression).translate();
-        try {
-            return new Re2Regex(expression, Pattern.compile(java));
-        } catch (PatternSyntaxException e) {
-            throw new SyntaxException("regexp/syntax: internal error", expression);
+        // before RE2/J, which would expand nested counts Go rejects into a program of billions of instructions
+        GoRegexRules.Shape shape = GoRegexRules.shape(expression);
+        if (shape.repeatOverLimit().isPresent()) {
+            throw new SyntaxException("invalid repeat count", shape.repeatOverLimit().get());
         }
+        if (shape.size() > sizeAllowed) {
+            throw new SyntaxException("expression too large", expression);
+        }
+        String compiled = GoRegexRules.withScriptsSpelledOut(expression);
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(compiled);
+        } catch (PatternSyntaxException e) {
+            if (!DUPLICATE_NAME.equals(e.getDescription())) {
+                throw goError(e, expression, compiled);
+            }
+            // Go allows two groups of one name; names change nothing about whether a value matches
+            String unnamed = GoRegexRules.withoutGroupNames(compiled);
+            try {
+                pattern = Pattern.compile(unnamed);
+            } catch (PatternSyntaxException later) {
+                throw goError(later, expression, unnamed);
+            }
+        }
+        if (pattern.programSize() > sizeAllowed) { // the estimate is close, but this is the number that counts
+            throw new SyntaxException("expression too large", expression);
+        }
+        return new Re2Regex(expression, pattern);
+    }
+
+    /** Go's error for what RE2/J rejected; {@code compiled} is the text RE2/J was given. */
+    private static SyntaxException goError(PatternSyntaxException e, String expression, String compiled) {
+        String code = e.getDescription();
+        String expr = e.getPattern().equals(compiled) ? expression : e.getPattern();
+        if (TRAILING_BACKSLASH.equals(code)) {
+            return new SyntaxException(code, ""); // Go quotes an empty expression; RE2/J omits the quote
+        }
+        if (INTERNAL_ERROR.equals(code) && "stack underflow".equals(e.getPattern())) {
+            return new SyntaxException("unexpected )", expression); // Go's ErrUnexpectedParen, which RE2/J lacks
+        }
+        return new SyntaxException(code, expr);
     }
 
     /** The Go expression. */
@@ -55,26 +98,18 @@ final class Re2Regex {
         return expression;
     }
 
-    /** The equivalent Java pattern, for tests. */
-    String javaPattern() {
-        return pattern.pattern();
+    /** The number of instructions in the compiled program: a bound on the work per character a match does. */
+    int programSize() {
+        return pattern.programSize();
     }
 
-    /** Whether the expression matches anywhere in the input, as Go's {@code Regexp.MatchString}. */
-    boolean find(String input) throws MatchAbortedException {
+    /**
+     * Whether the expression matches anywhere in the input, as Go's {@code Regexp.MatchString}. An unchecked
+     * exception thrown by the input's {@code charAt} ends the match and propagates.
+     */
+    boolean find(CharSequence input) {
         requireNonNull(input, "input");
-        Matcher matcher = pattern.matcher(new BudgetedSequence(input));
-        try {
-            return matcher.find();
-        } catch (BudgetExhausted e) {
-            throw new MatchAbortedException("regular expression " + GoStrconv.quote(expression)
-                    + " needed more than " + MATCH_BUDGET + " steps on a value of " + input.length()
-                    + " characters");
-        } catch (StackOverflowError e) {
-            // Java's backtracking recurses per repetition of some groups; RE2 never would
-            throw new MatchAbortedException("regular expression " + GoStrconv.quote(expression)
-                    + " is too complex for a value of " + input.length() + " characters");
-        }
+        return pattern.matcher(input).find();
     }
 
     /** A Go regexp syntax error, with Go's message: {@code error parsing regexp: CODE: `EXPR`}. */
@@ -85,55 +120,4 @@ final class Re2Regex {
             super("error parsing regexp: " + code + ": `" + expr + "`");
         }
     }
-
-    /** A match abandoned because Java's engine would take too long (or too deep a stack) where RE2 would not. */
-    static final class MatchAbortedException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        MatchAbortedException(String message) {
-            super(message);
-        }
-    }
-
-    private static final class BudgetExhausted extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BudgetExhausted() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** The input, counting reads so a runaway backtracking match can be stopped. */
-    private static final class BudgetedSequence implements CharSequence {
-        private final String text;
-        private long remaining = MATCH_BUDGET;
-
-        BudgetedSequence(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public char charAt(int index) {
-            if (--remaining < 0) {
-                throw new BudgetExhausted();
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return text.subSequence(start, end);
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
 }

@@ -46,7 +46,18 @@
  * ParseInt(s, 0, 64)}, {@code ParseFloat}, {@code ParseBool}), so {@code 5}, {@code "5"} and {@code "0x5"} equal the
  * number 5 and {@code T} equals true; a value that does not convert is an error. {@code in} looks for a key in an
  * object, an element in an array (each element at its own type), a substring in a string. Regular expressions are Go
- * RE2, unanchored.
+ * RE2, unanchored, run on RE2/J (a port of Go's {@code regexp}, so the same syntax, semantics and messages, and
+ * matching in time linear in the value; {@code Re2Regex} and
+ * {@code GoRegexRules} bridge the few places where RE2/J's parser differs from Go's).
+ *
+ * <h2>Bounds</h2>
+ *
+ * <p>A filter is attacker-controlled, so everything it costs is bounded: the expression's length and nesting (below),
+ * the program its regular expressions compile to (100,000 instructions for the whole filter), and its evaluation, by
+ * a {@link io.taskapi.plugin.filter.FilterDeadline} (the clock is read every 256 steps and, during a match, every
+ * 2<sup>20</sup> instructions × characters; {@code filter.evaluation-timeout}, 1 s, for one request's records). Past
+ * the deadline evaluation stops with {@link io.taskapi.plugin.filter.FilterTimeoutException}. Nested {@code any} and
+ * {@code all} over large maps are exponential in bexpr too; that is what the deadline is for.
  *
  * <h2>Where this differs from go-bexpr</h2>
  *
@@ -57,9 +68,12 @@
  *       {@code json.Number} compares their texts.
  *   <li>Regular expressions are compiled with the filter, so a bad one is a compile error (at the value's position)
  *       even when the record would never reach it; bexpr only reports it when that comparison is evaluated.
- *   <li>Go 1.22's {@code (?<name>re)} is accepted, as in current Nomad builds. A match that would backtrack past
- *       a million character reads is abandoned with an evaluation error
- *       (RE2 never backtracks; Java does).
+ *   <li>Go 1.22's {@code (?<name>re)} is accepted, as in current Nomad builds. The regular expressions of one filter
+ *       may compile to at most 100,000 instructions ({@code error parsing regexp: expression too large}; Go allows
+ *       some three million per expression). {@code \p{Script}} knows the scripts of the JDK's Unicode (13 on Java
+ *       17) where Go 1.22 knows Unicode 15's; classes and case folding follow RE2/J's tables, which may lag Go's for
+ *       the newest characters. Regular expressions nested more than 1000 levels deep are accepted (Go refuses them).
+ *   <li>Evaluation stops at a deadline with an error; bexpr has none.
  *   <li>Expressions are limited to {@value io.taskapi.plugin.filter.Filter#MAX_LENGTH} characters and 64 levels of
  *       parentheses or collection braces. bexpr instead stops after 2 million parser steps, which its exponential
  *       backtracking reaches at about ten nested parentheses; this parser is linear.

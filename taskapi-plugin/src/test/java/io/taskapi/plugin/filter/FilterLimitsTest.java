@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -93,12 +94,46 @@ class FilterLimitsTest {
     }
 
     @Test
-    void reportsARunawayRegularExpressionAsAnEvaluationError() throws Exception {
-        Filter filter = Filter.compile("Name matches `(a|a){1,100}b`");
+    void answersPathologicalRegularExpressionsLikeGoInsteadOfBacktracking() throws Exception {
+        // each would run for seconds to forever on a backtracking engine; Go's regexp (and RE2/J) is linear
+        String noX = "a".repeat(30);
+        assertThat(Filter.compile("Name matches \"((((((((.*)*)*)*)*)*)*)*)*x\"")
+                .matches(Json.parse("{\"Name\": \"" + noX + "\"}"))).isFalse();
+        assertThat(Filter.compile("Name matches `(a|a){1,100}b`")
+                .matches(Json.parse("{\"Name\": \"" + "a".repeat(40) + "\"}"))).isFalse();
+        assertThat(Filter.compile("Name matches `(a|a){1,100}b`").matches(Json.parse("{\"Name\": \"aaaab\"}")))
+                .isTrue();
+        assertThat(Filter.compile("Name matches `^(a|b)*$`")
+                .matches(Json.parse("{\"Name\": \"" + "ab".repeat(1000) + "\"}"))).isTrue();
+        assertThat(Filter.compile("Name matches `^(a|b)*$`")
+                .matches(Json.parse("{\"Name\": \"" + "ab".repeat(1000) + "c\"}"))).isFalse();
+    }
 
-        assertThatThrownBy(() -> filter.matches(Json.parse("{\"Name\": \"" + "a".repeat(40) + "\"}")))
-                .isInstanceOf(FilterEvaluationException.class)
-                .hasMessageStartingWith("regular expression \"(a|a){1,100}b\" needed more than 1000000 steps");
+    @Test
+    void matchesValuesOfMoreThanAMillionCharacters() throws Exception {
+        String huge = "x".repeat(1_500_000);
+        JsonNode record = Json.parse("{\"Name\": \"" + huge + "needle\"}");
+        // RE2/J reads some 10 million characters a second: ample time, so a busy machine cannot fail this test
+        FilterDeadline ample = FilterDeadline.after(Duration.ofMinutes(1));
+
+        assertThat(Filter.compile("Name matches `needle$`").matches(record, ample)).isTrue();
+        assertThat(Filter.compile("Name matches `^x+needle$`").matches(record, ample)).isTrue();
+        assertThat(Filter.compile("Name not matches `^x+$`").matches(record, ample)).isTrue();
+        assertThat(Filter.compile("Name contains needle").matches(record, ample)).isTrue();
+    }
+
+    @Test
+    void limitsWhatTheRegularExpressionsOfOneFilterCompileTo() throws Exception {
+        // each fits on its own; together they would compile to 120,000 instructions
+        String sixty = "\\pL{1000}".repeat(60);
+        assertThat(Filter.compile("Name matches `" + sixty + "`").matches(Json.parse("{\"Name\": \"a\"}")))
+                .isFalse();
+
+        assertThatThrownBy(() -> Filter.compile("Name matches `" + sixty + "` or Name matches `" + sixty + "`"))
+                .isInstanceOf(FilterException.class)
+                .hasMessageStartingWith("1:" + (sixty.length() + 33) + " (" + (sixty.length() + 32)
+                        + "): failed to compile regular expression")
+                .hasMessageEndingWith("error parsing regexp: expression too large: `" + sixty + "`");
     }
 
     @Test

@@ -3,10 +3,9 @@ package io.taskapi.plugin.api.node;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskapi.plugin.api.ListFilter;
 import io.taskapi.plugin.authz.Permission;
-import io.taskapi.plugin.filter.Filter;
-import io.taskapi.plugin.filter.FilterEvaluationException;
-import io.taskapi.plugin.filter.FilterException;
+import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
@@ -16,6 +15,7 @@ import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,15 +30,18 @@ import java.util.Optional;
 public final class NodeListRoute implements ApiRoute {
     private final NodeRegistry nodes;
     private final NodeRecords records;
+    private final Duration filterTimeout;
 
     /**
      * @param nodes the known nodes
      * @param records their records
+     * @param config how long a filter may take
      */
     @Inject
-    public NodeListRoute(NodeRegistry nodes, NodeRecords records) {
+    public NodeListRoute(NodeRegistry nodes, NodeRecords records, TaskApiConfig config) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.records = requireNonNull(records, "records is null");
+        this.filterTimeout = requireNonNull(config, "config is null").filterTimeout();
     }
 
     @Override
@@ -75,7 +78,7 @@ public final class NodeListRoute implements ApiRoute {
     @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
         String prefix = request.query("prefix").orElse("");
-        Optional<Filter> filter = compile(request.query("filter"));
+        ListFilter filter = ListFilter.compile(request.query("filter"), filterTimeout);
         int perPage = perPage(request.query("per_page"));
         String nextToken = request.query("next_token").orElse("");
 
@@ -87,7 +90,7 @@ public final class NodeListRoute implements ApiRoute {
             if (!node.id().startsWith(prefix) || node.id().compareTo(nextToken) < 0) {
                 continue;
             }
-            if (filter.isPresent() && !matches(filter.get(), records.full(node))) {
+            if (!filter.matches(records.full(node))) {
                 continue;
             }
             if (perPage > 0 && page.size() == perPage) {
@@ -97,25 +100,6 @@ public final class NodeListRoute implements ApiRoute {
             page.add(records.stub(node));
         }
         return next == null ? page : ApiResponse.ok(page, Map.of("X-Nomad-NextToken", next));
-    }
-
-    private static Optional<Filter> compile(Optional<String> expression) throws ApiException {
-        if (expression.isEmpty() || expression.get().isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Filter.compile(expression.get()));
-        } catch (FilterException e) {
-            throw new ApiException(400, "failed to read filter expression: " + e.getMessage());
-        }
-    }
-
-    private static boolean matches(Filter filter, ObjectNode record) throws ApiException {
-        try {
-            return filter.matches(record);
-        } catch (FilterEvaluationException e) {
-            throw new ApiException(400, "failed to read result page: " + e.getMessage());
-        }
     }
 
     private static int perPage(Optional<String> value) throws ApiException {

@@ -2,15 +2,13 @@ package io.taskapi.plugin.api.variables;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.acl.WorkloadClaim;
 import io.taskapi.plugin.authz.Permission;
-import io.taskapi.plugin.filter.Filter;
-import io.taskapi.plugin.filter.FilterEvaluationException;
-import io.taskapi.plugin.filter.FilterException;
+import io.taskapi.plugin.api.ListFilter;
+import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
@@ -21,6 +19,7 @@ import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
 import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,18 +39,21 @@ import java.util.Optional;
 public final class VariableListRoute implements ApiRoute {
     private final EncryptedVariables variables;
     private final ObjectMapper mapper;
+    private final Duration filterTimeout;
 
     /**
      * @param store the variables
      * @param cipher their cipher
      * @param embedded the keyring, to refuse while it is sealed
      * @param mapper turns metadata into the JSON a filter reads
+     * @param config how long a filter may take
      */
     @Inject
     public VariableListRoute(VariableStore store, VariableCipher cipher, EmbeddedState embedded,
-                             ObjectMapper mapper) {
+                             ObjectMapper mapper, TaskApiConfig config) {
         this.variables = EncryptedVariables.over(store, cipher, embedded);
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.filterTimeout = requireNonNull(config, "config is null").filterTimeout();
     }
 
     @Override
@@ -92,7 +94,7 @@ public final class VariableListRoute implements ApiRoute {
         String namespace = VariableRequests.namespace(request);
         VariablePaths.checkNamespace(namespace, true);
         String prefix = request.query("prefix").orElse("");
-        Optional<Filter> filter = compile(request.query("filter"));
+        ListFilter filter = ListFilter.compile(request.query("filter"), filterTimeout);
         int perPage = perPage(request.query("per_page"));
         Optional<Cursor> from = request.query("next_token").filter(token -> !token.isEmpty())
                 .map(token -> Cursor.parse(token, namespace));
@@ -110,7 +112,7 @@ public final class VariableListRoute implements ApiRoute {
                 continue;
             }
             VariableView.Metadata metadata = VariableView.Metadata.of(variable);
-            if (filter.isPresent() && !matches(filter.get(), mapper.valueToTree(metadata))) {
+            if (!filter.matches(mapper.valueToTree(metadata))) {
                 continue;
             }
             if (perPage > 0 && page.size() == perPage) {
@@ -125,25 +127,6 @@ public final class VariableListRoute implements ApiRoute {
             headers.put("X-Nomad-NextToken", next);
         }
         return ApiResponse.ok(page, headers);
-    }
-
-    private static Optional<Filter> compile(Optional<String> expression) throws ApiException {
-        if (expression.isEmpty() || expression.get().isBlank()) {
-            return Optional.empty();   // Nomad treats an empty ?filter= as none
-        }
-        try {
-            return Optional.of(Filter.compile(expression.get()));
-        } catch (FilterException e) {
-            throw new ApiException(400, "failed to read filter expression: " + e.getMessage());
-        }
-    }
-
-    private static boolean matches(Filter filter, JsonNode metadata) throws ApiException {
-        try {
-            return filter.matches(metadata);
-        } catch (FilterEvaluationException e) {
-            throw new ApiException(400, "failed to read result page: " + e.getMessage());
-        }
     }
 
     private static int perPage(Optional<String> value) throws ApiException {
