@@ -25,6 +25,7 @@ final class MetricsLabelBoundsTest {
     final TaskApiExtension api = TaskApiExtension.builder()
             .config("socket.rate-limit", "100000")
             .config("socket.rate-burst", "100000")
+            .config("socket.unauthenticated-rate-limit", "0") // half the requests fail authentication on purpose
             .build();
 
     @Test
