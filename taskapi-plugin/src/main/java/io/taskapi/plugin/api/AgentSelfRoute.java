@@ -79,6 +79,12 @@ public final class AgentSelfRoute implements ApiRoute {
         settings.put("MaxHeaderBytes", config.maxHeaderBytes());
         settings.put("SocketRateLimit", config.socketRateLimit());
         settings.put("SocketMaxConnections", config.socketMaxConnections());
+        settings.put("SocketMaxInFlight", config.socketMaxInFlight());
+        settings.put("SocketUnauthenticatedRateLimit", config.socketUnauthenticatedRateLimit());
+        settings.put("RequestHeadTimeout", config.requestHeadTimeout().toString());
+        settings.put("RequestBodyTimeout", config.requestBodyTimeout().toString());
+        settings.put("MinBodyRate", config.minBodyRate());
+        settings.put("FilterEvaluationTimeout", config.filterTimeout().toString());
         return Map.of(
                 "config", settings,
                 "member", Map.of("NodeID", nodes.localNodeId()),
