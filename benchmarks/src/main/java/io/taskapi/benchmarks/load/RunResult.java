@@ -87,10 +87,11 @@ public record RunResult(String name, int rep, Instant startedAt, int connections
     /** @return one readable line */
     public String summary() {
         LatencyHistogram latency = tally.latency();
-        return String.format("%s rep %d: %,.0f req/s, p50 %.1f µs, p99 %.1f µs, max %.1f µs, statuses %s, errors %s,"
-                        + " server %.1f µs/req (%.2f cores), client %.2f cores, others %.2f cores",
-                name, rep, requestsPerSecond(), latency.percentile(50) / 1e3, latency.percentile(99) / 1e3,
-                latency.max() / 1e3, tally.statuses(), tally.errors(), serverMicrosPerRequest(),
+        return String.format("%s rep %d: %,.0f req/s, p50 %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs,"
+                        + " statuses %s, errors %s, server %.1f µs/req (%.2f cores), client %.2f cores,"
+                        + " others %.2f cores",
+                name, rep, requestsPerSecond(), latency.percentile(50) / 1e3, latency.percentile(90) / 1e3,
+                latency.percentile(99) / 1e3, latency.max() / 1e3, tally.statuses(), tally.errors(), serverMicrosPerRequest(),
                 serverCpuSeconds / seconds, clientCpuSeconds / seconds, otherCores());
     }
 
