@@ -13,10 +13,9 @@ import java.util.Map;
  *
  * <p>The Task API binds, chowns and links the socket by name inside the secrets directory. If the task's user could
  * rename entries there (or in any directory above it), it could race those steps by planting a symlink, and the agent,
- * running as root, would act on a file of the task's choosing (see {@code shared/reference/socket-recipe.md}, "open
- * risk"). Nomad makes its secrets directory {@code 0777}; these drivers refuse such a directory instead of starting a
- * task whose socket could be hijacked. A sticky directory such as {@code /tmp} is fine: there, nobody can rename what
- * someone else made.
+ * running as root, would act on a file of the task's choosing (docs/driver-guide.md, step 4). Nomad makes its secrets
+ * directory {@code 0777}; these drivers refuse such a directory instead of starting a task whose socket could be
+ * hijacked. A sticky directory such as {@code /tmp} is fine: there, nobody can rename what someone else made.
  */
 public final class TaskDirectories {
     private static final int GROUP_OR_OTHER_WRITE = 0022;

@@ -1,4 +1,4 @@
-package io.taskapi.examples.bench;
+package io.taskapi.benchmarks.server;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

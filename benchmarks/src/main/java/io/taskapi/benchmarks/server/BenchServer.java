@@ -1,8 +1,8 @@
-package io.taskapi.examples.bench;
+package io.taskapi.benchmarks.server;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskapi.benchmarks.load.LatencyHistogram;
 import io.taskapi.plugin.TaskApiPlugin;
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.AgentState;
@@ -17,13 +17,13 @@ import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.JobAcl;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.spi.state.VerificationKey;
 import io.taskapi.testing.InMemoryAclPolicyStore;
 import io.taskapi.testing.InMemoryAclTokenStore;
 import io.taskapi.testing.InMemoryAllocationRegistry;
 import io.taskapi.testing.InMemoryIdentityKeyStore;
 import io.taskapi.testing.InMemoryNodeMetadataStore;
 import io.taskapi.testing.InMemoryNodeRegistry;
+import io.taskapi.testing.TestingIdentityIssuer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -31,6 +31,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,21 +47,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The server {@code bench/run-refs.sh} measures: the plugin, started through its SPI on in-memory state, serving one
- * task socket that {@code --socket} links to.
+ * The server {@code benchmarks/run} measures: the plugin, started through its SPI on in-memory state, serving one
+ * task socket that {@code --socket} links to. Self-contained: it mints its own credentials.
  *
  * <ul>
- *   <li>ACL: one management token whose secret is {@code --acl}.</li>
- *   <li>Workload identities: the Ed25519 keys of {@code --jwks}; the allocation of {@code --jwt} (or
- *       {@code $UDSBENCH_JWT}) is live, and a workload policy bound to its whole namespace grants
- *       {@code node { policy = "write" }}, so the token may GET and POST {@code /v1/client/metadata}. The token is
- *       only decoded here; the plugin verifies it on every request (or serves it from its verified-identity
- *       cache).</li>
+ *   <li>ACL: one management token with a random secret.</li>
+ *   <li>Workload identity: a fresh Ed25519 key (published to the plugin, bound to EdDSA) signs a Nomad-shaped JWT for
+ *       the benchmark task, valid for a day; its allocation is live, and a workload policy bound to its namespace
+ *       grants {@code node { policy = "write" }}, so the token may GET and POST {@code /v1/client/metadata}. The
+ *       plugin verifies it (or serves it from its verified-identity cache) on every request.</li>
+ *   <li>{@code --credentials DIR} receives both ({@code acl}, {@code jwt}; mode 0600) for the load generator.</li>
  *   <li>Settings: {@code socket.rate-limit=0} (the default, 100 a second per socket, would turn a benchmark into a
  *       measurement of the limiter), {@code socket.max-connections=1024}, temporary data and link directories;
  *       everything else is the plugin's default. {@code --set KEY=VALUE} overrides any of them.</li>
- *   <li>Node metadata: the local node's static metadata and the dynamic {@code bench.key} are those of goref, so the
- *       GET body has the same content as the reference servers'.</li>
+ *   <li>Node metadata: static {@code arch} and {@code connect.log_level}, dynamic {@code bench.key}; the POST the
+ *       benchmark sends sets {@code bench.key} to the same value, so every GET returns the same bytes.</li>
  * </ul>
  *
  * <p>The socket is exposed through a symbolic link: junixsocket closes a listener whose bound name disappears, so the
@@ -68,60 +69,69 @@ import java.util.stream.Stream;
  * the temporary directories, and prints a last memory line.
  */
 public final class BenchServer implements AutoCloseable {
-    /** The local node's static metadata: goref's. */
+    /** The local node's static metadata. */
     static final Map<String, String> STATIC_META = Map.of("arch", "amd64", "connect.log_level", "info");
-    /** The dynamic metadata the node starts with: goref's (run-refs.sh's POST sets it again). */
+    /** The dynamic metadata the node starts with (the benchmark's POST sets it again). */
     static final Map<String, Optional<String>> DYNAMIC_META = Map.of("bench.key", Optional.of("v"));
-    /** The namespace the task socket belongs to when no JWT names one. */
-    static final String DEFAULT_NAMESPACE = "default";
+    /** The namespace of every task socket, and of the policy the workload identity gets. */
+    static final String NAMESPACE = "default";
+    /** How long the minted workload identity is valid: longer than any run. */
+    static final Duration JWT_TTL = Duration.ofDays(1);
 
     private final TaskApi api;
+    private final InMemoryAllocationRegistry allocations;
+    private final BenchCredentials credentials;
     private final Path link;
     private final Path taskSocket;
     private final Path workDir;
-    private final int openSockets;
+    private final List<SocketMount> idle = new ArrayList<>();
     private boolean closed;
 
-    private BenchServer(TaskApi api, Path link, Path taskSocket, Path workDir, int openSockets) {
+    private BenchServer(TaskApi api, InMemoryAllocationRegistry allocations, BenchCredentials credentials, Path link,
+                        Path taskSocket, Path workDir) {
         this.api = api;
+        this.allocations = allocations;
+        this.credentials = credentials;
         this.link = link;
         this.taskSocket = taskSocket;
         this.workDir = workDir;
-        this.openSockets = openSockets;
     }
 
     /**
-     * Starts the plugin, opens the task socket (and {@code --extra-sockets} more) and links {@code --socket} to it.
+     * Mints the credentials, starts the plugin, opens the task socket, writes the credentials to
+     * {@code --credentials} and links {@code --socket} to the socket. Extra sockets are {@link #openIdleSockets}.
      *
      * @param options the command line
      * @return the running server
-     * @throws IOException when the JWKS cannot be read or a directory or the link cannot be made
-     * @throws SocketUnavailableException when a task socket cannot be opened
+     * @throws IOException when a directory, the credentials or the link cannot be written
+     * @throws SocketUnavailableException when the task socket cannot be opened
      */
     public static BenchServer start(BenchOptions options) throws IOException, SocketUnavailableException {
         requireNonNull(options, "options is null");
-        ObjectMapper mapper = new ObjectMapper();
-        List<VerificationKey> keys = Ed25519Jwks.read(options.jwks(), mapper);
-        Optional<UnverifiedClaims> claims = options.jwt().map(jwt -> UnverifiedClaims.of(jwt, mapper));
         prepareLink(options.socket());
+        TestingIdentityIssuer issuer = TestingIdentityIssuer.create();
+        TaskRef task = new TaskRef(UUID.randomUUID().toString(), NAMESPACE, "bench", "bench", "bench");
+        BenchCredentials credentials = new BenchCredentials(UUID.randomUUID().toString(),
+                issuer.token(task).signedWith(issuer.ed25519Key()).ttl(JWT_TTL).sign());
 
         Path workDir = Files.createTempDirectory("taskapi-bench-");
         TaskApi api = null;
         try {
             InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
+            // Live, and running the token's task: the plugin checks the claims against what the allocation runs.
+            allocations.markLive(task);
             InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
-            put(tokens, new AclToken(UUID.randomUUID().toString(), options.aclSecret(), "bench management",
+            put(tokens, new AclToken(UUID.randomUUID().toString(), credentials.aclSecret(), "bench management",
                     AclTokenType.MANAGEMENT, List.of(), Instant.now(), Optional.empty()));
             InMemoryAclPolicyStore policies = new InMemoryAclPolicyStore();
-            String namespace = claims.map(UnverifiedClaims::namespace).orElse(DEFAULT_NAMESPACE);
             policies.createJobPolicy("bench-workload", "node { policy = \"write\" }",
-                    new JobAcl(namespace, "", "", ""));
+                    new JobAcl(NAMESPACE, "", "", ""));
             NodeInfo node = new NodeInfo(UUID.randomUUID().toString(), "bench-node", "dc1", "default", "", "ready",
                     InMemoryNodeRegistry.DEFAULT_ATTRIBUTES, STATIC_META);
             AgentState.Builder state = AgentState.builder()
                     .allocations(allocations)
                     .nodes(new InMemoryNodeRegistry(node))
-                    .identityKeys(InMemoryIdentityKeyStore.of(keys))
+                    .identityKeys(InMemoryIdentityKeyStore.of(List.of(issuer.ed25519Key().verificationKey())))
                     .aclTokens(tokens)
                     .aclPolicies(policies);
             if (!options.embeddedMetadata()) {
@@ -132,24 +142,15 @@ public final class BenchServer implements AutoCloseable {
 
             api = new TaskApiPlugin().start(new AgentContext(
                     settings(workDir.resolve("l"), workDir.resolve("data"), options.settings()), state.build()));
-
-            TaskRef task = claims.map(c -> new TaskRef(c.allocationId(), c.namespace(), c.jobId(),
-                            c.group().orElse("bench"), c.task()))
-                    .orElseGet(() -> new TaskRef(UUID.randomUUID().toString(), namespace, "bench", "bench", "bench"));
-            // Live, and running the token's task of the token's job: the plugin checks the claims against this.
-            allocations.markLive(task);
             Path secrets = Files.createDirectories(workDir.resolve("secrets").resolve("main"));
             api.openSocket(new SocketRequest(task, secrets, Optional.empty(), FilesystemIsolation.NONE));
             Path taskSocket = secrets.resolve("api.sock");
-            for (int i = 0; i < options.extraSockets(); i++) {
-                TaskRef extra = new TaskRef(UUID.randomUUID().toString(), namespace, "bench-extra", "extra", "idle");
-                allocations.markLive(extra);
-                Path dir = Files.createDirectories(workDir.resolve("secrets").resolve("x" + i));
-                api.openSocket(new SocketRequest(extra, dir, Optional.empty(), FilesystemIsolation.NONE));
+            if (options.credentials().isPresent()) {
+                credentials.writeTo(options.credentials().get());
             }
             // Only now, so that a client that sees the link finds a socket that serves.
             Files.createSymbolicLink(options.socket(), taskSocket);
-            return new BenchServer(api, options.socket(), taskSocket, workDir, 1 + options.extraSockets());
+            return new BenchServer(api, allocations, credentials, options.socket(), taskSocket, workDir);
         } catch (IOException | SocketUnavailableException | RuntimeException e) {
             if (api != null) {
                 api.close();
@@ -157,6 +158,46 @@ public final class BenchServer implements AutoCloseable {
             deleteTree(workDir);
             throw e;
         }
+    }
+
+    /**
+     * Opens more task sockets that nobody connects to, each for its own live allocation.
+     *
+     * @param count how many
+     * @throws IOException when a secrets directory cannot be made
+     * @throws SocketUnavailableException when a socket cannot be opened
+     */
+    public synchronized void openIdleSockets(int count) throws IOException, SocketUnavailableException {
+        for (int i = 0; i < count; i++) {
+            idle.add(api.openSocket(idleRequest("x" + idle.size())));
+        }
+    }
+
+    /**
+     * Opens one more task socket and closes it again, {@code count} times, with the sockets already open left as
+     * they are: what a task start and stop costs the plugin at this many open sockets.
+     *
+     * @param count how many open-and-close cycles
+     * @return the latency of each cycle, in nanoseconds
+     * @throws IOException when the secrets directory cannot be made
+     * @throws SocketUnavailableException when the socket cannot be opened
+     */
+    public LatencyHistogram churn(int count) throws IOException, SocketUnavailableException {
+        LatencyHistogram latency = new LatencyHistogram();
+        for (int i = 0; i < count; i++) {
+            SocketRequest request = idleRequest("churn");
+            long started = System.nanoTime();
+            api.openSocket(request).close();
+            latency.record(System.nanoTime() - started);
+        }
+        return latency;
+    }
+
+    private SocketRequest idleRequest(String dirName) throws IOException {
+        TaskRef idle = new TaskRef(UUID.randomUUID().toString(), NAMESPACE, "bench-extra", "extra", "idle");
+        allocations.markLive(idle);
+        Path dir = Files.createDirectories(workDir.resolve("secrets").resolve(dirName));
+        return new SocketRequest(idle, dir, Optional.empty(), FilesystemIsolation.NONE);
     }
 
     /**
@@ -171,7 +212,9 @@ public final class BenchServer implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         // Benchmarks must not be throttled: the default (100/s per socket, burst 200) would measure the limiter.
         settings.put("socket.rate-limit", "0");
-        // run-refs.sh opens 16 connections; the default of 64 is enough, but leave room for other client shapes.
+        // ...and the 401 row measures refusals, not the failed-authentication budget's 429s.
+        settings.put("socket.unauthenticated-rate-limit", "0");
+        // The benchmark opens 16 connections and the soak 64, the default limit: leave room for other shapes.
         settings.put("socket.max-connections", "1024");
         settings.put("socket.link-dir", linkDir.toString());
         settings.put("state.data-dir", dataDir.toString());
@@ -190,8 +233,13 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /** @return how many task sockets are open */
-    public int openSockets() {
-        return openSockets;
+    public synchronized int openSockets() {
+        return 1 + idle.size();
+    }
+
+    /** @return the credentials the server accepts */
+    public BenchCredentials credentials() {
+        return credentials;
     }
 
     /** Closes the Task API, then removes the link and the temporary directories. Idempotent. */
@@ -216,8 +264,8 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /**
-     * {@code --socket PATH --jwks FILE --acl UUID [--jwt TOKEN] …}; see {@link BenchOptions}. Runs until SIGTERM or
-     * SIGINT.
+     * {@code --socket PATH [--credentials DIR] …}; see {@link BenchOptions}. Runs until SIGTERM or SIGINT. Prints
+     * {@code bench: ready …} when clients may connect, after the extra sockets and the churn.
      *
      * @param args the command line
      * @throws Exception when the server cannot start
@@ -226,7 +274,7 @@ public final class BenchServer implements AutoCloseable {
         configureLogging();
         BenchOptions options;
         try {
-            options = BenchOptions.parse(args, System.getenv());
+            options = BenchOptions.parse(args);
         } catch (IllegalArgumentException e) {
             if (!e.getMessage().equals("help")) {
                 System.err.println("BenchServer: " + e.getMessage());
@@ -238,28 +286,13 @@ public final class BenchServer implements AutoCloseable {
         PrintStream out = System.out;
         long started = System.nanoTime();
         BenchServer server = start(options);
-        Map<String, String> effective = settings(Path.of("<tmp>/l"), Path.of("<tmp>/data"), options.settings());
-        out.printf("bench: ready socket=%s sockets=%d jwt=%s metadata=%s pid=%d start_ms=%d%n", server.socket(),
-                server.openSockets(), options.jwt().isPresent() ? "set" : "none",
-                options.embeddedMetadata() ? "embedded" : "memory", ProcessHandle.current().pid(),
-                (System.nanoTime() - started) / 1_000_000);
-        out.println("bench: settings " + effective + " (socket.rate-limit=0: benchmarks must not be throttled)");
-        out.println("bench: memory phase=ready " + ProcessMemory.line());
-        out.flush();
-
+        long startMillis = (System.nanoTime() - started) / 1_000_000;
+        CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService memoryLog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bench-memory-log");
             thread.setDaemon(true);
             return thread;
         });
-        if (options.memoryLogSeconds() > 0) {
-            memoryLog.scheduleAtFixedRate(() -> {
-                out.println("bench: memory phase=run t_s=" + (System.nanoTime() - started) / 1_000_000_000L + " "
-                        + ProcessMemory.line());
-                out.flush();
-            }, options.memoryLogSeconds(), options.memoryLogSeconds(), TimeUnit.SECONDS);
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             memoryLog.shutdownNow();
             out.println("bench: memory phase=stop " + ProcessMemory.line());
@@ -268,6 +301,42 @@ public final class BenchServer implements AutoCloseable {
             out.flush();
             stopped.countDown();
         }, "bench-shutdown"));
+
+        if (options.extraSockets() > 0 || options.churn() > 0) {
+            // Live data only, so that the difference to the next line is what the sockets hold.
+            System.gc();
+            out.println("bench: memory phase=base sockets=" + server.openSockets() + " " + ProcessMemory.line());
+            long opening = System.nanoTime();
+            server.openIdleSockets(options.extraSockets());
+            out.printf("bench: extra-sockets opened=%d ms=%d%n", options.extraSockets(),
+                    (System.nanoTime() - opening) / 1_000_000);
+            System.gc();
+            out.println("bench: memory phase=extra sockets=" + server.openSockets() + " " + ProcessMemory.line());
+            if (options.churn() > 0) {
+                LatencyHistogram churn = server.churn(options.churn());
+                out.printf("bench: churn open_sockets=%d cycles=%d p50_us=%.1f p99_us=%.1f max_us=%.1f%n",
+                        server.openSockets(), churn.count(), churn.percentile(50) / 1e3, churn.percentile(99) / 1e3,
+                        churn.max() / 1e3);
+            }
+        }
+        Map<String, String> effective = settings(Path.of("<tmp>/l"), Path.of("<tmp>/data"), options.settings());
+        out.printf("bench: ready socket=%s sockets=%d metadata=%s pid=%d start_ms=%d%n", server.socket(),
+                server.openSockets(), options.embeddedMetadata() ? "embedded" : "memory",
+                ProcessHandle.current().pid(), startMillis);
+        out.println("bench: settings " + effective + " (socket.rate-limit=0: benchmarks must not be throttled)");
+        out.println("bench: memory phase=ready " + ProcessMemory.line());
+        out.flush();
+
+        if (options.memoryLogSeconds() > 0) {
+            memoryLog.scheduleAtFixedRate(() -> {
+                if (options.memoryLogGc()) {
+                    System.gc();
+                }
+                out.println("bench: memory phase=run t_s=" + (System.nanoTime() - started) / 1_000_000_000L + " "
+                        + ProcessMemory.line());
+                out.flush();
+            }, options.memoryLogSeconds(), options.memoryLogSeconds(), TimeUnit.SECONDS);
+        }
         stopped.await();
     }
 

@@ -1,4 +1,4 @@
-package io.taskapi.examples.bench;
+package io.taskapi.benchmarks.server;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,56 +6,48 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The benchmark server's command line.
  *
  * @param socket where the task socket is made reachable (a symbolic link to it)
- * @param jwks the JWKS file whose Ed25519 keys verify workload identities
- * @param aclSecret the secret of the management ACL token the server accepts
- * @param jwt the workload identity the load generator sends, if any: its allocation is marked live and its namespace
- *     gets a {@code node} write policy
+ * @param credentials where to write the credentials the server accepts ({@code acl}, {@code jwt}), if anywhere
  * @param extraSockets how many more task sockets to open (idle), to measure what open sockets cost
+ * @param churn how many times to open and close one more task socket after the extra ones are open, timing each
  * @param embeddedMetadata whether node metadata goes to the plugin's embedded SQLite store (fsync per write) instead
  *     of memory
  * @param settings plugin settings that override the benchmark's
  * @param memoryLogSeconds how often to print a memory line (0: only at start and stop)
+ * @param memoryLogGc whether to run a full GC before every periodic memory line, so that its heap figure is live data
  */
-public record BenchOptions(Path socket, Path jwks, String aclSecret, Optional<String> jwt, int extraSockets,
-                           boolean embeddedMetadata, Map<String, String> settings, int memoryLogSeconds) {
-    /** The environment variable read when {@code --jwt} is not given (bench/run-refs.sh sets it). */
-    public static final String JWT_ENV = "UDSBENCH_JWT";
-
+public record BenchOptions(Path socket, Optional<Path> credentials, int extraSockets, int churn,
+                           boolean embeddedMetadata, Map<String, String> settings, int memoryLogSeconds,
+                           boolean memoryLogGc) {
     static final String USAGE = """
-            usage: BenchServer --socket PATH --jwks FILE --acl UUID [--jwt TOKEN] [--extra-sockets N]
+            usage: BenchServer --socket PATH [--credentials DIR] [--extra-sockets N] [--churn N]
                                [--metadata memory|embedded] [--set KEY=VALUE]... [--memory-log-seconds N]
+                               [--memory-log-gc]
               --socket PATH            where to expose the task socket (a symlink to <secrets>/api.sock)
-              --jwks FILE              JWKS with the Ed25519 key(s) that sign workload identities
-              --acl UUID               secret of a management ACL token to accept
-              --jwt TOKEN              the workload identity clients send (default: $UDSBENCH_JWT); its allocation
-                                       is marked live and its namespace gets node write
+              --credentials DIR        write the accepted credentials there: acl (a management ACL secret) and
+                                       jwt (the task's Ed25519 workload identity, node write), both 0600
               --extra-sockets N        open N more (idle) task sockets (default 0)
+              --churn N                then open and close one more task socket N times and print the latency
               --metadata KIND          node metadata in memory (default) or in the embedded SQLite store
               --set KEY=VALUE          a plugin setting (docs/operations.md), overriding the benchmark's
               --memory-log-seconds N   print a memory line every N seconds (default 10; 0: start and stop only)
+              --memory-log-gc          run a full GC before each periodic memory line (heap = live data)
             """;
-
-    private static final Pattern UUID_SHAPE =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** Checks the values. */
     public BenchOptions {
         requireNonNull(socket, "socket is null");
-        requireNonNull(jwks, "jwks is null");
-        requireNonNull(aclSecret, "aclSecret is null");
-        requireNonNull(jwt, "jwt is null");
+        requireNonNull(credentials, "credentials is null");
         settings = Map.copyOf(requireNonNull(settings, "settings is null"));
-        if (!UUID_SHAPE.matcher(aclSecret).matches()) {
-            throw new IllegalArgumentException("--acl must be a UUID");
-        }
         if (extraSockets < 0) {
             throw new IllegalArgumentException("--extra-sockets must not be negative");
+        }
+        if (churn < 0) {
+            throw new IllegalArgumentException("--churn must not be negative");
         }
         if (memoryLogSeconds < 0) {
             throw new IllegalArgumentException("--memory-log-seconds must not be negative");
@@ -64,23 +56,27 @@ public record BenchOptions(Path socket, Path jwks, String aclSecret, Optional<St
 
     /**
      * @param args the command line
-     * @param env the environment ({@value #JWT_ENV} is read from it)
      * @return the options
-     * @throws IllegalArgumentException with a message for the user when the command line is wrong
+     * @throws IllegalArgumentException with a message for the user when the command line is wrong ("help" for
+     *     {@code --help})
      */
-    public static BenchOptions parse(String[] args, Map<String, String> env) {
+    public static BenchOptions parse(String[] args) {
         Path socket = null;
-        Path jwks = null;
-        String acl = null;
-        String jwt = null;
+        Path credentials = null;
         int extra = 0;
+        int churn = 0;
         boolean embedded = false;
         int memoryLog = 10;
+        boolean memoryLogGc = false;
         Map<String, String> settings = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 throw new IllegalArgumentException("help");
+            }
+            if (flag.equals("--memory-log-gc")) {
+                memoryLogGc = true;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(flag + " needs a value");
@@ -88,10 +84,9 @@ public record BenchOptions(Path socket, Path jwks, String aclSecret, Optional<St
             String value = args[++i];
             switch (flag) {
                 case "--socket" -> socket = Path.of(value).toAbsolutePath();
-                case "--jwks" -> jwks = Path.of(value);
-                case "--acl" -> acl = value.trim();
-                case "--jwt" -> jwt = value.trim();
+                case "--credentials" -> credentials = Path.of(value).toAbsolutePath();
                 case "--extra-sockets" -> extra = integer(flag, value);
+                case "--churn" -> churn = integer(flag, value);
                 case "--metadata" -> embedded = switch (value) {
                     case "memory" -> false;
                     case "embedded" -> true;
@@ -108,14 +103,11 @@ public record BenchOptions(Path socket, Path jwks, String aclSecret, Optional<St
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        if (socket == null || jwks == null || acl == null) {
-            throw new IllegalArgumentException("--socket, --jwks and --acl are required");
+        if (socket == null) {
+            throw new IllegalArgumentException("--socket is required");
         }
-        if (jwt == null || jwt.isEmpty()) {
-            jwt = env.getOrDefault(JWT_ENV, "").trim();
-        }
-        return new BenchOptions(socket, jwks, acl, jwt.isEmpty() ? Optional.empty() : Optional.of(jwt), extra,
-                embedded, settings, memoryLog);
+        return new BenchOptions(socket, Optional.ofNullable(credentials), extra, churn, embedded, settings,
+                memoryLog, memoryLogGc);
     }
 
     private static int integer(String flag, String value) {
@@ -124,13 +116,5 @@ public record BenchOptions(Path socket, Path jwks, String aclSecret, Optional<St
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " must be a whole number", e);
         }
-    }
-
-    /** @return the options without the secret and the token */
-    @Override
-    public String toString() {
-        return "BenchOptions[socket=" + socket + ", jwks=" + jwks + ", jwt=" + (jwt.isPresent() ? "set" : "none")
-                + ", extraSockets=" + extraSockets + ", metadata=" + (embeddedMetadata ? "embedded" : "memory")
-                + ", settings=" + settings + ", memoryLogSeconds=" + memoryLogSeconds + "]";
     }
 }

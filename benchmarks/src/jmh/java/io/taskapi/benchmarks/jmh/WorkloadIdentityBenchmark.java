@@ -1,4 +1,4 @@
-package io.taskapi.examples.bench;
+package io.taskapi.benchmarks.jmh;
 
 import io.taskapi.plugin.auth.CredentialRejectedException;
 import io.taskapi.plugin.auth.Identity;
@@ -37,8 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What a workload identity costs the plugin's {@link WorkloadIdentityVerifier}: with its verified-identity cache
  * switched off (every call parses the token, checks the EdDSA signature and the claims) and on (every call after the
- * first is a cache hit), next to the bare Ed25519 check. One Nomad-shaped token signed with Ed25519, as goref mints
- * them for bench/run-refs.sh. Run with {@code ./mvnw -B -Pbench -pl examples verify} (docs/benchmarks.md).
+ * first is a cache hit), next to the bare Ed25519 check. One Nomad-shaped token signed with Ed25519, as the
+ * benchmark server mints it. Run with {@code ./mvnw -B -Pjmh -pl benchmarks -am verify -DskipTests}
+ * (docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
