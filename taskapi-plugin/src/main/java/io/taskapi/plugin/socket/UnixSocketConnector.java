@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Jetty connector that serves any number of junixsocket listening channels, one per task, with one selector and
- * no acceptor threads: a thousand task sockets cost a thousand file descriptors and no extra thread.
+ * A Jetty connector that serves any number of junixsocket listening channels, one per task, with two selectors (one
+ * for every listening channel, one for every connection) and no acceptor threads: a thousand task sockets cost a
+ * thousand file descriptors and no extra thread.
  *
  * <p>Channels are added with {@link #register} while the connector runs. Every accepted connection knows the
  * {@link TaskSocket} it came in on and its peer's pid/uid/gid, read once at accept; handlers get both with
@@ -144,7 +145,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         return registrations.size();
     }
 
-    /** @return the selector manager (one selector) all channels share */
+    /** @return the selector manager all channels share (one selector for listeners, one for connections) */
     public SelectorManager getSelectorManager() {
         return selectorManager;
     }
@@ -365,7 +366,7 @@ public final class UnixSocketConnector extends AbstractConnector {
 
         void arm() {
             if (acceptor == null && !closed && channel.isOpen()) {
-                acceptor = selectorManager.acceptor(channel);
+                acceptor = selectorManager.listenOn(channel);
             }
         }
 
@@ -403,13 +404,48 @@ public final class UnixSocketConnector extends AbstractConnector {
         }
     }
 
+    /**
+     * Two selectors: one for the listening channels, one for the connections. junixsocket's selector polls every
+     * channel registered with it on each select, so with one selector a thousand idle task sockets made every
+     * request of a busy one pay for a thousand descriptors; now only connections that exist are polled on the
+     * request path, and the listeners' selector wakes only to accept.
+     */
     private final class TaskSocketSelectorManager extends SelectorManager {
+        private static final int LISTENERS = 0;
+        private static final int CONNECTIONS = 1;
+
+        private final ManagedSelector[] selectors = new ManagedSelector[2];
+        // Set while a listening channel is being registered: chooseSelector() has no argument to say so.
+        private final ThreadLocal<Boolean> registeringListener = ThreadLocal.withInitial(() -> false);
+
         TaskSocketSelectorManager(Executor executor, Scheduler scheduler) {
-            super(executor, scheduler, 1);
+            super(executor, scheduler, 2);
         }
 
+        Closeable listenOn(SelectableChannel channel) {
+            registeringListener.set(true);
+            try {
+                return acceptor(channel);
+            } finally {
+                registeringListener.set(false);
+            }
+        }
+
+        /** Runs an update on the listeners' selector, where acceptors are registered and cancelled. */
         void submit(ManagedSelector.SelectorUpdate update) {
-            chooseSelector().submit(update);
+            selectors[LISTENERS].submit(update);
+        }
+
+        @Override
+        protected ManagedSelector newSelector(int id) {
+            ManagedSelector selector = super.newSelector(id);
+            selectors[id] = selector;
+            return selector;
+        }
+
+        @Override
+        protected ManagedSelector chooseSelector() {
+            return selectors[registeringListener.get() ? LISTENERS : CONNECTIONS];
         }
 
         @Override
