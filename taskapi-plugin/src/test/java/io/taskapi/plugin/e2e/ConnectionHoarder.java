@@ -29,19 +29,35 @@ public final class ConnectionHoarder {
         for (int i = 0; i < count; i++) {
             channels.add(SocketChannel.open(address));
         }
-        Thread.sleep(500); // refusals are written at accept, on the server's selector
+        // Refusals are written at accept, on the server's selector: count until the answer has been the same for a
+        // second, so that a loaded machine that accepts late does not make refused connections look held.
         int held = 0;
         int refused = 0;
+        boolean[] answered = new boolean[channels.size()];
         for (SocketChannel channel : channels) {
             channel.configureBlocking(false);
-            ByteBuffer answer = ByteBuffer.allocate(64);
-            int read = channel.read(answer);
-            String text = new String(answer.array(), 0, Math.max(read, 0), StandardCharsets.US_ASCII);
-            if (text.startsWith("HTTP/1.1 429")) {
-                refused++;
-            } else if (read == 0) {
-                held++;
+        }
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() - stableSince < 1_000_000_000L) {
+            Thread.sleep(100);
+            for (int i = 0; i < channels.size(); i++) {
+                if (answered[i]) {
+                    continue;
+                }
+                ByteBuffer answer = ByteBuffer.allocate(64);
+                int read = channels.get(i).read(answer);
+                if (read != 0) {
+                    answered[i] = true;
+                    if (new String(answer.array(), 0, Math.max(read, 0), StandardCharsets.US_ASCII)
+                            .startsWith("HTTP/1.1 429")) {
+                        refused++;
+                    }
+                    stableSince = System.nanoTime();
+                }
             }
+        }
+        for (boolean a : answered) {
+            held += a ? 0 : 1;
         }
         System.out.println("held=" + held + " refused=" + refused);
         System.out.flush();
