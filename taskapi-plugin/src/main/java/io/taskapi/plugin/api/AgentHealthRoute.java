@@ -39,13 +39,8 @@ public final class AgentHealthRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return false; // answers from memory
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.IN_MEMORY; // answers from memory
     }
 
     @Override

@@ -56,13 +56,8 @@ public final class AgentRouteAdapter implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // the agent's code: nothing says it cannot block
-    }
-
-    @Override
-    public boolean readsBody() {
-        return true;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING_WITH_BODY; // the agent's code: nothing says it cannot block
     }
 
     @Override

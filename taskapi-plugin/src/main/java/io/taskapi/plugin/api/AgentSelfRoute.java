@@ -57,13 +57,8 @@ public final class AgentSelfRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return false; // the agent's settings, from memory
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.IN_MEMORY; // the agent's settings, from memory
     }
 
     @Override

@@ -57,13 +57,8 @@ public final class JwksRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // the keyring may be remote
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // the keyring may be remote
     }
 
     @Override

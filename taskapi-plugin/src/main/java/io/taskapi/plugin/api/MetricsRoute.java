@@ -58,13 +58,8 @@ public final class MetricsRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return false; // counters in memory
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.IN_MEMORY; // counters in memory
     }
 
     @Override

@@ -16,8 +16,8 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * An authenticated, authorized request, as routes see it: who is calling, what their policies allow, the path's
- * parameters, the query and the body (read before the route runs when the route {@link ApiRoute#readsBody reads
- * one}, so that no route ever waits on a client).
+ * parameters, the query and the body (read before the route runs when the route
+ * {@linkplain ApiRoute.Execution#readsBody reads one}, so that no route ever waits on a client).
  */
 public final class ApiRequest {
     private final Request request;
@@ -92,8 +92,8 @@ public final class ApiRequest {
     }
 
     /**
-     * @return the body's bytes; empty when there was none, or when the route does not {@link ApiRoute#readsBody read
-     *     one}
+     * @return the body's bytes; empty when there was none, or when the route does not
+     *     {@linkplain ApiRoute.Execution#readsBody read one}
      */
     public byte[] body() {
         return body;

@@ -21,25 +21,47 @@ public interface ApiRoute {
     String help();
 
     /**
-     * Whether serving this request may block its thread: a call to a store that may do disk or network I/O, or CPU
-     * work without a small bound. A request that may not block is served on the I/O thread that read it, with no
-     * thread hand-off; the others run on the worker pool, at most {@code socket.max-in-flight} of one task socket at
-     * a time. Every route answers this itself: a wrong {@code false} stalls every task socket, so there is no
-     * default.
+     * How this request runs. A request that cannot block is served on the I/O thread that read it, with no thread
+     * hand-off; the others run on the worker pool, at most {@code socket.max-in-flight} of one task socket at a time,
+     * after their body (if they read one) has arrived, holding no thread. Every route answers this itself: a wrong
+     * {@link Execution#IN_MEMORY} stalls every task socket, so there is no default.
      *
      * @param request the authenticated, authorized request
-     * @return whether {@link #handle} may block
+     * @return how {@link #handle} runs for it
      */
-    boolean mayBlock(ApiRequest request);
+    Execution execution(ApiRequest request);
 
-    /**
-     * Whether the route reads the request body. If it does, the body is read before {@link #handle} runs, as it
-     * arrives, holding no thread, within {@code http.max-body-bytes}, {@code http.request-body-timeout} and
-     * {@code http.min-body-rate}; a route that does not never makes the server wait for one.
-     *
-     * @return whether {@link ApiRequest#body} is needed
-     */
-    boolean readsBody();
+    /** How a route's {@link #handle} runs. */
+    enum Execution {
+        /** Answers from memory and never blocks: runs on the I/O thread. */
+        IN_MEMORY(false, false),
+        /** May block (a store that may do disk or network I/O, CPU work without a small bound): runs on a worker. */
+        BLOCKING(true, false),
+        /**
+         * Reads the request body, then may block: the body is read as it arrives, within {@code http.max-body-bytes},
+         * {@code http.request-body-timeout} and {@code http.min-body-rate}, then the route runs on a worker. Routes
+         * that do not read one never make the server wait for a body.
+         */
+        BLOCKING_WITH_BODY(true, true);
+
+        private final boolean mayBlock;
+        private final boolean readsBody;
+
+        Execution(boolean mayBlock, boolean readsBody) {
+            this.mayBlock = mayBlock;
+            this.readsBody = readsBody;
+        }
+
+        /** @return whether the route may block its thread */
+        public boolean mayBlock() {
+            return mayBlock;
+        }
+
+        /** @return whether the route reads {@link ApiRequest#body} */
+        public boolean readsBody() {
+            return readsBody;
+        }
+    }
 
     /**
      * @param request the authenticated request

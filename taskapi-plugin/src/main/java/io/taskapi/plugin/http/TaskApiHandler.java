@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Where it runs.</b> The handler is non-blocking: Jetty calls it on the I/O thread that read the request, and
  * it goes as far as memory allows there: a credential verified before, an ACL compiled before, a route that
- * {@linkplain ApiRoute#mayBlock cannot block}. Those requests (the hot path: health, token self, metadata reads) cost
+ * {@linkplain ApiRoute#execution cannot block}. Those requests (the hot path: health, token self, metadata reads) cost
  * no thread hand-off. The first step that needs more (a signature to check, a store to ask, a route that may block)
  * hands the request, with what is known so far, to the caller's lane of the {@link WorkerLanes}; a body is first read
  * as it arrives, holding no thread ({@link BodyReader}). So nothing a client controls ever holds a shared thread.
@@ -180,16 +180,17 @@ public final class TaskApiHandler extends Handler.Abstract {
         }
         ApiRoute route = exchange.match.route();
         ApiRequest apiRequest = exchange.apiRequest;
+        ApiRoute.Execution execution = route.execution(apiRequest);
         if (!route.permission().allows(apiRequest)) {
             throw ApiException.permissionDenied();
         }
         if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
             return Map.of("help", route.help());
         }
-        if (route.readsBody() && !exchange.bodyRead) {
+        if (execution.readsBody() && !exchange.bodyRead) {
             return Next.BODY;
         }
-        if (!mayBlock && route.mayBlock(apiRequest)) {
+        if (!mayBlock && execution.mayBlock()) {
             return Next.WORKER;
         }
         return route.handle(apiRequest);

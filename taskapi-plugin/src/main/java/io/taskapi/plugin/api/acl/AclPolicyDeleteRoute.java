@@ -50,13 +50,8 @@ public final class AclPolicyDeleteRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // a durable store write
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // a durable store write
     }
 
     @Override

@@ -51,13 +51,8 @@ public final class AclPolicyListRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // the policy store may do I/O
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // the policy store may do I/O
     }
 
     @Override

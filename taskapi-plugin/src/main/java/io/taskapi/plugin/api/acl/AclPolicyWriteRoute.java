@@ -47,13 +47,8 @@ public final class AclPolicyWriteRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // a durable store write
-    }
-
-    @Override
-    public boolean readsBody() {
-        return true;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING_WITH_BODY; // a durable store write
     }
 
     @Override

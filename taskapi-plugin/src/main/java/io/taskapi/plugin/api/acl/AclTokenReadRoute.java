@@ -45,13 +45,8 @@ public final class AclTokenReadRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // the token store may do I/O
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // the token store may do I/O
     }
 
     @Override

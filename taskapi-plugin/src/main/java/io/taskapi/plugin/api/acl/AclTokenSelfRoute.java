@@ -33,13 +33,8 @@ public final class AclTokenSelfRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return false; // the caller's own identity, already in memory
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.IN_MEMORY; // the caller's own identity, already in memory
     }
 
     @Override

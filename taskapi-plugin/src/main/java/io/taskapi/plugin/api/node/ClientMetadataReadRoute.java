@@ -48,15 +48,10 @@ public final class ClientMetadataReadRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
+    public Execution execution(ApiRequest request) {
         // This agent's own node, once read, is answered from memory; another node's metadata is in the store.
-        return !metadata.inMemory(request.query("node_id").filter(id -> !id.isEmpty())
-                .orElse(metadata.localNodeId()));
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+        String nodeId = request.query("node_id").filter(id -> !id.isEmpty()).orElse(metadata.localNodeId());
+        return metadata.inMemory(nodeId) ? Execution.IN_MEMORY : Execution.BLOCKING;
     }
 
     @Override

@@ -66,13 +66,8 @@ public final class NodeListRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // a filter over every node is CPU work without a small bound
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // a filter over every node is CPU work without a small bound
     }
 
     @Override

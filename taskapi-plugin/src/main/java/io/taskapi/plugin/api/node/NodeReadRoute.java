@@ -47,13 +47,8 @@ public final class NodeReadRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // the metadata store may do I/O
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // the metadata store may do I/O
     }
 
     @Override

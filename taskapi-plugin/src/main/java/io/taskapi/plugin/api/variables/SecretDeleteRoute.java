@@ -52,13 +52,8 @@ public final class SecretDeleteRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // a durable store write
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // a durable store write
     }
 
     @Override

@@ -89,13 +89,8 @@ public abstract sealed class SecretWriteRoute implements ApiRoute
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // a durable store write
-    }
-
-    @Override
-    public boolean readsBody() {
-        return true;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING_WITH_BODY; // a durable store write
     }
 
     @Override

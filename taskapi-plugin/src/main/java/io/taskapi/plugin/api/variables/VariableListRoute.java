@@ -80,13 +80,8 @@ public final class VariableListRoute implements ApiRoute {
     }
 
     @Override
-    public boolean mayBlock(ApiRequest request) {
-        return true; // the variable store may do I/O
-    }
-
-    @Override
-    public boolean readsBody() {
-        return false;
+    public Execution execution(ApiRequest request) {
+        return Execution.BLOCKING; // the variable store may do I/O
     }
 
     @Override
