@@ -37,9 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Jetty connector that serves any number of junixsocket listening channels, one per task, with two selectors (one
- * for every listening channel, one for every connection) and no acceptor threads: a thousand task sockets cost a
- * thousand file descriptors and no extra thread.
+ * A Jetty connector that serves any number of junixsocket listening channels, one per task, with a fixed set of
+ * selectors (a few that share the listening channels, one for every connection) and no acceptor threads: a thousand
+ * task sockets cost a thousand file descriptors and no extra thread.
  *
  * <p>Channels are added with {@link #register} while the connector runs. Every accepted connection knows the
  * {@link TaskSocket} it came in on and its peer's pid/uid/gid, read once at accept; handlers get both with
@@ -54,6 +54,9 @@ public final class UnixSocketConnector extends AbstractConnector {
     private static final long SELECTOR_UPDATE_TIMEOUT_SECONDS = 5;
 
     private static final int DRAIN_BYTES = 64 * 1024;
+    // Listening channels are spread over this many selectors: each select costs junixsocket a pass over every
+    // channel registered with that selector, and opening or closing a task socket waits for one select.
+    private static final int LISTENER_SELECTORS = 4;
     private static final int MAX_LINGERING = 256;
     private static final long REFUSAL_LINGER_MILLIS = 500;
 
@@ -61,6 +64,7 @@ public final class UnixSocketConnector extends AbstractConnector {
     private final ConnectionAdmission admission;
     private final AtomicInteger lingering = new AtomicInteger();
     private final Map<SelectableChannel, Registration> registrations = new ConcurrentHashMap<>();
+    private final AtomicInteger nextListenerSelector = new AtomicInteger();
     // Handed from doAccept() to newEndPoint(), both on the selector thread.
     private final Map<SelectableChannel, SocketOrigin> acceptedOrigins = new ConcurrentHashMap<>();
     // Serializes arming and disarming acceptors against start, stop and setAccepting.
@@ -145,7 +149,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         return registrations.size();
     }
 
-    /** @return the selector manager all channels share (one selector for listeners, one for connections) */
+    /** @return the selector manager all channels share (a few selectors for listeners, one for connections) */
     public SelectorManager getSelectorManager() {
         return selectorManager;
     }
@@ -199,12 +203,18 @@ public final class UnixSocketConnector extends AbstractConnector {
      * waits for the cancellation before closing the channel.
      */
     private void awaitSelectorUpdates() {
+        for (int listeners = 0; listeners < LISTENER_SELECTORS; listeners++) {
+            awaitSelectorUpdates(listeners);
+        }
+    }
+
+    private void awaitSelectorUpdates(int listeners) {
         if (!selectorManager.isRunning()) {
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            selectorManager.submit(selector -> done.complete(null));
+            selectorManager.submit(listeners, selector -> done.complete(null));
             done.get(SELECTOR_UPDATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -355,6 +365,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         private final TaskSocket socket;
         private final Runnable onListenerLost;
         private final AtomicBoolean lost = new AtomicBoolean();
+        private final int listeners = Math.floorMod(nextListenerSelector.getAndIncrement(), LISTENER_SELECTORS);
         private Closeable acceptor;
         private boolean closed;
 
@@ -366,7 +377,7 @@ public final class UnixSocketConnector extends AbstractConnector {
 
         void arm() {
             if (acceptor == null && !closed && channel.isOpen()) {
-                acceptor = selectorManager.listenOn(channel);
+                acceptor = selectorManager.listenOn(channel, listeners);
             }
         }
 
@@ -392,7 +403,7 @@ public final class UnixSocketConnector extends AbstractConnector {
                 lock.unlock();
             }
             if (wasArmed) {
-                awaitSelectorUpdates();
+                awaitSelectorUpdates(listeners);
             }
             // A process that inherited a connection must not keep using the API once the task's socket is gone.
             for (EndPoint endPoint : getConnectedEndPoints()) {
@@ -405,35 +416,35 @@ public final class UnixSocketConnector extends AbstractConnector {
     }
 
     /**
-     * Two selectors: one for the listening channels, one for the connections. junixsocket's selector polls every
-     * channel registered with it on each select, so with one selector a thousand idle task sockets made every
-     * request of a busy one pay for a thousand descriptors; now only connections that exist are polled on the
-     * request path, and the listeners' selector wakes only to accept.
+     * Selectors for the listening channels (a few, each with its share of them) and one for the connections.
+     * junixsocket's selector polls every channel registered with it on each select, so with one selector a thousand
+     * idle task sockets made every request of a busy one pay for a thousand descriptors; now only connections that
+     * exist are polled on the request path, and the listeners' selectors wake only to accept or to change a
+     * registration.
      */
     private final class TaskSocketSelectorManager extends SelectorManager {
-        private static final int LISTENERS = 0;
-        private static final int CONNECTIONS = 1;
+        private static final int CONNECTIONS = LISTENER_SELECTORS;
 
-        private final ManagedSelector[] selectors = new ManagedSelector[2];
-        // Set while a listening channel is being registered: chooseSelector() has no argument to say so.
-        private final ThreadLocal<Boolean> registeringListener = ThreadLocal.withInitial(() -> false);
+        private final ManagedSelector[] selectors = new ManagedSelector[LISTENER_SELECTORS + 1];
+        // Which listener selector the channel being registered goes to: chooseSelector() has no argument to say so.
+        private final ThreadLocal<Integer> registeringListener = new ThreadLocal<>();
 
         TaskSocketSelectorManager(Executor executor, Scheduler scheduler) {
-            super(executor, scheduler, 2);
+            super(executor, scheduler, LISTENER_SELECTORS + 1);
         }
 
-        Closeable listenOn(SelectableChannel channel) {
-            registeringListener.set(true);
+        Closeable listenOn(SelectableChannel channel, int listeners) {
+            registeringListener.set(listeners);
             try {
                 return acceptor(channel);
             } finally {
-                registeringListener.set(false);
+                registeringListener.remove();
             }
         }
 
-        /** Runs an update on the listeners' selector, where acceptors are registered and cancelled. */
-        void submit(ManagedSelector.SelectorUpdate update) {
-            selectors[LISTENERS].submit(update);
+        /** Runs an update on a listener selector, where acceptors are registered and cancelled. */
+        void submit(int listeners, ManagedSelector.SelectorUpdate update) {
+            selectors[listeners].submit(update);
         }
 
         @Override
@@ -445,7 +456,8 @@ public final class UnixSocketConnector extends AbstractConnector {
 
         @Override
         protected ManagedSelector chooseSelector() {
-            return selectors[registeringListener.get() ? LISTENERS : CONNECTIONS];
+            Integer listeners = registeringListener.get();
+            return selectors[listeners == null ? CONNECTIONS : listeners];
         }
 
         @Override
