@@ -87,6 +87,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class TaskApiModule extends AbstractModule {
     /** The name of the operator listener's connector. */
     public static final String OPERATOR_CONNECTOR = "operator";
+    // The I/O pool never runs a request that may block, so its size does not grow with the load.
+    private static final int IO_THREADS = 16;
 
     private final TaskApiConfig config;
     private final AgentState state;
@@ -263,8 +265,9 @@ public final class TaskApiModule extends AbstractModule {
     @Provides
     @Singleton
     Server server(TaskApiHandler handler, JsonResponses json, WorkerLanes lanes, ConnectionLimiter connections) {
-        // Selectors, the scheduler and Jetty's own work only: requests that may block run on the WorkerLanes.
-        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), config.minThreads());
+        // Selectors, the scheduler and Jetty's own work only: requests that may block run on the WorkerLanes
+        // (http.max-threads). Task sockets need five selector threads, the operator listener two.
+        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, Math.min(config.minThreads(), IO_THREADS));
         threads.setName("taskapi-http");
         Server server = new Server(threads);
         server.setHandler(handler);

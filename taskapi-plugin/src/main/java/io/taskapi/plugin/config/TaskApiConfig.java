@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * @param requireExpiry whether a workload identity must carry exp (Nomad's default identity has none)
  * @param identityCacheSize how many verified workload identities are remembered
  * @param identityCacheTtl the longest a verified workload identity is remembered
- * @param minThreads the HTTP server's smallest thread count
- * @param maxThreads the HTTP server's largest thread count
+ * @param minThreads the I/O threads kept warm (the I/O pool holds the selectors; at most 16)
+ * @param maxThreads the worker pool that runs requests that may block
  * @param dataDir where the embedded store keeps what the agent does not store itself, if anywhere
  * @param aclEnabled whether policies decide what an authenticated identity may do (when off, any authenticated
  *     identity may do everything; authentication is still required on task sockets)
