@@ -58,11 +58,15 @@ final class SlowClient implements Runnable {
                     channel.connect(address);
                     parser.reset();
                 }
-                if (kind == Kind.HEAD) {
-                    trickle(head);
-                } else {
-                    channel.write(ByteBuffer.wrap(head));
-                    trickle(body);
+                if (!send()) {
+                    // The server cut the request off (a head or body deadline, a minimum rate): what it said, if
+                    // anything, is still there to read.
+                    String outcome = answerAfterCutOff(parser, in);
+                    if (!stopped) {
+                        count(outcome);
+                    }
+                    closeQuietly();
+                    continue;
                 }
                 int status = readResponse(parser, in);
                 count(status < 0 ? "closed-by-server" : Integer.toString(status));
@@ -99,6 +103,30 @@ final class SlowClient implements Runnable {
     /** @return which part of the request it trickles */
     Kind kind() {
         return kind;
+    }
+
+    /** @return whether the whole request was written; false when the server closed the connection meanwhile */
+    private boolean send() throws InterruptedException {
+        try {
+            if (kind == Kind.HEAD) {
+                trickle(head);
+            } else {
+                channel.write(ByteBuffer.wrap(head));
+                trickle(body);
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String answerAfterCutOff(ResponseParser parser, ByteBuffer in) {
+        try {
+            int status = readResponse(parser, in);
+            return status < 0 ? "closed-by-server" : Integer.toString(status);
+        } catch (IOException | ResponseParser.ProtocolException e) {
+            return "closed-by-server";
+        }
     }
 
     private void trickle(byte[] bytes) throws IOException, InterruptedException {
