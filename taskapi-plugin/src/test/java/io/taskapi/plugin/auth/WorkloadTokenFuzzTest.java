@@ -9,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.auth.jwt.CompactJws;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -56,25 +57,24 @@ class WorkloadTokenFuzzTest {
     }
 
     /**
-     * A header line and a claims document (the rest of the input), signed with the test Ed25519 key, so that the
-     * claims parser sees what only a holder of a trusted key could send. Guards against: an exception other than a
-     * refusal, a refusal that quotes the token or a claim, and an identity accepted that does not say what its
-     * claims say.
+     * A header line and a claims document (the rest of the input; bytes as they are, UTF-8 or not), signed with the
+     * test Ed25519 key, so that the claims parser sees what only a holder of a trusted key could send. Guards
+     * against: an exception other than a refusal, a refusal that quotes the token or the claims, and an identity
+     * accepted that does not say what its claims say.
      */
     @FuzzTest(maxDuration = "2m")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void signedToken(byte[] input) throws Exception {
-        String text = new String(input, UTF_8);
-        int newline = text.indexOf('\n');
-        String header = newline < 0 ? Tokens.ED_HEADER : text.substring(0, newline);
-        String claims = newline < 0 ? text : text.substring(newline + 1);
+        int newline = indexOf(input, (byte) '\n');
+        byte[] header = newline < 0 ? Tokens.ED_HEADER.getBytes(UTF_8) : Arrays.copyOfRange(input, 0, newline);
+        byte[] claims = newline < 0 ? input : Arrays.copyOfRange(input, newline + 1, input.length);
         String token = Tokens.signEdDsa(header, claims);
         Identity identity;
         try {
             identity = fixture.workload.verify(token);
         } catch (CredentialRejectedException e) {
             assertDoesNotQuote(e, token);
-            assertThat(e.getMessage()).doesNotContain(longOrNothing(claims));
+            assertThat(e.getMessage()).doesNotContain(longOrNothing(new String(claims, UTF_8)));
             return;
         }
         // Accepted: the claims were one strict JSON object, so a lenient parser reads the same values.
@@ -104,6 +104,15 @@ class WorkloadTokenFuzzTest {
     /** The text if it is long enough to count as a leak; otherwise something no message contains. */
     private static String longOrNothing(String text) {
         return text.length() >= MIN_LEAK_LENGTH ? text : "\0no leak check\0";
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String encode(byte[] bytes) {
