@@ -302,7 +302,8 @@ final class HclLexer {
         if (hex.length() != digits) {
             throw new HclParseException(at, "invalid escape sequence " + written + ": needs " + digits + " hex digits");
         }
-        int codePoint = Integer.parseInt(hex, 16);
+        // Eight hex digits go up to FFFFFFFF, past int: read them as a long.
+        long codePoint = Long.parseLong(hex, 16);
         if (codePoint > Character.MAX_CODE_POINT
                 || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE)) {
             throw new HclParseException(at, "invalid escape sequence " + written + ": not a Unicode scalar value");
@@ -310,7 +311,7 @@ final class HclLexer {
         while (pos < end) {
             advance();
         }
-        return codePoint;
+        return (int) codePoint;
     }
 
     /**

@@ -173,8 +173,7 @@ public final class HclParser {
                 return new HclString(token.text(), token.position());
             case NUMBER:
                 take();
-                boolean integral = token.text().chars().noneMatch(c -> c == '.' || c == 'e' || c == 'E');
-                return new HclNumber(new BigDecimal(token.text()), integral, token.position());
+                return number(token);
             case IDENT:
                 take();
                 if (token.text().equals("true") || token.text().equals("false")) {
@@ -283,5 +282,15 @@ public final class HclParser {
 
     private Token take() {
         return tokens.get(next++);
+    }
+
+    private static HclNumber number(Token token) {
+        boolean integral = token.text().chars().noneMatch(c -> c == '.' || c == 'e' || c == 'E');
+        try {
+            return new HclNumber(new BigDecimal(token.text()), integral, token.position());
+        } catch (NumberFormatException e) {
+            // Digits the lexer accepts, with an exponent beyond BigDecimal's int scale (1e99999999999).
+            throw new HclParseException(token.position(), "number is out of range");
+        }
     }
 }

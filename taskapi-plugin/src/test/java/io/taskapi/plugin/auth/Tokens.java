@@ -100,6 +100,11 @@ final class Tokens {
         return signRaw(headerJson, claimsJson, edSigner(TestKeys.ED), JWSAlgorithm.EdDSA);
     }
 
+    /** Signs arbitrary header and claims bytes, UTF-8 or not, with the test Ed25519 key, whatever the header says. */
+    static String signEdDsa(byte[] headerJson, byte[] claimsJson) {
+        return signRaw(headerJson, claimsJson, edSigner(TestKeys.ED), JWSAlgorithm.EdDSA);
+    }
+
     /** HMAC-SHA256 over arbitrary header and claims text with the given secret. */
     static String signHs256(String headerJson, String claimsJson, byte[] secret) {
         try {
@@ -148,6 +153,11 @@ final class Tokens {
     }
 
     private static String signRaw(String headerJson, String claimsJson, JWSSigner signer, JWSAlgorithm algorithm) {
+        return signRaw(headerJson.getBytes(StandardCharsets.UTF_8), claimsJson.getBytes(StandardCharsets.UTF_8), signer,
+                algorithm);
+    }
+
+    private static String signRaw(byte[] headerJson, byte[] claimsJson, JWSSigner signer, JWSAlgorithm algorithm) {
         String signingInput = b64(headerJson) + "." + b64(claimsJson);
         try {
             return signingInput + "." + signer.sign(new JWSHeader(algorithm),

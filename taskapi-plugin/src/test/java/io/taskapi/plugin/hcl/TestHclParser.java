@@ -293,6 +293,10 @@ class TestHclParser {
                         "1:6: invalid escape sequence \\uD800: not a Unicode scalar value"),
                 arguments("escape beyond Unicode", "a = \"\\U00110000\"",
                         "1:6: invalid escape sequence \\U00110000: not a Unicode scalar value"),
+                arguments("escape beyond int (fuzzing found a NumberFormatException)", "a = \"\\UFFFFFFFF\"",
+                        "1:6: invalid escape sequence \\UFFFFFFFF: not a Unicode scalar value"),
+                arguments("exponent beyond BigDecimal (fuzzing found a NumberFormatException)", "a = 1e99999999999",
+                        "1:5: number is out of range"),
                 arguments("backslash at end of line", "a = \"x\\\n\"", "1:7: invalid escape sequence: \\ at end of line"),
                 // duplicates
                 arguments("duplicate attribute", "a = 1\na = 2", "2:1: duplicate attribute \"a\" (first defined at 1:1)"),

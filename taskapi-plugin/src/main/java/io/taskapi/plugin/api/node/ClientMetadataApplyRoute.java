@@ -68,7 +68,24 @@ public final class ClientMetadataApplyRoute implements ApiRoute {
 
     @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
-        JsonNode root = request.bodyJson();
+        Body body = readBody(request.bodyJson());
+        return MetadataView.of(metadata.apply(nodes.resolve(request, body.nodeId()), body.changes()));
+    }
+
+    /**
+     * What a request body asks for.
+     *
+     * @param nodeId the node named by {@code NodeID}, if any
+     * @param changes each key to its new value, or to empty for a delete, in the body's order
+     */
+    record Body(Optional<String> nodeId, Map<String, Optional<String>> changes) {}
+
+    /**
+     * @param root the request body
+     * @return what it asks for
+     * @throws ApiException 400 listing every problem
+     */
+    static Body readBody(JsonNode root) throws ApiException {
         JsonBody body = JsonBody.of(root);
         Optional<String> nodeId = body.string("NodeID");
         JsonNode meta = root.get("Meta");
@@ -98,7 +115,7 @@ public final class ClientMetadataApplyRoute implements ApiRoute {
         if (!errors.isEmpty()) {
             throw new ApiException(400, errors);
         }
-        return MetadataView.of(metadata.apply(nodes.resolve(request, nodeId), changes));
+        return new Body(nodeId, changes);
     }
 
     private static boolean isDottedIdentifier(String key) {

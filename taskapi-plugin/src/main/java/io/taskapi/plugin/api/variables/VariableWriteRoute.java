@@ -106,15 +106,20 @@ public abstract sealed class VariableWriteRoute implements ApiRoute
         VariablePaths.checkPath(path);
         VariableRequests.refuseLocks(request);
         OptionalLong cas = VariableRequests.cas(request);
-        Map<String, String> items = readBody(request, namespace, path);
+        Map<String, String> items = readBody(request.bodyJson(), namespace, path);
         DecryptedVariable written = variables.write(namespace, path, items, cas);
         return ApiResponse.ok(VariableView.of(written),
                 Map.of(VariableRequests.INDEX_HEADER, Long.toString(written.modifyIndex())));
     }
 
-    private static Map<String, String> readBody(ApiRequest request, String namespace, String path)
-            throws ApiException {
-        JsonNode root = request.bodyJson();
+    /**
+     * @param root the request body
+     * @param namespace the request's namespace
+     * @param path the variable path in the URL
+     * @return the items to write
+     * @throws ApiException 400 listing every problem
+     */
+    static Map<String, String> readBody(JsonNode root, String namespace, String path) throws ApiException {
         JsonBody body = JsonBody.of(root);
         body.string("Namespace").filter(value -> !value.isEmpty() && !value.equals(namespace)).ifPresent(value ->
                 body.error("Namespace \"" + value + "\" differs from the request's namespace \"" + namespace

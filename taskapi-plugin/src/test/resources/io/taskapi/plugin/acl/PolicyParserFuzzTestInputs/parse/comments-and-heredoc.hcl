@@ -1,0 +1,7 @@
+# comment
+// another
+/* block */ namespace "default" {
+  policy = <<EOT
+read
+EOT
+}

@@ -1,0 +1,3 @@
+namespace "a" {
+  policy = 1e99999999999
+}

@@ -1,0 +1,3 @@
+namespace "\UFFFFFFFF" {
+  policy = "read"
+}

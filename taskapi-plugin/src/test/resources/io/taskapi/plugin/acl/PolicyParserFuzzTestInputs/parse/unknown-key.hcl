@@ -1,0 +1,4 @@
+namespace "default" {
+  policy = "read"
+  bogus = 1
+}

@@ -1,0 +1,6 @@
+namespace "*" {
+  policy = "read"
+  variables {
+    path "nomad/jobs/*" { capabilities = ["read", "list"] }
+  }
+}
