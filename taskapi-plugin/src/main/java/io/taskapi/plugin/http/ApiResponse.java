@@ -39,6 +39,14 @@ public record ApiResponse(int status, Optional<Object> body, Map<String, String>
     }
 
     /**
+     * @param json a JSON document, already serialized
+     * @return 200 with it
+     */
+    public static ApiResponse json(byte[] json) {
+        return new ApiResponse(200, Optional.of(new RawBody(JsonResponses.JSON, json)), Map.of());
+    }
+
+    /**
      * A body sent as is, not serialized as JSON.
      *
      * @param contentType its media type

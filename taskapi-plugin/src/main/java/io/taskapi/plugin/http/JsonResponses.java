@@ -33,16 +33,23 @@ public final class JsonResponses {
      * @param body any value Jackson can serialize
      */
     public void send(Response response, Callback callback, int status, Object body) {
-        byte[] bytes;
+        byte[] bytes = toBytes(body);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /**
+     * @param body any value Jackson can serialize
+     * @return it as JSON
+     */
+    public byte[] toBytes(Object body) {
         try {
-            bytes = mapper.writeValueAsBytes(body);
+            return mapper.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             // Our own response types always serialize; reaching this is a bug worth a 500 with a real cause.
             throw new IllegalStateException("cannot serialize response body of type " + body.getClass().getName(), e);
         }
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
-        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
     /**

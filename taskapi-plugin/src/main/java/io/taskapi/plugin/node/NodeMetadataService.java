@@ -24,6 +24,7 @@ public final class NodeMetadataService {
     private final NodeMetadataStore store;
     private final Object writeLock = new Object();
     private volatile Map<String, Optional<String>> local; // null until first read; written under writeLock
+    private volatile Merged localMerged; // the last merge of this agent's node, reused while its inputs are the same
 
     /**
      * @param nodes the static side
@@ -46,7 +47,17 @@ public final class NodeMetadataService {
      * @throws StateUnavailableException when the store cannot answer
      */
     public NodeMetadata read(NodeInfo node) throws StateUnavailableException {
-        return NodeMetadata.of(node.staticMeta(), dynamic(node.id()));
+        Map<String, Optional<String>> dynamic = dynamic(node.id());
+        Merged merged = localMerged;
+        // The same instances, not equal ones: a write replaces the map, and the registry a changed node.
+        if (merged != null && merged.node() == node && merged.dynamic() == dynamic) {
+            return merged.metadata();
+        }
+        NodeMetadata metadata = NodeMetadata.of(node.staticMeta(), dynamic);
+        if (dynamic == local) {
+            localMerged = new Merged(node, dynamic, metadata);
+        }
+        return metadata;
     }
 
     /**
@@ -103,4 +114,6 @@ public final class NodeMetadataService {
             return local;
         }
     }
+
+    private record Merged(NodeInfo node, Map<String, Optional<String>> dynamic, NodeMetadata metadata) {}
 }

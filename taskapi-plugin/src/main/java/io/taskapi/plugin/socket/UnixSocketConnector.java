@@ -57,6 +57,8 @@ public final class UnixSocketConnector extends AbstractConnector {
     // Listening channels are spread over this many selectors: each select costs junixsocket a pass over every
     // channel registered with that selector, and opening or closing a task socket waits for one select.
     private static final int LISTENER_SELECTORS = 4;
+    // Connections are spread over one selector per core (at most four): the requests memory answers run on them.
+    private static final int CONNECTION_SELECTORS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final int MAX_LINGERING = 256;
     private static final long REFUSAL_LINGER_MILLIS = 500;
 
@@ -416,21 +418,21 @@ public final class UnixSocketConnector extends AbstractConnector {
     }
 
     /**
-     * Selectors for the listening channels (a few, each with its share of them) and one for the connections.
-     * junixsocket's selector polls every channel registered with it on each select, so with one selector a thousand
-     * idle task sockets made every request of a busy one pay for a thousand descriptors; now only connections that
-     * exist are polled on the request path, and the listeners' selectors wake only to accept or to change a
-     * registration.
+     * Selectors for the listening channels (a few, each with its share of them) and for the connections (one per
+     * core, each with its share of them). junixsocket's selector polls every channel registered with it on each
+     * select, so with one selector a thousand idle task sockets made every request of a busy one pay for a thousand
+     * descriptors; now only connections that exist are polled on the request path, and the listeners' selectors
+     * wake only to accept or to change a registration. Requests that memory can answer run on their connection's
+     * selector thread, so several of them let those requests use every core.
      */
     private final class TaskSocketSelectorManager extends SelectorManager {
-        private static final int CONNECTIONS = LISTENER_SELECTORS;
-
-        private final ManagedSelector[] selectors = new ManagedSelector[LISTENER_SELECTORS + 1];
+        private final ManagedSelector[] selectors = new ManagedSelector[LISTENER_SELECTORS + CONNECTION_SELECTORS];
+        private final AtomicInteger nextConnectionSelector = new AtomicInteger();
         // Which listener selector the channel being registered goes to: chooseSelector() has no argument to say so.
         private final ThreadLocal<Integer> registeringListener = new ThreadLocal<>();
 
         TaskSocketSelectorManager(Executor executor, Scheduler scheduler) {
-            super(executor, scheduler, LISTENER_SELECTORS + 1);
+            super(executor, scheduler, LISTENER_SELECTORS + CONNECTION_SELECTORS);
         }
 
         Closeable listenOn(SelectableChannel channel, int listeners) {
@@ -457,7 +459,11 @@ public final class UnixSocketConnector extends AbstractConnector {
         @Override
         protected ManagedSelector chooseSelector() {
             Integer listeners = registeringListener.get();
-            return selectors[listeners == null ? CONNECTIONS : listeners];
+            if (listeners != null) {
+                return selectors[listeners];
+            }
+            return selectors[LISTENER_SELECTORS
+                    + Math.floorMod(nextConnectionSelector.getAndIncrement(), CONNECTION_SELECTORS)];
         }
 
         @Override

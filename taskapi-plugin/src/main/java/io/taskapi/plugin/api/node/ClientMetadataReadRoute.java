@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
+import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.ApiRoute;
+import io.taskapi.plugin.http.JsonResponses;
+import io.taskapi.plugin.node.NodeMetadata;
 import io.taskapi.plugin.node.NodeMetadataService;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
@@ -15,15 +18,19 @@ import java.util.Optional;
 public final class ClientMetadataReadRoute implements ApiRoute {
     private final NodeResolver nodes;
     private final NodeMetadataService metadata;
+    private final JsonResponses json;
+    private volatile Rendered rendered;
 
     /**
      * @param nodes which node
      * @param metadata its metadata
+     * @param json serializes the answer
      */
     @Inject
-    public ClientMetadataReadRoute(NodeResolver nodes, NodeMetadataService metadata) {
+    public ClientMetadataReadRoute(NodeResolver nodes, NodeMetadataService metadata, JsonResponses json) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
+        this.json = requireNonNull(json, "json is null");
     }
 
     @Override
@@ -56,6 +63,16 @@ public final class ClientMetadataReadRoute implements ApiRoute {
 
     @Override
     public Object handle(ApiRequest request) throws ApiException, StateUnavailableException {
-        return MetadataView.of(metadata.read(nodes.resolve(request, Optional.empty())));
+        NodeMetadata read = metadata.read(nodes.resolve(request, Optional.empty()));
+        Rendered last = rendered;
+        // The same instance comes back while this node's metadata is unchanged: serialize it once, not per request.
+        if (last != null && last.source() == read) {
+            return last.response();
+        }
+        Rendered now = new Rendered(read, ApiResponse.json(json.toBytes(MetadataView.of(read))));
+        rendered = now;
+        return now.response();
     }
+
+    private record Rendered(NodeMetadata source, ApiResponse response) {}
 }
