@@ -266,7 +266,7 @@ public final class TaskApiModule extends AbstractModule {
     @Singleton
     Server server(TaskApiHandler handler, JsonResponses json, WorkerLanes lanes, ConnectionLimiter connections) {
         // Selectors, the scheduler and Jetty's own work only: requests that may block run on the WorkerLanes
-        // (http.max-threads). Task sockets need five selector threads, the operator listener two.
+        // (http.max-threads). Task sockets need four listener selectors and one per core, the operator listener two.
         QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, Math.min(config.minThreads(), IO_THREADS));
         threads.setName("taskapi-http");
         Server server = new Server(threads);
