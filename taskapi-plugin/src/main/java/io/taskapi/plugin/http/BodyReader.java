@@ -101,9 +101,12 @@ public final class BodyReader {
 
         void start(Scheduler scheduler) {
             this.scheduler = scheduler;
-            timer = scheduler.schedule(this::check, Math.min(CHECK_INTERVAL_NANOS, timeoutNanos),
-                    TimeUnit.NANOSECONDS);
             run();
+            // Most bodies arrive with their head: only one still arriving needs the clock.
+            if (!finished.get()) {
+                timer = scheduler.schedule(this::check, Math.min(CHECK_INTERVAL_NANOS, timeoutNanos),
+                        TimeUnit.NANOSECONDS);
+            }
         }
 
         @Override
