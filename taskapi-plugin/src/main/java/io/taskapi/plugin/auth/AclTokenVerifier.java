@@ -6,6 +6,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.hash.HashCode;
 import com.google.common.hash.Hashing;
+import io.taskapi.plugin.cache.ChangeGuard;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.StateUnavailableException;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tokens found are remembered by a digest of their secret (never the secret), so that requests with a known token
  * are answered from memory; any change in the store drops them all, and a lookup that raced with a change is not
- * remembered (the same generation guard as {@link VerifiedIdentityCache}). Expiry is checked on every request.
+ * remembered ({@link ChangeGuard}). Expiry is checked on every request.
  */
 public final class AclTokenVerifier implements IdentityVerifier, AutoCloseable {
     private static final int MAX_REMEMBERED = 10_000;
@@ -39,8 +40,7 @@ public final class AclTokenVerifier implements IdentityVerifier, AutoCloseable {
     private final AclTokenStore store;
     private final Clock clock;
     private final Cache<HashCode, AclToken> verified = CacheBuilder.newBuilder().maximumSize(MAX_REMEMBERED).build();
-    private final Object changes = new Object();
-    private long generation; // guarded by changes
+    private final ChangeGuard changes = new ChangeGuard();
     private final Subscription subscription;
 
     /**
@@ -63,7 +63,7 @@ public final class AclTokenVerifier implements IdentityVerifier, AutoCloseable {
     public Identity verify(String credential) throws CredentialRejectedException, StateUnavailableException {
         requireNonNull(credential, "credential is null");
         HashCode digest = digest(credential);
-        long seen = generation();
+        long seen = changes.mark();
         Optional<AclToken> found = find(credential);
         if (found.isEmpty() || !sameSecret(found.get().secretId(), credential)) {
             LOG.debug("ACL token refused: not found");
@@ -106,26 +106,13 @@ public final class AclTokenVerifier implements IdentityVerifier, AutoCloseable {
         return found;
     }
 
-    private long generation() {
-        synchronized (changes) {
-            return generation;
-        }
-    }
-
     /** Remembers a token unless the store changed since the lookup began: it might have been deleted meanwhile. */
     private void remember(HashCode digest, AclToken token, long seen) {
-        synchronized (changes) {
-            if (generation == seen) {
-                verified.put(digest, token);
-            }
-        }
+        changes.storeUnlessChanged(seen, () -> verified.put(digest, token));
     }
 
     private void forgetAll() {
-        synchronized (changes) {
-            generation++;
-            verified.invalidateAll();
-        }
+        changes.changed(verified::invalidateAll);
     }
 
     private static HashCode digest(String secret) {

@@ -7,6 +7,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.hash.HashCode;
 import com.google.common.hash.Hashing;
+import io.taskapi.plugin.cache.ChangeGuard;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.Subscription;
@@ -40,9 +41,7 @@ public final class VerifiedIdentityCache implements AutoCloseable {
     private final Duration ttl;
     private final boolean enabled;
     private final Cache<HashCode, Entry> entries;
-    // Guards generation and the removal of an ended allocation's entries against concurrent insertion.
-    private final Object lock = new Object();
-    private long generation;
+    private final ChangeGuard changes = new ChangeGuard();
     private final Subscription subscription;
 
     /**
@@ -95,9 +94,7 @@ public final class VerifiedIdentityCache implements AutoCloseable {
      * @return a counter that moves whenever an allocation ends
      */
     public long generation() {
-        synchronized (lock) {
-            return generation;
-        }
+        return changes.mark();
     }
 
     /**
@@ -121,11 +118,8 @@ public final class VerifiedIdentityCache implements AutoCloseable {
             return;
         }
         HashCode key = keyOf(token);
-        synchronized (lock) {
-            if (this.generation == generation) {
-                entries.put(key, new Entry(identity, expiresAt));
-            }
-        }
+        Entry entry = new Entry(identity, expiresAt);
+        changes.storeUnlessChanged(generation, () -> entries.put(key, entry));
     }
 
     /**
@@ -137,10 +131,8 @@ public final class VerifiedIdentityCache implements AutoCloseable {
         if (allocationId == null) {
             return;
         }
-        synchronized (lock) {
-            generation++;
-            entries.asMap().values().removeIf(entry -> entry.identity().allocationId().equals(allocationId));
-        }
+        changes.changed(() ->
+                entries.asMap().values().removeIf(entry -> entry.identity().allocationId().equals(allocationId)));
     }
 
     /** @return how many identities are remembered (some may already be past their expiry) */

@@ -10,6 +10,7 @@ import io.taskapi.plugin.auth.AclTokenIdentity;
 import io.taskapi.plugin.auth.AnonymousIdentity;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.WorkloadIdentity;
+import io.taskapi.plugin.cache.ChangeGuard;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclPolicyStore;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Compiled ACLs are cached by policy set and dropped on any policy change, so a change applies on the next
  * request and checking a permission never parses. A change that lands while an ACL is being compiled (after its
- * policies were read, before it is cached) would otherwise be undone by the insert; so every change moves a
- * generation counter, and an ACL is cached only if the counter has not moved since before its policies were read.
+ * policies were read, before it is cached) would otherwise be undone by the insert; a {@link ChangeGuard} caches an
+ * ACL only if no change was announced since before its policies were read.
  */
 public final class AclResolver implements AutoCloseable {
     /** The policy token-less operator requests get. */
@@ -48,9 +49,7 @@ public final class AclResolver implements AutoCloseable {
     private final AclPolicyStore policies;
     private final boolean aclEnabled;
     private final Map<Object, Acl> cache = new ConcurrentHashMap<>();
-    // Guards generation, and makes "clear on change" and "insert if unchanged" atomic with respect to each other.
-    private final Object lock = new Object();
-    private long generation;
+    private final ChangeGuard changes = new ChangeGuard();
     private final Subscription subscription;
 
     /**
@@ -133,10 +132,7 @@ public final class AclResolver implements AutoCloseable {
      * this; routes call it too after writes they make themselves.
      */
     public void invalidate() {
-        synchronized (lock) {
-            generation++;
-            cache.clear();
-        }
+        changes.changed(cache::clear);
     }
 
     @Override
@@ -149,7 +145,7 @@ public final class AclResolver implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        long readAt = generation();
+        long readAt = changes.mark();
         List<AclPolicy> found = new ArrayList<>();
         for (String name : names) {
             // A token may name a policy that does not exist (yet): Nomad ignores it.
@@ -164,7 +160,7 @@ public final class AclResolver implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        long readAt = generation();
+        long readAt = changes.mark();
         return remember(key, compile(boundPolicies(identity)), readAt);
     }
 
@@ -181,26 +177,18 @@ public final class AclResolver implements AutoCloseable {
         return bound;
     }
 
-    private long generation() {
-        synchronized (lock) {
-            return generation;
-        }
-    }
-
     /**
      * Caches an ACL compiled from policies read after {@code readAt} was taken, unless a change came in since: its
      * inputs may then be stale, and caching them would outlive the change. This caller still gets the ACL; it raced
      * with the change and either order is a correct answer for it.
      */
     private Acl remember(Object key, Acl acl, long readAt) {
-        synchronized (lock) {
-            if (generation == readAt) {
-                if (cache.size() >= MAX_CACHED) {
-                    cache.clear();
-                }
-                cache.put(key, acl);
+        changes.storeUnlessChanged(readAt, () -> {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
             }
-        }
+            cache.put(key, acl);
+        });
         return acl;
     }
 
