@@ -91,8 +91,8 @@ public record RunResult(String name, int rep, Instant startedAt, int connections
                         + " statuses %s, errors %s, server %.1f µs/req (%.2f cores), client %.2f cores,"
                         + " others %.2f cores",
                 name, rep, requestsPerSecond(), latency.percentile(50) / 1e3, latency.percentile(90) / 1e3,
-                latency.percentile(99) / 1e3, latency.max() / 1e3, tally.statuses(), tally.errors(), serverMicrosPerRequest(),
-                serverCpuSeconds / seconds, clientCpuSeconds / seconds, otherCores());
+                latency.percentile(99) / 1e3, latency.max() / 1e3, tally.statuses(), tally.errors(),
+                serverMicrosPerRequest(), serverCpuSeconds / seconds, clientCpuSeconds / seconds, otherCores());
     }
 
     private static double micros(long nanos) {

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Jetty connector that serves any number of junixsocket listening channels, one per task, with a fixed set of
- * selectors (a few that share the listening channels, one for every connection) and no acceptor threads: a thousand
- * task sockets cost a thousand file descriptors and no extra thread.
+ * selectors (four that share the listening channels, one per core that share the connections) and no acceptor
+ * threads: a thousand task sockets cost a thousand file descriptors and no extra thread.
  *
  * <p>Channels are added with {@link #register} while the connector runs. Every accepted connection knows the
  * {@link TaskSocket} it came in on and its peer's pid/uid/gid, read once at accept; handlers get both with
@@ -58,7 +58,8 @@ public final class UnixSocketConnector extends AbstractConnector {
     // channel registered with that selector, and opening or closing a task socket waits for one select.
     private static final int LISTENER_SELECTORS = 4;
     // Connections are spread over one selector per core (at most four): the requests memory answers run on them.
-    private static final int CONNECTION_SELECTORS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private static final int CONNECTION_SELECTORS =
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final int MAX_LINGERING = 256;
     private static final long REFUSAL_LINGER_MILLIS = 500;
 
@@ -151,7 +152,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         return registrations.size();
     }
 
-    /** @return the selector manager all channels share (a few selectors for listeners, one for connections) */
+    /** @return the selector manager all channels share (four for listeners, one per core for connections) */
     public SelectorManager getSelectorManager() {
         return selectorManager;
     }
