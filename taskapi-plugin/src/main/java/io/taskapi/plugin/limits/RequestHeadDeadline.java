@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * request yet) is left to the idle timeout.
  *
  * <p>Jetty has no head deadline of its own; this looks at every connection's parser once a second, which costs
- * nothing per request and bounds the deadline's precision to a second.
+ * nothing per request and bounds the deadline's precision to a second. The parser is reached through Jetty's
+ * {@code server.internal.HttpConnection}, which is not public API: a Jetty upgrade may move it (the head-deadline test
+ * in {@code TaskIsolationTest} would say so).
  */
 public final class RequestHeadDeadline extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHeadDeadline.class);
