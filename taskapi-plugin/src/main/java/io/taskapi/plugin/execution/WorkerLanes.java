@@ -61,13 +61,18 @@ public final class WorkerLanes extends AbstractLifeCycle {
      * @param caller who the work is for: a task socket, or the operator listener; lanes are held weakly by it
      * @param share the most tasks of this caller that may run at once
      * @param task what to run; it must not throw (it answers its own request)
+     * @return false when the pool has stopped and the task will never run
      */
-    public void submit(Object caller, int share, Runnable task) {
+    public boolean submit(Object caller, int share, Runnable task) {
         requireNonNull(task, "task is null");
+        if (workers.isShutdown()) {
+            return false;
+        }
         Lane lane = lane(requireNonNull(caller, "caller is null"), share);
         if (lane.admit(task)) {
             dispatch(lane, task);
         }
+        return true;
     }
 
     /** @return how many tasks are running or waiting for a worker, over every lane */

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * hands the request, with what is known so far, to the caller's lane of the {@link WorkerLanes}; a body is first read
  * as it arrives, holding no thread ({@link BodyReader}). So nothing a client controls ever holds a shared thread.
  *
- * <p><b>Budgets.</b> Callers that fail authentication spend their own small bucket, per socket and peer uid; once it
- * is empty their credentials are refused (429) without being verified. Authenticated requests spend the socket's
+ * <p><b>Budgets.</b> Callers that fail authentication spend their own small bucket, per socket and peer uid; a
+ * credential not verified before is paid for from it before it is verified (and refunded if it verifies), so once
+ * it is empty credentials are refused (429) without being verified. Authenticated requests spend the socket's
  * bucket.
  *
  * <p>The only way to the anonymous policy is a token-less request that did not come through a task socket.
@@ -122,7 +123,8 @@ public final class TaskApiHandler extends Handler.Abstract {
             LOG.warn("state unavailable for {} {}: {}", exchange.request.getMethod(), exchange.route, e.getMessage());
             answer(exchange, null, new ApiException(503, "Service unavailable: " + e.getMessage()));
             return;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a stack overflow in a route, say): on a worker nobody else would answer the request.
             answer(exchange, null, internalError(exchange, e));
             return;
         }
@@ -146,7 +148,9 @@ public final class TaskApiHandler extends Handler.Abstract {
     private void dispatch(Exchange exchange) {
         Object lane = exchange.origin.<Object>map(SocketOrigin::socket).orElse(OPERATOR_LANE);
         int share = exchange.origin.isPresent() ? config.socketMaxInFlight() : config.operatorMaxInFlight();
-        lanes.submit(lane, share, () -> advance(exchange, true));
+        if (!lanes.submit(lane, share, () -> advance(exchange, true))) {
+            exchange.callback.failed(new IllegalStateException("the Task API is stopping"));
+        }
     }
 
     /** Runs the chain from where the exchange stands; writes nothing, so that the outcome is recorded first. */
@@ -219,19 +223,29 @@ public final class TaskApiHandler extends Handler.Abstract {
         }
         try {
             Optional<Identity> cached = gate.authenticateCached(credential.get());
-            if (cached.isPresent() || mayBlock) {
-                return cached.isPresent() ? cached : Optional.of(gate.authenticate(credential.get()));
+            if (cached.isPresent()) {
+                return cached;
             }
-            // About to be verified on a worker: a peer that has used up its failures is refused unverified.
-            if (origin.isPresent()) {
-                Optional<Duration> wait = rateLimiter.unauthenticatedExhausted(origin.get().socket(),
-                        origin.get().peer().uid());
-                if (wait.isPresent()) {
-                    throw rateLimited(exchange, "unauthenticated", wait.get(),
-                            "Too many failed authentications on this task socket");
+            if (!mayBlock) {
+                // A credential not verified before costs a verification on a worker: it is paid for from the peer's
+                // failure budget now, before any work, and refunded if it verifies. So a flood of junk gets 429s,
+                // never more verifications than the budget.
+                if (origin.isPresent()) {
+                    Optional<Duration> wait = rateLimiter.acquireUnauthenticated(origin.get().socket(),
+                            origin.get().peer().uid());
+                    if (wait.isPresent()) {
+                        throw rateLimited(exchange, "unauthenticated", wait.get(),
+                                "Too many failed authentications on this task socket");
+                    }
+                    exchange.failurePrepaid = true;
                 }
+                return Optional.empty();
             }
-            return Optional.empty();
+            Identity verified = gate.authenticate(credential.get());
+            if (exchange.failurePrepaid) {
+                rateLimiter.refundUnauthenticated(origin.orElseThrow().socket(), origin.orElseThrow().peer().uid());
+            }
+            return Optional.of(verified);
         } catch (CredentialRejectedException e) {
             LOG.debug("credential refused: {}", e.reason());
             metrics.authenticationFailed(e.reason());
@@ -241,7 +255,7 @@ public final class TaskApiHandler extends Handler.Abstract {
 
     /** A failed authentication spends the peer's failure budget; once that is gone, the answer is 429. */
     private ApiException authenticationFailed(Exchange exchange, ApiException refusal) {
-        if (exchange.origin.isPresent()) {
+        if (exchange.origin.isPresent() && !exchange.failurePrepaid) {
             SocketOrigin origin = exchange.origin.get();
             Optional<Duration> wait = rateLimiter.acquireUnauthenticated(origin.socket(), origin.peer().uid());
             if (wait.isPresent()) {
@@ -259,7 +273,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         return new ApiException(429, message + "; retry after " + seconds + "s");
     }
 
-    private ApiException internalError(Exchange exchange, RuntimeException e) {
+    private ApiException internalError(Exchange exchange, Throwable e) {
         // The id ties the caller's error to the log line without showing the caller any internals.
         String errorId = UUID.randomUUID().toString();
         LOG.error("internal error {} on {} {}", errorId, exchange.request.getMethod(), exchange.route, e);
@@ -270,16 +284,16 @@ public final class TaskApiHandler extends Handler.Abstract {
     private void answer(Exchange exchange, Object result, ApiException error) {
         Request request = exchange.request;
         Response response = exchange.response;
-        int status = error != null ? error.status() : JsonResponses.statusOf(result);
-        long nanos = System.nanoTime() - exchange.startNanos;
-        metrics.requestServed(exchange.route, request.getMethod(), status, nanos);
-        audit.record(exchange.origin, exchange.auditIdentity, request.getMethod(), exchange.route, status, nanos);
-        if (!exchange.bodyRead && hasBody(request)) {
-            // Answered without reading the body: Jetty will close the connection after the answer, so say so, or
-            // a keep-alive client sends its next request on a connection about to close.
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        }
         try {
+            int status = error != null ? error.status() : JsonResponses.statusOf(result);
+            long nanos = System.nanoTime() - exchange.startNanos;
+            metrics.requestServed(exchange.route, request.getMethod(), status, nanos);
+            audit.record(exchange.origin, exchange.auditIdentity, request.getMethod(), exchange.route, status, nanos);
+            if (!exchange.bodyRead && hasBody(request)) {
+                // Answered without reading the body: Jetty will close the connection after the answer, so say so,
+                // or a keep-alive client sends its next request on a connection about to close.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             if (error != null) {
                 if (error.status() == 405) {
                     response.getHeaders().put(HttpHeader.ALLOW, router.allowed(Request.getPathInContext(request)));
@@ -288,10 +302,10 @@ public final class TaskApiHandler extends Handler.Abstract {
             } else {
                 json.sendResult(response, exchange.callback, result);
             }
-        } catch (RuntimeException e) {
-            // Never leave a request unanswered: a route's result that cannot be written is a 500.
-            if (error == null) {
-                json.sendError(response, exchange.callback, internalError(exchange, e));
+        } catch (RuntimeException | Error e) {
+            // Never leave a request unanswered: what cannot be written is a 500, or at least a failed exchange.
+            if (error == null && !response.isCommitted()) {
+                answer(exchange, null, internalError(exchange, e));
             } else {
                 exchange.callback.failed(e);
             }
@@ -327,6 +341,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         private Router.RouteMatch match;
         private ApiRequest apiRequest;
         private boolean bodyRead;
+        private boolean failurePrepaid;
 
         Exchange(Request request, Response response, Callback callback, Optional<SocketOrigin> origin) {
             this.request = request;

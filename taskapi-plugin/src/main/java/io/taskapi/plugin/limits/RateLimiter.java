@@ -74,18 +74,16 @@ public final class RateLimiter {
     }
 
     /**
-     * Whether the peer has used up its failed authentications, without taking any: a credential that would need
-     * verifying is then refused unverified, so failures cannot be turned into CPU work.
+     * Gives back what {@link #acquireUnauthenticated} took for a credential that then verified: it was paid for in
+     * advance, so that verifications never outnumber the budget, and was no failure.
      *
      * @param socket the task socket the request came through
      * @param peerUid the connecting process's uid
-     * @return empty when there is room; otherwise how long until there is
      */
-    public Optional<Duration> unauthenticatedExhausted(TaskSocket socket, int peerUid) {
-        if (unauthenticated.off()) {
-            return Optional.empty();
+    public void refundUnauthenticated(TaskSocket socket, int peerUid) {
+        if (!unauthenticated.off()) {
+            unauthenticatedBucket(socket, peerUid).refund(unauthenticated);
         }
-        return unauthenticatedBucket(socket, peerUid).peek(unauthenticated, nanoTime.getAsLong());
     }
 
     private Bucket unauthenticatedBucket(TaskSocket socket, int peerUid) {
@@ -134,6 +132,10 @@ public final class RateLimiter {
                 tokens -= 1;
             }
             return wait;
+        }
+
+        synchronized void refund(Limit limit) {
+            tokens = Math.min(limit.burst(), tokens + 1);
         }
 
         synchronized Optional<Duration> peek(Limit limit, long now) {

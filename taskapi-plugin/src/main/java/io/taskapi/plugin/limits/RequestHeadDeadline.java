@@ -32,12 +32,13 @@ import org.slf4j.LoggerFactory;
 public final class RequestHeadDeadline extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHeadDeadline.class);
     private static final long SWEEP_INTERVAL_MILLIS = 1_000;
+    private static final long NOT_ARRIVING = Long.MIN_VALUE;
 
     private final Server server;
     private final long timeoutNanos;
     private final long sweepMillis;
-    // Only the sweeping thread touches it: connection → when its current head was first seen arriving.
-    private final Map<Connection, HeadSeen> heads = new HashMap<>();
+    // Only the sweeping thread touches it: what each connection looked like at the last sweep.
+    private final Map<Connection, Seen> heads = new HashMap<>();
     private volatile Scheduler.Task next;
 
     /**
@@ -76,31 +77,47 @@ public final class RequestHeadDeadline extends AbstractLifeCycle {
     private void sweep() {
         try {
             long now = System.nanoTime();
-            Map<Connection, HeadSeen> stillArriving = new HashMap<>();
+            Map<Connection, Seen> seenNow = new HashMap<>();
             for (Connector connector : server.getConnectors()) {
                 for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-                    if (endPoint.getConnection() instanceof HttpConnection http && headArriving(http.getParser())) {
-                        HeadSeen seen = heads.get(http);
-                        if (seen == null || seen.messagesIn() != http.getMessagesIn()) {
-                            seen = new HeadSeen(http.getMessagesIn(), now);
-                        }
-                        if (now - seen.sinceNanos() >= timeoutNanos) {
+                    if (endPoint.getConnection() instanceof HttpConnection http) {
+                        Seen seen = look(http, heads.get(http), now);
+                        if (seen.headSinceNanos() != NOT_ARRIVING && now - seen.headSinceNanos() >= timeoutNanos) {
                             LOG.debug("closing a connection whose request head took over {} ms",
                                     TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
                             endPoint.close();
                         } else {
-                            stillArriving.put(http, seen);
+                            seenNow.put(http, seen);
                         }
                     }
                 }
             }
             heads.clear();
-            heads.putAll(stillArriving);
+            heads.putAll(seenNow);
         } catch (RuntimeException e) {
             LOG.warn("request head sweep failed", e);
         } finally {
             schedule();
         }
+    }
+
+    /**
+     * A head is arriving when the parser is inside one, or when bytes came in since the last look without completing
+     * a request: Jetty skips blank lines before a request line without leaving START, and each resets its idle
+     * timeout, so a client sending a newline now and then would otherwise hold the connection without limit.
+     */
+    private static Seen look(HttpConnection http, Seen before, long now) {
+        long messagesIn = http.getMessagesIn();
+        long bytesIn = http.getBytesIn();
+        boolean sameRequest = before != null && before.messagesIn() == messagesIn;
+        boolean arriving = headArriving(http.getParser())
+                || (sameRequest && http.getParser().isStart() && bytesIn != before.bytesIn());
+        if (!arriving) {
+            // Idle, or past its head: the idle timeout and the body deadline take it from here.
+            return new Seen(messagesIn, bytesIn, sameRequest ? before.headSinceNanos() : NOT_ARRIVING);
+        }
+        boolean clockRunning = sameRequest && before.headSinceNanos() != NOT_ARRIVING;
+        return new Seen(messagesIn, bytesIn, clockRunning ? before.headSinceNanos() : now);
     }
 
     /** Some of a head has arrived, not all: past START (nothing yet), not yet past the headers. */
@@ -110,5 +127,10 @@ public final class RequestHeadDeadline extends AbstractLifeCycle {
                 && state.ordinal() <= HttpParser.State.HEADER.ordinal();
     }
 
-    private record HeadSeen(long messagesIn, long sinceNanos) {}
+    /**
+     * @param messagesIn requests the connection has received
+     * @param bytesIn bytes it has received
+     * @param headSinceNanos when the current head was first seen arriving, or {@link #NOT_ARRIVING}
+     */
+    private record Seen(long messagesIn, long bytesIn, long headSinceNanos) {}
 }

@@ -5,11 +5,15 @@ package io.taskapi.plugin.socket;
  * the selector thread: it must answer from memory.
  */
 public interface ConnectionAdmission {
-    /** Serves every connection; what a bare connector (tests, tools) uses. */
+    /**
+     * No limits, but the peer check all the same: a socket with a task user serves only that user (others are served
+     * only to be told 403). What a bare connector (tests, tools) uses.
+     */
     ConnectionAdmission ADMIT_ALL = new ConnectionAdmission() {
         @Override
         public Admission admit(TaskSocket socket, PeerCredentials peer) {
-            return Admission.SERVE;
+            boolean owner = socket.ownerUid().isEmpty() || socket.ownerUid().getAsInt() == peer.uid();
+            return owner ? Admission.SERVE : Admission.SERVE_REFUSAL;
         }
 
         @Override

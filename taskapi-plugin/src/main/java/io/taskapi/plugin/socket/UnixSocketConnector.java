@@ -68,7 +68,7 @@ public final class UnixSocketConnector extends AbstractConnector {
     private final AtomicInteger lingering = new AtomicInteger();
     private final Map<SelectableChannel, Registration> registrations = new ConcurrentHashMap<>();
     private final AtomicInteger nextListenerSelector = new AtomicInteger();
-    // Handed from doAccept() to newEndPoint(), both on the selector thread.
+    // Admitted connections from doAccept() until their endpoint is open: a failure in between gives the place back.
     private final Map<SelectableChannel, SocketOrigin> acceptedOrigins = new ConcurrentHashMap<>();
     // Serializes arming and disarming acceptors against start, stop and setAccepting.
     private final ReentrantLock lock = new ReentrantLock();
@@ -345,9 +345,15 @@ public final class UnixSocketConnector extends AbstractConnector {
             IO.close(channel);
             return;
         }
-        channel.configureBlocking(false);
-        // The origin becomes the selection key's attachment, which newEndPoint() reads.
-        selectorManager.accept(channel, origin);
+        try {
+            channel.configureBlocking(false);
+            // The origin becomes the selection key's attachment, which newEndPoint() reads.
+            selectorManager.accept(channel, origin);
+        } catch (IOException | RuntimeException e) {
+            // Jetty closes the channel without telling onAcceptFailed(): give the admission back here.
+            selectorManager.giveBack(channel);
+            throw e;
+        }
     }
 
     private EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key)
@@ -355,7 +361,6 @@ public final class UnixSocketConnector extends AbstractConnector {
         if (!(key.attachment() instanceof SocketOrigin origin)) {
             throw new IOException("connection without a task socket origin: " + channel);
         }
-        acceptedOrigins.remove(channel);
         UnixSocketEndPoint endPoint = new UnixSocketEndPoint((SocketChannel) channel, selector, key, getScheduler(),
                 origin);
         endPoint.setIdleTimeout(getIdleTimeout());
@@ -497,6 +502,10 @@ public final class UnixSocketConnector extends AbstractConnector {
         @Override
         protected void endPointOpened(EndPoint endPoint) {
             super.endPointOpened(endPoint);
+            // From here on its close gives the admission back (endPointClosed); before, a failure does (giveBack).
+            if (endPoint instanceof UnixSocketEndPoint taskEndPoint) {
+                acceptedOrigins.remove(taskEndPoint.getChannel());
+            }
             onEndPointOpened(endPoint);
         }
 
@@ -522,7 +531,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         }
 
         /** Admitted, but it never became an endpoint: its place goes back. */
-        private void giveBack(SelectableChannel channel) {
+        void giveBack(SelectableChannel channel) {
             SocketOrigin origin = acceptedOrigins.remove(channel);
             if (origin != null) {
                 admission.released(origin);

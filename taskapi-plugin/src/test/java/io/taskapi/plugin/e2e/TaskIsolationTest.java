@@ -204,6 +204,25 @@ final class TaskIsolationTest {
     }
 
     @Nested
+    final class BlankLines {
+        @RegisterExtension
+        final TaskApiExtension api = TaskApiExtension.builder().config("http.request-head-timeout", "1s").build();
+
+        @Test
+        void blankLinesBeforeARequestLineDoNotKeepAConnectionPastTheHeadDeadline() throws Exception {
+            TestTask task = api.newTask("blank-lines");
+            task.openSocket();
+            try (SocketChannel channel = task.client().openChannel()) {
+                // Jetty skips blank lines before a request line without leaving START; each resets the idle timeout.
+                trickle.scheduleAtFixedRate(() -> write(channel, "\r\n".getBytes(US_ASCII)), 0, 200,
+                        TimeUnit.MILLISECONDS);
+
+                assertThat(readAll(channel)).as("the server closed the connection").isEmpty();
+            }
+        }
+    }
+
+    @Nested
     final class Connections {
         private final OperatorListener operator = OperatorListener.onFreePort();
 

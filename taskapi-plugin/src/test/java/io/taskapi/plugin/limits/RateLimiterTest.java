@@ -68,14 +68,28 @@ final class RateLimiterTest {
 
         assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
         assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
-        assertThat(limiter.unauthenticatedExhausted(socket, 1000)).contains(Duration.ofSeconds(1));
         assertThat(limiter.acquireUnauthenticated(socket, 1000)).contains(Duration.ofSeconds(1));
 
         // Another uid on the same socket, and the socket's authenticated callers, are untouched.
-        assertThat(limiter.unauthenticatedExhausted(socket, 2000)).isEmpty();
+        assertThat(limiter.acquireUnauthenticated(socket, 2000)).isEmpty();
         assertThat(limiter.acquire(socket)).isEmpty();
         now.addAndGet(Duration.ofSeconds(1).toNanos());
-        assertThat(limiter.unauthenticatedExhausted(socket, 1000)).isEmpty();
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
+    }
+
+    @Test
+    void aVerificationPaidForInAdvanceIsRefundedWhenItSucceedsNeverAboveTheBurst() {
+        TaskSocket socket = socket();
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
+
+        limiter.refundUnauthenticated(socket, 1000);
+        limiter.refundUnauthenticated(socket, 1000);
+        limiter.refundUnauthenticated(socket, 1000);
+
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isEmpty();
+        assertThat(limiter.acquireUnauthenticated(socket, 1000)).isPresent();
     }
 
     private static TaskSocket socket() {
