@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -69,7 +68,7 @@ public final class AgentRouteAdapter implements ApiRoute {
             }
         }
         Map<String, List<String>> query = new LinkedHashMap<>();
-        Fields fields = Request.extractQueryParameters(request.request());
+        Fields fields = request.queryFields();
         for (Fields.Field field : fields) {
             query.put(field.getName(), new ArrayList<>(field.getValues()));
         }

@@ -26,7 +26,7 @@ public final class ApiRequest {
     private final Optional<SocketOrigin> origin;
     private final Map<String, String> params;
     private final ObjectMapper mapper;
-    private Fields query;
+    private final Fields query;
     private volatile byte[] body = new byte[0];
 
     /**
@@ -36,15 +36,17 @@ public final class ApiRequest {
      * @param origin the task socket and peer it came through; empty on the operator listener
      * @param params the path's parameters
      * @param mapper reads JSON bodies
+     * @param query the query's parameters, already parsed
      */
     public ApiRequest(Request request, Identity identity, Acl acl, Optional<SocketOrigin> origin,
-                      Map<String, String> params, ObjectMapper mapper) {
+                      Map<String, String> params, ObjectMapper mapper, Fields query) {
         this.request = requireNonNull(request, "request is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.acl = requireNonNull(acl, "acl is null");
         this.origin = requireNonNull(origin, "origin is null");
         this.params = Map.copyOf(requireNonNull(params, "params is null"));
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.query = requireNonNull(query, "query is null");
     }
 
     /** @return the Jetty request */
@@ -79,14 +81,16 @@ public final class ApiRequest {
         return value;
     }
 
+    /** @return every query parameter */
+    public Fields queryFields() {
+        return query;
+    }
+
     /**
      * @param name a query parameter
      * @return its first value, if present
      */
     public Optional<String> query(String name) {
-        if (query == null) {
-            query = Request.extractQueryParameters(request);
-        }
         Fields.Field field = query.get(name);
         return field == null ? Optional.empty() : Optional.ofNullable(field.getValue());
     }

@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +181,7 @@ public final class TaskApiHandler extends Handler.Abstract {
             }
             exchange.match = match;
             exchange.apiRequest = new ApiRequest(request, exchange.identity, acl.get(), exchange.origin,
-                    match.params(), mapper);
+                    match.params(), mapper, query(request));
         }
         ApiRoute route = exchange.match.route();
         ApiRequest apiRequest = exchange.apiRequest;
@@ -309,6 +310,15 @@ public final class TaskApiHandler extends Handler.Abstract {
             } else {
                 exchange.callback.failed(e);
             }
+        }
+    }
+
+    /** The query's parameters; one that cannot be decoded (say {@code %zz}) is the caller's error, not a 500. */
+    private static Fields query(Request request) throws ApiException {
+        try {
+            return Request.extractQueryParameters(request);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "Malformed query string: it is not valid percent-encoded UTF-8");
         }
     }
 
