@@ -1,16 +1,14 @@
 package io.taskapi.benchmarks.server;
 
+import io.taskapi.benchmarks.load.ProcStatus;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** This process's memory, from {@code /proc/self/status} (Linux) and the JVM's own counters. */
 final class ProcessMemory {
-    private static final Path STATUS = Path.of("/proc/self/status");
-
     private ProcessMemory() {}
 
     /**
@@ -18,40 +16,18 @@ final class ProcessMemory {
      *     live threads, open descriptors
      */
     static String line() {
-        List<String> status;
+        ProcStatus status;
         try {
-            status = Files.readAllLines(STATUS);
+            status = ProcStatus.read(Path.of("/proc/self"));
         } catch (IOException e) {
-            status = List.of();
+            status = new ProcStatus(List.of(), -1);
         }
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
-        return "vmrss_kb=" + field(status, "VmRSS:") + " vmhwm_kb=" + field(status, "VmHWM:")
+        return "vmrss_kb=" + status.field("VmRSS:") + " vmhwm_kb=" + status.field("VmHWM:")
                 + " heap_used_kb=" + heap.getUsed() / 1024 + " heap_committed_kb=" + heap.getCommitted() / 1024
                 + " nonheap_used_kb=" + nonHeap.getUsed() / 1024
                 + " threads=" + ManagementFactory.getThreadMXBean().getThreadCount()
-                + " fds=" + openDescriptors();
-    }
-
-    private static long field(List<String> status, String name) {
-        for (String line : status) {
-            if (line.startsWith(name)) {
-                String[] parts = line.substring(name.length()).trim().split("\\s+");
-                try {
-                    return Long.parseLong(parts[0]);
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static long openDescriptors() {
-        try (var entries = Files.list(Path.of("/proc/self/fd"))) {
-            return entries.count();
-        } catch (IOException e) {
-            return -1;
-        }
+                + " fds=" + status.openDescriptors();
     }
 }

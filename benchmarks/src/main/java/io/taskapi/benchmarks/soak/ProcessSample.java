@@ -1,13 +1,12 @@
 package io.taskapi.benchmarks.soak;
 
+import io.taskapi.benchmarks.load.ProcStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The server process's footprint at one moment.
@@ -29,13 +28,8 @@ record ProcessSample(long second, long rssKb, long threads, long fds, long heapL
      * @throws IOException when the process is gone
      */
     static ProcessSample take(long pid, long second, Path serverLog) throws IOException {
-        Path proc = Path.of("/proc", Long.toString(pid));
-        List<String> status = Files.readAllLines(proc.resolve("status"));
-        long fds;
-        try (Stream<Path> entries = Files.list(proc.resolve("fd"))) {
-            fds = entries.count();
-        }
-        return new ProcessSample(second, field(status, "VmRSS:"), field(status, "Threads:"), fds,
+        ProcStatus status = ProcStatus.read(Path.of("/proc", Long.toString(pid)));
+        return new ProcessSample(second, status.field("VmRSS:"), status.field("Threads:"), status.openDescriptors(),
                 lastHeap(serverLog).orElse(-1));
     }
 
@@ -46,15 +40,6 @@ record ProcessSample(long second, long rssKb, long threads, long fds, long heapL
     ProcessSample max(ProcessSample other) {
         return new ProcessSample(other.second, Math.max(rssKb, other.rssKb), Math.max(threads, other.threads),
                 Math.max(fds, other.fds), other.heapLiveKb);
-    }
-
-    private static long field(List<String> status, String name) {
-        for (String line : status) {
-            if (line.startsWith(name)) {
-                return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
-            }
-        }
-        return -1;
     }
 
     static OptionalLong lastHeap(Path serverLog) throws IOException {

@@ -171,27 +171,28 @@ public final class TaskApiHandler extends Handler.Abstract {
                 }
             }
         }
+        if (exchange.match == null) {
+            exchange.match = router.route(request.getMethod(), Request.getPathInContext(request));
+            exchange.route = exchange.match.route().path();
+        }
         if (exchange.apiRequest == null) {
-            Router.RouteMatch match = router.route(request.getMethod(), Request.getPathInContext(request));
-            exchange.route = match.route().path();
             Optional<Acl> acl = mayBlock ? Optional.of(acls.resolve(exchange.identity))
                     : acls.resolveCached(exchange.identity);
             if (acl.isEmpty()) {
                 return Next.WORKER;
             }
-            exchange.match = match;
             exchange.apiRequest = new ApiRequest(request, exchange.identity, acl.get(), exchange.origin,
-                    match.params(), mapper, query(request));
+                    exchange.match.params(), mapper, query(request));
         }
         ApiRoute route = exchange.match.route();
         ApiRequest apiRequest = exchange.apiRequest;
-        ApiRoute.Execution execution = route.execution(apiRequest);
         if (!route.permission().allows(apiRequest)) {
             throw ApiException.permissionDenied();
         }
         if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
             return Map.of("help", route.help());
         }
+        ApiRoute.Execution execution = route.execution(apiRequest);
         if (execution.readsBody() && !exchange.bodyRead) {
             return Next.BODY;
         }

@@ -14,7 +14,6 @@ import io.taskapi.plugin.socket.TaskSocket;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
@@ -32,7 +31,6 @@ import org.eclipse.jetty.io.Connection;
 public final class ConnectionLimiter implements ConnectionAdmission, Connection.Listener {
     /** Connections per task socket kept open for peers that will only be told 403. */
     public static final int MAX_REFUSED_PEER_CONNECTIONS = 8;
-    private static final int ROOT_UID = 0;
 
     private final int maxConnections;
     private final int maxOperatorConnections;
@@ -60,7 +58,7 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
     @Override
     public Admission admit(TaskSocket socket, PeerCredentials peer) {
         Counts counts = counts(socket);
-        if (!peerAllowed(socket, peer)) {
+        if (!socket.serves(peer, allowRootPeer)) {
             if (counts.refusedPeers.incrementAndGet() > MAX_REFUSED_PEER_CONNECTIONS) {
                 counts.refusedPeers.decrementAndGet();
                 metrics.rateLimited("connections");
@@ -109,12 +107,6 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
      */
     public int openConnections(TaskSocket socket) {
         return counts(socket).served.get();
-    }
-
-    /** Any peer when the task has no user; otherwise the task's user, and root where the agent allows it. */
-    private boolean peerAllowed(TaskSocket socket, PeerCredentials peer) {
-        OptionalInt owner = socket.ownerUid();
-        return owner.isEmpty() || peer.uid() == owner.getAsInt() || (allowRootPeer && peer.uid() == ROOT_UID);
     }
 
     private Counts counts(TaskSocket socket) {

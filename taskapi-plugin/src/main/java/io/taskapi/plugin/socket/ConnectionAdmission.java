@@ -12,8 +12,7 @@ public interface ConnectionAdmission {
     ConnectionAdmission ADMIT_ALL = new ConnectionAdmission() {
         @Override
         public Admission admit(TaskSocket socket, PeerCredentials peer) {
-            boolean owner = socket.ownerUid().isEmpty() || socket.ownerUid().getAsInt() == peer.uid();
-            return owner ? Admission.SERVE : Admission.SERVE_REFUSAL;
+            return socket.serves(peer, false) ? Admission.SERVE : Admission.SERVE_REFUSAL;
         }
 
         @Override

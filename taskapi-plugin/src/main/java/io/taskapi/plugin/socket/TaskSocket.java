@@ -15,6 +15,8 @@ import java.util.OptionalInt;
  * @param bindPath the short name it was bound through (what Jetty reports as the local address)
  */
 public record TaskSocket(SocketRequest request, OptionalInt ownerUid, Path hostPath, Path bindPath) {
+    private static final int ROOT_UID = 0;
+
     /**
      * Checks that nothing is missing.
      *
@@ -28,5 +30,15 @@ public record TaskSocket(SocketRequest request, OptionalInt ownerUid, Path hostP
         requireNonNull(ownerUid, "ownerUid is null");
         requireNonNull(hostPath, "hostPath is null");
         requireNonNull(bindPath, "bindPath is null");
+    }
+
+    /**
+     * @param peer a connecting process
+     * @param allowRootPeer whether root may use a socket that belongs to a task user
+     * @return whether the peer may use this socket: anyone when the task has no user, otherwise the task's user (and
+     *     root where allowed)
+     */
+    public boolean serves(PeerCredentials peer, boolean allowRootPeer) {
+        return ownerUid.isEmpty() || peer.uid() == ownerUid.getAsInt() || (allowRootPeer && peer.uid() == ROOT_UID);
     }
 }
