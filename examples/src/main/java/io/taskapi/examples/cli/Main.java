@@ -23,7 +23,11 @@ public final class Main {
         if (System.getProperty("taskapi.audit.level") == null) {
             System.setProperty("taskapi.audit.level", level);
         }
-        int code = new CommandLine(new TaskapiCommand(System.getenv())).execute(args);
+        CommandLine cli = new CommandLine(new TaskapiCommand(System.getenv()));
+        int code = cli.execute(args);
+        // picocli's writers buffer: System.exit does not flush them, and commands printed nothing or lost their end.
+        cli.getOut().flush();
+        cli.getErr().flush();
         System.exit(code);
     }
 }
