@@ -1,4 +1,4 @@
-package io.taskapi.plugin.filter;
+package io.taskapi.bexpr;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

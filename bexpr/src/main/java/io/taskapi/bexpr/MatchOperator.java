@@ -1,4 +1,4 @@
-package io.taskapi.plugin.filter;
+package io.taskapi.bexpr;
 
 /**
  * A comparison between a selected value and the expression's value. {@code contains} is {@link #IN} with its

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.filter;
+package io.taskapi.bexpr;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,6 +1,6 @@
 /**
  * Nomad's list filters ({@code ?filter=}): HashiCorp's go-bexpr language, compiled by {@link
- * io.taskapi.plugin.filter.Filter#compile} and evaluated against JSON records.
+ * io.taskapi.bexpr.Filter#compile} and evaluated against JSON records.
  *
  * <h2>Grammar</h2>
  *
@@ -54,9 +54,9 @@
  *
  * <p>A filter is attacker-controlled, so everything it costs is bounded: the expression's length and nesting (below),
  * the program its regular expressions compile to (100,000 instructions for the whole filter), and its evaluation, by
- * a {@link io.taskapi.plugin.filter.FilterDeadline} (the clock is read every 256 steps and, during a match, every
+ * a {@link io.taskapi.bexpr.FilterDeadline} (the clock is read every 256 steps and, during a match, every
  * 2<sup>20</sup> instructions × characters; {@code filter.evaluation-timeout}, 1 s, for one request's records). Past
- * the deadline evaluation stops with {@link io.taskapi.plugin.filter.FilterTimeoutException}. Nested {@code any} and
+ * the deadline evaluation stops with {@link io.taskapi.bexpr.FilterTimeoutException}. Nested {@code any} and
  * {@code all} over large maps are exponential in bexpr too; that is what the deadline is for.
  *
  * <h2>Where this differs from go-bexpr</h2>
@@ -74,10 +74,10 @@
  *       17) where Go 1.22 knows Unicode 15's; classes and case folding follow RE2/J's tables, which may lag Go's for
  *       the newest characters. Regular expressions nested more than 1000 levels deep are accepted (Go refuses them).
  *   <li>Evaluation stops at a deadline with an error; bexpr has none.
- *   <li>Expressions are limited to {@value io.taskapi.plugin.filter.Filter#MAX_LENGTH} characters and 64 levels of
+ *   <li>Expressions are limited to {@value io.taskapi.bexpr.Filter#MAX_LENGTH} characters and 64 levels of
  *       parentheses or collection braces. bexpr instead stops after 2 million parser steps, which its exponential
  *       backtracking reaches at about ten nested parentheses; this parser is linear.
  *   <li>{@code \x} and octal escapes in a string must spell UTF-8; Go would keep the raw bytes.
  * </ul>
  */
-package io.taskapi.plugin.filter;
+package io.taskapi.bexpr;

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.filter;
+package io.taskapi.bexpr;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Fuzzes {@code ?filter=} expressions: {@link Filter#compile} on arbitrary text, then {@link Filter#matches} against
  * the Nomad node record of {@link FilterNomadNodeTest}. Seeds and past findings are under
- * {@code src/test/resources/io/taskapi/plugin/filter/FilterFuzzTestInputs/compileAndMatch/}; see docs/security.md.
+ * {@code src/test/resources/io/taskapi/bexpr/FilterFuzzTestInputs/compileAndMatch/}; see docs/security.md.
  */
 class FilterFuzzTest {
     private static final JsonNode NODE = Json.parse(FilterNomadNodeTest.NODE);

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.filter;
+package io.taskapi.bexpr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

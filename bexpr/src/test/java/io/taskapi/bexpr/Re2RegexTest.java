@@ -1,4 +1,4 @@
-package io.taskapi.plugin.filter;
+package io.taskapi.bexpr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
 import static java.util.Objects.requireNonNull;
 

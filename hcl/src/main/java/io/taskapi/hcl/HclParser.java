@@ -1,9 +1,9 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.hcl.HclLexer.Kind;
-import io.taskapi.plugin.hcl.HclLexer.Token;
+import io.taskapi.hcl.HclLexer.Kind;
+import io.taskapi.hcl.HclLexer.Token;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
 /**
  * Where a node starts in its source: 1-based line and 1-based column (columns count Unicode code points; a tab is one

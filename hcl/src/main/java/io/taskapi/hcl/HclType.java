@@ -1,4 +1,4 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
 /** The type an {@link HclSchema} requires of an attribute's value. {@code null} satisfies none of them. */
 public enum HclType {

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
 /**
  * An attribute value: a literal, a list or an object. Expressions (references, function calls, operators) are not part

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
-import static io.taskapi.plugin.hcl.HclTesting.plain;
-import static io.taskapi.plugin.hcl.HclTesting.render;
-import static io.taskapi.plugin.hcl.TestHclSchema.SCHEMA;
+import static io.taskapi.hcl.HclTesting.plain;
+import static io.taskapi.hcl.HclTesting.render;
+import static io.taskapi.hcl.TestHclSchema.SCHEMA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.taskapi.plugin.hcl.HclTesting.Null;
-import io.taskapi.plugin.hcl.HclTesting.Num;
+import io.taskapi.hcl.HclTesting.Null;
+import io.taskapi.hcl.HclTesting.Num;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,13 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
-import static io.taskapi.plugin.hcl.HclTesting.plain;
+import static io.taskapi.hcl.HclTesting.plain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.taskapi.plugin.hcl.HclTesting.Null;
-import io.taskapi.plugin.hcl.HclTesting.Num;
+import io.taskapi.hcl.HclTesting.Null;
+import io.taskapi.hcl.HclTesting.Num;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.hcl;
+package io.taskapi.hcl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.jobspec.JobJson;
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.JobspecParser;
-import io.taskapi.plugin.hcl.HclParseException;
+import io.taskapi.hcl.HclParseException;
 import io.taskapi.spi.api.AgentPermission;
 import io.taskapi.spi.api.AgentRequest;
 import io.taskapi.spi.api.AgentResponse;

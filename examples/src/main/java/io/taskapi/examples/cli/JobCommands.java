@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.jobspec.JobJson;
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.JobspecParser;
-import io.taskapi.plugin.hcl.HclParseException;
+import io.taskapi.hcl.HclParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.taskapi.plugin.hcl.HclParseException;
+import io.taskapi.hcl.HclParseException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 

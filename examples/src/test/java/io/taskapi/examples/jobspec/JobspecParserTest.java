@@ -3,7 +3,7 @@ package io.taskapi.examples.jobspec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskapi.plugin.hcl.HclParseException;
+import io.taskapi.hcl.HclParseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

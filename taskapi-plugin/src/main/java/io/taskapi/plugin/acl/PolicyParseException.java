@@ -2,7 +2,7 @@ package io.taskapi.plugin.acl;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.hcl.HclPosition;
+import io.taskapi.hcl.HclPosition;
 
 /**
  * An ACL policy that does not parse or is not valid. The message is {@code "<line>:<column>: <what>"} (for JSON

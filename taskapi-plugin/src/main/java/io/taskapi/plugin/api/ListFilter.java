@@ -3,11 +3,11 @@ package io.taskapi.plugin.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskapi.plugin.filter.Filter;
-import io.taskapi.plugin.filter.FilterDeadline;
-import io.taskapi.plugin.filter.FilterEvaluationException;
-import io.taskapi.plugin.filter.FilterException;
-import io.taskapi.plugin.filter.FilterTimeoutException;
+import io.taskapi.bexpr.Filter;
+import io.taskapi.bexpr.FilterDeadline;
+import io.taskapi.bexpr.FilterEvaluationException;
+import io.taskapi.bexpr.FilterException;
+import io.taskapi.bexpr.FilterTimeoutException;
 import io.taskapi.plugin.http.ApiException;
 import java.time.Duration;
 import java.util.Optional;

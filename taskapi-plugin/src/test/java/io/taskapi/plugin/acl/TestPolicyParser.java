@@ -11,7 +11,7 @@ import io.taskapi.plugin.acl.Policy.NodePoolRule;
 import io.taskapi.plugin.acl.Policy.OperatorRule;
 import io.taskapi.plugin.acl.Policy.SentinelRule;
 import io.taskapi.plugin.acl.Policy.VariablePathRule;
-import io.taskapi.plugin.hcl.HclPosition;
+import io.taskapi.hcl.HclPosition;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
