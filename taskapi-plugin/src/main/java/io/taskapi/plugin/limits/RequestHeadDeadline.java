@@ -57,6 +57,17 @@ public final class RequestHeadDeadline extends AbstractLifeCycle {
 
     @Override
     protected void doStart() {
+        // On the module path Jetty keeps HttpConnection to itself unless the agent exports it: the sweep would then
+        // fail on every connection and trickled heads would go unchecked, so refuse to start instead.
+        // (Naming HttpConnection.class here would already fail, with the JVM's IllegalAccessError.)
+        Module jetty = Server.class.getModule();
+        Module plugin = RequestHeadDeadline.class.getModule();
+        String internal = Server.class.getPackageName() + ".internal";
+        if (!jetty.isExported(internal, plugin)) {
+            throw new IllegalStateException("the request head deadline needs Jetty's internal HttpConnection: run the "
+                    + "JVM with --add-exports " + jetty.getName() + "/" + internal + "="
+                    + (plugin.isNamed() ? plugin.getName() : "ALL-UNNAMED"));
+        }
         schedule();
     }
 
