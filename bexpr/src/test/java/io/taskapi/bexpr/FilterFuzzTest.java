@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code src/test/resources/io/taskapi/bexpr/FilterFuzzTestInputs/compileAndMatch/}; see docs/security.md.
  */
 class FilterFuzzTest {
-    private static final JsonNode NODE = Json.parse(FilterNomadNodeTest.NODE);
+    private static final JsonNode NODE = FilterNomadNodeTest.NODE.document();
 
     /**
      * Guards against: an exception other than {@link FilterException} from compiling or
