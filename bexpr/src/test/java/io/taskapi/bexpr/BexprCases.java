@@ -15,8 +15,12 @@ import org.junit.jupiter.params.provider.Arguments;
  * expressions with the outcome go-bexpr gives over it, a result or an error message. The outcomes are written by the
  * generator in {@code src/test/go/fixtures} (its README says how to run it against a newer go-bexpr).
  *
- * @param document what the expressions are evaluated against
- * @param cases each an expression and a {@code Boolean} result or a {@code String} error message
+ * <p>A file without a document holds expressions that are only compiled: each has bexpr's error message, or
+ * {@code "compiles": true}.
+ *
+ * @param document what the expressions are evaluated against; missing in a file of expressions only compiled
+ * @param cases each an expression and a {@code Boolean} result ({@code true} for "compiles") or a {@code String}
+ *     error message
  */
 record BexprCases(JsonNode document, List<Arguments> cases) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -30,10 +34,11 @@ record BexprCases(JsonNode document, List<Arguments> cases) {
             List<Arguments> cases = new ArrayList<>();
             for (JsonNode c : root.required("cases")) {
                 String expression = c.required("expression").asText();
-                Object outcome = c.has("result") ? (Object) c.get("result").booleanValue() : c.required("error").asText();
+                Object outcome = c.has("error") ? c.get("error").asText()
+                        : c.has("result") ? (Object) c.get("result").booleanValue() : c.required("compiles").booleanValue();
                 cases.add(Arguments.of(expression, outcome));
             }
-            return new BexprCases(root.required("document"), List.copyOf(cases));
+            return new BexprCases(root.path("document"), List.copyOf(cases));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * What parses, to which tree, and how the rest fails. The trees and every error message (text, line, column, byte
  * offset) are go-bexpr's: most cases are its own {@code grammar/grammar_test.go}, the rest were checked against
- * bexpr v0.1.16. A tree is written {@code (operator selector value)}, a selector as its parts ({@code "a"."b"}, with
+ * bexpr v0.1.16. The syntax errors are the fixture file {@code cases/syntax-errors.json}, written by the generator in
+ * {@code src/test/go/fixtures}. A tree is written {@code (operator selector value)}, a selector as its parts ({@code "a"."b"}, with
  * {@code ptr:} for a JSON pointer), a value as the raw text bexpr compares.
  */
 class FilterSyntaxTest {
@@ -172,90 +173,12 @@ class FilterSyntaxTest {
         assertThat(Filter.compile(expression).ast().describe()).isEqualTo(tree);
     }
 
-    static Stream<Arguments> errors() {
-        return Stream.of(
-                // grammar_test.go
-                error("foo == \"12x", "1:12 (11): rule \"string\": Unterminated string literal"),
-                error("foo == `12x", "1:12 (11): rule \"string\": Unterminated string literal"),
-                error("foo == 3x", "1:9 (8): rule \"number\": Invalid number literal"),
-                error("foo[3] == abc", "1:5 (4): rule \"index\": Invalid index"),
-                error("x in foo[\"abc\"", "1:15 (14): rule \"index\": Unclosed index expression"),
-                error("foo[\"abc\" == 3", "1:11 (10): rule \"index\": Unclosed index expression"),
-                error("x in 32", "1:6 (5): rule \"match\": Invalid selector"),
-                error("32 == 32", "1:4 (3): no match found, expected: \"in\", \"not\" or [ \\t\\r\\n]"),
-                error("32 is empty", "1:4 (3): no match found, expected: \"in\", \"not\" or [ \\t\\r\\n]"),
-                error("x in foo abc", "1:10 (9): no match found, expected: \"and\", \"or\", [ \\t\\r\\n] or EOF"),
-                error("x in foo and ", "1:14 (13): no match found, expected: \"(\", \"-\", \"0\", \"\\\"\", \"`\", "
-                        + "\"not\", [ \\t\\r\\n], [1-9] or [a-zA-Z]"),
-                error("x in foo or ", "1:13 (12): no match found, expected: \"(\", \"-\", \"0\", \"\\\"\", \"`\", "
-                        + "\"all\", \"any\", \"not\", [ \\t\\r\\n], [1-9] or [a-zA-Z]"),
-                error("x in foo or not ", "1:17 (16): no match found, expected: \"!=\", \"(\", \"-\", \"0\", \"==\", "
-                        + "\"\\\"\", \"`\", \"contains\", \"in\", \"is\", \"matches\", \"not\", [ \\t\\r\\n], [1-9] or "
-                        + "[a-zA-Z]"),
-                error("(foo == 4", "1:10 (9): rule \"grouping\": Unmatched parentheses"),
-                error("\"/hy-phen/under_score/pi|pe/do.t/ti~lde/\" == 3",
-                        "1:43 (42): no match found, expected: \"in\", \"not\" or [ \\t\\r\\n]"),
-                error("all group.tasks as { t.name == \"hello\" }",
-                        "1:20 (19): no match found, expected: \"_\", [ \\t\\r\\n] or [a-zA-Z]"),
-                error("all as t { t.name == \"hello\" }", "1:8 (7): no match found, expected: \"as\" or [ \\t\\r\\n]"),
-                // unclosed and stray parentheses
-                error("((Status == ready) and (Name == x)", "1:35 (34): rule \"grouping\": Unmatched parentheses"),
-                error("Status == ready)", "1:16 (15): no match found, expected: \".\", \"[\", [ \\t\\r\\n], "
-                        + "[a-zA-Z0-9_/] or EOF"),
-                // a missing value
-                error("Status ==", VALUE_EXPECTED.apply("1:10 (9)")),
-                error("foo == ", VALUE_EXPECTED.apply("1:8 (7)")),
-                error("foo == 'x'", VALUE_EXPECTED.apply("1:8 (7)")),
-                error("foo === 3", VALUE_EXPECTED.apply("1:7 (6)")),
-                error("== 3", "1:1 (0): no match found, expected: \"(\", \"-\", \"0\", \"\\\"\", \"`\", \"all\", "
-                        + "\"any\", \"not\", [ \\t\\r\\n], [1-9] or [a-zA-Z]"),
-                // operators bexpr does not have, ordering ones included
-                error("foo < 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
-                error("foo <= 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
-                error("foo > 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
-                error("foo >= 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
-                error("foo = 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
-                error("foo equals 3", OPERATOR_EXPECTED.apply("1:5 (4)")),
-                error("foo is nothing", "1:11 (10): no match found, expected: [ \\t\\r\\n]"),
-                // trailing garbage
-                error("Status == ready garbage",
-                        "1:17 (16): no match found, expected: \"and\", \"or\", [ \\t\\r\\n] or EOF"),
-                error("Status == ready;", "1:16 (15): no match found, expected: \".\", \"[\", [ \\t\\r\\n], "
-                        + "[a-zA-Z0-9_/] or EOF"),
-                error("Meta.example == Hello World",
-                        "1:23 (22): no match found, expected: \"and\", \"or\", [ \\t\\r\\n] or EOF"),
-                error("Status == ready and", "1:20 (19): no match found, expected: [ \\t\\r\\n]"),
-                error("all x as y { y == 1 } and z == 1", "1:23 (22): no match found, expected: [ \\t\\r\\n] or EOF"),
-                // "not", "and" and "or" need whitespace around them
-                error("not(Status == ready)", "1:4 (3): no match found, expected: \"!=\", \".\", \"==\", \"[\", "
-                        + "[ \\t\\r\\n] or [a-zA-Z0-9_/]"),
-                error("(Status == ready)or(Name == x)", "1:18 (17): no match found, expected: [ \\t\\r\\n] or EOF"),
-                // strings: unterminated, and what Go's strconv.Unquote rejects (an escaped quote included)
-                error("Meta.example == \"Hello World!", "1:30 (29): rule \"string\": Unterminated string literal"),
-                error("foo == \"a\\qb\"", "1:8 (7): rule \"string\": invalid syntax"),
-                error("foo == \"a\\\"b\"", "1:8 (7): rule \"string\": invalid syntax"),
-                error("foo == \"\\400\"", "1:8 (7): rule \"string\": invalid syntax"),
-                // numbers
-                error("foo == 01", "1:9 (8): rule \"number\": Invalid number literal"),
-                error("foo == 1.", "1:9 (8): rule \"number\": Invalid number literal"),
-                // two errors at once, both reported, one a line
-                error("Meta[\"os.name", "1:14 (13): rule \"string\": Unterminated string literal\n"
-                        + "1:6 (5): rule \"index\": Invalid index"),
-                // positions: lines from 1, columns in code points, offsets in UTF-8 bytes
-                error("Status == ready\n and Name ==", VALUE_EXPECTED.apply("2:13 (28)")),
-                error("(a == 1\n or b == 2", "2:11 (18): rule \"grouping\": Unmatched parentheses"),
-                error("a ==\n\n  3x", "3:4 (9): rule \"number\": Invalid number literal"),
-                error("a == 1\n)", "2:1 (7): no match found, expected: \"and\", \"or\", [ \\t\\r\\n] or EOF"),
-                error("Meta[\"日本\"] == 1 and x ~ 2", OPERATOR_EXPECTED.apply("1:23 (26)")),
-                error("", "1:1 (0): no match found, expected: \"(\", \"-\", \"0\", \"\\\"\", \"`\", \"all\", \"any\", "
-                        + "\"not\", [ \\t\\r\\n], [1-9] or [a-zA-Z]"));
-    }
+    // most are go-bexpr's grammar/grammar_test.go
+    private static final BexprCases ERRORS = BexprCases.load("syntax-errors.json");
 
-    private static final java.util.function.Function<String, String> VALUE_EXPECTED = at -> at
-            + ": no match found, expected: \"-\", \"0\", \"\\\"\", \"`\", [ \\t\\r\\n], [1-9] or [a-zA-Z]";
-    private static final java.util.function.Function<String, String> OPERATOR_EXPECTED = at -> at
-            + ": no match found, expected: \"!=\", \"==\", \"contains\", \"in\", \"is\", \"matches\", \"not\" or "
-            + "[ \\t\\r\\n]";
+    static Stream<Arguments> errors() {
+        return ERRORS.arguments();
+    }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("errors")
@@ -310,9 +233,5 @@ class FilterSyntaxTest {
 
     private static Arguments tree(String expression, String tree) {
         return arguments(expression, tree);
-    }
-
-    private static Arguments error(String expression, String message) {
-        return arguments(expression, message);
     }
 }
