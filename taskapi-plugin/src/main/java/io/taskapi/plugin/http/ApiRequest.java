@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.auth.Identity;
+import io.taskapi.plugin.authz.AccessRequest;
 import io.taskapi.plugin.socket.SocketOrigin;
 import java.io.IOException;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.eclipse.jetty.util.Fields;
  * parameters, the query and the body (read before the route runs when the route
  * {@linkplain ApiRoute.Execution#readsBody reads one}, so that no route ever waits on a client).
  */
-public final class ApiRequest {
+public final class ApiRequest implements AccessRequest {
     private final Request request;
     private final Identity identity;
     private final Acl acl;
@@ -55,11 +56,13 @@ public final class ApiRequest {
     }
 
     /** @return who the caller proved to be */
+    @Override
     public Identity identity() {
         return identity;
     }
 
     /** @return what the caller's policies allow */
+    @Override
     public Acl acl() {
         return acl;
     }
@@ -73,6 +76,7 @@ public final class ApiRequest {
      * @param name a path parameter's name, as in the route's path
      * @return its value
      */
+    @Override
     public String param(String name) {
         String value = params.get(name);
         if (value == null) {
@@ -90,6 +94,7 @@ public final class ApiRequest {
      * @param name a query parameter
      * @return its first value, if present
      */
+    @Override
     public Optional<String> query(String name) {
         Fields.Field field = query.get(name);
         return field == null ? Optional.empty() : Optional.ofNullable(field.getValue());

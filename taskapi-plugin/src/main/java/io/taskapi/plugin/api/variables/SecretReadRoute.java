@@ -1,6 +1,7 @@
 package io.taskapi.plugin.api.variables;
 
 import io.taskapi.plugin.acl.VariableCapability;
+import io.taskapi.plugin.authz.AccessRequest;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
@@ -32,7 +33,7 @@ public final class SecretReadRoute implements ApiRoute {
     }
 
     /** @return the variable a secrets request is about: {@code secret/<path>} */
-    static String variablePath(ApiRequest request) {
+    static String variablePath(AccessRequest request) {
         return VariablePaths.SECRET_PREFIX + request.param("path");
     }
 
