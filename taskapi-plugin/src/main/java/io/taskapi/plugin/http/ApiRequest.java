@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.Fields;
  * An authenticated, authorized request, as every route sees it (the plugin's and, through their adapter, the agent's):
  * no Jetty type, only who is calling, what their policies allow, the path's
  * parameters, the query and the body (read before the route runs when the route
- * {@linkplain Route.Execution#readsBody reads one}, so that no route ever waits on a client).
+ * {@linkplain Execution#readsBody reads one}, so that no route ever waits on a client).
  */
 public final class ApiRequest implements AccessRequest {
     private final Identity identity;
@@ -100,7 +100,7 @@ public final class ApiRequest implements AccessRequest {
 
     /**
      * @return the body's bytes; empty when there was none, or when the route does not
-     *     {@linkplain Route.Execution#readsBody read one}
+     *     {@linkplain Execution#readsBody read one}
      */
     public byte[] body() {
         return body;

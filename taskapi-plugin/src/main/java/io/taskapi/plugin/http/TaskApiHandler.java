@@ -192,7 +192,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
             return Map.of("help", route.help());
         }
-        Route.Execution execution = route.execution(apiRequest);
+        Execution execution = route.execution(apiRequest);
         if (execution.readsBody() && !exchange.bodyRead) {
             return Next.BODY;
         }

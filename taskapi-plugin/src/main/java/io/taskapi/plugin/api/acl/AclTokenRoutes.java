@@ -9,7 +9,7 @@ import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
-import io.taskapi.plugin.http.Route.Execution;
+import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;

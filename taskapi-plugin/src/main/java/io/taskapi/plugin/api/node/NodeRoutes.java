@@ -11,7 +11,7 @@ import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.http.Route;
-import io.taskapi.plugin.http.Route.Execution;
+import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
 import io.taskapi.plugin.node.NodeMetadata;
 import io.taskapi.plugin.node.NodeMetadataService;
