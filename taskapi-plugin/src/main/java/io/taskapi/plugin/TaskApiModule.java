@@ -7,7 +7,6 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
-import io.taskapi.plugin.api.ApiRoutesModule;
 import io.taskapi.plugin.node.NodeRecords;
 import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.node.NodeMetadataService;

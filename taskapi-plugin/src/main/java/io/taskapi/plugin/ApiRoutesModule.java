@@ -1,10 +1,12 @@
-package io.taskapi.plugin.api;
+package io.taskapi.plugin;
 
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import io.taskapi.plugin.api.AgentAddedRoutes;
+import io.taskapi.plugin.api.AgentRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyWriter;
 import io.taskapi.plugin.api.acl.AclTokenRoutes;
@@ -21,12 +23,13 @@ import java.util.List;
  * The API's routes, one {@link RouteGroup} per area, in the multibinder set the router reads: the agent's own
  * (health, self, metrics, key set), ACL tokens, ACL policies, nodes and client metadata, variables, secrets, and the
  * routes the agent adds through the SPI. A new route goes into its area's group; a new area is a group bound here.
+ * Here, not in {@code api}, so that the areas' packages depend on {@code api}'s shared parts and not the reverse.
  */
-public final class ApiRoutesModule extends AbstractModule {
+final class ApiRoutesModule extends AbstractModule {
     private final List<AgentRoute> agentRoutes;
 
     /** @param agentRoutes the routes the agent adds */
-    public ApiRoutesModule(List<AgentRoute> agentRoutes) {
+    ApiRoutesModule(List<AgentRoute> agentRoutes) {
         this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
     }
 
