@@ -6,7 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.taskapi.plugin.api.AgentAddedRoutes;
-import io.taskapi.plugin.api.AgentRoutes;
+import io.taskapi.plugin.api.AgentInfoRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyWriter;
 import io.taskapi.plugin.api.acl.AclTokenRoutes;
@@ -37,7 +37,7 @@ final class ApiRoutesModule extends AbstractModule {
     protected void configure() {
         Multibinder<RouteGroup> groups = Multibinder.newSetBinder(binder(), RouteGroup.class);
         for (Class<? extends RouteGroup> group : List.of(
-                AgentRoutes.class,
+                AgentInfoRoutes.class,
                 AclTokenRoutes.class,
                 AclPolicyRoutes.class,
                 NodeRoutes.class,

@@ -24,8 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The agent's own routes: health, self, metrics and the workload identity key set. */
-public final class AgentRoutes implements RouteGroup {
+/**
+ * The agent's own routes: health, self, metrics and the workload identity key set. (The routes an agent adds through
+ * the SPI are {@link AgentAddedRoutes}.)
+ */
+public final class AgentInfoRoutes implements RouteGroup {
     private static final Map<String, Object> HEALTHY = healthy();
 
     private final TaskApiConfig config;
@@ -43,7 +46,7 @@ public final class AgentRoutes implements RouteGroup {
      * @param sockets how many task sockets are open
      */
     @Inject
-    public AgentRoutes(TaskApiConfig config, NodeRegistry nodes, ApiMetrics metrics, IdentityKeyStore keys,
+    public AgentInfoRoutes(TaskApiConfig config, NodeRegistry nodes, ApiMetrics metrics, IdentityKeyStore keys,
                        Provider<TaskSocketRegistry> sockets) {
         this.config = requireNonNull(config, "config is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
