@@ -12,7 +12,6 @@ import io.taskapi.plugin.node.NodeMetadataService;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +95,7 @@ public final class ClientMetadataApplyRoute implements ApiRoute {
         }
         Map<String, Optional<String>> changes = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = meta.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : meta.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (key.isEmpty()) {
