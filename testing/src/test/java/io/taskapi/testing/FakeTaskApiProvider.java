@@ -16,7 +16,10 @@ public final class FakeTaskApiProvider implements TaskApiProvider {
     /** The fake's name. */
     public static final String NAME = "fake";
 
-    /** Needed by ServiceLoader. {@link #start} refuses a configuration holding {@code fail}, as a plugin refuses a bad key. */
+    /**
+     * Needed by ServiceLoader. {@link #start} refuses a configuration holding {@code fail}, as a plugin refuses a bad
+     * key.
+     */
     public FakeTaskApiProvider() {}
 
     @Override

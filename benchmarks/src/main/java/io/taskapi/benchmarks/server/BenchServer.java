@@ -43,6 +43,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -328,7 +329,7 @@ public final class BenchServer implements AutoCloseable {
         out.flush();
 
         if (options.memoryLogSeconds() > 0) {
-            memoryLog.scheduleAtFixedRate(() -> {
+            ScheduledFuture<?> unused = memoryLog.scheduleAtFixedRate(() -> {
                 if (options.memoryLogGc()) {
                     System.gc();
                 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -227,7 +228,7 @@ public final class JobScheduler implements AutoCloseable {
         out.put("CreateIndex", job.createIndex());
         out.put("ModifyIndex", job.modifyIndex());
         out.put("JobModifyIndex", job.modifyIndex());
-        out.put("SubmitTime", job.submitTime().getEpochSecond() * 1_000_000_000L + job.submitTime().getNano());
+        out.put("SubmitTime", ChronoUnit.NANOS.between(Instant.EPOCH, job.submitTime()));
         return out;
     }
 

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * A task's {@code config} block read strictly for one driver: a key the driver does not know is an error, as in
- * Nomad (where each driver's schema rejects unknown keys), so that a typo such as {@code comand} fails the start instead
- * of running something else.
+ * Nomad (where each driver's schema rejects unknown keys), so that a typo such as {@code comand} fails the start
+ * instead of running something else.
  *
  * <p>Messages name keys and types, never values: the agent interpolates {@code ${NOMAD_TOKEN}} into config values.
  */

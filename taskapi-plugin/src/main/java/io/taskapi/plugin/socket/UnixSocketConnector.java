@@ -519,6 +519,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         }
 
         @Override
+        @SuppressWarnings("removal") // Jetty 12.1 still calls this overload; it goes when Jetty drops it.
         protected void onAcceptFailed(SelectableChannel channel, Throwable cause) {
             giveBack(channel);
             super.onAcceptFailed(channel, cause);

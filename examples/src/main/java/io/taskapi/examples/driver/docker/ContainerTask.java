@@ -156,7 +156,7 @@ final class ContainerTask implements RunningTask {
         try (OutputStream stdout = Files.newOutputStream(logs.stdout(), StandardOpenOption.APPEND,
                 LinkOption.NOFOLLOW_LINKS);
              OutputStream stderr = Files.newOutputStream(logs.stderr(), StandardOpenOption.APPEND,
-                     LinkOption.NOFOLLOW_LINKS)) {
+                        LinkOption.NOFOLLOW_LINKS)) {
             engine.copyLogs(id, stdout, stderr);
         } catch (IOException | RuntimeException e) {
             LOG.warn("docker task {}: cannot copy the output of container {}: {}", task.taskName(),

@@ -31,7 +31,8 @@ public final class Executables {
         }
         for (String dir : path.split(":")) {
             if (dir.isEmpty() || !dir.startsWith("/")) {
-                continue;   // a relative PATH entry would depend on the working directory: skip it, as a safe shell does
+                // A relative PATH entry would depend on the working directory: skip it, as a safe shell does.
+                continue;
             }
             Path candidate = Path.of(dir, command);
             if (isExecutableFile(candidate)) {

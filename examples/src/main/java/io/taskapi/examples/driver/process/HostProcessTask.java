@@ -46,6 +46,7 @@ final class HostProcessTask implements RunningTask {
     }
 
     /** Watches a started process: its end closes the mount and completes the exit. */
+    @SuppressWarnings("FutureReturnValueIgnored") // ended() handles the end; nothing else waits on this stage
     static HostProcessTask watch(String driver, TaskRef task, Process process, SocketMount mount) {
         HostProcessTask running = new HostProcessTask(driver, task, process, mount);
         process.onExit().whenComplete((ended, failure) -> running.ended());
