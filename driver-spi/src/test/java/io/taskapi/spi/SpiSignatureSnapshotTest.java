@@ -47,7 +47,7 @@ final class SpiSignatureSnapshotTest {
         List<String> lines = describeSpi();
         assertThat(lines).anyMatch(line -> line.startsWith("interface io.taskapi.spi.TaskApiProvider"));
         assertThat(lines).anyMatch(line -> line.startsWith("interface io.taskapi.spi.driver.TaskDriver"));
-        assertThat(lines).anyMatch(line -> line.startsWith("record io.taskapi.spi.socket.SocketRequest"));
+        assertThat(lines).anyMatch(line -> line.startsWith("class io.taskapi.spi.socket.SocketRequest"));
         assertThat(lines).anyMatch(line -> line.startsWith("interface io.taskapi.spi.state.AclTokenStore"));
     }
 

@@ -76,6 +76,11 @@ public record TaskLogs(Path stdout, Path stderr) {
         return logs;
     }
 
+    /** @return the uid this JVM runs as (the owner of {@code /proc/self}) */
+    private static int agentUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
     private static void requireOwned(Path path, boolean directory) throws IOException {
         Map<String, Object> stat = Files.readAttributes(path, "unix:uid,mode,isDirectory,isRegularFile",
                 LinkOption.NOFOLLOW_LINKS);
@@ -85,7 +90,7 @@ public record TaskLogs(Path stdout, Path stderr) {
                     + " (a symlink?): refusing to write task logs through it");
         }
         int uid = (Integer) stat.get("uid");
-        if (uid != TaskDirectories.agentUid()) {
+        if (uid != agentUid()) {
             throw new IOException(path + " belongs to uid " + uid + ", not the agent: refusing to write task logs"
                     + " through it");
         }

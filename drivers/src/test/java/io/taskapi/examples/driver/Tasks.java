@@ -9,6 +9,7 @@ import io.taskapi.testing.TestTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,14 +26,12 @@ public final class Tasks {
     /** @return the test task's launch (the extension's real Task API) with this config, environment and user */
     public static TaskLaunch launch(TestTask task, Map<String, Object> config, Map<String, String> environment,
                                     Optional<String> user) {
-        TaskLaunch base = task.launch(environment, user);
-        return new TaskLaunch(base.task(), base.taskDir(), base.secretsDir(), config, base.environment(), base.user(),
-                base.sockets());
+        return task.launch(config, environment, user);
     }
 
     /** @return the task's exit, waiting at most {@link #TASK_TIMEOUT} */
     public static TaskExit awaitExit(RunningTask running) throws Exception {
-        return running.exit().get(TASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return running.exit().toCompletableFuture().get(TASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return what the task wrote to its standard output */
@@ -87,6 +86,23 @@ public final class Tasks {
 
     /** @return whether the tests run as root (needed to give sockets away and to become other users) */
     public static boolean isRoot() {
-        return TaskDirectories.agentUid() == 0;
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The socket belongs to the task, not to the driver's process: it is still there after the process ended, and
+     * goes when the agent releases the task (done for good).
+     *
+     * @param task the task whose process ended
+     */
+    public static void assertSocketStaysUntilReleased(TestTask task) {
+        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).as("socket after the process ended")
+                .isTrue();
+        task.release();
+        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).as("socket after release").isFalse();
     }
 }

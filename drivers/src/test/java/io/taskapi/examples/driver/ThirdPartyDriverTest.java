@@ -40,15 +40,14 @@ final class ThirdPartyDriverTest {
     private static final String THIRD_PARTY_DRIVER = """
             package com.example.taskapi;
 
+            import io.taskapi.spi.driver.FilesystemIsolation;
             import io.taskapi.spi.driver.RunningTask;
+            import io.taskapi.spi.driver.SocketMount;
+            import io.taskapi.spi.driver.SocketNeeds;
             import io.taskapi.spi.driver.TaskDriver;
             import io.taskapi.spi.driver.TaskDriverException;
             import io.taskapi.spi.driver.TaskExit;
             import io.taskapi.spi.driver.TaskLaunch;
-            import io.taskapi.spi.socket.FilesystemIsolation;
-            import io.taskapi.spi.socket.SocketMount;
-            import io.taskapi.spi.socket.SocketRequest;
-            import io.taskapi.spi.socket.SocketUnavailableException;
             import java.io.ByteArrayOutputStream;
             import java.net.UnixDomainSocketAddress;
             import java.nio.ByteBuffer;
@@ -56,9 +55,9 @@ final class ThirdPartyDriverTest {
             import java.nio.charset.StandardCharsets;
             import java.nio.file.Path;
             import java.time.Duration;
-            import java.util.HashMap;
             import java.util.Map;
             import java.util.concurrent.CompletableFuture;
+            import java.util.concurrent.CompletionStage;
 
             public final class HealthDriver implements TaskDriver {
                 @Override public String name() { return "health"; }
@@ -66,27 +65,18 @@ final class ThirdPartyDriverTest {
                 @Override public FilesystemIsolation isolation() { return FilesystemIsolation.NONE; }
 
                 @Override public RunningTask start(TaskLaunch launch) throws TaskDriverException {
-                    SocketMount mount;
-                    try {
-                        mount = launch.sockets().openSocket(new SocketRequest(launch.task(), launch.secretsDir(),
-                                launch.user(), isolation()));
-                    } catch (SocketUnavailableException e) {
-                        throw new TaskDriverException("task API socket: " + e.getMessage() + " (" + e.reason() + ")", e);
-                    }
-                    Map<String, String> env = new HashMap<>(launch.environment());
-                    env.putAll(mount.environment());
+                    SocketMount mount = launch.apiSocket(SocketNeeds.of(isolation()));
+                    Map<String, String> env = launch.environmentWith(mount);
                     CompletableFuture<TaskExit> exit = CompletableFuture.supplyAsync(() -> {
                         try {
-                            return new TaskExit(health(env), false);
+                            return TaskExit.exited(health(env));
                         } catch (Exception e) {
-                            return new TaskExit(1, false);
-                        } finally {
-                            mount.close();
+                            return TaskExit.exited(1);
                         }
                     });
                     return new RunningTask() {
                         @Override public String id() { return "health-" + launch.task().allocationId(); }
-                        @Override public CompletableFuture<TaskExit> exit() { return exit; }
+                        @Override public CompletionStage<TaskExit> exit() { return exit; }
                         @Override public void stop(Duration grace) { exit.join(); }
                     };
                 }
@@ -116,7 +106,7 @@ final class ThirdPartyDriverTest {
             import io.taskapi.spi.driver.TaskDriver;
             import io.taskapi.spi.driver.TaskDriverException;
             import io.taskapi.spi.driver.TaskLaunch;
-            import io.taskapi.spi.socket.FilesystemIsolation;
+            import io.taskapi.spi.driver.FilesystemIsolation;
 
             public final class OtherExec implements TaskDriver {
                 @Override public String name() { return "exec"; }
@@ -166,7 +156,7 @@ final class ThirdPartyDriverTest {
                     Optional.empty()));
             TaskExit exit = Tasks.awaitExit(running);
 
-            assertThat(exit).as("the HTTP status the task got, as its exit code").isEqualTo(new TaskExit(200, false));
+            assertThat(exit).as("the HTTP status the task got, as its exit code").isEqualTo(TaskExit.exited(200));
             System.out.println("[third-party task] status " + exit.exitCode());
         }
     }

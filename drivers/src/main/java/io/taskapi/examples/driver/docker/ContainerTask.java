@@ -6,7 +6,6 @@ import io.taskapi.examples.driver.TaskLogs;
 import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskExit;
-import io.taskapi.spi.socket.SocketMount;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running container. A daemon thread waits for it ({@code POST /containers/{id}/wait}); when it ends, its output is
- * appended to the task's logs, it is removed, the socket is closed, and only then {@link #exit()} completes.
+ * appended to the task's logs and it is removed, and only then {@link #exit()} completes.
  *
  * <p>Thread-safe.
  */
@@ -38,21 +38,19 @@ final class ContainerTask implements RunningTask {
     private final DockerEngine engine;
     private final TaskRef task;
     private final String id;
-    private final SocketMount mount;
     private final TaskLogs logs;
     private final CompletableFuture<TaskExit> exit = new CompletableFuture<>();
     private final AtomicBoolean sentKill = new AtomicBoolean();
 
-    private ContainerTask(DockerEngine engine, TaskRef task, String id, SocketMount mount, TaskLogs logs) {
+    private ContainerTask(DockerEngine engine, TaskRef task, String id, TaskLogs logs) {
         this.engine = requireNonNull(engine, "engine is null");
         this.task = requireNonNull(task, "task is null");
         this.id = requireNonNull(id, "id is null");
-        this.mount = requireNonNull(mount, "mount is null");
         this.logs = requireNonNull(logs, "logs is null");
     }
 
-    static ContainerTask watch(DockerEngine engine, TaskRef task, String id, SocketMount mount, TaskLogs logs) {
-        ContainerTask running = new ContainerTask(engine, task, id, mount, logs);
+    static ContainerTask watch(DockerEngine engine, TaskRef task, String id, TaskLogs logs) {
+        ContainerTask running = new ContainerTask(engine, task, id, logs);
         Thread waiter = new Thread(running::awaitContainer, "docker-wait-" + DockerDriver.shortId(id));
         waiter.setDaemon(true);
         waiter.start();
@@ -65,8 +63,8 @@ final class ContainerTask implements RunningTask {
     }
 
     @Override
-    public CompletableFuture<TaskExit> exit() {
-        return exit.copy();
+    public CompletionStage<TaskExit> exit() {
+        return exit.minimalCompletionStage();
     }
 
     /**
@@ -168,14 +166,9 @@ final class ContainerTask implements RunningTask {
             LOG.warn("docker task {}: cannot remove container {}: {}", task.taskName(), DockerDriver.shortId(id),
                     e.getMessage());
         }
-        try {
-            mount.close();
-        } catch (RuntimeException e) {
-            LOG.warn("docker task {}: closing its socket failed", task.taskName(), e);
-        }
         LOG.info("docker task {} (alloc {}) ended: container {}, exit code {}{}", task.taskName(),
                 task.allocationId(), DockerDriver.shortId(id), code, killed ? " (killed)" : "");
-        exit.complete(new TaskExit(code, killed));
+        exit.complete(killed ? TaskExit.killed(code) : TaskExit.exited(code));
     }
 
     @Override

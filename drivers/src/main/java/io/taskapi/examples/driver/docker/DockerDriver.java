@@ -5,17 +5,16 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.driver.DriverConfig;
-import io.taskapi.examples.driver.TaskDirectories;
 import io.taskapi.examples.driver.TaskLogs;
-import io.taskapi.examples.driver.TaskSockets;
 import io.taskapi.examples.driver.process.HostUser;
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,7 +115,6 @@ public final class DockerDriver implements TaskDriver {
         }
         Optional<HostUser> user = launch.user().isPresent()
                 ? Optional.of(HostUser.resolve(NAME, launch.user().get())) : Optional.empty();
-        TaskDirectories.checkSecretsDir(NAME, launch.taskDir(), launch.secretsDir());
         TaskLogs logs;
         try {
             logs = TaskLogs.prepare(launch.taskDir(), launch.task().taskName());
@@ -124,8 +122,9 @@ public final class DockerDriver implements TaskDriver {
             throw new TaskDriverException("driver " + NAME + ": cannot prepare the task's logs: " + e.getMessage(), e);
         }
 
-        SocketMount mount = TaskSockets.open(NAME, launch, user.map(HostUser::name), isolation());
-        Map<String, String> environment = TaskSockets.environment(launch, mount);
+        SocketNeeds needs = SocketNeeds.of(isolation());
+        SocketMount mount = launch.apiSocket(user.map(u -> needs.user(u.name())).orElse(needs));
+        Map<String, String> environment = launch.environmentWith(mount);
         String name = containerName(launch.task());
         String id = null;
         try {
@@ -134,7 +133,7 @@ public final class DockerDriver implements TaskDriver {
             engine.start(id);
             LOG.info("docker task {} (alloc {}) started: container {} ({}), image {}", launch.task().taskName(),
                     launch.task().allocationId(), name, shortId(id), image);
-            return ContainerTask.watch(engine, launch.task(), id, mount, logs);
+            return ContainerTask.watch(engine, launch.task(), id, logs);
         } catch (IOException | RuntimeException e) {
             if (id != null) {
                 try {
@@ -143,7 +142,6 @@ public final class DockerDriver implements TaskDriver {
                     e.addSuppressed(removeFailure);
                 }
             }
-            mount.close();
             throw new TaskDriverException(redact("driver " + NAME + ": cannot run image " + image + " for task "
                     + launch.task().taskName() + ": " + e.getMessage(), environment), e);
         }

@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.examples.driver.DriverConfig;
 import io.taskapi.examples.driver.process.HostProcessLauncher;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.FilesystemIsolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

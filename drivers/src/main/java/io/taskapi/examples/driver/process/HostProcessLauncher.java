@@ -2,14 +2,13 @@ package io.taskapi.examples.driver.process;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.examples.driver.TaskDirectories;
 import io.taskapi.examples.driver.TaskLogs;
-import io.taskapi.examples.driver.TaskSockets;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,13 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>resolve {@code launch.user()} with {@code getent passwd} (an unknown user fails before anything exists);</li>
- *   <li>check the secrets directory cannot be raced ({@link TaskDirectories#checkSecretsDir});</li>
  *   <li>make the log files ({@link TaskLogs});</li>
- *   <li>open the socket, with isolation {@link FilesystemIsolation#NONE}: the process sees the host's paths;</li>
+ *   <li>request the task's API socket with isolation {@link FilesystemIsolation#NONE} (the process sees the host's
+ *       paths): the Task API checks the secrets directory and keeps the socket across restarts;</li>
  *   <li>start the process: working directory the task directory, environment exactly the task's (the agent's is not
  *       inherited), standard input {@code /dev/null}, output appended to the logs, and with a user, through
  *       {@code setpriv --reuid --regid --init-groups --no-new-privs};</li>
- *   <li>when it ends, close the socket and complete {@link RunningTask#exit()}.</li>
+ *   <li>when it ends, complete {@link RunningTask#exit()}.</li>
  * </ol>
  *
  * <p>Thread-safe.
@@ -67,7 +66,7 @@ public final class HostProcessLauncher {
      * @param command the program (an absolute path) and its arguments; the arguments are never logged nor put in a
      *     message, since the agent may have interpolated the task's token into them
      * @return the running task
-     * @throws TaskDriverException when it cannot start; then nothing runs and the socket is closed
+     * @throws TaskDriverException when it cannot start; then nothing runs
      */
     public RunningTask launch(TaskLaunch launch, List<String> command) throws TaskDriverException {
         requireNonNull(launch, "launch is null");
@@ -79,7 +78,6 @@ public final class HostProcessLauncher {
         Optional<HostUser> user = launch.user().isPresent()
                 ? Optional.of(HostUser.resolve(driver, launch.user().get())) : Optional.empty();
         Optional<Path> setpriv = user.isPresent() ? Optional.of(setpriv()) : Optional.empty();
-        TaskDirectories.checkSecretsDir(driver, launch.taskDir(), launch.secretsDir());
         TaskLogs logs;
         try {
             logs = TaskLogs.prepare(launch.taskDir(), launch.task().taskName());
@@ -88,7 +86,8 @@ public final class HostProcessLauncher {
                     e);
         }
 
-        SocketMount mount = TaskSockets.open(driver, launch, user.map(HostUser::name), isolation());
+        SocketNeeds needs = SocketNeeds.of(isolation());
+        SocketMount mount = launch.apiSocket(user.map(u -> needs.user(u.name())).orElse(needs));
         try {
             List<String> argv = new ArrayList<>();
             if (user.isPresent()) {
@@ -107,14 +106,13 @@ public final class HostProcessLauncher {
             // leak into a task. Never log this map: it holds the task's NOMAD_TOKEN.
             Map<String, String> environment = builder.environment();
             environment.clear();
-            environment.putAll(TaskSockets.environment(launch, mount));
+            environment.putAll(launch.environmentWith(mount));
             environment.putIfAbsent("PATH", Executables.DEFAULT_PATH);
             Process process = builder.start();
             LOG.info("{} task {} (alloc {}) started: pid {}, program {}, user {}", driver, launch.task().taskName(),
                     launch.task().allocationId(), process.pid(), program, user.map(HostUser::name).orElse("(agent's)"));
-            return HostProcessTask.watch(driver, launch.task(), process, mount);
+            return HostProcessTask.watch(driver, launch.task(), process);
         } catch (IOException | RuntimeException e) {
-            mount.close();
             // IOException's message names the program and the errno, never the arguments.
             throw new TaskDriverException("driver " + driver + ": cannot start " + program + ": " + e.getMessage(), e);
         }

@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskExit;
-import io.taskapi.spi.socket.SocketMount;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A task running as a host process. When the process ends, its socket is closed and then {@link #exit()} completes,
- * so that whoever waits on the exit finds the socket gone.
+ * A task running as a host process. When the process ends, {@link #exit()} completes. Its API socket is not the
+ * driver's to close: it belongs to the task and lives across restarts until the agent releases it.
  *
  * <p>Without cgroups, "the task" is the process and the descendants it has when it is killed: a child that outlives a
  * process ending on its own is reparented to init and no longer tracked (Nomad's exec driver kills its whole cgroup).
@@ -34,20 +34,18 @@ final class HostProcessTask implements RunningTask {
     private final String driver;
     private final TaskRef task;
     private final Process process;
-    private final SocketMount mount;
     private final CompletableFuture<TaskExit> exit = new CompletableFuture<>();
     private final AtomicBoolean sentKill = new AtomicBoolean();
 
-    private HostProcessTask(String driver, TaskRef task, Process process, SocketMount mount) {
+    private HostProcessTask(String driver, TaskRef task, Process process) {
         this.driver = requireNonNull(driver, "driver is null");
         this.task = requireNonNull(task, "task is null");
         this.process = requireNonNull(process, "process is null");
-        this.mount = requireNonNull(mount, "mount is null");
     }
 
-    /** Watches a started process: its end closes the mount and completes the exit. */
-    static HostProcessTask watch(String driver, TaskRef task, Process process, SocketMount mount) {
-        HostProcessTask running = new HostProcessTask(driver, task, process, mount);
+    /** Watches a started process: its end completes the exit. */
+    static HostProcessTask watch(String driver, TaskRef task, Process process) {
+        HostProcessTask running = new HostProcessTask(driver, task, process);
         process.onExit().whenComplete((ended, failure) -> running.ended());
         return running;
     }
@@ -58,9 +56,9 @@ final class HostProcessTask implements RunningTask {
     }
 
     @Override
-    public CompletableFuture<TaskExit> exit() {
-        // A copy: callers may complete or cancel what they get without touching the task's own state.
-        return exit.copy();
+    public CompletionStage<TaskExit> exit() {
+        // Read-only for callers: they cannot complete or cancel the task's own state.
+        return exit.minimalCompletionStage();
     }
 
     @Override
@@ -90,7 +88,7 @@ final class HostProcessTask implements RunningTask {
                 task.taskName(), task.allocationId(), process.pid(), descendants.size());
     }
 
-    /** @return whether the task has ended (its socket closed) within the timeout; on interrupt, kills it */
+    /** @return whether the task has ended within the timeout; on interrupt, kills it */
     private boolean awaitExit(Duration timeout) {
         try {
             exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -111,15 +109,9 @@ final class HostProcessTask implements RunningTask {
         int code = process.exitValue();
         // "killed" only when our SIGKILL is what ended it, not a process that ended by itself at the same moment.
         boolean killed = sentKill.get() && code == SIGKILL_EXIT;
-        try {
-            mount.close();
-        } catch (RuntimeException e) {
-            LOG.warn("{} task {} (alloc {}): closing its socket failed", driver, task.taskName(), task.allocationId(),
-                    e);
-        }
         LOG.info("{} task {} (alloc {}) ended: pid {}, exit code {}{}", driver, task.taskName(), task.allocationId(),
                 process.pid(), code, killed ? " (killed)" : "");
-        exit.complete(new TaskExit(code, killed));
+        exit.complete(killed ? TaskExit.killed(code) : TaskExit.exited(code));
     }
 
     @Override

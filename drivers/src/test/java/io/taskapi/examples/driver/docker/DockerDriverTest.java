@@ -1,5 +1,6 @@
 package io.taskapi.examples.driver.docker;
 
+import static io.taskapi.examples.driver.Tasks.assertSocketStaysUntilReleased;
 import static io.taskapi.examples.driver.Tasks.awaitExit;
 import static io.taskapi.examples.driver.Tasks.launch;
 import static io.taskapi.examples.driver.Tasks.stderr;
@@ -11,10 +12,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.examples.driver.Tasks;
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
-import io.taskapi.spi.socket.FilesystemIsolation;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import io.taskapi.testing.UnixHttpClient;
@@ -91,7 +92,7 @@ final class DockerDriverTest {
                 Map.of("NOMAD_TOKEN", token), Optional.empty()));
         TaskExit exit = awaitExit(running);
 
-        assertThat(exit).isEqualTo(new TaskExit(0, false));
+        assertThat(exit).isEqualTo(TaskExit.exited(0));
         String id = running.id();
         assertThat(engine.calls()).containsExactly(
                 "GET /_ping",
@@ -116,7 +117,7 @@ final class DockerDriverTest {
         // What the "container" got from the real Task API through that bind and environment, copied to the task log.
         assertThat(stdout(task)).isEqualTo("status=200\n");
         assertThat(engine.containers()).isEmpty();
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertSocketStaysUntilReleased(task);
         assertThat(driver.isolation()).isEqualTo(FilesystemIsolation.IMAGE);
         System.out.println("[docker task log] " + stdout(task).strip());
     }
@@ -162,7 +163,7 @@ final class DockerDriverTest {
 
         TaskExit exit = awaitExit(driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty())));
 
-        assertThat(exit).isEqualTo(new TaskExit(3, false));
+        assertThat(exit).isEqualTo(TaskExit.exited(3));
         assertThat(stdout(task)).isEqualTo("to stdout\n");
         assertThat(stderr(task)).isEqualTo("to stderr\n");
     }
@@ -206,10 +207,10 @@ final class DockerDriverTest {
 
         running.stop(Duration.ofSeconds(10));
 
-        assertThat(running.exit().getNow(null)).isEqualTo(new TaskExit(143, false));
+        assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(143));
         assertThat(engine.calls()).contains("POST /containers/" + running.id() + "/kill?signal=SIGTERM")
                 .doesNotContain("POST /containers/" + running.id() + "/kill?signal=SIGKILL");
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertSocketStaysUntilReleased(task);
     }
 
     @Test
@@ -220,13 +221,13 @@ final class DockerDriverTest {
 
         running.stop(Duration.ofMillis(300));
 
-        assertThat(running.exit().getNow(null)).isEqualTo(new TaskExit(137, true));
+        assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.killed(137));
         List<String> kills = new ArrayList<>(engine.calls());
         kills.removeIf(call -> !call.contains("/kill"));
         assertThat(kills).containsExactly("POST /containers/" + running.id() + "/kill?signal=SIGTERM",
                 "POST /containers/" + running.id() + "/kill?signal=SIGKILL");
         assertThat(engine.containers()).isEmpty();
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertSocketStaysUntilReleased(task);
     }
 
     // ---- failures
@@ -261,7 +262,7 @@ final class DockerDriverTest {
     }
 
     @Test
-    void aCreateTheEngineRefusesFailsTheStartAndClosesTheSocket() {
+    void aCreateTheEngineRefusesFailsTheStartAndLeavesTheSocketToTheTask() {
         TestTask task = API.newTask("refused");
         String token = task.identity();
         engine.failCreateWith(500);
@@ -270,11 +271,11 @@ final class DockerDriverTest {
                 Optional.empty()))).isInstanceOf(TaskDriverException.class)
                 .hasMessageContaining("HTTP 500").hasMessageContaining("create failed on purpose")
                 .hasMessageNotContaining(token);
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertSocketStaysUntilReleased(task);
     }
 
     @Test
-    void aStartTheEngineRefusesRemovesTheContainerAndClosesTheSocket() {
+    void aStartTheEngineRefusesRemovesTheContainerAndLeavesTheSocketToTheTask() {
         TestTask task = API.newTask("no-start");
         engine.failStartWith(500);
 
@@ -282,7 +283,7 @@ final class DockerDriverTest {
                 .isInstanceOf(TaskDriverException.class).hasMessageContaining("start failed on purpose");
         assertThat(engine.calls()).last().asString().startsWith("DELETE /containers/");
         assertThat(engine.containers()).isEmpty();
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertSocketStaysUntilReleased(task);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.taskapi.examples.driver.exec;
 
+import static io.taskapi.examples.driver.Tasks.assertSocketStaysUntilReleased;
 import static io.taskapi.examples.driver.Tasks.awaitExit;
 import static io.taskapi.examples.driver.Tasks.launch;
 import static io.taskapi.examples.driver.Tasks.stderr;
@@ -10,14 +11,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskapi.examples.driver.Tasks;
 import io.taskapi.examples.driver.process.Executables;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.FilesystemIsolation;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,7 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -55,7 +63,7 @@ final class ExecDriverTest {
 
         TaskExit exit = awaitExit(driver.start(shell(task, CURL, Map.of(), Optional.empty())));
 
-        assertThat(exit).isEqualTo(new TaskExit(0, false));
+        assertThat(exit).isEqualTo(TaskExit.exited(0));
         assertThat(stdout(task)).contains("status=401");
         System.out.println("[no-token task log] " + stdout(task).strip().replace('\n', ' '));
     }
@@ -159,14 +167,14 @@ final class ExecDriverTest {
     }
 
     @Test
-    void theExitCodeIsReportedAndTheSocketRemovedWhenTheTaskEnds() throws Exception {
+    void theExitCodeIsReportedAndTheSocketStaysWithTheTaskUntilReleased() throws Exception {
         TestTask task = API.newTask("exit3");
 
         TaskExit exit = awaitExit(driver.start(shell(task, "test -S \"$NOMAD_SECRETS_DIR/api.sock\" && exit 3",
                 Map.of(), Optional.empty())));
 
-        assertThat(exit).isEqualTo(new TaskExit(3, false));
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(exit).isEqualTo(TaskExit.exited(3));
+        assertSocketStaysUntilReleased(task);
     }
 
     @Test
@@ -179,8 +187,8 @@ final class ExecDriverTest {
         running.stop(Duration.ofSeconds(10));
 
         // Ended by the SIGTERM itself: not killed after the grace period.
-        assertThat(running.exit().getNow(null)).isEqualTo(new TaskExit(128 + 15, false));
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(128 + 15));
+        assertSocketStaysUntilReleased(task);
     }
 
     @Test
@@ -194,9 +202,62 @@ final class ExecDriverTest {
 
         running.stop(Duration.ofMillis(300));
 
-        assertThat(running.exit().getNow(null)).isEqualTo(new TaskExit(128 + 9, true));
+        assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.killed(128 + 9));
         assertThat(Tasks.awaitDead(child)).as("the child, SIGKILLed with its parent").isTrue();
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertSocketStaysUntilReleased(task);
+    }
+
+    // ---- the socket belongs to the task: kept across restarts, gone when the agent releases the task
+
+    @Test
+    void aRestartKeepsTheTasksSocketAndItsConnectionsAndTheReleaseEndsThem() throws Exception {
+        TestTask task = API.newTask("restart");
+        TaskLaunch launch = shell(task, "test -S \"$NOMAD_SECRETS_DIR/api.sock\"", Map.of(), Optional.empty());
+        assertThat(awaitExit(driver.start(launch))).isEqualTo(TaskExit.exited(0));
+        Object inode = Files.getAttribute(task.socketPath(), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+        String identity = task.identity();
+        try (SocketChannel kept = SocketChannel.open(UnixDomainSocketAddress.of(task.socketPath()))) {
+            assertThat(health(kept, identity)).startsWith("HTTP/1.1 200");
+
+            assertThat(awaitExit(driver.start(launch))).isEqualTo(TaskExit.exited(0)); // the agent restarts it
+
+            assertThat(Files.getAttribute(task.socketPath(), "unix:ino", LinkOption.NOFOLLOW_LINKS)).isEqualTo(inode);
+            assertThat(health(kept, identity)).as("the connection made before the restart").startsWith("HTTP/1.1 200");
+
+            task.release(); // the agent: done for good
+
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            try {
+                assertThat(reader.submit(() -> kept.read(ByteBuffer.allocate(1))).get(10, TimeUnit.SECONDS))
+                        .as("the connection, closed with the socket").isEqualTo(-1);
+            } finally {
+                reader.shutdownNow();
+            }
+            assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        }
+    }
+
+    /** One keep-alive request on {@code channel}; returns the whole response (head and body). */
+    private static String health(SocketChannel channel, String token) throws Exception {
+        String request = "GET /v1/agent/health HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                + "\r\n\r\n";
+        channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        StringBuilder response = new StringBuilder();
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
+        while (true) {
+            int end = response.indexOf("\r\n\r\n");
+            if (end >= 0) {
+                Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(response.substring(0, end));
+                if (length.find() && response.length() >= end + 4 + Integer.parseInt(length.group(1))) {
+                    return response.toString();
+                }
+            }
+            buffer.clear();
+            if (channel.read(buffer) < 0) {
+                throw new AssertionError("the connection closed after: " + response);
+            }
+            response.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+        }
     }
 
     // ---- failures: a clear TaskDriverException, nothing left running
@@ -207,11 +268,11 @@ final class ExecDriverTest {
         Path marker = task.taskDir().resolve("ran");
         TaskLaunch real = launch(task, Map.of("command", "touch", "args", List.of(marker.toString())), Map.of(),
                 Optional.empty());
-        TaskLaunch refused = new TaskLaunch(real.task(), real.taskDir(), real.secretsDir(), real.config(),
-                real.environment(), real.user(), request -> {
+        TaskLaunch refused = TaskLaunch.builder(real.task()).taskDir(real.taskDir()).secretsDir(real.secretsDir())
+                .config(real.config()).environment(real.environment()).user(real.user()).sockets(request -> {
                     throw new SocketUnavailableException(SocketUnavailableException.Reason.OWNERSHIP_FAILED,
                             "cannot give the socket to the task user");
-                });
+                }).build();
 
         assertThatThrownBy(() -> driver.start(refused)).isInstanceOf(TaskDriverException.class)
                 .hasMessageContaining("OWNERSHIP_FAILED").hasMessageContaining("cannot give the socket");
@@ -234,7 +295,8 @@ final class ExecDriverTest {
         Files.setPosixFilePermissions(task.secretsDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
 
         assertThatThrownBy(() -> driver.start(shell(task, "true", Map.of(), Optional.empty())))
-                .isInstanceOf(TaskDriverException.class).hasMessageContaining("mode 0777")
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("UNSAFE_DIRECTORY")
+                .hasMessageContaining(task.secretsDir().toString()).hasMessageContaining("mode=0777")
                 .hasMessageContaining("race");
         assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }

@@ -25,8 +25,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The java driver with real JVMs: a main class compiled at test time calls the task's socket with the JDK's own Unix
@@ -107,7 +107,7 @@ final class JavaDriverTest {
                 "class_path", "local/classes", "jvm_options", List.of("-Xmx32m", "-Xshare:auto"),
                 "args", List.of("a", "b")), Map.of("NOMAD_TOKEN", task.identity()), Optional.empty())));
 
-        assertThat(exit).isEqualTo(new TaskExit(0, false));
+        assertThat(exit).isEqualTo(TaskExit.exited(0));
         assertThat(stdout(task)).contains("status=200").contains("\"ok\":true").contains("args=a,b");
         System.out.println("[java class task log] " + stdout(task).strip().replace('\n', ' '));
     }
@@ -147,8 +147,8 @@ final class JavaDriverTest {
         running.stop(Duration.ofSeconds(10));
 
         // The JVM ends on SIGTERM by running its shutdown hooks, then exits with 128 + 15.
-        assertThat(running.exit().getNow(null)).isEqualTo(new TaskExit(143, false));
-        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(143));
+        Tasks.assertSocketStaysUntilReleased(task);
     }
 
     @Test

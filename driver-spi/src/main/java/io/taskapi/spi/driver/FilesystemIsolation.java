@@ -1,4 +1,4 @@
-package io.taskapi.spi.socket;
+package io.taskapi.spi.driver;
 
 /** How a driver isolates a task's filesystem, which decides where the task sees its secrets directory. */
 public enum FilesystemIsolation {

@@ -31,10 +31,10 @@ import java.util.Optional;
  * @param tmpDir {@code TASK/tmp}
  * @param logsDir {@code TASK/logs}, where the exec and java drivers write the task's output
  */
-public record TaskDirectories(Path allocShared, Path taskDir, Path localDir, Path secretsDir, Path tmpDir,
-                              Path logsDir) {
+public record TaskDirLayout(Path allocShared, Path taskDir, Path localDir, Path secretsDir, Path tmpDir,
+                            Path logsDir) {
     /** Checks for nulls. */
-    public TaskDirectories {
+    public TaskDirLayout {
         requireNonNull(allocShared, "allocShared is null");
         requireNonNull(taskDir, "taskDir is null");
         requireNonNull(localDir, "localDir is null");
@@ -48,10 +48,10 @@ public record TaskDirectories(Path allocShared, Path taskDir, Path localDir, Pat
      * @param task the task's name (already checked to be a plain file name)
      * @return where the task's directories are, without creating them
      */
-    public static TaskDirectories of(Path allocRoot, String task) {
+    public static TaskDirLayout of(Path allocRoot, String task) {
         Path shared = allocRoot.resolve("alloc");
         Path taskDir = allocRoot.resolve(task);
-        return new TaskDirectories(shared, taskDir, taskDir.resolve("local"), taskDir.resolve("secrets"),
+        return new TaskDirLayout(shared, taskDir, taskDir.resolve("local"), taskDir.resolve("secrets"),
                 taskDir.resolve("tmp"), taskDir.resolve("logs"));
     }
 
