@@ -466,6 +466,7 @@ class TaskSocketRegistryTest {
         assertThat(secrets.toString().length()).isGreaterThanOrEqualTo(300);
 
         SocketMount mount = fixture.registry.openSocket(request(task("a1", "long"), secrets));
+        assertThat(mount.hostPath()).isEqualTo(secrets.resolve("api.sock"));
 
         // curl cannot use a path longer than sun_path either; from the directory, the relative name works.
         Clients.CurlResult result = Clients.curl(secrets, "api.sock");
