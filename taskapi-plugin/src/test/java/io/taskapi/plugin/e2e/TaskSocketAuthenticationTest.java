@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.spi.socket.SocketMount;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.SigningAlgorithm;
-import io.taskapi.testing.CompactJws;
 import io.taskapi.testing.HttpResponse;
+import io.taskapi.testing.JwsParts;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import java.nio.charset.StandardCharsets;
@@ -297,8 +297,8 @@ final class TaskSocketAuthenticationTest {
 
     /** The classic key-confusion attack: HS256 with the verifier's RSA public key as the HMAC secret. */
     private static String hs256WithPublicKey(TestTask t) {
-        CompactJws valid = t.identityBuilder().signedWith(API.issuer().key(SigningAlgorithm.RS256)).parts();
-        String header = CompactJws.encode("{\"alg\":\"HS256\",\"kid\":\""
+        JwsParts valid = t.identityBuilder().signedWith(API.issuer().key(SigningAlgorithm.RS256)).parts();
+        String header = JwsParts.encode("{\"alg\":\"HS256\",\"kid\":\""
                 + API.issuer().key(SigningAlgorithm.RS256).keyId() + "\",\"typ\":\"JWT\"}");
         String signingInput = header + "." + valid.payload();
         try {
