@@ -220,8 +220,8 @@ final class TaskSocketAuthenticationTest {
     void backendThatCannotAnswerIsServiceUnavailableNeverAllowed() throws Exception {
         AclToken token = API.tokens().createClientToken("ops", List.of());
         String identity = task.identityBuilder().jwtId(UUID.randomUUID().toString()).sign();
-        API.tokens().setUnavailable(true);
-        API.keys().setUnavailable(true);
+        API.tokens().faults().setUnavailable(true);
+        API.keys().faults().setUnavailable(true);
         try {
             HttpResponse acl = task.client().get("/v1/agent/health").token(token.secretId()).send();
             HttpResponse workload = task.client().get("/v1/agent/health").bearer(identity).send();
@@ -231,8 +231,8 @@ final class TaskSocketAuthenticationTest {
             assertThat(workload.status()).isEqualTo(503);
             assertThat(acl.body() + workload.body()).doesNotContain(token.secretId()).doesNotContain(identity);
         } finally {
-            API.tokens().setUnavailable(false);
-            API.keys().setUnavailable(false);
+            API.tokens().faults().setUnavailable(false);
+            API.keys().faults().setUnavailable(false);
         }
     }
 
