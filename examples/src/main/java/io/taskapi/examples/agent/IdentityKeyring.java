@@ -103,6 +103,7 @@ public final class IdentityKeyring implements IdentityKeyStore {
 
     @Override
     public Optional<VerificationKey> findKey(String keyId) {
+        requireNonNull(keyId, "keyId is null");
         return verificationKey.keyId().equals(keyId) ? Optional.of(verificationKey) : Optional.empty();
     }
 
