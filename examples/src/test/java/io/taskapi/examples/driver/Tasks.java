@@ -63,7 +63,7 @@ public final class Tasks {
                 .as("the state of process %d", pid).isIn("gone", "Z"));
     }
 
-    /** @return the process's state letter from {@code /proc/PID/stat} ({@code R}, {@code S}, {@code Z}...), or "gone" */
+    /** @return the state letter in {@code /proc/PID/stat} ({@code R}, {@code S}, {@code Z}...), or "gone" */
     private static String processState(long pid) {
         String stat;
         try {
