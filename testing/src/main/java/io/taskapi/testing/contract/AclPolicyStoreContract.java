@@ -118,12 +118,15 @@ public abstract class AclPolicyStoreContract<S extends AclPolicyStore> extends S
     @Test
     void tellsSubscribersOfEveryChange() throws Exception {
         Contracts.Heard<String> heard = new Contracts.Heard<>("change");
-        try (Subscription subscription = store().onChange(heard)) {
+        Subscription subscription = store().onChange(heard);
+        try {
             store().put(policy("p", "node { policy = \"read\" }"));
             await("a notification of a put", heard::count, count -> count >= 1);
             int afterPut = heard.count();
             store().delete("p");
             await("a notification of a delete", heard::count, count -> count > afterPut);
+        } finally {
+            subscription.close();
         }
     }
 
@@ -138,9 +141,12 @@ public abstract class AclPolicyStoreContract<S extends AclPolicyStore> extends S
         subscription.close();
         subscription.close();
         int heardBeforeClose = closed.count();
-        try (Subscription later = store().onChange(open)) {
+        Subscription later = store().onChange(open);
+        try {
             store().put(policy("second", "node { policy = \"read\" }"));
             await("a notification of the second put", open::count, count -> count >= 1);
+        } finally {
+            later.close();
         }
         assertEquals(heardBeforeClose, closed.count(), "a closed subscription still hears changes");
     }

@@ -156,7 +156,8 @@ public abstract class AclTokenStoreContract<S extends AclTokenStore> extends Sto
     void tellsSubscribersOfEveryChange() throws Exception {
         Contracts.Heard<String> heard = new Contracts.Heard<>("change");
         AclToken token = token("a", AclTokenType.CLIENT, List.of(), Optional.empty());
-        try (Subscription subscription = store().onChange(heard)) {
+        Subscription subscription = store().onChange(heard);
+        try {
             store().put(token);
             await("a notification of a put", heard::count, count -> count >= 1);
             int afterPut = heard.count();
@@ -165,6 +166,8 @@ public abstract class AclTokenStoreContract<S extends AclTokenStore> extends Sto
             int afterDelete = heard.count();
             store().bootstrap(token("bootstrap", AclTokenType.MANAGEMENT, List.of(), Optional.empty()));
             await("a notification of a bootstrap", heard::count, count -> count > afterDelete);
+        } finally {
+            subscription.close();
         }
     }
 
@@ -179,10 +182,13 @@ public abstract class AclTokenStoreContract<S extends AclTokenStore> extends Sto
         subscription.close();
         subscription.close();
         int heardBeforeClose = closed.count();
-        try (Subscription later = store().onChange(open)) {
+        Subscription later = store().onChange(open);
+        try {
             store().put(token("second", AclTokenType.CLIENT, List.of(), Optional.empty()));
             // Once a later subscriber heard of the second put, the closed one would have heard of it too.
             await("a notification of the second put", open::count, count -> count >= 1);
+        } finally {
+            later.close();
         }
         assertEquals(heardBeforeClose, closed.count(), "a closed subscription still hears changes");
     }

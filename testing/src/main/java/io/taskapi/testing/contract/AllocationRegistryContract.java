@@ -95,12 +95,15 @@ public abstract class AllocationRegistryContract<S extends AllocationRegistry> e
                 List.of(AllocationStatus.LIVE, AllocationStatus.LIVE)::equals);
         Contracts.Heard<String> heard = new Contracts.Heard<>("");
 
-        try (Subscription subscription = store().onAllocationEnded(heard)) {
+        Subscription subscription = store().onAllocationEnded(heard);
+        try {
             markTerminal(store(), ending);
 
             await("the ended allocation to be terminal", () -> store().status(ending),
                     AllocationStatus.TERMINAL::equals);
             await("subscribers to hear of the end", heard::events, events -> events.contains(ending));
+        } finally {
+            subscription.close();
         }
         assertEquals(AllocationStatus.LIVE, store().status(staying));
         assertEquals(List.of(), heard.events().stream().filter(staying::equals).toList(),
@@ -114,12 +117,15 @@ public abstract class AllocationRegistryContract<S extends AllocationRegistry> e
         await("the allocation to be live", () -> store().status(id), AllocationStatus.LIVE::equals);
         Contracts.Heard<String> heard = new Contracts.Heard<>("");
 
-        try (Subscription subscription = store().onAllocationEnded(heard)) {
+        Subscription subscription = store().onAllocationEnded(heard);
+        try {
             assumeTrue(forget(store(), id), "the implementer cannot forget allocations (forget)");
 
             await("the forgotten allocation to be unknown", () -> store().status(id),
                     AllocationStatus.UNKNOWN::equals);
             await("subscribers to hear of it", heard::events, events -> events.contains(id));
+        } finally {
+            subscription.close();
         }
         assertEquals(Optional.empty(), store().workload(id));
     }
@@ -138,13 +144,16 @@ public abstract class AllocationRegistryContract<S extends AllocationRegistry> e
 
         closed.close();
         closed.close();
-        try (Subscription watching = store().onAllocationEnded(witness)) {
+        Subscription watching = store().onAllocationEnded(witness);
+        try {
             markTerminal(store(), first);
             await("a subscriber to hear of the first end", witness::events, events -> events.contains(first));
             await("the still open subscription to hear of it", heard::events, events -> events.contains(first));
             open.close();
             markTerminal(store(), second);
             await("a subscriber to hear of the second end", witness::events, events -> events.contains(second));
+        } finally {
+            watching.close();
         }
         assertEquals(List.of(first), heard.events(), "what the listener heard through its two subscriptions");
     }
