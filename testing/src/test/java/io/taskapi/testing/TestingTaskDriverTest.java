@@ -166,7 +166,8 @@ class TestingTaskDriverTest {
 
         running.stop(Duration.ofMillis(100));
 
-        assertThat(running.exit().toCompletableFuture().get()).isEqualTo(TaskExit.killed(TestingRunningTask.KILLED_EXIT_CODE));
+        assertThat(running.exit().toCompletableFuture().get())
+                .isEqualTo(TaskExit.killed(TestingRunningTask.KILLED_EXIT_CODE));
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(running.failure()).isEmpty();
         assertThat(mounts.get(0).closes()).isZero();

@@ -176,8 +176,8 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /**
-     * Opens one more task socket and releases its task again, {@code count} times, with the sockets already open left as
-     * they are: what a task start and stop costs the plugin at this many open sockets.
+     * Opens one more task socket and releases its task again, {@code count} times, with the sockets already open left
+     * as they are: what a task start and stop costs the plugin at this many open sockets.
      *
      * @param count how many open-and-close cycles
      * @return the latency of each cycle, in nanoseconds
