@@ -51,6 +51,7 @@ module io.taskapi.plugin {
     opens io.taskapi.plugin.limits to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.metrics to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.node to com.google.guice, com.fasterxml.jackson.databind;
+    opens io.taskapi.plugin.os to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.socket to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.state to com.google.guice, com.fasterxml.jackson.databind;
 }
