@@ -20,8 +20,8 @@ import java.util.UUID;
  * nodes ({@link #put}, {@link #remove}); the local node can be replaced but not removed, and its id never changes.
  * {@link #list()} is sorted by id, as Nomad lists nodes.
  *
- * <p>{@code faults().setUnavailable(true)} makes {@link #list()} and {@link #find} throw {@link StateUnavailableException};
- * {@link #localNodeId()} always answers.
+ * <p>{@code faults().setUnavailable(true)} makes {@link #list()} and {@link #find} throw
+ * {@link StateUnavailableException}; {@link #localNodeId()} always answers.
  *
  * <pre>{@code
  * InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
