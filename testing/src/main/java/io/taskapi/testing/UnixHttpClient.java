@@ -17,25 +17,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Transport;
 
 /**
  * An HTTP/1.1 client for a Unix domain socket: a thin, test-friendly front on Jetty's {@code HttpClient} (one shared
- * instance, see {@link SharedJettyClient}) with a {@link Transport.TCPUnix} transport per request.
+ * instance, see {@link SharedJettyClient}) with a {@code Transport.TCPUnix} transport per request.
  *
  * <pre>{@code
  * UnixHttpClient client = UnixHttpClient.at(secretsDir.resolve("api.sock"));
@@ -324,8 +317,6 @@ public final class UnixHttpClient implements AutoCloseable {
      * One request: headers, body, then {@link #send()}. Not thread-safe; build one per request.
      */
     public static final class Request {
-        private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
-
         private final UnixHttpClient client;
         private final Connection connection;
         private final String method;
@@ -411,7 +402,7 @@ public final class UnixHttpClient implements AutoCloseable {
             CompletableFuture<ContentResponse> future = connection == null ? listener.send()
                     : listener.send(connection.jetty());
             try {
-                return response(future.get());
+                return SharedJettyClient.toResponse(future.get());
             } catch (ExecutionException e) {
                 throw client.failure(e.getCause(), began.get());
             } catch (InterruptedException e) {
@@ -422,44 +413,8 @@ public final class UnixHttpClient implements AutoCloseable {
         }
 
         private org.eclipse.jetty.client.Request toJetty(boolean close) {
-            org.eclipse.jetty.client.Request jetty = SharedJettyClient.get().newRequest("localhost", 80)
-                    .transport(new Transport.TCPUnix(client.connectPath))
-                    .method(method)
-                    .path(target)
-                    .timeout(client.timeout.toNanos(), TimeUnit.NANOSECONDS);
-            boolean ownConnection = false;
-            boolean ownHost = false;
-            for (String[] header : headers) {
-                ownConnection |= header[0].equalsIgnoreCase("Connection");
-                ownHost |= header[0].equalsIgnoreCase("Host");
-            }
-            boolean replaceHost = ownHost;
-            jetty.headers(fields -> {
-                if (replaceHost) {
-                    fields.remove(HttpHeader.HOST);
-                }
-                headers.forEach(header -> fields.add(header[0], header[1]));
-            });
-            if (close && !ownConnection) {
-                jetty.headers(fields -> fields.put(HttpHeader.CONNECTION, "close"));
-            }
-            if (body.length > 0 || BODY_METHODS.contains(method)) {
-                jetty.body(new BytesRequestContent((String) null, body));
-            }
-            return jetty;
-        }
-
-        private static HttpResponse response(ContentResponse response) {
-            Map<String, List<String>> fields = new LinkedHashMap<>();
-            response.getHeaders().forEach(field -> fields.computeIfAbsent(field.getName(), name -> new ArrayList<>())
-                    .add(field.getValue()));
-            HttpFields trailers = response.getTrailers();
-            if (trailers != null) {
-                trailers.forEach(field -> fields.computeIfAbsent(field.getName(), name -> new ArrayList<>())
-                        .add(field.getValue()));
-            }
-            return new HttpResponse(response.getStatus(), new ResponseHeaders(fields),
-                    new String(response.getContent(), UTF_8));
+            return SharedJettyClient.newRequest(client.connectPath, method, target, headers, body, close,
+                    client.timeout);
         }
 
         private static String requireToken(String value, String what) {
