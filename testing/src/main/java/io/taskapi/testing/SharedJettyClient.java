@@ -101,6 +101,8 @@ final class SharedJettyClient {
         client.setMaxConnectionsPerDestination(100_000);
         client.setMaxRequestsQueuedPerDestination(100_000);
         client.setIdleTimeout(0);
+        // A test suite makes thousands of sockets, each its own destination: forget one a while after its last use.
+        client.setDestinationIdleTimeout(10_000);
         // Tests send oversized headers on purpose (the server must answer 431): let the client write them.
         client.setRequestBufferSize(256 * 1024);
         client.setConnectTimeout(UnixHttpClient.DEFAULT_TIMEOUT.toMillis());
