@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Allocation liveness in memory, for tests. Thread-safe. An allocation never marked is {@link AllocationStatus#UNKNOWN}.
+ * Allocation liveness in memory, for tests. Thread-safe. An allocation never marked is
+ * {@link AllocationStatus#UNKNOWN}.
  *
  * <p>{@link #markLive(TaskRef)} also records what the allocation runs ({@link #workload}), which the Task API
  * compares with a workload identity's claims; {@link #markLive(String)} records nothing, so identities of such an

@@ -5,6 +5,7 @@ import static io.taskapi.testing.TaskApiExtension.LINK_DIR_KEY;
 
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.api.AgentRoute;
@@ -50,8 +51,9 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
             Path dataDir = Path.of(effective.computeIfAbsent(DATA_DIR_KEY, key -> root.resolve("data").toString()));
             TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
             TestingAgentState state = TestingAgentState.forIssuer(issuer);
-            TaskApi api = provider.start(new AgentContext(effective, agentState(state, nodes, embeddedStores),
-                    routes));
+            SpiVersion.requireSupported(provider);
+            TaskApi api = provider.start(AgentContext.builder(agentState(state, nodes, embeddedStores))
+                    .config(effective).routes(routes).build());
             return new RunningApi(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());
         } catch (IOException e) {

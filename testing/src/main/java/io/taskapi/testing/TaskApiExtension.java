@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.TaskApi;
-import io.taskapi.spi.api.AgentRoute;
-import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package io.taskapi.examples.agent;
 
-import static java.util.Objects.requireNonNull;
-
 import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.SigningAlgorithm;
 import io.taskapi.spi.state.VerificationKey;

@@ -42,6 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * how fast.
  */
 @Timeout(120)
+// The trickles run until @AfterEach shuts their executor down; their futures carry no result to check.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class TaskIsolationTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final String NODE_WRITE = "node { policy = \"write\" }";

@@ -231,7 +231,8 @@ class EmbeddedDatabaseTest {
             List<String> seen = new CopyOnWriteArrayList<>();
             tokens.onChange(() -> {
                 // Another connection, as another process would read: the row must be committed already.
-                try (Connection raw = raw(dataDir); Statement statement = raw.createStatement();
+                try (Connection raw = raw(dataDir);
+                     Statement statement = raw.createStatement();
                      ResultSet rows = statement.executeQuery("SELECT count(*) FROM acl_tokens")) {
                     rows.next();
                     seen.add("rows=" + rows.getInt(1));
