@@ -3,65 +3,91 @@ package io.taskapi.testing;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** HTTP/1.1 on the wire: writes a request, reads one response (Content-Length, chunked, or until close). */
+/**
+ * HTTP/1.1 on the wire, for the requests Jetty's client will not send (malformed lines, duplicate or huge headers):
+ * writes exact bytes on a plain channel and reads one response (Content-Length, chunked, or until close).
+ */
 final class HttpWire {
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_HEADER_FIELDS = 1000;
-    private static final long MAX_BODY = 64L * 1024 * 1024;
+    /** The largest body either client reads. */
+    static final int MAX_BODY = 64 * 1024 * 1024;
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     /** A response and whether the connection may carry another request. */
     record Exchange(HttpResponse response, boolean reusable) {}
 
     private HttpWire() {}
 
+    /**
+     * Writes the bytes and reads one response, closing the channel when the timeout passes first.
+     *
+     * @param socket the socket's name, for messages
+     */
+    static HttpResponse exchange(SocketChannel channel, byte[] request, Duration timeout, Path socket)
+            throws IOException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> timer = TIMER.schedule(() -> {
+            timedOut.set(true);
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing is all the timer does
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            write(channel, request);
+            return read(new BufferedInputStream(Channels.newInputStream(channel)), "GET").response();
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                SocketTimeoutException timeoutException = new SocketTimeoutException(
+                        "no complete response from " + socket + " within " + timeout);
+                timeoutException.initCause(e);
+                throw timeoutException;
+            }
+            throw e;
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "unix-http-raw-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     static void write(SocketChannel channel, byte[] bytes) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
-    }
-
-    static byte[] request(String method, String target, List<String[]> headers, byte[] body, boolean close) {
-        StringBuilder head = new StringBuilder();
-        head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        boolean host = false;
-        boolean length = false;
-        boolean connection = false;
-        for (String[] header : headers) {
-            String name = header[0].toLowerCase(Locale.ROOT);
-            host |= name.equals("host");
-            length |= name.equals("content-length") || name.equals("transfer-encoding");
-            connection |= name.equals("connection");
-            head.append(header[0]).append(": ").append(header[1]).append("\r\n");
-        }
-        if (!host) {
-            head.append("Host: localhost\r\n");
-        }
-        if (!length && (body.length > 0 || List.of("POST", "PUT", "PATCH").contains(method))) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        if (close && !connection) {
-            head.append("Connection: close\r\n");
-        }
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(UTF_8);
-        byte[] bytes = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, bytes, 0, headBytes.length);
-        System.arraycopy(body, 0, bytes, headBytes.length, body.length);
-        return bytes;
     }
 
     /**
@@ -196,7 +222,7 @@ final class HttpWire {
     }
 
     private static byte[] readToEnd(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes((int) MAX_BODY + 1);
+        byte[] bytes = in.readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
             throw new ProtocolException("body larger than " + MAX_BODY + " bytes");
         }

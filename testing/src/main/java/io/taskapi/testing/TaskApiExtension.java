@@ -3,8 +3,6 @@ package io.taskapi.testing;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.AgentContext;
-import io.taskapi.spi.AgentState;
-import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.TaskRef;
@@ -12,24 +10,13 @@ import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -78,12 +65,6 @@ public final class TaskApiExtension
     /** The configuration key of the plugin's embedded store directory. */
     public static final String DATA_DIR_KEY = "state.data-dir";
 
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
-    private static final Set<PosixFilePermission> PRIVATE_DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final String ROOT_PREFIX = "taskapi-it-";
-    private static final char[] ROOT_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Map<String, String> config;
     private final TaskApiProvider explicitProvider;
     private final String providerName;
@@ -95,12 +76,7 @@ public final class TaskApiExtension
     // guarded by this
     private int classDepth;
     private boolean startedForEach;
-    private Running running;
-
-    /** Everything that exists between start and stop. */
-    private record Running(Path root, Path linkDir, Path dataDir, Map<String, String> config,
-                           TestingIdentityIssuer issuer, TestingAgentState state, TaskApiProvider provider, TaskApi api,
-                           List<AutoCloseable> closeables) {}
+    private RunningApi running;
 
     private TaskApiExtension(Builder builder) {
         this.config = Map.copyOf(builder.config);
@@ -110,20 +86,6 @@ public final class TaskApiExtension
         this.embeddedStores = builder.embeddedStores;
         this.nodes = builder.nodes;
         this.routes = List.copyOf(builder.routes);
-    }
-
-    /** The state the plugin gets: in-memory or embedded stores, and the test's node registry if it brought one. */
-    private AgentState agentState(TestingAgentState state) {
-        if (nodes == null) {
-            return embeddedStores ? state.agentStateWithEmbeddedStores() : state.agentState();
-        }
-        AgentState.Builder builder = AgentState.builder().allocations(state.allocations()).nodes(nodes)
-                .identityKeys(state.keys());
-        if (!embeddedStores) {
-            builder.aclTokens(state.tokens()).aclPolicies(state.policies()).nodeMetadata(state.nodeMetadata())
-                    .variables(state.variables());
-        }
-        return builder.build();
     }
 
     /** @return a builder */
@@ -175,35 +137,9 @@ public final class TaskApiExtension
         if (running != null) {
             throw new IllegalStateException("the Task API is running already");
         }
-        TaskApiProvider provider = explicitProvider != null ? explicitProvider : findProvider(providerName);
-        Path root = createRoot();
-        try {
-            Map<String, String> effective = new HashMap<>(config);
-            Path linkDir;
-            if (effective.containsKey(LINK_DIR_KEY)) {
-                linkDir = Path.of(effective.get(LINK_DIR_KEY));
-            } else {
-                linkDir = root.resolve("links");
-                Files.createDirectory(linkDir);
-                Files.setPosixFilePermissions(linkDir, PRIVATE_DIR_MODE);
-                effective.put(LINK_DIR_KEY, linkDir.toString());
-            }
-            // Not made here: the plugin makes it 0700 and refuses one that others can use.
-            Path dataDir = Path.of(effective.computeIfAbsent(DATA_DIR_KEY, key -> root.resolve("data").toString()));
-            TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
-            TestingAgentState state = TestingAgentState.forIssuer(issuer);
-            SpiVersion.requireSupported(provider);
-            TaskApi api = provider.start(AgentContext.builder(agentState(state)).config(effective).routes(routes)
-                    .build());
-            running = new Running(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
-                    new ArrayList<>());
-        } catch (IOException e) {
-            deleteQuietly(root);
-            throw new UncheckedIOException("cannot prepare " + root, e);
-        } catch (RuntimeException | Error e) {
-            deleteQuietly(root);
-            throw e;
-        }
+        TaskApiProvider provider = explicitProvider != null ? explicitProvider : ProviderLookup.findProvider(
+                providerName);
+        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes);
     }
 
     /**
@@ -213,32 +149,12 @@ public final class TaskApiExtension
      */
     @Override
     public synchronized void close() {
-        Running current = running;
+        RunningApi current = running;
         running = null;
         if (current == null) {
             return;
         }
-        IllegalStateException failure = new IllegalStateException("stopping the Task API fixture failed");
-        for (AutoCloseable closeable : current.closeables()) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
-        }
-        try {
-            current.api().close();
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-        try {
-            deleteTree(current.root());
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
-        if (failure.getSuppressed().length > 0) {
-            throw failure;
-        }
+        current.close();
     }
 
     /** @return whether the Task API is running */
@@ -417,7 +333,7 @@ public final class TaskApiExtension
         Path taskDir = allocRoot.resolve(ref.allocationId()).resolve(ref.taskName());
         Path secretsDir = taskDir.resolve("secrets");
         try {
-            createDirectories(root, secretsDir);
+            FixtureFiles.createDirectories(root, secretsDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + secretsDir, e);
         }
@@ -434,7 +350,7 @@ public final class TaskApiExtension
         return state();
     }
 
-    private synchronized Running running() {
+    private synchronized RunningApi running() {
         if (running == null) {
             throw new IllegalStateException("the Task API is not running: register the extension with "
                     + "@RegisterExtension, or call start()");
@@ -446,111 +362,6 @@ public final class TaskApiExtension
     public synchronized String toString() {
         return "TaskApiExtension[" + (running == null ? "stopped" : running.root() + ", " + running.provider()
                 .name()) + "]";
-    }
-
-    // ---- provider discovery and files
-
-    static TaskApiProvider findProvider(String name) {
-        List<TaskApiProvider> providers = ServiceLoader.load(TaskApiProvider.class).stream()
-                .map(ServiceLoader.Provider::get).toList();
-        if (providers.isEmpty()) {
-            throw new IllegalStateException("no " + TaskApiProvider.class.getName() + " found with ServiceLoader: "
-                    + "put a Task API plugin (io.taskapi:taskapi-plugin) on the test class path, or pass one with "
-                    + "TaskApiExtension.builder().provider(...)");
-        }
-        List<String> names = providers.stream().map(TaskApiProvider::name).toList();
-        if (name != null) {
-            return providers.stream().filter(provider -> provider.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no Task API provider named '" + name
-                            + "'; found " + names));
-        }
-        if (providers.size() > 1) {
-            throw new IllegalStateException("several Task API providers found " + names
-                    + ": choose one with TaskApiExtension.builder().providerName(...)");
-        }
-        return providers.get(0);
-    }
-
-    private static Path createRoot() {
-        Path tmp = Path.of("/tmp");
-        Path base = Files.isDirectory(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
-        for (int attempt = 0; attempt < 100; attempt++) {
-            StringBuilder name = new StringBuilder(ROOT_PREFIX);
-            for (int i = 0; i < 6; i++) {
-                name.append(ROOT_CHARS[RANDOM.nextInt(ROOT_CHARS.length)]);
-            }
-            Path root = base.resolve(name.toString());
-            try {
-                Files.createDirectory(root);
-                // Set the mode explicitly: the umask could leave it group-writable.
-                Files.setPosixFilePermissions(root, DIR_MODE);
-                return root;
-            } catch (FileAlreadyExistsException e) {
-                // try another name
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot make a temporary root in " + base, e);
-            }
-        }
-        throw new IllegalStateException("cannot find a free temporary root name in " + base);
-    }
-
-    /** Makes every missing directory from below {@code top} down to {@code dir}, each 0755 whatever the umask. */
-    private static void createDirectories(Path top, Path dir) throws IOException {
-        List<Path> missing = new ArrayList<>();
-        for (Path p = dir; p != null && !p.equals(top) && !Files.isDirectory(p); p = p.getParent()) {
-            missing.add(0, p);
-        }
-        for (Path p : missing) {
-            try {
-                Files.createDirectory(p);
-            } catch (FileAlreadyExistsException e) {
-                continue;   // a concurrent newTask made it
-            }
-            Files.setPosixFilePermissions(p, DIR_MODE);
-        }
-    }
-
-    private static void deleteQuietly(Path root) {
-        try {
-            deleteTree(root);
-        } catch (IOException e) {
-            // the original failure matters more
-        }
-    }
-
-    /** Deletes a tree without following symlinks (the link directory points into it). */
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-
-            private void delete(Path path) throws IOException {
-                Files.deleteIfExists(path);
-            }
-        });
     }
 
     /** Configures a {@link TaskApiExtension}. */

@@ -3,28 +3,32 @@ package io.taskapi.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
 
 /**
- * A small HTTP/1.1 client over a Unix domain socket, built on the JDK's own UNIX channels only.
+ * An HTTP/1.1 client for a Unix domain socket: a thin, test-friendly front on Jetty's {@code HttpClient} (one shared
+ * instance, see {@link SharedJettyClient}) with a {@code Transport.TCPUnix} transport per request.
  *
  * <pre>{@code
  * UnixHttpClient client = UnixHttpClient.at(secretsDir.resolve("api.sock"));
@@ -55,8 +59,6 @@ public final class UnixHttpClient implements AutoCloseable {
     public static final int MAX_PATH_BYTES = 107;
     /** How long one exchange may take unless {@link #timeout(Duration)} says otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final Path socket;
     private final Path connectPath;
@@ -177,7 +179,20 @@ public final class UnixHttpClient implements AutoCloseable {
      * @throws IOException when it cannot connect
      */
     public Connection connection() throws IOException {
-        return new Connection(this, connect());
+        checkUsable();
+        Request probe = new Request(this, null, "GET", "/");
+        try {
+            org.eclipse.jetty.client.Destination destination = SharedJettyClient.get().resolveDestination(
+                    probe.toJetty(false));
+            return new Connection(this, destination.newConnection().get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), false);
+        } catch (TimeoutException e) {
+            throw timedOut(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while connecting to " + where());
+        }
     }
 
     /**
@@ -201,8 +216,8 @@ public final class UnixHttpClient implements AutoCloseable {
      */
     public HttpResponse exchangeRaw(byte[] rawRequest) throws IOException {
         requireNonNull(rawRequest, "rawRequest is null");
-        try (Connection connection = connection()) {
-            return connection.exchange(rawRequest, "GET");
+        try (SocketChannel channel = connect()) {
+            return HttpWire.exchange(channel, rawRequest, timeout, socket);
         }
     }
 
@@ -224,37 +239,78 @@ public final class UnixHttpClient implements AutoCloseable {
         return "UnixHttpClient[" + socket + (linkDir == null ? "" : " via " + connectPath) + "]";
     }
 
-    private SocketChannel connect() throws IOException {
+    private String where() {
+        return socket.equals(connectPath) ? socket.toString() : socket + " (through " + connectPath + ")";
+    }
+
+    /** Fails early, as the old client did, on a closed client or a path no socket address can hold. */
+    private void checkUsable() throws ConnectException {
         if (closed.get()) {
             throw new IllegalStateException("this client is closed: " + this);
         }
-        String where = socket.equals(connectPath) ? socket.toString() : socket + " (through " + connectPath + ")";
         if (!fits(connectPath)) {
-            throw new ConnectException("cannot connect to " + where + ": the path is "
+            throw new ConnectException("cannot connect to " + where() + ": the path is "
                     + connectPath.toString().getBytes(UTF_8).length + " bytes, longer than the " + MAX_PATH_BYTES
                     + " a Unix socket address holds; use UnixHttpClient.viaShortLink or forSocket");
         }
+    }
+
+    private SocketChannel connect() throws IOException {
+        checkUsable();
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(connectPath));
             return channel;
         } catch (IOException e) {
             channel.close();
-            // The JDK's message is the errno text ("Connection refused", "Permission denied"): keep it last.
-            ConnectException failure = new ConnectException("cannot connect to " + where + ": " + e.getMessage());
-            failure.initCause(e);
-            throw failure;
+            throw connectFailed(e);
         }
     }
 
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "unix-http-client-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
+    /** The JDK's message is the errno text ("Connection refused", "Permission denied"): keep it last. */
+    private ConnectException connectFailed(Throwable cause) {
+        ConnectException failure = new ConnectException("cannot connect to " + where() + ": " + cause.getMessage());
+        failure.initCause(cause);
+        return failure;
+    }
+
+    private SocketTimeoutException timedOut(Throwable cause) {
+        SocketTimeoutException failure = new SocketTimeoutException("no complete response from " + socket
+                + " within " + timeout);
+        failure.initCause(cause);
+        return failure;
+    }
+
+    /**
+     * What Jetty failed with, as the {@link IOException} a caller of a blocking client expects.
+     *
+     * @param responseBegan whether a status line had arrived, to tell "no response" from "half a response"
+     */
+    private IOException failure(Throwable cause, boolean responseBegan) {
+        if (cause instanceof TimeoutException) {
+            return timedOut(cause);
+        }
+        // Jetty says "Could not connect to <path>" and keeps the JDK's errno text in the cause.
+        if (cause instanceof java.net.SocketException && cause.getCause() != null
+                && String.valueOf(cause.getMessage()).startsWith("Could not connect")) {
+            return connectFailed(cause.getCause());
+        }
+        // The JDK reports EACCES on a Unix socket's connect as a BindException ("Permission denied").
+        if (cause instanceof ConnectException || cause instanceof java.net.BindException) {
+            return connectFailed(cause);
+        }
+        if (cause instanceof EOFException || cause instanceof ClosedChannelException) {
+            EOFException eof = new EOFException(responseBegan
+                    ? "the server closed the connection to " + socket + " in the middle of a response: "
+                            + cause.getMessage()
+                    : "the server closed the connection to " + socket + " without a response");
+            eof.initCause(cause);
+            return eof;
+        }
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        return new IOException("request to " + socket + " failed: " + cause, cause);
     }
 
     /**
@@ -276,8 +332,8 @@ public final class UnixHttpClient implements AutoCloseable {
         }
 
         /**
-         * Adds a header field; calling it twice with one name sends the field twice. {@code Host},
-         * {@code Content-Length} and {@code Connection} replace the ones the client would add.
+         * Adds a header field; calling it twice with one name sends the field twice. {@code Host} and
+         * {@code Connection} replace the ones the client would add.
          *
          * @param name the field name
          * @param value the value
@@ -338,12 +394,27 @@ public final class UnixHttpClient implements AutoCloseable {
          *     passes
          */
         public HttpResponse send() throws IOException {
-            if (connection != null) {
-                return connection.exchange(HttpWire.request(method, target, headers, body, false), method);
+            client.checkUsable();
+            org.eclipse.jetty.client.Request jetty = toJetty(connection == null);
+            AtomicBoolean began = new AtomicBoolean();
+            jetty.onResponseBegin(response -> began.set(true));
+            CompletableResponseListener listener = new CompletableResponseListener(jetty, HttpWire.MAX_BODY);
+            CompletableFuture<ContentResponse> future = connection == null ? listener.send()
+                    : listener.send(connection.jetty());
+            try {
+                return SharedJettyClient.toResponse(future.get());
+            } catch (ExecutionException e) {
+                throw client.failure(e.getCause(), began.get());
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for " + client.socket);
             }
-            try (Connection fresh = client.connection()) {
-                return fresh.exchange(HttpWire.request(method, target, headers, body, true), method);
-            }
+        }
+
+        private org.eclipse.jetty.client.Request toJetty(boolean close) {
+            return SharedJettyClient.newRequest(client.connectPath, method, target, headers, body, close,
+                    client.timeout);
         }
 
         private static String requireToken(String value, String what) {
@@ -368,14 +439,11 @@ public final class UnixHttpClient implements AutoCloseable {
      */
     public static final class Connection implements AutoCloseable {
         private final UnixHttpClient client;
-        private final SocketChannel channel;
-        private final InputStream in;
-        private boolean reusable = true;
+        private final org.eclipse.jetty.client.Connection jetty;
 
-        private Connection(UnixHttpClient client, SocketChannel channel) {
+        private Connection(UnixHttpClient client, org.eclipse.jetty.client.Connection jetty) {
             this.client = client;
-            this.channel = channel;
-            this.in = new BufferedInputStream(Channels.newInputStream(channel));
+            this.jetty = jetty;
         }
 
         /**
@@ -395,64 +463,21 @@ public final class UnixHttpClient implements AutoCloseable {
             return request("GET", target);
         }
 
-        /**
-         * @param rawRequest the exact bytes to send
-         * @return the response read after them
-         * @throws IOException as {@link Request#send()}
-         */
-        public HttpResponse exchangeRaw(byte[] rawRequest) throws IOException {
-            return exchange(requireNonNull(rawRequest, "rawRequest is null"), "GET");
-        }
-
         /** @return whether another request can be sent */
-        public synchronized boolean isOpen() {
-            return reusable && channel.isOpen();
+        public boolean isOpen() {
+            return !jetty.isClosed();
         }
 
-        /** @return the underlying channel, for tests that need to write or read bytes themselves */
-        public SocketChannel channel() {
-            return channel;
+        org.eclipse.jetty.client.Connection jetty() throws IOException {
+            if (jetty.isClosed()) {
+                throw new IOException("the connection to " + client.socket + " is closed");
+            }
+            return jetty;
         }
 
         @Override
         public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        synchronized HttpResponse exchange(byte[] request, String method) throws IOException {
-            if (!isOpen()) {
-                throw new IOException("the connection to " + client.socket + " is closed");
-            }
-            AtomicBoolean timedOut = new AtomicBoolean();
-            Duration timeout = client.timeout;
-            ScheduledFuture<?> timer = TIMER.schedule(() -> {
-                timedOut.set(true);
-                close();
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            try {
-                HttpWire.write(channel, request);
-                HttpWire.Exchange exchange = HttpWire.read(in, method);
-                reusable = exchange.reusable();
-                return exchange.response();
-            } catch (IOException e) {
-                reusable = false;
-                if (timedOut.get()) {
-                    SocketTimeoutException timeoutException = new SocketTimeoutException(
-                            "no complete response from " + client.socket + " within " + timeout);
-                    timeoutException.initCause(e);
-                    throw timeoutException;
-                }
-                throw e;
-            } finally {
-                timer.cancel(false);
-                if (!reusable) {
-                    close();
-                }
-            }
+            jetty.close();
         }
     }
 }

@@ -1,7 +1,7 @@
 /**
  * Fakes and fixtures for anyone's Task API tests, shipped in {@code src/main} so that other modules can depend on
- * them. Everything here depends on the driver SPI only; a real plugin is found at run time with
- * {@link java.util.ServiceLoader}.
+ * them. Everything here depends on the driver SPI (plus Jackson, JUnit's API and Jetty's HTTP client), never on
+ * the plugin; a real plugin is found at run time with {@link java.util.ServiceLoader}.
  *
  * <ul>
  *   <li>{@link io.taskapi.testing.TestingIdentityIssuer}: signs Nomad-shaped workload identity JWTs, good and bad,
@@ -14,7 +14,8 @@
  *       count of its lookups);</li>
  *   <li>{@link io.taskapi.testing.contract}: contract test suites that prove a state store does what the SPI
  *       says;</li>
- *   <li>{@link io.taskapi.testing.UnixHttpClient}: an HTTP/1.1 client over a Unix socket, JDK only;</li>
+ *   <li>{@link io.taskapi.testing.UnixHttpClient}: an HTTP/1.1 client over a Unix socket (Jetty's client), with a
+ *       raw-bytes path for malformed requests;</li>
  *   <li>{@link io.taskapi.testing.TestingTaskDriver}: a driver that runs a task as a Java callback;</li>
  *   <li>{@link io.taskapi.testing.TaskApiExtension}: a JUnit 5 extension that starts whatever
  *       {@link io.taskapi.spi.TaskApiProvider} is on the class path in a throw-away directory.</li>

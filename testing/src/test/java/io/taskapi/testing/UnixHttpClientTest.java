@@ -16,8 +16,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -220,14 +222,43 @@ class UnixHttpClientTest {
         }
         // Root connects whatever the mode: connect from a child JVM running as nobody instead.
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv to drop root");
-        String classPath = Path.of(UnixHttpClient.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                + File.pathSeparator
-                + Path.of(ConnectProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // The probe's class path: this module's classes, the probe, and the Jetty client with what it needs; the
+        // jars are copied where nobody may read them (the local Maven repository may be private to root).
+        Path jars = Files.createDirectories(Path.of("/tmp").resolve("probe-" + ProcessHandle.current().pid()));
+        List<String> entries = new ArrayList<>();
+        try {
+            for (Class<?> type : List.of(UnixHttpClient.class, ConnectProbe.class,
+                    org.eclipse.jetty.client.HttpClient.class, org.eclipse.jetty.http.HttpFields.class,
+                    org.eclipse.jetty.io.Transport.class, org.eclipse.jetty.util.Promise.class,
+                    org.eclipse.jetty.compression.Compression.class,
+                    org.eclipse.jetty.compression.gzip.GzipCompression.class,
+                    org.slf4j.LoggerFactory.class)) {
+                Path entry = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (Files.isRegularFile(entry)) {
+                    entry = Files.copy(entry, jars.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(entry, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+                entries.add(entry.toString());
+            }
+            Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwxr-xr-x"));
+            probeAsNobody(String.join(File.pathSeparator, entries));
+        } finally {
+            try (var listing = Files.list(jars)) {
+                for (Path jar : listing.toList()) {
+                    Files.delete(jar);
+                }
+            }
+            Files.delete(jars);
+        }
+    }
+
+    private void probeAsNobody(String classPath) throws Exception {
         Process process = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
                 ConnectProbe.class.getName(), server.path().toString())
                 .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), UTF_8).trim();
+        String all = new String(process.getInputStream().readAllBytes(), UTF_8).trim();
+        String output = all.substring(all.lastIndexOf('\n') + 1);   // after SLF4J's "no provider" notice
         process.waitFor();
         assumeTrue(output.startsWith("java.") || output.equals("CONNECTED"),
                 "nobody cannot run the probe from this checkout: " + output);

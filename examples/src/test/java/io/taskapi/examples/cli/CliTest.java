@@ -7,6 +7,9 @@ import io.taskapi.examples.agent.TestAgents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,6 +180,22 @@ class CliTest {
 
         assertThat(cli("job", "stop", "inside").out()).isEqualTo("==> Job \"inside\" stopped\n");
         assertThat(cli("job", "status", "inside").out()).contains("Stop      = true");
+    }
+
+    @Test
+    void aTaskSocketThatIsMissingOrDeadFailsWithTheSystemsWords() throws Exception {
+        Path missing = files.resolve("missing.sock");
+        Result absent = taskapi(Map.of("NOMAD_ADDR", "unix://" + missing), "node", "status");
+        assertThat(absent.code()).isEqualTo(1);
+        assertThat(absent.err()).isEqualTo("Error querying nodes: No such file or directory\n");
+
+        Path dead = files.resolve("dead.sock");
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(dead));
+        }   // closed: the file stays, nobody listens
+        Result refused = taskapi(Map.of("NOMAD_ADDR", "unix://" + dead), "node", "status");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("Error querying nodes: Connection refused\n");
     }
 
     private static String firstAllocation(String job) {

@@ -6,27 +6,59 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * The few Docker Engine API calls the driver makes, unversioned (the engine's current API version: every field used
  * here has been stable since API 1.24, and an engine rejects a client version it considers too old or too new).
+ *
+ * <p>Calls go through Jetty's HTTP client over a {@link Transport.TCPUnix} transport, one connection per call
+ * ({@code Connection: close}); each call's waits are bounded by its idle timeout, the connect by the connect timeout.
  *
  * <p>Thread-safe: each call has its own connection.
  */
 final class DockerEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
+    private static final int MAX_BODY_BYTES = 256 * 1024 * 1024;
 
     private final Path socket;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Duration pullTimeout;
+    private HttpClient http;
+
+    /** An answer of the engine. */
+    record Response(int status, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
 
     /** A call the engine answered with an error status. */
     static final class EngineError extends IOException {
@@ -79,7 +111,7 @@ final class DockerEngine {
      * a failure is an {@code error} line inside that stream.
      */
     void pullImage(String image) throws IOException {
-        UnixHttpConnection.Response response = exchange("POST", "/images/create?fromImage=" + encode(image), null,
+        Response response = exchange("POST", "/images/create?fromImage=" + encode(image), null,
                 pullTimeout);
         expect("pull image", response, 200);
         for (String line : response.text().split("\n")) {
@@ -105,16 +137,13 @@ final class DockerEngine {
      * @return the exit code
      */
     int waitForExit(String id) throws IOException {
-        try (UnixHttpConnection connection = UnixHttpConnection.open(socket, connectTimeout)) {
-            UnixHttpConnection.Response response = connection.exchange("POST", "/containers/" + encode(id) + "/wait",
-                    null, null, Duration.ZERO);
-            expect("wait for container", response, 200);
-            JsonNode answer = json(response);
-            if (!answer.has("StatusCode")) {
-                throw new IOException("wait for container: the engine's answer has no StatusCode");
-            }
-            return answer.path("StatusCode").asInt();
+        Response response = exchange("POST", "/containers/" + encode(id) + "/wait", null, Duration.ZERO);
+        expect("wait for container", response, 200);
+        JsonNode answer = json(response);
+        if (!answer.has("StatusCode")) {
+            throw new IOException("wait for container: the engine's answer has no StatusCode");
         }
+        return answer.path("StatusCode").asInt();
     }
 
     /** {@code POST /containers/{id}/kill?signal=…}; 409 (not running) is fine: it has ended already. */
@@ -128,7 +157,7 @@ final class DockerEngine {
      * frame is a stream byte, three zero bytes, a big-endian length, then the payload).
      */
     void copyLogs(String id, OutputStream stdout, OutputStream stderr) throws IOException {
-        UnixHttpConnection.Response response = exchange("GET", "/containers/" + encode(id)
+        Response response = exchange("GET", "/containers/" + encode(id)
                 + "/logs?stdout=1&stderr=1", null, pullTimeout);
         expect("container logs", response, 200);
         byte[] body = response.body();
@@ -154,7 +183,7 @@ final class DockerEngine {
 
     /** @return {@code State.ExitCode} of a container that is not running, if the engine knows the container */
     Optional<Integer> exitCodeIfStopped(String id) throws IOException {
-        UnixHttpConnection.Response response = exchange("GET", "/containers/" + encode(id) + "/json", null,
+        Response response = exchange("GET", "/containers/" + encode(id) + "/json", null,
                 readTimeout);
         if (response.status() == 404) {
             return Optional.empty();
@@ -165,21 +194,89 @@ final class DockerEngine {
                 : Optional.of(state.path("ExitCode").asInt());
     }
 
-    private UnixHttpConnection.Response call(String what, String method, String target, byte[] body,
+    private Response call(String what, String method, String target, byte[] body,
                                              Duration timeout, int... expected) throws IOException {
-        UnixHttpConnection.Response response = exchange(method, target, body, timeout);
+        Response response = exchange(method, target, body, timeout);
         expect(what, response, expected);
         return response;
     }
 
-    private UnixHttpConnection.Response exchange(String method, String target, byte[] body, Duration timeout)
-            throws IOException {
-        try (UnixHttpConnection connection = UnixHttpConnection.open(socket, connectTimeout)) {
-            return connection.exchange(method, target, body == null ? null : JSON_TYPE, body, timeout);
+    /**
+     * One exchange on its own connection ({@code Connection: close}).
+     *
+     * @param idleTimeout how long any single wait for the engine may take; {@link Duration#ZERO}: no limit
+     */
+    private Response exchange(String method, String target, byte[] body, Duration idleTimeout) throws IOException {
+        Request request = http().newRequest("docker", 80)
+                .transport(new Transport.TCPUnix(socket))
+                .method(method)
+                .path(target)
+                .idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(fields -> fields.put(HttpHeader.CONNECTION, "close"));
+        if (body != null) {
+            request.body(new BytesRequestContent(JSON_TYPE, body));
+        } else if (!"GET".equals(method) && !"HEAD".equals(method) && !"DELETE".equals(method)) {
+            request.body(new BytesRequestContent((String) null, new byte[0]));   // Content-Length: 0
+        }
+        try {
+            ContentResponse response = new CompletableResponseListener(request, MAX_BODY_BYTES).send().get();
+            return new Response(response.getStatus(), response.getContent());
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while calling the engine");
         }
     }
 
-    private static void expect(String what, UnixHttpConnection.Response response, int... expected)
+    /** Jetty's failure in the words the driver reports: the errno text for a connect, the limit for a timeout. */
+    private IOException failure(Throwable cause) {
+        // Jetty wraps a failed connect in "Could not connect to <path>"; the JDK's errno text is in the cause.
+        if (cause instanceof SocketException && cause.getCause() instanceof IOException io
+                && String.valueOf(cause.getMessage()).startsWith("Could not connect")) {
+            return io;
+        }
+        if (cause instanceof SocketTimeoutException) {
+            return new SocketTimeoutException("connect timed out after " + connectTimeout.toMillis() + " ms");
+        }
+        if (cause instanceof TimeoutException) {
+            SocketTimeoutException timeout = new SocketTimeoutException("no answer: " + cause.getMessage());
+            timeout.initCause(cause);
+            return timeout;
+        }
+        return cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
+    }
+
+    /** The engine's client, started on first use; its threads are daemons, as the driver lives as long as the agent. */
+    private synchronized HttpClient http() throws IOException {
+        if (http == null) {
+            QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+            threads.setName("docker-engine-client");
+            threads.setDaemon(true);
+            HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(1));
+            client.setExecutor(threads);
+            client.setScheduler(new ScheduledExecutorScheduler("docker-engine-client-scheduler", true));
+            client.setConnectTimeout(Math.max(1, connectTimeout.toMillis()));
+            client.setIdleTimeout(0);
+            client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "taskapi-docker-driver"));
+            client.setHttpCookieStore(new HttpCookieStore.Empty());
+            client.setFollowRedirects(false);
+            client.getContentDecoderFactories().clear();
+            client.setDefaultRequestContentType(null);
+            try {
+                client.start();
+            } catch (Exception e) {
+                throw new IOException("cannot start the engine's HTTP client", e);
+            }
+            // An answer is the caller's to judge: a 401 without WWW-Authenticate is not a protocol error here.
+            client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+            client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+            http = client;
+        }
+        return http;
+    }
+
+    private static void expect(String what, Response response, int... expected)
             throws EngineError {
         for (int status : expected) {
             if (response.status() == status) {
@@ -190,7 +287,7 @@ final class DockerEngine {
     }
 
     /** The engine's {@code {"message": …}}, or the body's start. */
-    private static String message(UnixHttpConnection.Response response) {
+    private static String message(Response response) {
         String text = response.text().trim();
         try {
             JsonNode node = JSON.readTree(text);
@@ -203,7 +300,7 @@ final class DockerEngine {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
-    private static JsonNode json(UnixHttpConnection.Response response) throws IOException {
+    private static JsonNode json(Response response) throws IOException {
         return JSON.readTree(response.body());
     }
 
