@@ -7,38 +7,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
-import com.google.inject.multibindings.ProvidesIntoSet;
-import io.taskapi.plugin.api.AgentHealthRoute;
-import io.taskapi.plugin.api.AgentRouteAdapter;
-import io.taskapi.plugin.api.AgentSelfRoute;
-import io.taskapi.plugin.api.JwksRoute;
-import io.taskapi.plugin.api.MetricsRoute;
-import io.taskapi.plugin.api.acl.AclBootstrapRoute;
-import io.taskapi.plugin.api.acl.AclPolicyDeleteRoute;
-import io.taskapi.plugin.api.acl.AclPolicyListRoute;
-import io.taskapi.plugin.api.acl.AclPolicyReadRoute;
-import io.taskapi.plugin.api.acl.AclPolicyWriteRoute;
-import io.taskapi.plugin.api.acl.AclPolicyWriter;
-import io.taskapi.plugin.api.acl.AclTokenCreateRoute;
-import io.taskapi.plugin.api.acl.AclTokenDeleteRoute;
-import io.taskapi.plugin.api.acl.AclTokenListRoute;
-import io.taskapi.plugin.api.acl.AclTokenReadRoute;
-import io.taskapi.plugin.api.acl.AclTokenSelfRoute;
-import io.taskapi.plugin.api.acl.AclTokenUpdateRoute;
-import io.taskapi.plugin.api.acl.AclTokenWriter;
-import io.taskapi.plugin.api.node.ClientMetadataApplyRoute;
-import io.taskapi.plugin.api.node.ClientMetadataReadRoute;
-import io.taskapi.plugin.api.node.NodeListRoute;
-import io.taskapi.plugin.api.node.NodeReadRoute;
-import io.taskapi.plugin.api.variables.SecretDeleteRoute;
-import io.taskapi.plugin.api.variables.SecretReadRoute;
-import io.taskapi.plugin.api.variables.SecretWriteRoute;
-import io.taskapi.plugin.api.variables.VariableDeleteRoute;
-import io.taskapi.plugin.api.variables.VariableListRoute;
-import io.taskapi.plugin.api.variables.VariableReadRoute;
-import io.taskapi.plugin.api.variables.VariableWriteRoute;
 import io.taskapi.plugin.node.NodeRecords;
-import io.taskapi.plugin.api.node.NodeResolver;
 import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.node.NodeMetadataService;
 import io.taskapi.plugin.auth.AclTokenVerifier;
@@ -53,7 +22,6 @@ import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.plugin.state.VariableCipher;
-import io.taskapi.plugin.http.ApiRoute;
 import io.taskapi.plugin.http.JsonErrorHandler;
 import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.http.ObjectMappers;
@@ -82,7 +50,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The plugin's wiring. Private to the plugin: agents reach it only through {@link TaskApiPlugin}. Identity verifiers
- * and routes are multibinder sets, so adding one is a binding here and a class, nothing else.
+ * are a multibinder set, so adding one is a binding here and a class, nothing else; routes are bound per API area by
+ * {@link ApiRoutesModule}.
  */
 public final class TaskApiModule extends AbstractModule {
     /** The name of the operator listener's connector. */
@@ -132,40 +101,8 @@ public final class TaskApiModule extends AbstractModule {
         verifiers.addBinding().to(AclTokenVerifier.class);
         verifiers.addBinding().to(WorkloadIdentityVerifier.class);
 
-        Multibinder<ApiRoute> routes = Multibinder.newSetBinder(binder(), ApiRoute.class);
-        for (Class<? extends ApiRoute> route : List.of(
-                AgentHealthRoute.class,
-                AgentSelfRoute.class,
-                MetricsRoute.class,
-                JwksRoute.class,
-                AclBootstrapRoute.class,
-                AclTokenSelfRoute.class,
-                AclTokenListRoute.class,
-                AclTokenReadRoute.class,
-                AclTokenUpdateRoute.class,
-                AclTokenDeleteRoute.class,
-                AclPolicyListRoute.class,
-                AclPolicyReadRoute.class,
-                AclPolicyDeleteRoute.class,
-                ClientMetadataReadRoute.class,
-                ClientMetadataApplyRoute.class,
-                VariableListRoute.class,
-                VariableReadRoute.class,
-                VariableWriteRoute.Put.class,
-                VariableWriteRoute.Post.class,
-                VariableDeleteRoute.class,
-                SecretReadRoute.class,
-                SecretWriteRoute.Post.class,
-                SecretWriteRoute.Put.class,
-                SecretDeleteRoute.class,
-                NodeListRoute.class,
-                NodeReadRoute.class)) {
-            routes.addBinding().to(route);
-            bind(route).in(Singleton.class);
-        }
-        for (AgentRoute route : agentRoutes) {
-            routes.addBinding().toInstance(new AgentRouteAdapter(route));
-        }
+        // The API's routes, one group per area.
+        install(new ApiRoutesModule(agentRoutes));
 
         bind(UserDirectory.class).to(GetentUserDirectory.class);
         bind(OwnershipChanger.class).to(PosixOwnershipChanger.class);
@@ -177,10 +114,7 @@ public final class TaskApiModule extends AbstractModule {
             io.taskapi.plugin.auth.VerifiedIdentityCache.class,
             AclTokenVerifier.class,
             WorkloadIdentityVerifier.class,
-            AclTokenWriter.class,
-            AclPolicyWriter.class,
             AclResolver.class,
-            NodeResolver.class,
             NodeMetadataService.class,
             NodeRecords.class,
             EmbeddedState.class,
@@ -201,26 +135,6 @@ public final class TaskApiModule extends AbstractModule {
         }) {
             bind(type).in(Singleton.class);
         }
-    }
-
-    @ProvidesIntoSet
-    ApiRoute tokenCreate(AclTokenWriter writer) {
-        return new AclTokenCreateRoute("/v1/acl/token", writer);
-    }
-
-    @ProvidesIntoSet
-    ApiRoute tokensCreate(AclTokenWriter writer) {
-        return new AclTokenCreateRoute("/v1/acl/tokens", writer);
-    }
-
-    @ProvidesIntoSet
-    ApiRoute policyPost(AclPolicyWriter writer) {
-        return new AclPolicyWriteRoute("POST", writer);
-    }
-
-    @ProvidesIntoSet
-    ApiRoute policyPut(AclPolicyWriter writer) {
-        return new AclPolicyWriteRoute("PUT", writer);
     }
 
     // The agent's own stores when it passed them, else the embedded store under state.data-dir.

@@ -7,6 +7,7 @@ import com.google.inject.Injector;
 import com.google.inject.Stage;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import java.time.Clock;
@@ -28,9 +29,17 @@ public final class TaskApiPlugin implements TaskApiProvider {
         return NAME;
     }
 
+    /** @return the SPI this plugin was compiled against (javac inlines {@link SpiVersion#COMPILED}) */
+    @Override
+    public SpiVersion spiVersion() {
+        return SpiVersion.parse(SpiVersion.COMPILED);
+    }
+
     @Override
     public TaskApi start(AgentContext context) {
         requireNonNull(context, "context is null");
+        // Also checked here, not only by the agent: an agent that forgets must not run a plugin its SPI cannot serve.
+        SpiVersion.requireSupported(this);
         TaskApiConfig config = TaskApiConfig.fromMap(context.config());
         Injector injector = Guice.createInjector(Stage.PRODUCTION,
                 new TaskApiModule(config, context.state(), Clock.systemUTC(), context.routes()));

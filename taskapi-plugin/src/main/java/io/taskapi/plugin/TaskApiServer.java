@@ -4,18 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.plugin.auth.AclTokenVerifier;
 import io.taskapi.plugin.auth.VerifiedIdentityCache;
-import io.taskapi.plugin.metrics.AuditLog;
-import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.plugin.authz.AclResolver;
+import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.socket.TaskSocketRegistry;
 import io.taskapi.plugin.socket.UnixSocketConnector;
+import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.spi.TaskApi;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import jakarta.inject.Inject;
-import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,11 @@ final class TaskApiServer implements TaskApi {
     @Override
     public SocketMount openSocket(SocketRequest request) throws SocketUnavailableException {
         return sockets.openSocket(request);
+    }
+
+    @Override
+    public void release(TaskRef task) {
+        sockets.release(task);
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.time.Clock;
  *
  * <pre>{@code
  * TestingAgentState state = TestingAgentState.forIssuer(issuer);
- * try (TaskApi api = provider.start(new AgentContext(config, state.agentState()))) { ... }
+ * try (TaskApi api = provider.start(AgentContext.builder(state.agentState()).config(config).build())) { ... }
  * state.setUnavailable(true);   // every lookup now fails: expect 503, never 200
  * }</pre>
  *

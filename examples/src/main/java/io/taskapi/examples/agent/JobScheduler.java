@@ -9,7 +9,6 @@ import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
 import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
-import io.taskapi.spi.socket.SocketProvisioner;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +48,7 @@ public final class JobScheduler implements AutoCloseable {
     private final LocalNodeRegistry node;
     private final AgentDataDir dataDir;
     private final String region;
-    private final SocketProvisioner sockets;
+    private final DeferredTaskApi sockets;
     private final Clock clock;
     private final ExecutorService executor;
     private final AtomicLong index = new AtomicLong();
@@ -68,7 +67,7 @@ public final class JobScheduler implements AutoCloseable {
      * @param clock the time
      */
     public JobScheduler(DriverCatalog drivers, AllocationStore allocations, WorkloadIdentitySigner signer,
-                        LocalNodeRegistry node, AgentDataDir dataDir, String region, SocketProvisioner sockets,
+                        LocalNodeRegistry node, AgentDataDir dataDir, String region, DeferredTaskApi sockets,
                         Clock clock) {
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.allocations = requireNonNull(allocations, "allocations is null");
@@ -282,7 +281,7 @@ public final class JobScheduler implements AutoCloseable {
                 }
                 if (task.user().isPresent()) {
                     try {
-                        TaskDirectories.lookup(task.user().get());
+                        TaskDirLayout.lookup(task.user().get());
                     } catch (IOException e) {
                         throw new RejectedException(where + "no user \"" + task.user().get() + "\" on this node");
                     }
@@ -291,7 +290,7 @@ public final class JobScheduler implements AutoCloseable {
                 TaskRef ref = new TaskRef("00000000-0000-0000-0000-000000000000", job.namespace(), job.id(),
                         group.name(), task.name());
                 TaskEnvironment env = TaskEnvironment.build(job, task, ref, 0,
-                        TaskDirectories.of(dataDir.allocDir().resolve(ref.allocationId()), task.name()),
+                        TaskDirLayout.of(dataDir.allocDir().resolve(ref.allocationId()), task.name()),
                         driver.get().isolation(), dc,
                         task.identity().env() ? Optional.of("placeholder") : Optional.empty(),
                         node.interpolationVariables(region));
@@ -315,7 +314,7 @@ public final class JobScheduler implements AutoCloseable {
         for (TaskSpec task : group.tasks()) {
             TaskDriver driver = drivers.find(task.driver()).orElseThrow();
             taskRunners.add(new TaskRunner(job, task, allocIndex, allocation, driver,
-                    TaskDirectories.of(dataDir.allocDir().resolve(allocation.id()), task.name()), signer, sockets,
+                    TaskDirLayout.of(dataDir.allocDir().resolve(allocation.id()), task.name()), signer, sockets,
                     node.node().datacenter(), node.interpolationVariables(region)));
         }
         synchronized (this) {

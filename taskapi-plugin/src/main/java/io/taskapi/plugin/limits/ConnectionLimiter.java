@@ -2,10 +2,11 @@ package io.taskapi.plugin.limits;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.socket.ConnectionAdmission;
 import io.taskapi.plugin.socket.PeerCredentials;
@@ -43,16 +44,16 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
     /**
      * @param config the limits and whether root may use a task user's socket
      * @param metrics counts refusals
-     * @param json writes the refusal's body
+     * @param mapper writes the refusal's body
      */
     @Inject
-    public ConnectionLimiter(TaskApiConfig config, ApiMetrics metrics, JsonResponses json) {
+    public ConnectionLimiter(TaskApiConfig config, ApiMetrics metrics, ObjectMapper mapper) {
         this.maxConnections = config.socketMaxConnections();
         this.maxOperatorConnections = config.operatorMaxConnections();
         this.allowRootPeer = config.allowRootPeer();
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.refusal = refusalResponse(json.errorBytes(List.of("Too many connections to this task socket (at most "
-                + maxConnections + "); close idle ones and retry")));
+        this.refusal = refusalResponse(errorBody(mapper, "Too many connections to this task socket (at most "
+                + maxConnections + "); close idle ones and retry"));
     }
 
     @Override
@@ -114,6 +115,15 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
             return open.get(socket, Counts::new);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The API's error shape, {@code {"errors":[…]}}, written here: the connection is refused before any route. */
+    private static byte[] errorBody(ObjectMapper mapper, String message) {
+        try {
+            return mapper.writeValueAsBytes(java.util.Map.of("errors", List.of(message)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize an error body", e);
         }
     }
 

@@ -3,12 +3,11 @@ package io.taskapi.plugin.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.taskapi.plugin.TaskApiModule;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.plugin.http.ApiRoute;
+import io.taskapi.plugin.http.Route;
+import io.taskapi.plugin.http.Router;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.testing.HttpResponse;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -94,20 +94,25 @@ final class RouteSecurityMatrixTest {
         task.openSocket();
     }
 
-    static Set<ApiRoute> boundRoutes() {
-        return Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(),
+    /** @return every method and path the plugin binds, with its route */
+    static Map<String, Route> boundRoutes() {
+        List<Route> routes = Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(),
                         TestingAgentState.create().agentState(), Clock.systemUTC()))
-                .getInstance(Key.get(new TypeLiteral<Set<ApiRoute>>() {}));
+                .getInstance(Router.class).routes();
+        Map<String, Route> byMethodAndPath = new TreeMap<>();
+        routes.forEach(route -> route.methods().forEach(method -> byMethodAndPath.put(method + " " + route.path(),
+                route)));
+        return byMethodAndPath;
     }
 
     static Stream<Arguments> routes() {
-        return boundRoutes().stream().map(route -> Arguments.of(route.method() + " " + route.path(),
-                route.permission() == Permission.AUTHENTICATED));
+        return boundRoutes().entrySet().stream().map(route -> Arguments.of(route.getKey(),
+                route.getValue().permission() == Permission.AUTHENTICATED));
     }
 
     @Test
     void everyBoundRouteHasAnExampleAndNoExampleIsStale() {
-        List<String> bound = boundRoutes().stream().map(route -> route.method() + " " + route.path()).toList();
+        Set<String> bound = boundRoutes().keySet();
 
         assertThat(EXAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(bound);
     }

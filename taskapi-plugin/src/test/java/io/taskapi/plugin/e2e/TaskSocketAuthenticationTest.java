@@ -3,7 +3,7 @@ package io.taskapi.plugin.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.SigningAlgorithm;
 import io.taskapi.testing.CompactJws;

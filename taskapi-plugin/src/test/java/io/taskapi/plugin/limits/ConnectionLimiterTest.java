@@ -3,20 +3,19 @@ package io.taskapi.plugin.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.http.ObjectMappers;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.socket.ConnectionAdmission.Admission;
 import io.taskapi.plugin.socket.PeerCredentials;
 import io.taskapi.plugin.socket.SocketOrigin;
 import io.taskapi.plugin.socket.TaskSocket;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketNeeds;
+import io.taskapi.spi.socket.SocketRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ final class ConnectionLimiterTest {
 
     private final ConnectionLimiter limiter = new ConnectionLimiter(
             TaskApiConfig.fromMap(Map.of("socket.max-connections", "3")), new ApiMetrics(),
-            new JsonResponses(ObjectMappers.create()));
+            ObjectMappers.create());
 
     @Test
     void theConnectionAfterTheLimitIsRefusedAndAClosedOneMakesRoom() {
@@ -69,8 +68,8 @@ final class ConnectionLimiterTest {
     }
 
     private static TaskSocket socket(OptionalInt owner) {
-        SocketRequest request = new SocketRequest(new TaskRef(UUID.randomUUID().toString(), "default", "job", "g",
-                "t"), Path.of("/tmp/secrets"), Optional.empty(), FilesystemIsolation.NONE);
+        SocketRequest request = SocketRequest.of(new TaskRef(UUID.randomUUID().toString(), "default", "job", "g",
+                "t"), Path.of("/tmp/secrets"), SocketNeeds.of(FilesystemIsolation.NONE));
         return new TaskSocket(request, owner, Path.of("/tmp/secrets/api.sock"), Path.of("/tmp/l/1"));
     }
 }

@@ -12,7 +12,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
 import java.io.IOException;
 import java.nio.file.FileSystemException;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
 import java.net.URI;
