@@ -126,13 +126,13 @@ public final class TestingAgentState {
 
     /** @param unavailable whether every store fails from now on */
     public void setUnavailable(boolean unavailable) {
-        tokens.setUnavailable(unavailable);
-        policies.setUnavailable(unavailable);
-        keys.setUnavailable(unavailable);
-        allocations.setUnavailable(unavailable);
-        nodes.setUnavailable(unavailable);
-        nodeMetadata.setUnavailable(unavailable);
-        variables.setUnavailable(unavailable);
+        tokens.faults().setUnavailable(unavailable);
+        policies.faults().setUnavailable(unavailable);
+        keys.faults().setUnavailable(unavailable);
+        allocations.faults().setUnavailable(unavailable);
+        nodes.faults().setUnavailable(unavailable);
+        nodeMetadata.faults().setUnavailable(unavailable);
+        variables.faults().setUnavailable(unavailable);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.taskapi.examples.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskExit;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionFactory;
 
 /** What the driver tests share: launches with a config block, waiting for exits, reading task logs. */
 public final class Tasks {
@@ -44,36 +46,36 @@ public final class Tasks {
         return read(TaskLogs.of(task.taskDir(), task.ref().taskName()).stderr());
     }
 
-    /** Waits until the task's standard output contains the text. */
-    public static void awaitStdout(TestTask task, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TASK_TIMEOUT.toNanos();
-        while (!stdout(task).contains(text)) {
-            assertThat(System.nanoTime()).as("waiting for '%s' in the log of %s; it has: %s", text, task,
-                    stdout(task)).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    /** Waits until the task's standard output contains the text; fails with what it has. */
+    public static void awaitStdout(TestTask task, String text) {
+        poll(TASK_TIMEOUT).untilAsserted(() -> assertThat(stdout(task)).as("the log of %s", task).contains(text));
     }
 
     /**
-     * @return whether the process has ended (or is a zombie, dead but not yet reaped by its new parent) within a few
-     *     seconds: a SIGKILL is delivered asynchronously
+     * Waits until the process has ended (or is a zombie, dead but not yet reaped by its new parent): a SIGKILL is
+     * delivered asynchronously. Fails with the state it last saw.
+     *
+     * @param pid a process id
      */
-    public static boolean awaitDead(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            String stat;
-            try {
-                stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            } catch (IOException e) {
-                return true;
-            }
-            // pid (comm) STATE ...: comm may hold spaces and parentheses, the state follows the last ')'.
-            if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
-                return true;
-            }
-            Thread.sleep(20);
+    public static void awaitDead(long pid) {
+        poll(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(processState(pid))
+                .as("the state of process %d", pid).isIn("gone", "Z"));
+    }
+
+    /** @return the state letter in {@code /proc/PID/stat} ({@code R}, {@code S}, {@code Z}...), or "gone" */
+    private static String processState(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException e) {
+            return "gone";
         }
-        return false;
+        // pid (comm) STATE ...: comm may hold spaces and parentheses, the state follows the last ')'.
+        return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    }
+
+    private static ConditionFactory poll(Duration atMost) {
+        return await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20));
     }
 
     private static String read(Path file) {

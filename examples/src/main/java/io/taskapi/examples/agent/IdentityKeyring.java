@@ -24,6 +24,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -101,6 +102,7 @@ public final class IdentityKeyring implements IdentityKeyStore {
 
     @Override
     public Optional<VerificationKey> findKey(String keyId) {
+        Objects.requireNonNull(keyId, "keyId is null");
         return verificationKey.keyId().equals(keyId) ? Optional.of(verificationKey) : Optional.empty();
     }
 

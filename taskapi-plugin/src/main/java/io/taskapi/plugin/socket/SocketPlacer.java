@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.plugin.config.TaskApiConfig.OwnershipFallback;
 import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
 import io.taskapi.spi.socket.SocketUnavailableException;
@@ -95,7 +96,7 @@ public final class SocketPlacer {
         this.ownershipFallback = config.ownershipFallback();
         this.users = requireNonNull(users, "users is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
-        this.agentUid = ProcessUser.effectiveUid();
+        this.agentUid = PosixProcess.effectiveUid();
         this.secretsDirCheck = new SecretsDirectoryCheck(agentUid);
     }
 

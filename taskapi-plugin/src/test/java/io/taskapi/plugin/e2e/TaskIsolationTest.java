@@ -331,12 +331,14 @@ final class TaskIsolationTest {
             statuses.add(client.get("/v1/client/metadata").bearer(identity).send().status());
 
             assertThat(statuses).containsOnly(200);
-            for (Set<String> callers : List.of(api.tokens().callerThreads(), api.policies().callerThreads(),
-                    api.nodeMetadata().callerThreads(), api.variables().callerThreads())) {
+            for (Set<String> callers : List.of(api.tokens().faults().callerThreads(),
+                    api.policies().faults().callerThreads(), api.nodeMetadata().faults().callerThreads(),
+                    api.variables().faults().callerThreads())) {
                 assertThat(callers).as("threads that called a store").noneMatch(name -> name.startsWith("taskapi-http"))
                         .anyMatch(name -> name.startsWith(WorkerLanes.THREAD_NAME_PREFIX));
             }
-            assertThat(api.nodes().callerThreads()).as("the warm read asked the node registry on an I/O thread")
+            assertThat(api.nodes().faults().callerThreads())
+                    .as("the warm read asked the node registry on an I/O thread")
                     .anyMatch(name -> name.startsWith("taskapi-http"));
         }
     }

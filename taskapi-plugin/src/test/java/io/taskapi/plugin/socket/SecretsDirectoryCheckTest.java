@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real directories, real modes: which secrets directories the plugin refuses to place a socket in. */
 final class SecretsDirectoryCheckTest {
-    private final SecretsDirectoryCheck check = new SecretsDirectoryCheck(ProcessUser.effectiveUid());
+    private final SecretsDirectoryCheck check = new SecretsDirectoryCheck(PosixProcess.effectiveUid());
 
     @TempDir
     Path tmp;
@@ -67,7 +68,7 @@ final class SecretsDirectoryCheckTest {
 
     @Test
     void aDirectoryOwnedBySomeoneElseIsRefused() throws IOException {
-        assumeTrue(ProcessUser.effectiveUid() == 0, "only root can give a directory away");
+        assumeTrue(PosixProcess.effectiveUid() == 0, "only root can give a directory away");
         Path secrets = dirs("alloc/a1/web/secrets", "rwxr-xr-x");
         Path task = secrets.getParent();
         Files.setAttribute(task, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);

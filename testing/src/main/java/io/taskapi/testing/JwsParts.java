@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The three base64url parts of a compact JWS, for tests that take a token apart or put a bad one together.
+ * The three base64url parts of a compact JWS, for tests that take a token apart or put a bad one together. It splits
+ * and joins at the dots and decodes on request; it checks nothing (the plugin's parser does that).
  *
  * <pre>{@code
- * CompactJws good = issuer.token(task).parts();
+ * JwsParts good = issuer.token(task).parts();
  * String swapped = good.withPayload(other.parts().payload()).compact();   // a signature over someone else's claims
  * }</pre>
  *
@@ -16,9 +17,9 @@ import java.nio.charset.StandardCharsets;
  * @param payload the encoded claims
  * @param signature the encoded signature; empty for an unsigned token
  */
-public record CompactJws(String header, String payload, String signature) {
+public record JwsParts(String header, String payload, String signature) {
     /** Checks that every part is present (an empty part is allowed: that is a test's business). */
-    public CompactJws {
+    public JwsParts {
         requireNonNull(header, "header is null");
         requireNonNull(payload, "payload is null");
         requireNonNull(signature, "signature is null");
@@ -31,13 +32,13 @@ public record CompactJws(String header, String payload, String signature) {
      * @return its parts
      * @throws IllegalArgumentException when it does not have exactly three parts
      */
-    public static CompactJws parse(String token) {
+    public static JwsParts split(String token) {
         requireNonNull(token, "token is null");
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {
             throw new IllegalArgumentException("a compact JWS has 3 parts, this has " + parts.length);
         }
-        return new CompactJws(parts[0], parts[1], parts[2]);
+        return new JwsParts(parts[0], parts[1], parts[2]);
     }
 
     /**
@@ -72,30 +73,30 @@ public record CompactJws(String header, String payload, String signature) {
      * @param encodedHeader an already encoded header
      * @return a copy with that header and the old signature
      */
-    public CompactJws withHeader(String encodedHeader) {
-        return new CompactJws(encodedHeader, payload, signature);
+    public JwsParts withHeader(String encodedHeader) {
+        return new JwsParts(encodedHeader, payload, signature);
     }
 
     /**
      * @param encodedPayload an already encoded payload
      * @return a copy with that payload and the old signature
      */
-    public CompactJws withPayload(String encodedPayload) {
-        return new CompactJws(header, encodedPayload, signature);
+    public JwsParts withPayload(String encodedPayload) {
+        return new JwsParts(header, encodedPayload, signature);
     }
 
     /**
      * @param encodedSignature an already encoded signature
      * @return a copy with that signature
      */
-    public CompactJws withSignature(String encodedSignature) {
-        return new CompactJws(header, payload, encodedSignature);
+    public JwsParts withSignature(String encodedSignature) {
+        return new JwsParts(header, payload, encodedSignature);
     }
 
     /** @return the decoded header and claims; the signature only by length, since it makes the token usable */
     @Override
     public String toString() {
-        return "CompactJws[header=" + safeDecode(header) + ", payload=" + safeDecode(payload) + ", signature=<"
+        return "JwsParts[header=" + safeDecode(header) + ", payload=" + safeDecode(payload) + ", signature=<"
                 + signature.length() + " chars>]";
     }
 
