@@ -2,6 +2,7 @@ package io.taskapi.bexpr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Records for the tests, written as JSON text. */
@@ -15,7 +16,7 @@ final class Json {
     static JsonNode parse(String json) {
         try {
             return MAPPER.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
