@@ -1,6 +1,6 @@
 package io.taskapi.benchmarks.jmh;
 
-import io.taskapi.plugin.auth.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.VerifiedIdentityCache;
 import io.taskapi.plugin.auth.WorkloadIdentityVerifier;

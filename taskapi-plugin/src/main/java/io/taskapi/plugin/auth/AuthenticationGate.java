@@ -2,6 +2,8 @@ package io.taskapi.plugin.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;

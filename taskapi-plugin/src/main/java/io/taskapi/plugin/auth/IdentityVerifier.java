@@ -1,5 +1,6 @@
 package io.taskapi.plugin.auth;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import java.util.Optional;
 
 import io.taskapi.spi.state.StateUnavailableException;

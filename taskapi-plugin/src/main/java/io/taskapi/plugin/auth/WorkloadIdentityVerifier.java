@@ -7,6 +7,8 @@ import io.taskapi.plugin.auth.jwt.CompactJws;
 import io.taskapi.plugin.auth.jwt.JwsHeader;
 import io.taskapi.plugin.auth.jwt.JwsSignatures;
 import io.taskapi.plugin.auth.jwt.StrictJson;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.AllocationStatus;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.auth.AnonymousIdentity;
 import io.taskapi.plugin.auth.AuthenticationGate;
-import io.taskapi.plugin.auth.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.TokenExtractor;
 import io.taskapi.plugin.authz.AclResolver;

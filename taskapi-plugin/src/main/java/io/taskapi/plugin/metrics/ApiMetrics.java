@@ -2,7 +2,7 @@ package io.taskapi.plugin.metrics;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.auth.RejectionReason;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,6 +3,8 @@ package io.taskapi.plugin.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
