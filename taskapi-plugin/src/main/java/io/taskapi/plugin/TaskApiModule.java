@@ -44,6 +44,11 @@ import io.taskapi.plugin.node.NodeMetadataService;
 import io.taskapi.plugin.auth.AclTokenVerifier;
 import io.taskapi.plugin.auth.IdentityVerifier;
 import io.taskapi.plugin.auth.WorkloadIdentityVerifier;
+import io.taskapi.plugin.config.AclConfig;
+import io.taskapi.plugin.config.AuthConfig;
+import io.taskapi.plugin.config.HttpConfig;
+import io.taskapi.plugin.config.StateConfig;
+import io.taskapi.plugin.config.SocketConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.limits.ConnectionLimiter;
 import io.taskapi.plugin.limits.RateLimiter;
@@ -123,6 +128,11 @@ public final class TaskApiModule extends AbstractModule {
         binder().disableCircularProxies();
 
         bind(TaskApiConfig.class).toInstance(config);
+        bind(SocketConfig.class).toInstance(config.socket());
+        bind(AuthConfig.class).toInstance(config.auth());
+        bind(AclConfig.class).toInstance(config.acl());
+        bind(StateConfig.class).toInstance(config.state());
+        bind(HttpConfig.class).toInstance(config.http());
         bind(Clock.class).toInstance(clock);
         bind(IdentityKeyStore.class).toInstance(state.identityKeys());
         bind(AllocationRegistry.class).toInstance(state.allocations());
@@ -267,22 +277,22 @@ public final class TaskApiModule extends AbstractModule {
     Server server(TaskApiHandler handler, JsonResponses json, WorkerLanes lanes, ConnectionLimiter connections) {
         // Selectors, the scheduler and Jetty's own work only: requests that may block run on the WorkerLanes
         // (http.max-threads). Task sockets need four listener selectors and one per core, the operator listener two.
-        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, Math.min(config.minThreads(), IO_THREADS));
+        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, Math.min(config.http().minThreads(), IO_THREADS));
         threads.setName("taskapi-http");
         Server server = new Server(threads);
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler(json));
         server.setStopTimeout(5_000);
         server.addBean(lanes, true);
-        server.addBean(new RequestHeadDeadline(server, config), true);
-        config.operatorAddress().ifPresent(address -> {
+        server.addBean(new RequestHeadDeadline(server, config.http()), true);
+        config.http().operatorAddress().ifPresent(address -> {
             // The operator listener: the same routes and chain, no peer check, and token-less requests get the
             // anonymous policy. Plain HTTP: for a dev agent, or behind a TLS-terminating proxy.
             ServerConnector operator = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
             operator.setName(OPERATOR_CONNECTOR);
             operator.setHost(address.host());
             operator.setPort(address.port());
-            operator.setIdleTimeout(config.idleTimeout().toMillis());
+            operator.setIdleTimeout(config.http().idleTimeout().toMillis());
             operator.addEventListener(connections);
             server.addConnector(operator);
         });
@@ -294,7 +304,7 @@ public final class TaskApiModule extends AbstractModule {
     UnixSocketConnector connector(Server server, ConnectionLimiter connections) {
         UnixSocketConnector connector = new UnixSocketConnector(server, connections,
                 new HttpConnectionFactory(httpConfiguration()));
-        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setIdleTimeout(config.http().idleTimeout().toMillis());
         server.addConnector(connector);
         return connector;
     }
@@ -305,7 +315,7 @@ public final class TaskApiModule extends AbstractModule {
         http.setSendXPoweredBy(false);
         // Room for the longest accepted credential plus ordinary headers, so an over-long token is refused by the
         // gate with a reason (403) rather than by the parser.
-        http.setRequestHeaderSize(config.maxHeaderBytes());
+        http.setRequestHeaderSize(config.http().maxHeaderBytes());
         return http;
     }
 }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.rejection.RejectionReason;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import java.util.Comparator;
@@ -33,7 +33,7 @@ public final class AuthenticationGate {
      * @param config the longest credential accepted
      */
     @Inject
-    public AuthenticationGate(Set<IdentityVerifier> verifiers, TaskApiConfig config) {
+    public AuthenticationGate(Set<IdentityVerifier> verifiers, AuthConfig config) {
         requireNonNull(verifiers, "verifiers is null");
         if (verifiers.isEmpty()) {
             throw new IllegalArgumentException("no identity verifiers are bound: nothing could ever authenticate");

@@ -148,7 +148,7 @@ public final class TaskApiHandler extends Handler.Abstract {
 
     private void dispatch(Exchange exchange) {
         Object lane = exchange.origin.<Object>map(SocketOrigin::socket).orElse(OPERATOR_LANE);
-        int share = exchange.origin.isPresent() ? config.socketMaxInFlight() : config.operatorMaxInFlight();
+        int share = exchange.origin.isPresent() ? config.socket().socketMaxInFlight() : config.http().operatorMaxInFlight();
         if (!lanes.submit(lane, share, () -> advance(exchange, true))) {
             exchange.callback.failed(new IllegalStateException("the Task API is stopping"));
         }

@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
+import io.taskapi.plugin.config.SocketConfig;
 import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.socket.ConnectionAdmission;
@@ -41,15 +42,16 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
     private final AtomicInteger operatorOpen = new AtomicInteger();
 
     /**
-     * @param config the limits and whether root may use a task user's socket
+     * @param socket the per-socket limit and whether root may use a task user's socket
+     * @param http the operator listener's limit
      * @param metrics counts refusals
      * @param json writes the refusal's body
      */
     @Inject
-    public ConnectionLimiter(TaskApiConfig config, ApiMetrics metrics, JsonResponses json) {
-        this.maxConnections = config.socketMaxConnections();
-        this.maxOperatorConnections = config.operatorMaxConnections();
-        this.allowRootPeer = config.allowRootPeer();
+    public ConnectionLimiter(SocketConfig socket, HttpConfig http, ApiMetrics metrics, JsonResponses json) {
+        this.maxConnections = socket.socketMaxConnections();
+        this.maxOperatorConnections = http.operatorMaxConnections();
+        this.allowRootPeer = socket.allowRootPeer();
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.refusal = refusalResponse(json.errorBytes(List.of("Too many connections to this task socket (at most "
                 + maxConnections + "); close idle ones and retry")));

@@ -2,6 +2,7 @@ package io.taskapi.plugin.state;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.plugin.config.StateConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
@@ -47,7 +48,7 @@ public final class EmbeddedState implements AutoCloseable {
      * @param clock the time source for variable times and key creation
      */
     @Inject
-    public EmbeddedState(TaskApiConfig config, Clock clock) {
+    public EmbeddedState(StateConfig config, Clock clock) {
         this(requireNonNull(config, "config is null").dataDir(), clock);
     }
 

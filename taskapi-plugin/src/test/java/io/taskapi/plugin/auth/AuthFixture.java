@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.rejection.RejectionReason;
+import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +16,7 @@ final class AuthFixture {
     final FakeKeyStore keys = new FakeKeyStore(TestKeys.rsaKey(), TestKeys.edKey());
     final FakeAllocations allocations = new FakeAllocations().live(Tokens.ALLOC_ID);
     final FakeAclTokens aclTokens = new FakeAclTokens();
-    final TaskApiConfig config;
+    final AuthConfig config;
     final VerifiedIdentityCache cache;
     final WorkloadIdentityVerifier workload;
     final AclTokenVerifier acl;
@@ -26,7 +27,7 @@ final class AuthFixture {
     }
 
     AuthFixture(Map<String, String> settings) {
-        config = TaskApiConfig.fromMap(settings);
+        config = TaskApiConfig.fromMap(settings).auth();
         cache = new VerifiedIdentityCache(allocations, config, clock);
         workload = new WorkloadIdentityVerifier(keys, allocations, cache, config, clock);
         acl = new AclTokenVerifier(aclTokens, clock);

@@ -98,7 +98,7 @@ class TestAuthenticationGate {
 
     @Test
     void noVerifiersIsAConfigurationError() {
-        assertThatThrownBy(() -> new AuthenticationGate(Set.of(), TaskApiConfig.defaults()))
+        assertThatThrownBy(() -> new AuthenticationGate(Set.of(), TaskApiConfig.defaults().auth()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

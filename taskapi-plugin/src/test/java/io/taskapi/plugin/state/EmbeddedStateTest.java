@@ -42,7 +42,7 @@ class EmbeddedStateTest {
     void readsTheDataDirFromTheConfig() throws Exception {
         Path dataDir = tmp.resolve("data");
         TaskApiConfig config = TaskApiConfig.fromMap(Map.of(TaskApiConfig.STATE_DATA_DIR, dataDir.toString()));
-        try (EmbeddedState state = new EmbeddedState(config, Clock.systemUTC())) {
+        try (EmbeddedState state = new EmbeddedState(config.state(), Clock.systemUTC())) {
             assertThat(state.aclTokens().list()).isEmpty();
             assertThat(state.database().orElseThrow().dataDir()).isEqualTo(dataDir);
         }

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.plugin.api.ListFilter;
 import io.taskapi.plugin.authz.Permission;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
@@ -38,7 +38,7 @@ public final class NodeListRoute implements ApiRoute {
      * @param config how long a filter may take
      */
     @Inject
-    public NodeListRoute(NodeRegistry nodes, NodeRecords records, TaskApiConfig config) {
+    public NodeListRoute(NodeRegistry nodes, NodeRecords records, HttpConfig config) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.records = requireNonNull(records, "records is null");
         this.filterTimeout = requireNonNull(config, "config is null").filterTimeout();

@@ -8,7 +8,7 @@ import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.acl.WorkloadClaim;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.api.ListFilter;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
@@ -50,7 +50,7 @@ public final class VariableListRoute implements ApiRoute {
      */
     @Inject
     public VariableListRoute(VariableStore store, VariableCipher cipher, EmbeddedState embedded,
-                             ObjectMapper mapper, TaskApiConfig config) {
+                             ObjectMapper mapper, HttpConfig config) {
         this.variables = EncryptedVariables.over(store, cipher, embedded);
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.filterTimeout = requireNonNull(config, "config is null").filterTimeout();
