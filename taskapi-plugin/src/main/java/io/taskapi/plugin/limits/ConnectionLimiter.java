@@ -29,7 +29,7 @@ import org.eclipse.jetty.io.Connection;
  *   <li>the operator listener serves at most {@code http.operator-max-connections} (closed beyond).</li>
  * </ul>
  */
-public final class ConnectionLimiter implements ConnectionAdmission, Connection.Listener {
+public final class ConnectionLimiter implements ConnectionAdmission {
     /** Connections per task socket kept open for peers that will only be told 403. */
     public static final int MAX_REFUSED_PEER_CONNECTIONS = 8;
 
@@ -40,6 +40,20 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
     private final byte[] refusal;
     private final Cache<TaskSocket, Counts> open = CacheBuilder.newBuilder().weakKeys().build();
     private final AtomicInteger operatorOpen = new AtomicInteger();
+    private final Connection.Listener operatorConnections = new Connection.Listener() {
+        @Override
+        public void onOpened(Connection connection) {
+            if (operatorOpen.incrementAndGet() > maxOperatorConnections) {
+                metrics.rateLimited("connections");
+                connection.getEndPoint().close();
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            operatorOpen.decrementAndGet();
+        }
+    };
 
     /**
      * @param socket the per-socket limit and whether root may use a task user's socket
@@ -87,20 +101,12 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
         return refusal.clone();
     }
 
-    /** The operator listener's connections (task sockets are admitted before they become connections). */
-    @Override
-    public void onOpened(Connection connection) {
-        if (SocketOrigin.of(connection).isEmpty() && operatorOpen.incrementAndGet() > maxOperatorConnections) {
-            metrics.rateLimited("connections");
-            connection.getEndPoint().close();
-        }
-    }
-
-    @Override
-    public void onClosed(Connection connection) {
-        if (SocketOrigin.of(connection).isEmpty()) {
-            operatorOpen.decrementAndGet();
-        }
+    /**
+     * @return the listener that counts the operator listener's connections, to add to that listener only (task
+     *     sockets are admitted before they become connections)
+     */
+    public Connection.Listener operatorConnections() {
+        return operatorConnections;
     }
 
     /**

@@ -2,10 +2,8 @@ package io.taskapi.plugin.state;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.config.StateConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.StateUnavailableException;
-import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -18,7 +16,7 @@ import java.util.Optional;
  *   <li>{@link #aclTokens()}, {@link #aclPolicies()}, {@link #nodeMetadata()}, {@link #variables()}: the embedded
  *       stores, for the ones the agent left out of its {@link io.taskapi.spi.AgentState}. The first call opens
  *       {@code <state.data-dir>/state.db}.</li>
- *   <li>{@link #keyring()} and {@link #cipher()}: the variable keys, needed whichever store holds the variables
+ *   <li>{@link #keyring()}: the variable keys, needed whichever store holds the variables
  *       (the plugin encrypts before it stores). The first call opens {@code <state.data-dir>/keyring.json}; without a
  *       {@code state.data-dir}, or with a bad keyring file, the keyring is sealed: variables answer 503 and nothing
  *       else is affected.</li>
@@ -40,17 +38,7 @@ public final class EmbeddedState implements AutoCloseable {
     private EmbeddedNodeMetadataStore nodeMetadata;
     private EmbeddedVariableStore variables;
     private Keyring keyring;
-    private VariableCipher cipher;
     private boolean closed;
-
-    /**
-     * @param config the plugin's settings ({@code state.data-dir})
-     * @param clock the time source for variable times and key creation
-     */
-    @Inject
-    public EmbeddedState(StateConfig config, Clock clock) {
-        this(requireNonNull(config, "config is null").dataDir(), clock);
-    }
 
     /**
      * @param dataDir the embedded store's directory, if any
@@ -123,14 +111,6 @@ public final class EmbeddedState implements AutoCloseable {
                             + "encrypted"));
         }
         return keyring;
-    }
-
-    /** @return the cipher over {@link #keyring()} */
-    public synchronized VariableCipher cipher() {
-        if (cipher == null) {
-            cipher = new VariableCipher(keyring());
-        }
-        return cipher;
     }
 
     /** Closes the database, if it was opened. Idempotent. */

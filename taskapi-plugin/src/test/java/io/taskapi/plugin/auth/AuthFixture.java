@@ -8,7 +8,7 @@ import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /** One wired set of verifiers over fakes, with the clock at {@link Tokens#NOW} and the test allocation live. */
 final class AuthFixture {
@@ -31,7 +31,7 @@ final class AuthFixture {
         cache = new VerifiedIdentityCache(allocations, config, clock);
         workload = new WorkloadIdentityVerifier(keys, allocations, cache, config, clock);
         acl = new AclTokenVerifier(aclTokens, clock);
-        gate = new AuthenticationGate(Set.of(acl, workload), config);
+        gate = new AuthenticationGate(List.of(acl, workload), config);
     }
 
     /** Verifies with the workload verifier and returns the refusal, failing if there was none. */

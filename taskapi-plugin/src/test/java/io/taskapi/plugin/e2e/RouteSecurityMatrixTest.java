@@ -9,6 +9,10 @@ import io.taskapi.plugin.TaskApiModule;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.http.ApiRoute;
+import io.taskapi.plugin.lifecycle.Lifecycle;
+import io.taskapi.plugin.state.EmbeddedState;
+import io.taskapi.plugin.state.StateStores;
+import io.taskapi.spi.AgentState;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.testing.HttpResponse;
@@ -95,8 +99,11 @@ final class RouteSecurityMatrixTest {
     }
 
     static Set<ApiRoute> boundRoutes() {
-        return Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(),
-                        TestingAgentState.create().agentState(), Clock.systemUTC()))
+        AgentState agent = TestingAgentState.create().agentState();
+        // The agent provides every store and there is no data directory: opening the state opens no file.
+        StateStores stores = StateStores.open(agent, new EmbeddedState(Optional.empty(), Clock.systemUTC()));
+        return Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(), agent, stores, Clock.systemUTC(),
+                        List.of(), new Lifecycle()))
                 .getInstance(Key.get(new TypeLiteral<Set<ApiRoute>>() {}));
     }
 

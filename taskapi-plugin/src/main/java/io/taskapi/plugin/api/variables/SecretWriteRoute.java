@@ -1,5 +1,7 @@
 package io.taskapi.plugin.api.variables;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.authz.Permission;
@@ -7,10 +9,7 @@ import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.ApiRoute;
-import io.taskapi.plugin.state.EmbeddedState;
-import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,20 +30,18 @@ public abstract sealed class SecretWriteRoute implements ApiRoute
 
     private final EncryptedVariables variables;
 
-    private SecretWriteRoute(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-        this.variables = EncryptedVariables.over(store, cipher, embedded);
+    private SecretWriteRoute(EncryptedVariables variables) {
+        this.variables = requireNonNull(variables, "variables is null");
     }
 
     /** {@code POST /v1/secret/*path}, as the seed's curl example sends it. */
     public static final class Post extends SecretWriteRoute {
         /**
-         * @param store the variables
-         * @param cipher their cipher
-         * @param embedded the keyring, to refuse while it is sealed
+         * @param variables the variables, encrypted, refused while the keyring is sealed
          */
         @Inject
-        public Post(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-            super(store, cipher, embedded);
+        public Post(EncryptedVariables variables) {
+            super(variables);
         }
 
         @Override
@@ -56,13 +53,11 @@ public abstract sealed class SecretWriteRoute implements ApiRoute
     /** {@code PUT /v1/secret/*path}, the same write. */
     public static final class Put extends SecretWriteRoute {
         /**
-         * @param store the variables
-         * @param cipher their cipher
-         * @param embedded the keyring, to refuse while it is sealed
+         * @param variables the variables, encrypted, refused while the keyring is sealed
          */
         @Inject
-        public Put(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-            super(store, cipher, embedded);
+        public Put(EncryptedVariables variables) {
+            super(variables);
         }
 
         @Override

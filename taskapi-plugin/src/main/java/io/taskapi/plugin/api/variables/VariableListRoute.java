@@ -13,11 +13,8 @@ import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.ApiRoute;
-import io.taskapi.plugin.state.EmbeddedState;
-import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
-import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,16 +39,13 @@ public final class VariableListRoute implements ApiRoute {
     private final Duration filterTimeout;
 
     /**
-     * @param store the variables
-     * @param cipher their cipher
-     * @param embedded the keyring, to refuse while it is sealed
+     * @param variables the variables, encrypted, refused while the keyring is sealed
      * @param mapper turns metadata into the JSON a filter reads
      * @param config how long a filter may take
      */
     @Inject
-    public VariableListRoute(VariableStore store, VariableCipher cipher, EmbeddedState embedded,
-                             ObjectMapper mapper, HttpConfig config) {
-        this.variables = EncryptedVariables.over(store, cipher, embedded);
+    public VariableListRoute(EncryptedVariables variables, ObjectMapper mapper, HttpConfig config) {
+        this.variables = requireNonNull(variables, "variables is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.filterTimeout = requireNonNull(config, "config is null").filterTimeout();
     }

@@ -1,15 +1,14 @@
 package io.taskapi.plugin.api.variables;
 
+import static java.util.Objects.requireNonNull;
+
 import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.ApiRoute;
-import io.taskapi.plugin.state.EmbeddedState;
-import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
 
 /**
@@ -23,13 +22,11 @@ public final class VariableReadRoute implements ApiRoute {
     private final EncryptedVariables variables;
 
     /**
-     * @param store the variables
-     * @param cipher their cipher
-     * @param embedded the keyring, to refuse while it is sealed
+     * @param variables the variables, encrypted, refused while the keyring is sealed
      */
     @Inject
-    public VariableReadRoute(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-        this.variables = EncryptedVariables.over(store, cipher, embedded);
+    public VariableReadRoute(EncryptedVariables variables) {
+        this.variables = requireNonNull(variables, "variables is null");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.taskapi.plugin.api.variables;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.authz.Permission;
@@ -8,10 +10,7 @@ import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.ApiRoute;
 import io.taskapi.plugin.http.JsonBody;
-import io.taskapi.plugin.state.EmbeddedState;
-import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,20 +35,18 @@ public abstract sealed class VariableWriteRoute implements ApiRoute
 
     private final EncryptedVariables variables;
 
-    private VariableWriteRoute(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-        this.variables = EncryptedVariables.over(store, cipher, embedded);
+    private VariableWriteRoute(EncryptedVariables variables) {
+        this.variables = requireNonNull(variables, "variables is null");
     }
 
     /** {@code PUT /v1/var/*path}, what Nomad's CLI and Go client send. */
     public static final class Put extends VariableWriteRoute {
         /**
-         * @param store the variables
-         * @param cipher their cipher
-         * @param embedded the keyring, to refuse while it is sealed
+         * @param variables the variables, encrypted, refused while the keyring is sealed
          */
         @Inject
-        public Put(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-            super(store, cipher, embedded);
+        public Put(EncryptedVariables variables) {
+            super(variables);
         }
 
         @Override
@@ -61,13 +58,11 @@ public abstract sealed class VariableWriteRoute implements ApiRoute
     /** {@code POST /v1/var/*path}, which Nomad answers the same way. */
     public static final class Post extends VariableWriteRoute {
         /**
-         * @param store the variables
-         * @param cipher their cipher
-         * @param embedded the keyring, to refuse while it is sealed
+         * @param variables the variables, encrypted, refused while the keyring is sealed
          */
         @Inject
-        public Post(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-            super(store, cipher, embedded);
+        public Post(EncryptedVariables variables) {
+            super(variables);
         }
 
         @Override
