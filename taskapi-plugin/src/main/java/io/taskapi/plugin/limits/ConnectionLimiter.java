@@ -6,17 +6,16 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.taskapi.plugin.config.HttpConfig;
 import io.taskapi.plugin.config.SocketConfig;
-import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.socket.ConnectionAdmission;
 import io.taskapi.plugin.socket.PeerCredentials;
 import io.taskapi.plugin.socket.SocketOrigin;
 import io.taskapi.plugin.socket.TaskSocket;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.eclipse.jetty.io.Connection;
 
 /**
@@ -59,15 +58,15 @@ public final class ConnectionLimiter implements ConnectionAdmission {
      * @param socket the per-socket limit and whether root may use a task user's socket
      * @param http the operator listener's limit
      * @param metrics counts refusals
-     * @param json writes the refusal's body
+     * @param errorBody writes the refusal's body (the API's JSON error body for these messages)
      */
-    @Inject
-    public ConnectionLimiter(SocketConfig socket, HttpConfig http, ApiMetrics metrics, JsonResponses json) {
+    public ConnectionLimiter(SocketConfig socket, HttpConfig http, ApiMetrics metrics,
+                             Function<List<String>, byte[]> errorBody) {
         this.maxConnections = socket.socketMaxConnections();
         this.maxOperatorConnections = http.operatorMaxConnections();
         this.allowRootPeer = socket.allowRootPeer();
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.refusal = refusalResponse(json.errorBytes(List.of("Too many connections to this task socket (at most "
+        this.refusal = refusalResponse(errorBody.apply(List.of("Too many connections to this task socket (at most "
                 + maxConnections + "); close idle ones and retry")));
     }
 

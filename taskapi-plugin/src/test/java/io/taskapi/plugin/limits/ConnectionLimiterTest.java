@@ -29,7 +29,7 @@ final class ConnectionLimiterTest {
     private static final TaskApiConfig CONFIG = TaskApiConfig.fromMap(Map.of("socket.max-connections", "3"));
 
     private final ConnectionLimiter limiter = new ConnectionLimiter(CONFIG.socket(), CONFIG.http(), new ApiMetrics(),
-            new JsonResponses(ObjectMappers.create()));
+            new JsonResponses(ObjectMappers.create())::errorBytes);
 
     @Test
     void theConnectionAfterTheLimitIsRefusedAndAClosedOneMakesRoom() {
