@@ -18,7 +18,8 @@ class TaskApiConfigTest {
                 "socket.max-conections", "8")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("3 problems in the Task API settings: ")
-                .hasMessageContaining("http.idle-timeout must be a duration such as 250ms, 30s, 5m or 1h, not 'forever'")
+                .hasMessageContaining("http.idle-timeout must be a duration such as 250ms, 30s, 5m or 1h, "
+                        + "not 'forever'")
                 .hasMessageContaining("socket.max-connections must be at least 1")
                 .hasMessageContaining("unknown Task API settings [socket.max-conections]");
     }
