@@ -9,8 +9,9 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * The embedded store as the plugin's wiring sees it: opened on first use, under {@code state.data-dir}, so that an
- * agent that passes every optional store needs no database at all.
+ * The embedded store as the plugin's start step sees it ({@link StateStores#open}): what is asked for is opened,
+ * under {@code state.data-dir}, and nothing else, so that an agent that passes every optional store needs no database
+ * at all.
  *
  * <ul>
  *   <li>{@link #aclTokens()}, {@link #aclPolicies()}, {@link #nodeMetadata()}, {@link #variables()}: the embedded
