@@ -17,14 +17,14 @@ import java.util.TreeSet;
  * value out of range, an unknown key) is collected rather than thrown, so that {@link #finish} reports them all at
  * once and an operator fixes a configuration in one round. A read that fails answers its fallback, so reading goes on.
  */
-public final class Settings {
+final class Settings {
     private final Map<String, String> values;
     private final Set<String> known = new LinkedHashSet<>();
     // the first problem of each key: a later check of a key that is already wrong would only repeat it
     private final Map<String, String> problems = new LinkedHashMap<>();
 
     /** @param values the agent's settings */
-    public Settings(Map<String, String> values) {
+    Settings(Map<String, String> values) {
         this.values = Map.copyOf(requireNonNull(values, "values is null"));
     }
 
@@ -32,7 +32,7 @@ public final class Settings {
      * @param key a setting
      * @return its trimmed value, if it is set
      */
-    public Optional<String> optional(String key) {
+    Optional<String> optional(String key) {
         known.add(key);
         return Optional.ofNullable(values.get(key)).map(String::trim);
     }
@@ -91,7 +91,7 @@ public final class Settings {
      * @param condition what must hold
      * @param message what is wrong, naming the key
      */
-    public void check(String key, boolean condition, String message) {
+    void check(String key, boolean condition, String message) {
         if (!condition) {
             problem(key, message);
         }
@@ -114,7 +114,7 @@ public final class Settings {
      *
      * @throws IllegalArgumentException naming every key with a problem and every unknown key, when there is any
      */
-    public void finish() {
+    void finish() {
         List<String> all = new ArrayList<>(problems.values());
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(known);
