@@ -7,7 +7,6 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.taskapi.plugin.config.HttpConfig;
-import io.taskapi.plugin.config.SocketConfig;
 import io.taskapi.plugin.execution.WorkerLanes;
 import io.taskapi.plugin.http.BodyReader;
 import io.taskapi.plugin.http.JsonErrorHandler;
@@ -46,6 +45,7 @@ final class HttpServerModule extends AbstractModule {
         bind(HttpConfig.class).toInstance(config);
         for (Class<?> type : new Class<?>[] {
             RateLimiter.class,
+            ConnectionLimiter.class,
             WorkerLanes.class,
             BodyReader.class,
             ApiMetrics.class,
@@ -62,12 +62,6 @@ final class HttpServerModule extends AbstractModule {
     @Singleton
     ObjectMapper objectMapper() {
         return ObjectMappers.create();
-    }
-
-    @Provides
-    @Singleton
-    ConnectionLimiter connectionLimiter(SocketConfig socket, ApiMetrics metrics, JsonResponses json) {
-        return new ConnectionLimiter(socket, config, metrics, json::errorBytes);
     }
 
     @Provides

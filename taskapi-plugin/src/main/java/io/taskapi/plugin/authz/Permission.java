@@ -2,7 +2,6 @@ package io.taskapi.plugin.authz;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.spi.state.StateUnavailableException;
 
 /**
@@ -21,7 +20,7 @@ public record Permission(String description, Check check) {
          * @return whether it is allowed
          * @throws StateUnavailableException when state needed to decide cannot be read
          */
-        boolean test(ApiRequest request) throws StateUnavailableException;
+        boolean test(AccessRequest request) throws StateUnavailableException;
     }
 
     /** Any caller that passed authentication. */
@@ -49,7 +48,7 @@ public record Permission(String description, Check check) {
      * @return whether its ACL allows this
      * @throws StateUnavailableException when state needed to decide cannot be read
      */
-    public boolean allows(ApiRequest request) throws StateUnavailableException {
+    public boolean allows(AccessRequest request) throws StateUnavailableException {
         return check.test(request);
     }
 }

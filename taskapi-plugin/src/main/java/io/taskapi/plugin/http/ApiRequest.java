@@ -7,20 +7,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.auth.Identity;
+import io.taskapi.plugin.authz.AccessRequest;
 import io.taskapi.plugin.socket.SocketOrigin;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * An authenticated, authorized request, as routes see it: who is calling, what their policies allow, the path's
+ * An authenticated, authorized request, as every route sees it (the plugin's and, through their adapter, the agent's):
+ * no Jetty type, only who is calling, what their policies allow, the path's
  * parameters, the query and the body (read before the route runs when the route
- * {@linkplain ApiRoute.Execution#readsBody reads one}, so that no route ever waits on a client).
+ * {@linkplain Execution#readsBody reads one}, so that no route ever waits on a client).
  */
-public final class ApiRequest {
-    private final Request request;
+public final class ApiRequest implements AccessRequest {
     private final Identity identity;
     private final Acl acl;
     private final Optional<SocketOrigin> origin;
@@ -30,7 +32,6 @@ public final class ApiRequest {
     private volatile byte[] body = new byte[0];
 
     /**
-     * @param request the Jetty request
      * @param identity who the caller proved to be
      * @param acl what the caller's policies allow
      * @param origin the task socket and peer it came through; empty on the operator listener
@@ -38,9 +39,8 @@ public final class ApiRequest {
      * @param mapper reads JSON bodies
      * @param query the query's parameters, already parsed
      */
-    public ApiRequest(Request request, Identity identity, Acl acl, Optional<SocketOrigin> origin,
+    public ApiRequest(Identity identity, Acl acl, Optional<SocketOrigin> origin,
                       Map<String, String> params, ObjectMapper mapper, Fields query) {
-        this.request = requireNonNull(request, "request is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.acl = requireNonNull(acl, "acl is null");
         this.origin = requireNonNull(origin, "origin is null");
@@ -49,17 +49,14 @@ public final class ApiRequest {
         this.query = requireNonNull(query, "query is null");
     }
 
-    /** @return the Jetty request */
-    public Request request() {
-        return request;
-    }
-
     /** @return who the caller proved to be */
+    @Override
     public Identity identity() {
         return identity;
     }
 
     /** @return what the caller's policies allow */
+    @Override
     public Acl acl() {
         return acl;
     }
@@ -73,6 +70,7 @@ public final class ApiRequest {
      * @param name a path parameter's name, as in the route's path
      * @return its value
      */
+    @Override
     public String param(String name) {
         String value = params.get(name);
         if (value == null) {
@@ -81,15 +79,20 @@ public final class ApiRequest {
         return value;
     }
 
-    /** @return every query parameter */
-    public Fields queryFields() {
-        return query;
+    /** @return every query parameter with its values in order */
+    public Map<String, List<String>> queryParameters() {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (Fields.Field field : query) {
+            parameters.put(field.getName(), List.copyOf(field.getValues()));
+        }
+        return parameters;
     }
 
     /**
      * @param name a query parameter
      * @return its first value, if present
      */
+    @Override
     public Optional<String> query(String name) {
         Fields.Field field = query.get(name);
         return field == null ? Optional.empty() : Optional.ofNullable(field.getValue());
@@ -97,7 +100,7 @@ public final class ApiRequest {
 
     /**
      * @return the body's bytes; empty when there was none, or when the route does not
-     *     {@linkplain ApiRoute.Execution#readsBody read one}
+     *     {@linkplain Execution#readsBody read one}
      */
     public byte[] body() {
         return body;

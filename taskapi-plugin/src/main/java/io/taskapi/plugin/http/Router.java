@@ -17,20 +17,28 @@ import java.util.TreeSet;
  * and another method. Literal paths are tried before patterns.
  */
 public final class Router {
+    private final List<Route> routes;
     private final List<PathRoutes> paths;
 
     /**
-     * @param routes every route; two with the same method and path are a wiring error
+     * @param groups every area's routes; two routes with the same method and path are a wiring error
      */
     @Inject
-    public Router(Set<ApiRoute> routes) {
-        Map<String, Map<String, ApiRoute>> byPath = new LinkedHashMap<>();
-        for (ApiRoute route : requireNonNull(routes, "routes is null")) {
-            ApiRoute clash = byPath.computeIfAbsent(route.path(), path -> new TreeMap<>()).put(route.method(), route);
-            if (clash != null) {
-                throw new IllegalStateException("two routes for " + route.method() + " " + route.path());
+    public Router(Set<RouteGroup> groups) {
+        List<Route> all = new ArrayList<>();
+        Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
+        for (RouteGroup group : requireNonNull(groups, "groups is null")) {
+            for (Route route : group.routes()) {
+                all.add(route);
+                for (String method : route.methods()) {
+                    Route clash = byPath.computeIfAbsent(route.path(), path -> new TreeMap<>()).put(method, route);
+                    if (clash != null) {
+                        throw new IllegalStateException("two routes for " + method + " " + route.path());
+                    }
+                }
             }
         }
+        this.routes = List.copyOf(all);
         List<PathRoutes> ordered = new ArrayList<>();
         byPath.forEach((path, methods) -> ordered.add(new PathRoutes(new PathPattern(path), Map.copyOf(methods))));
         ordered.sort((a, b) -> Boolean.compare(b.pattern.isLiteral(), a.pattern.isLiteral()));
@@ -49,13 +57,18 @@ public final class Router {
             if (params.isEmpty()) {
                 continue;
             }
-            ApiRoute route = candidate.methods.get(method);
+            Route route = candidate.methods.get(method);
             if (route == null) {
                 throw new ApiException(405, "Method not allowed; " + path + " allows " + allowed(path));
             }
             return new RouteMatch(route, params.get());
         }
         throw new ApiException(404, "Not found: no route " + path);
+    }
+
+    /** @return every route, for the route table in the docs and the tests that cover every route */
+    public List<Route> routes() {
+        return routes;
     }
 
     /**
@@ -77,7 +90,7 @@ public final class Router {
      * @param route the route
      * @param params {@code :name} and {@code *name} values by name
      */
-    public record RouteMatch(ApiRoute route, Map<String, String> params) {}
+    public record RouteMatch(Route route, Map<String, String> params) {}
 
-    private record PathRoutes(PathPattern pattern, Map<String, ApiRoute> methods) {}
+    private record PathRoutes(PathPattern pattern, Map<String, Route> methods) {}
 }

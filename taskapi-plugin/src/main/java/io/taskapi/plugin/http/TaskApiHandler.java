@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Where it runs.</b> The handler is non-blocking: Jetty calls it on the I/O thread that read the request, and
  * it goes as far as memory allows there: a credential verified before, an ACL compiled before, a route that
- * {@linkplain ApiRoute#execution cannot block}. Those requests (the hot path: health, token self, metadata reads) cost
+ * {@linkplain Route#execution cannot block}. Those requests (the hot path: health, token self, metadata reads) cost
  * no thread hand-off. The first step that needs more (a signature to check, a store to ask, a route that may block)
  * hands the request, with what is known so far, to the caller's lane of the {@link WorkerLanes}; a body is first read
  * as it arrives, holding no thread ({@link BodyReader}). So nothing a client controls ever holds a shared thread.
@@ -184,10 +184,10 @@ public final class TaskApiHandler extends Handler.Abstract {
             if (acl.isEmpty()) {
                 return Next.WORKER;
             }
-            exchange.apiRequest = new ApiRequest(request, exchange.identity, acl.get(), exchange.origin,
+            exchange.apiRequest = new ApiRequest(exchange.identity, acl.get(), exchange.origin,
                     exchange.match.params(), mapper, query(request));
         }
-        ApiRoute route = exchange.match.route();
+        Route route = exchange.match.route();
         ApiRequest apiRequest = exchange.apiRequest;
         if (!route.permission().allows(apiRequest)) {
             throw ApiException.permissionDenied();
@@ -195,7 +195,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
             return Map.of("help", route.help());
         }
-        ApiRoute.Execution execution = route.execution(apiRequest);
+        Execution execution = route.execution(apiRequest);
         if (execution.readsBody() && !exchange.bodyRead) {
             return Next.BODY;
         }

@@ -2,6 +2,8 @@ package io.taskapi.plugin.limits;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.taskapi.plugin.config.HttpConfig;
@@ -11,11 +13,11 @@ import io.taskapi.plugin.socket.ConnectionAdmission;
 import io.taskapi.plugin.socket.PeerCredentials;
 import io.taskapi.plugin.socket.SocketOrigin;
 import io.taskapi.plugin.socket.TaskSocket;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.eclipse.jetty.io.Connection;
 
 /**
@@ -58,16 +60,16 @@ public final class ConnectionLimiter implements ConnectionAdmission {
      * @param socket the per-socket limit and whether root may use a task user's socket
      * @param http the operator listener's limit
      * @param metrics counts refusals
-     * @param errorBody writes the refusal's body (the API's JSON error body for these messages)
+     * @param mapper writes the refusal's body
      */
-    public ConnectionLimiter(SocketConfig socket, HttpConfig http, ApiMetrics metrics,
-                             Function<List<String>, byte[]> errorBody) {
+    @Inject
+    public ConnectionLimiter(SocketConfig socket, HttpConfig http, ApiMetrics metrics, ObjectMapper mapper) {
         this.maxConnections = socket.socketMaxConnections();
         this.maxOperatorConnections = http.operatorMaxConnections();
         this.allowRootPeer = socket.allowRootPeer();
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.refusal = refusalResponse(errorBody.apply(List.of("Too many connections to this task socket (at most "
-                + maxConnections + "); close idle ones and retry")));
+        this.refusal = refusalResponse(errorBody(mapper, "Too many connections to this task socket (at most "
+                + maxConnections + "); close idle ones and retry"));
     }
 
     @Override
@@ -121,6 +123,15 @@ public final class ConnectionLimiter implements ConnectionAdmission {
             return open.get(socket, Counts::new);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The API's error shape, {@code {"errors":[…]}}, written here: the connection is refused before any route. */
+    private static byte[] errorBody(ObjectMapper mapper, String message) {
+        try {
+            return mapper.writeValueAsBytes(java.util.Map.of("errors", List.of(message)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize an error body", e);
         }
     }
 

@@ -2,7 +2,6 @@ package io.taskapi.plugin.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskapi.plugin.http.ApiRoute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +31,15 @@ final class ApiReferenceTest {
     }
 
     private static String expectedTable() {
-        List<ApiRoute> routes = RouteSecurityMatrixTest.boundRoutes().stream()
-                .sorted(Comparator.comparing(ApiRoute::path).thenComparing(ApiRoute::method))
+        List<Row> rows = RouteSecurityMatrixTest.boundRoutes().entrySet().stream()
+                .map(entry -> new Row(entry.getKey().substring(0, entry.getKey().indexOf(' ')),
+                        entry.getValue().path(), entry.getValue().permission().description()))
+                .sorted(Comparator.comparing(Row::path).thenComparing(Row::method))
                 .toList();
-        return "| method | path | permission |\n|---|---|---|\n" + routes.stream()
-                .map(route -> "| " + route.method() + " | `" + route.path() + "` | " + route.permission().description()
-                        + " |")
+        return "| method | path | permission |\n|---|---|---|\n" + rows.stream()
+                .map(row -> "| " + row.method() + " | `" + row.path() + "` | " + row.permission() + " |")
                 .collect(Collectors.joining("\n"));
     }
+
+    private record Row(String method, String path, String permission) {}
 }

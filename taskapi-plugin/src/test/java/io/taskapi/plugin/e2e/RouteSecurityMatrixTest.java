@@ -3,12 +3,11 @@ package io.taskapi.plugin.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.taskapi.plugin.TaskApiModule;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.plugin.http.ApiRoute;
+import io.taskapi.plugin.http.Route;
+import io.taskapi.plugin.http.Router;
 import io.taskapi.plugin.lifecycle.Lifecycle;
 import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.plugin.state.StateStores;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -98,23 +98,28 @@ final class RouteSecurityMatrixTest {
         task.openSocket();
     }
 
-    static Set<ApiRoute> boundRoutes() {
+    /** @return every method and path the plugin binds, with its route */
+    static Map<String, Route> boundRoutes() {
         AgentState agent = TestingAgentState.create().agentState();
         // The agent provides every store and there is no data directory: opening the state opens no file.
         StateStores stores = StateStores.open(agent, new EmbeddedState(Optional.empty(), Clock.systemUTC()));
-        return Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(), agent, stores, Clock.systemUTC(),
-                        List.of(), new Lifecycle()))
-                .getInstance(Key.get(new TypeLiteral<Set<ApiRoute>>() {}));
+        List<Route> routes = Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(), agent, stores,
+                        Clock.systemUTC(), List.of(), new Lifecycle()))
+                .getInstance(Router.class).routes();
+        Map<String, Route> byMethodAndPath = new TreeMap<>();
+        routes.forEach(route -> route.methods().forEach(method -> byMethodAndPath.put(method + " " + route.path(),
+                route)));
+        return byMethodAndPath;
     }
 
     static Stream<Arguments> routes() {
-        return boundRoutes().stream().map(route -> Arguments.of(route.method() + " " + route.path(),
-                route.permission() == Permission.AUTHENTICATED));
+        return boundRoutes().entrySet().stream().map(route -> Arguments.of(route.getKey(),
+                route.getValue().permission() == Permission.AUTHENTICATED));
     }
 
     @Test
     void everyBoundRouteHasAnExampleAndNoExampleIsStale() {
-        List<String> bound = boundRoutes().stream().map(route -> route.method() + " " + route.path()).toList();
+        Set<String> bound = boundRoutes().keySet();
 
         assertThat(EXAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(bound);
     }

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -79,9 +80,10 @@ final class VariablesSealedKeyringTest {
         TestTask task = api.newTask("sealed");
         task.openSocket();
 
-        List<String> variableRoutes = RouteSecurityMatrixTest.boundRoutes().stream()
-                .filter(route -> route.path().startsWith("/v1/var") || route.path().startsWith("/v1/secret/"))
-                .map(route -> route.method() + " " + route.path()).sorted().toList();
+        List<String> variableRoutes = RouteSecurityMatrixTest.boundRoutes().entrySet().stream()
+                .filter(route -> route.getValue().path().startsWith("/v1/var")
+                        || route.getValue().path().startsWith("/v1/secret/"))
+                .map(Map.Entry::getKey).sorted().toList();
         assertThat(variableRoutes).hasSize(9);
         for (String route : variableRoutes) {
             HttpResponse response = call(task, route);

@@ -3,7 +3,6 @@ package io.taskapi.plugin.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.http.ObjectMappers;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.socket.ConnectionAdmission.Admission;
@@ -29,7 +28,7 @@ final class ConnectionLimiterTest {
     private static final TaskApiConfig CONFIG = TaskApiConfig.fromMap(Map.of("socket.max-connections", "3"));
 
     private final ConnectionLimiter limiter = new ConnectionLimiter(CONFIG.socket(), CONFIG.http(), new ApiMetrics(),
-            new JsonResponses(ObjectMappers.create())::errorBytes);
+            ObjectMappers.create());
 
     @Test
     void theConnectionAfterTheLimitIsRefusedAndAClosedOneMakesRoom() {

@@ -6,6 +6,7 @@ import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.acl.WorkloadClaim;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.WorkloadIdentity;
+import io.taskapi.plugin.authz.AccessRequest;
 import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
@@ -36,7 +37,7 @@ final class VariableRequests {
      * @param request a request
      * @return {@code ?namespace=}, or {@code default} when it is absent or empty (as Nomad); not validated
      */
-    static String namespace(ApiRequest request) {
+    static String namespace(AccessRequest request) {
         return request.query("namespace").filter(value -> !value.isEmpty()).orElse(DEFAULT_NAMESPACE);
     }
 
@@ -78,7 +79,7 @@ final class VariableRequests {
      * @return the permission
      */
     static Permission permission(String description, VariableCapability capability,
-                                 Function<ApiRequest, String> variablePath) {
+                                 Function<AccessRequest, String> variablePath) {
         requireNonNull(capability, "capability is null");
         requireNonNull(variablePath, "variablePath is null");
         return new Permission(description, request -> request.acl().allowVariableOperation(namespace(request),

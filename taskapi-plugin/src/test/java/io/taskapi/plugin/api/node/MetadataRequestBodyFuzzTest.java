@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzzes the JSON body of {@code POST /v1/client/metadata} ({@link ClientMetadataApplyRoute#readBody}). Seeds and
+ * Fuzzes the JSON body of {@code POST /v1/client/metadata} ({@link MetadataChanges#read}). Seeds and
  * past findings are under
  * {@code src/test/resources/io/taskapi/plugin/api/node/MetadataRequestBodyFuzzTestInputs/metadataBody/};
  * see docs/security.md.
@@ -29,9 +29,9 @@ class MetadataRequestBodyFuzzTest {
         if (body.isEmpty()) {
             return;
         }
-        ClientMetadataApplyRoute.Body read;
+        MetadataChanges read;
         try {
-            read = ClientMetadataApplyRoute.readBody(body.get());
+            read = MetadataChanges.read(body.get());
         } catch (ApiException e) {
             RequestBodies.assertBadRequest(e);
             return;

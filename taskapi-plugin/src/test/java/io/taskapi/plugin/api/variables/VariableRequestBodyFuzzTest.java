@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzzes the JSON body of {@code PUT /v1/var/*path} ({@link VariableWriteRoute#readBody}) and the items reader the
+ * Fuzzes the JSON body of {@code PUT /v1/var/*path} ({@link VariableItems#ofVariableBody}) and the items reader the
  * secrets routes share ({@link VariableItems#read}). Seeds and past findings are under
  * {@code src/test/resources/io/taskapi/plugin/api/variables/VariableRequestBodyFuzzTestInputs/variableBody/};
  * see docs/security.md.
@@ -38,7 +38,7 @@ class VariableRequestBodyFuzzTest {
         }
         JsonNode root = body.get();
         try {
-            Map<String, String> items = VariableWriteRoute.readBody(root, "default", "nomad/jobs/web");
+            Map<String, String> items = VariableItems.ofVariableBody(root, "default", "nomad/jobs/web");
             assertThat(items).isNotEmpty();
             long bytes = 0;
             for (Map.Entry<String, String> item : items.entrySet()) {

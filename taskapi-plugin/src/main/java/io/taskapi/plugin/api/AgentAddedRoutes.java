@@ -7,77 +7,59 @@ import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
-import io.taskapi.plugin.http.ApiRoute;
+import io.taskapi.plugin.http.Route;
+import io.taskapi.plugin.http.Execution;
+import io.taskapi.plugin.http.RouteGroup;
 import io.taskapi.spi.api.AgentPermission;
 import io.taskapi.spi.api.AgentRequest;
 import io.taskapi.spi.api.AgentResponse;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentRouteException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.util.Fields;
 
 /**
- * Serves a route the agent added (through the SPI) like one of the plugin's own: the same chain runs first, and its
- * permission is checked against the caller's ACL in Nomad's terms.
+ * The routes the agent adds through the SPI, served like the plugin's own: each becomes a {@link Route}, so the same
+ * chain runs first and its permission is checked against the caller's ACL in Nomad's terms. Only the request and the
+ * answer are translated, between the plugin's {@link ApiRequest}/{@link ApiResponse} and the SPI's
+ * {@link AgentRequest}/{@link AgentResponse}.
  */
-public final class AgentRouteAdapter implements ApiRoute {
-    private final AgentRoute route;
-    private final Permission permission;
+public final class AgentAddedRoutes implements RouteGroup {
+    private final List<Route> routes;
 
-    /** @param route the agent's route */
-    public AgentRouteAdapter(AgentRoute route) {
-        this.route = requireNonNull(route, "route is null");
-        this.permission = permissionOf(route.permission());
+    /** @param routes the agent's routes */
+    public AgentAddedRoutes(List<AgentRoute> routes) {
+        this.routes = requireNonNull(routes, "routes is null").stream().map(AgentAddedRoutes::route).toList();
     }
 
     @Override
-    public String method() {
-        return route.method();
+    public List<Route> routes() {
+        return routes;
     }
 
-    @Override
-    public String path() {
-        return route.path();
+    private static Route route(AgentRoute route) {
+        return Route.on(route.method(), route.path())
+                .permission(permissionOf(route.permission()))
+                .help(route.help())
+                // The agent's code: nothing says it cannot block.
+                .runs(Execution.BLOCKING_WITH_BODY, request -> handle(route, request));
     }
 
-    @Override
-    public Permission permission() {
-        return permission;
-    }
-
-    @Override
-    public String help() {
-        return route.help();
-    }
-
-    @Override
-    public Execution execution(ApiRequest request) {
-        return Execution.BLOCKING_WITH_BODY; // the agent's code: nothing says it cannot block
-    }
-
-    @Override
-    public Object handle(ApiRequest request) throws ApiException {
+    private static ApiResponse handle(AgentRoute route, ApiRequest request) throws ApiException {
         Map<String, String> params = new LinkedHashMap<>();
         for (String segment : route.path().split("/")) {
             if (segment.startsWith(":") || segment.startsWith("*")) {
                 params.put(segment.substring(1), request.param(segment.substring(1)));
             }
         }
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        Fields fields = request.queryFields();
-        for (Fields.Field field : fields) {
-            query.put(field.getName(), new ArrayList<>(field.getValues()));
-        }
         try {
-            AgentResponse response = route.handle(new AgentRequest(params, query, request.body(),
+            AgentResponse response = route.handle(new AgentRequest(params, request.queryParameters(), request.body(),
                     request.identity().auditName()));
-            Map<String, String> headers = new LinkedHashMap<>(response.headers());
             return new ApiResponse(response.status(), response.body().length == 0 ? Optional.empty()
-                    : Optional.of(new ApiResponse.RawBody(response.contentType(), response.body())), headers);
+                    : Optional.of(new ApiResponse.RawBody(response.contentType(), response.body())),
+                    response.headers());
         } catch (AgentRouteException e) {
             throw new ApiException(e.status(), e.messages());
         }

@@ -1,0 +1,56 @@
+package io.taskapi.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import io.taskapi.plugin.api.AgentAddedRoutes;
+import io.taskapi.plugin.api.AgentInfoRoutes;
+import io.taskapi.plugin.api.acl.AclPolicyRoutes;
+import io.taskapi.plugin.api.acl.AclPolicyWriter;
+import io.taskapi.plugin.api.acl.AclTokenRoutes;
+import io.taskapi.plugin.api.acl.AclTokenWriter;
+import io.taskapi.plugin.api.node.NodeResolver;
+import io.taskapi.plugin.api.node.NodeRoutes;
+import io.taskapi.plugin.api.variables.SecretRoutes;
+import io.taskapi.plugin.api.variables.VariableRoutes;
+import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.spi.api.AgentRoute;
+import java.util.List;
+
+/**
+ * The API's routes, one {@link RouteGroup} per area, in the multibinder set the router reads: the agent's own
+ * (health, self, metrics, key set), ACL tokens, ACL policies, nodes and client metadata, variables, secrets, and the
+ * routes the agent adds through the SPI. A new route goes into its area's group; a new area is a group bound here.
+ * Here, not in {@code api}, so that the areas' packages depend on {@code api}'s shared parts and not the reverse.
+ */
+final class ApiRoutesModule extends AbstractModule {
+    private final List<AgentRoute> agentRoutes;
+
+    /** @param agentRoutes the routes the agent adds */
+    ApiRoutesModule(List<AgentRoute> agentRoutes) {
+        this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
+    }
+
+    @Override
+    protected void configure() {
+        Multibinder<RouteGroup> groups = Multibinder.newSetBinder(binder(), RouteGroup.class);
+        for (Class<? extends RouteGroup> group : List.of(
+                AgentInfoRoutes.class,
+                AclTokenRoutes.class,
+                AclPolicyRoutes.class,
+                NodeRoutes.class,
+                VariableRoutes.class,
+                SecretRoutes.class)) {
+            groups.addBinding().to(group);
+            bind(group).in(Singleton.class);
+        }
+        groups.addBinding().toInstance(new AgentAddedRoutes(agentRoutes));
+
+        // What the groups share within an area.
+        bind(AclTokenWriter.class).in(Singleton.class);
+        bind(AclPolicyWriter.class).in(Singleton.class);
+        bind(NodeResolver.class).in(Singleton.class);
+    }
+}
