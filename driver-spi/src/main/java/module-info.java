@@ -3,7 +3,9 @@
  *
  * <p>This module depends on the JDK only. An agent finds the plugin with
  * {@code ServiceLoader.load(TaskApiProvider.class)} and drivers with
- * {@code ServiceLoader.load(TaskDriver.class)}.
+ * {@code ServiceLoader.load(TaskDriver.class)}. A driver author needs {@code io.taskapi.spi.driver} (and reads
+ * {@code io.taskapi.spi.TaskRef}); an agent author uses {@code io.taskapi.spi}, {@code io.taskapi.spi.socket},
+ * {@code io.taskapi.spi.state} and {@code io.taskapi.spi.api}.
  */
 module io.taskapi.spi {
     exports io.taskapi.spi;

@@ -6,35 +6,75 @@ import io.taskapi.spi.api.AgentRoute;
 import java.util.List;
 import java.util.Map;
 
-/**
- * What an agent hands the plugin when it starts it.
- *
- * @param config plain string settings, for example {@code identity.audience=nomadproject.io}; unknown keys are
- *     rejected so that a typo never silently weakens security
- * @param state the agent-side state the plugin reads through
- * @param routes routes the agent adds to the API (its jobs, say), served behind the same checks as the plugin's
- */
-public record AgentContext(Map<String, String> config, AgentState state, List<AgentRoute> routes) {
-    /**
-     * Copies the configuration and checks that nothing is missing.
-     *
-     * @param config see the record component of that name
-     * @param state see the record component of that name
-     * @param routes see the record component of that name
-     */
-    public AgentContext {
-        config = Map.copyOf(requireNonNull(config, "config is null"));
-        requireNonNull(state, "state is null");
-        routes = List.copyOf(requireNonNull(routes, "routes is null"));
+/** What an agent hands the plugin when it starts it. Built with {@link #builder(AgentState)}. */
+public final class AgentContext {
+    private final Map<String, String> config;
+    private final AgentState state;
+    private final List<AgentRoute> routes;
+
+    private AgentContext(Builder builder) {
+        this.config = Map.copyOf(builder.config);
+        this.state = builder.state;
+        this.routes = List.copyOf(builder.routes);
     }
 
     /**
-     * A context without agent routes.
-     *
-     * @param config plain string settings
-     * @param state the agent-side state
+     * @param state the agent-side state the plugin reads through
+     * @return a builder with no settings and no routes
      */
-    public AgentContext(Map<String, String> config, AgentState state) {
-        this(config, state, List.of());
+    public static Builder builder(AgentState state) {
+        return new Builder(state);
+    }
+
+    /**
+     * @return plain string settings, for example {@code identity.audience=nomadproject.io}; unknown keys are rejected
+     *     so that a typo never silently weakens security
+     */
+    public Map<String, String> config() {
+        return config;
+    }
+
+    /** @return the agent-side state the plugin reads through */
+    public AgentState state() {
+        return state;
+    }
+
+    /** @return routes the agent adds to the API (its jobs, say), served behind the same checks as the plugin's */
+    public List<AgentRoute> routes() {
+        return routes;
+    }
+
+    /** Collects an {@link AgentContext}. */
+    public static final class Builder {
+        private final AgentState state;
+        private Map<String, String> config = Map.of();
+        private List<AgentRoute> routes = List.of();
+
+        private Builder(AgentState state) {
+            this.state = requireNonNull(state, "state is null");
+        }
+
+        /**
+         * @param config the plugin's settings (copied)
+         * @return this builder
+         */
+        public Builder config(Map<String, String> config) {
+            this.config = Map.copyOf(requireNonNull(config, "config is null"));
+            return this;
+        }
+
+        /**
+         * @param routes the agent's own routes (copied)
+         * @return this builder
+         */
+        public Builder routes(List<AgentRoute> routes) {
+            this.routes = List.copyOf(requireNonNull(routes, "routes is null"));
+            return this;
+        }
+
+        /** @return the context */
+        public AgentContext build() {
+            return new AgentContext(this);
+        }
     }
 }

@@ -5,9 +5,9 @@ package io.taskapi.spi;
  *
  * <pre>{@code
  * TaskApiProvider provider = ServiceLoader.load(TaskApiProvider.class).findFirst().orElseThrow();
- * try (TaskApi api = provider.start(new AgentContext(config, state))) {
- *     SocketMount mount = api.openSocket(request);   // on task prestart
- *     ...
+ * SpiVersion.requireSupported(provider);           // a plugin built for a newer SPI refuses to start
+ * try (TaskApi api = provider.start(context)) {
+ *     // hand `api` to the TaskLaunch of each task; api.release(task) when a task is done for good
  * }
  * }</pre>
  *
@@ -22,11 +22,21 @@ public interface TaskApiProvider {
     String name();
 
     /**
+     * The SPI version this implementation was compiled against. Return {@code SpiVersion.parse(SpiVersion.COMPILED)}:
+     * the compiler copies that constant into the implementation, so it stays the version it was built with whatever
+     * SPI jar is on the agent's class path.
+     *
+     * @return the SPI version the plugin needs at least
+     */
+    SpiVersion spiVersion();
+
+    /**
      * Starts the Task API for one agent: its HTTP server and whatever it needs to verify identities.
      *
      * @param context the agent's configuration and state
      * @return the running Task API; closing it closes every task socket it opened
      * @throws IllegalArgumentException if the configuration has an unknown key or an invalid value
+     * @throws IllegalStateException if the plugin needs a newer SPI than the one on the class path
      * @throws java.io.UncheckedIOException if the server cannot start
      */
     TaskApi start(AgentContext context);

@@ -43,19 +43,15 @@ final class HttpServerModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(HttpConfig.class).toInstance(config);
-        for (Class<?> type : new Class<?>[] {
-            RateLimiter.class,
-            ConnectionLimiter.class,
-            WorkerLanes.class,
-            BodyReader.class,
-            ApiMetrics.class,
-            AuditLog.class,
-            Router.class,
-            JsonResponses.class,
-            TaskApiHandler.class,
-        }) {
-            bind(type).in(Singleton.class);
-        }
+        bind(RateLimiter.class).in(Singleton.class);
+        bind(ConnectionLimiter.class).in(Singleton.class);
+        bind(WorkerLanes.class).in(Singleton.class);
+        bind(BodyReader.class).in(Singleton.class);
+        bind(ApiMetrics.class).in(Singleton.class);
+        bind(AuditLog.class).in(Singleton.class);
+        bind(Router.class).in(Singleton.class);
+        bind(JsonResponses.class).in(Singleton.class);
+        bind(TaskApiHandler.class).in(Singleton.class);
     }
 
     @Provides

@@ -10,6 +10,7 @@ import io.taskapi.plugin.lifecycle.Lifecycle;
 import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import java.time.Clock;
@@ -31,9 +32,17 @@ public final class TaskApiPlugin implements TaskApiProvider {
         return NAME;
     }
 
+    /** @return the SPI this plugin was compiled against (javac inlines {@link SpiVersion#COMPILED}) */
+    @Override
+    public SpiVersion spiVersion() {
+        return SpiVersion.parse(SpiVersion.COMPILED);
+    }
+
     @Override
     public TaskApi start(AgentContext context) {
         requireNonNull(context, "context is null");
+        // Also checked here, not only by the agent: an agent that forgets must not run a plugin its SPI cannot serve.
+        SpiVersion.requireSupported(this);
         TaskApiConfig config = TaskApiConfig.fromMap(context.config());
         Clock clock = Clock.systemUTC();
         Lifecycle lifecycle = new Lifecycle();

@@ -6,7 +6,8 @@ import io.taskapi.plugin.lifecycle.Lifecycle;
 import io.taskapi.plugin.socket.TaskSocketRegistry;
 import io.taskapi.plugin.socket.UnixSocketConnector;
 import io.taskapi.spi.TaskApi;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import jakarta.inject.Inject;
@@ -51,6 +52,11 @@ final class TaskApiServer implements TaskApi {
     @Override
     public SocketMount openSocket(SocketRequest request) throws SocketUnavailableException {
         return sockets.openSocket(request);
+    }
+
+    @Override
+    public void release(TaskRef task) {
+        sockets.release(task);
     }
 
     @Override

@@ -372,11 +372,11 @@ public final class IdentityTokenBuilder {
      * @throws IllegalStateException when tampering is asked for together with {@link #payloadJson}, or a signature
      *     tamper for an unsigned token
      */
-    public CompactJws parts() {
+    public JwsParts parts() {
         Instant now = clock.instant();
         ObjectNode claims = claims(now);
-        String header = CompactJws.encode(rawHeader != null ? rawHeader : write(header()));
-        String payload = CompactJws.encode(rawPayload != null ? rawPayload : write(claims));
+        String header = JwsParts.encode(rawHeader != null ? rawHeader : write(header()));
+        String payload = JwsParts.encode(rawPayload != null ? rawPayload : write(claims));
         String signature = unsigned
                 ? ""
                 : Json.BASE64URL.encodeToString(key.sign((header + "." + payload).getBytes(US_ASCII)));
@@ -385,7 +385,7 @@ public final class IdentityTokenBuilder {
                 throw new IllegalStateException("tamperPayload does not work on a raw payloadJson");
             }
             payloadTamper.accept(claims);
-            payload = CompactJws.encode(write(claims));
+            payload = JwsParts.encode(write(claims));
         }
         if (tamperSignature) {
             if (signature.isEmpty()) {
@@ -395,7 +395,7 @@ public final class IdentityTokenBuilder {
             bytes[0] ^= 0x01;
             signature = Json.BASE64URL.encodeToString(bytes);
         }
-        return new CompactJws(header, payload, signature);
+        return new JwsParts(header, payload, signature);
     }
 
     /** @return the claims the token would carry if signed now, as JSON (overrides applied, before tampering) */

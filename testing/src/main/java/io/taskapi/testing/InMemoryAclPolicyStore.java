@@ -10,13 +10,12 @@ import io.taskapi.spi.state.Subscription;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.Set;
 
 /**
  * ACL policies in memory, for tests. Thread-safe.
  *
  * <p>Like a real store it sets the indexes: a counter of its own, bumped by every change; a replaced policy keeps its
- * create index. {@link #setUnavailable(boolean)} makes every SPI call throw {@link StateUnavailableException}; the
+ * create index. {@code faults().setUnavailable(true)} makes every SPI call throw {@link StateUnavailableException}; the
  * {@code create…} helpers, {@link #policies()} and {@link #clear()} keep working. {@code onChange} subscribers hear of
  * every change, the helpers' included, on the calling thread, after the change.
  *
@@ -34,7 +33,7 @@ public final class InMemoryAclPolicyStore implements AclPolicyStore {
     private final TreeMap<String, AclPolicy> policies = new TreeMap<>();
     private long index;
     private final ChangeListeners listeners = new ChangeListeners();
-    private final Availability availability = new Availability("the ACL policy store");
+    private final StoreFaults faults = new StoreFaults("the ACL policy store");
 
     /** An empty store. */
     public InMemoryAclPolicyStore() {}
@@ -44,7 +43,7 @@ public final class InMemoryAclPolicyStore implements AclPolicyStore {
     @Override
     public Optional<AclPolicy> find(String name) throws StateUnavailableException {
         requireNonNull(name, "name is null");
-        availability.check();
+        faults.lookup();
         synchronized (lock) {
             return Optional.ofNullable(policies.get(name));
         }
@@ -52,21 +51,21 @@ public final class InMemoryAclPolicyStore implements AclPolicyStore {
 
     @Override
     public List<AclPolicy> list() throws StateUnavailableException {
-        availability.check();
+        faults.lookup();
         return policies();
     }
 
     @Override
     public AclPolicy put(AclPolicy policy) throws StateUnavailableException {
         requireNonNull(policy, "policy is null");
-        availability.checkWrite();
+        faults.write();
         return store(policy);
     }
 
     @Override
     public boolean delete(String name) throws StateUnavailableException {
         requireNonNull(name, "name is null");
-        availability.checkWrite();
+        faults.write();
         boolean removed;
         synchronized (lock) {
             removed = policies.remove(name) != null;
@@ -127,32 +126,15 @@ public final class InMemoryAclPolicyStore implements AclPolicyStore {
         return listeners.count();
     }
 
-    /** @param unavailable whether every SPI call fails with {@link StateUnavailableException} from now on */
-    public void setUnavailable(boolean unavailable) {
-        availability.set(unavailable);
-    }
-
-    /** @return whether SPI calls fail */
-    public boolean isUnavailable() {
-        return availability.unavailable();
-    }
-
-    /** @return how many lookups ({@code find}, {@code list}) were made, failed ones included */
-    public long lookupCount() {
-        return availability.calls();
-    }
-
-    /**
-     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
-     */
-    public Set<String> callerThreads() {
-        return availability.callerThreads();
+    /** @return this store's fault switch and call accounting */
+    public StoreFaults faults() {
+        return faults;
     }
 
     @Override
     public String toString() {
         return "InMemoryAclPolicyStore[policies=" + policies().stream().map(AclPolicy::name).toList()
-                + ", unavailable=" + isUnavailable() + "]";
+                + ", unavailable=" + faults.isUnavailable() + "]";
     }
 
     private AclPolicy store(AclPolicy policy) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.Set;
 
 /**
  * ACL tokens in memory, for tests. Thread-safe.
@@ -28,7 +27,7 @@ import java.util.Set;
  * {@link MessageDigest#isEqual} as a real store must. A secret belongs to one token: putting another accessor id with
  * a secret in use throws {@link IllegalArgumentException}.
  *
- * <p>{@link #setUnavailable(boolean)} makes every SPI call (lookups and writes) throw
+ * <p>{@code faults().setUnavailable(true)} makes every SPI call (lookups and writes) throw
  * {@link StateUnavailableException}, for 503 tests; the {@code create…} helpers, {@link #tokens()} and
  * {@link #clear()} are the test's own side door and keep working. {@code onChange} subscribers hear of every change,
  * the helpers' included (they stand for changes by another agent), on the calling thread, after the change.
@@ -48,7 +47,7 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
     private final Map<String, String> bySecretDigest = new HashMap<>();
     private boolean bootstrapped;
     private final ChangeListeners listeners = new ChangeListeners();
-    private final Availability availability = new Availability("the ACL token store");
+    private final StoreFaults faults = new StoreFaults("the ACL token store");
 
     /** A store whose tokens are created at the system clock's now. */
     public InMemoryAclTokenStore() {
@@ -65,7 +64,7 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
     @Override
     public Optional<AclToken> findBySecretId(String secretId) throws StateUnavailableException {
         requireNonNull(secretId, "secretId is null");
-        availability.check();
+        faults.lookup();
         AclToken token;
         synchronized (lock) {
             String accessorId = bySecretDigest.get(digest(secretId));
@@ -81,7 +80,7 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
     @Override
     public Optional<AclToken> findByAccessorId(String accessorId) throws StateUnavailableException {
         requireNonNull(accessorId, "accessorId is null");
-        availability.check();
+        faults.lookup();
         synchronized (lock) {
             return Optional.ofNullable(byAccessor.get(accessorId));
         }
@@ -89,7 +88,7 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
 
     @Override
     public List<AclToken> list() throws StateUnavailableException {
-        availability.check();
+        faults.lookup();
         return tokens();
     }
 
@@ -101,14 +100,14 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
     @Override
     public void put(AclToken token) throws StateUnavailableException {
         requireNonNull(token, "token is null");
-        availability.checkWrite();
+        faults.write();
         store(token);
     }
 
     @Override
     public boolean delete(String accessorId) throws StateUnavailableException {
         requireNonNull(accessorId, "accessorId is null");
-        availability.checkWrite();
+        faults.write();
         boolean removed;
         synchronized (lock) {
             removed = remove(accessorId);
@@ -130,7 +129,7 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
         if (managementToken.type() != AclTokenType.MANAGEMENT) {
             throw new IllegalArgumentException("the bootstrap token must be a management token");
         }
-        availability.checkWrite();
+        faults.write();
         synchronized (lock) {
             if (bootstrapped) {
                 return false;
@@ -213,35 +212,15 @@ public final class InMemoryAclTokenStore implements AclTokenStore {
         return listeners.count();
     }
 
-    /** @param unavailable whether every SPI call fails with {@link StateUnavailableException} from now on */
-    public void setUnavailable(boolean unavailable) {
-        availability.set(unavailable);
-    }
-
-    /** @return whether SPI calls fail */
-    public boolean isUnavailable() {
-        return availability.unavailable();
-    }
-
-    /**
-     * @return how many lookups ({@code findBySecretId}, {@code findByAccessorId}, {@code list}) were made, failed ones
-     *     included: a cache test checks it does not grow
-     */
-    public long lookupCount() {
-        return availability.calls();
-    }
-
-    /**
-     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
-     */
-    public Set<String> callerThreads() {
-        return availability.callerThreads();
-    }
-
     /** @return the number of tokens, never a secret */
+    /** @return this store's fault switch and call accounting */
+    public StoreFaults faults() {
+        return faults;
+    }
+
     @Override
     public String toString() {
-        return "InMemoryAclTokenStore[tokens=" + tokens().size() + ", unavailable=" + isUnavailable() + "]";
+        return "InMemoryAclTokenStore[tokens=" + tokens().size() + ", unavailable=" + faults.isUnavailable() + "]";
     }
 
     // ---- internals

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Allocation liveness in memory, for tests. Thread-safe. An allocation never marked is {@link AllocationStatus#UNKNOWN}.
+ * Allocation liveness in memory, for tests. Thread-safe. An allocation never marked is
+ * {@link AllocationStatus#UNKNOWN}.
  *
  * <p>{@link #markLive(TaskRef)} also records what the allocation runs ({@link #workload}), which the Task API
  * compares with a workload identity's claims; {@link #markLive(String)} records nothing, so identities of such an
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  * <p>Subscribers hear of every allocation that goes from live (or from having a status) to terminal or unknown:
  * {@link #markTerminal} of a non-terminal allocation and {@link #forget} of a known one notify them, on the calling
  * thread, before the method returns. A listener that throws breaks the SPI's contract; the exception reaches the
- * caller after every listener has run, so that a test sees it. {@link #setUnavailable(boolean)} makes
+ * caller after every listener has run, so that a test sees it. {@code faults().setUnavailable(true)} makes
  * {@link #status} and {@link #workload} throw {@link StateUnavailableException}, for 503 tests.
  *
  * <pre>{@code
@@ -41,7 +42,7 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
     private final ConcurrentMap<String, AllocationStatus> statuses = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AllocationWorkload> workloads = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
-    private final Availability availability = new Availability("the allocation registry");
+    private final StoreFaults faults = new StoreFaults("the allocation registry");
 
     /** An empty registry. */
     public InMemoryAllocationRegistry() {}
@@ -49,14 +50,14 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
     @Override
     public AllocationStatus status(String allocationId) throws StateUnavailableException {
         requireNonNull(allocationId, "allocationId is null");
-        availability.check();
+        faults.lookup();
         return statuses.getOrDefault(allocationId, AllocationStatus.UNKNOWN);
     }
 
     @Override
     public Optional<AllocationWorkload> workload(String allocationId) throws StateUnavailableException {
         requireNonNull(allocationId, "allocationId is null");
-        availability.check();
+        faults.lookup();
         return Optional.ofNullable(workloads.get(allocationId));
     }
 
@@ -140,31 +141,6 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
         return listeners.size();
     }
 
-    /**
-     * @param unavailable whether {@link #status} and {@link #workload} fail with {@link StateUnavailableException}
-     *     from now on
-     */
-    public void setUnavailable(boolean unavailable) {
-        availability.set(unavailable);
-    }
-
-    /** @return whether {@link #status} and {@link #workload} fail */
-    public boolean isUnavailable() {
-        return availability.unavailable();
-    }
-
-    /** @return how many {@link #status} and {@link #workload} calls were made, failed ones included */
-    public long lookupCount() {
-        return availability.calls();
-    }
-
-    /**
-     * @return the names of the threads that have called this registry: proof of where the calls ran
-     */
-    public Set<String> callerThreads() {
-        return availability.callerThreads();
-    }
-
     private void notifyEnded(String allocationId) {
         RuntimeException failure = null;
         for (Consumer<String> listener : listeners) {
@@ -183,9 +159,14 @@ public final class InMemoryAllocationRegistry implements AllocationRegistry {
         }
     }
 
+    /** @return this store's fault switch and call accounting */
+    public StoreFaults faults() {
+        return faults;
+    }
+
     @Override
     public String toString() {
         return "InMemoryAllocationRegistry[allocations=" + statuses + ", workloads=" + workloads + ", subscribers=" + listeners.size()
-                + ", unavailable=" + isUnavailable() + "]";
+                + ", unavailable=" + faults.isUnavailable() + "]";
     }
 }

@@ -11,14 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The workload identity keyring in memory, for tests. Thread-safe: reads see an immutable snapshot, so a key rotation
  * racing with verification is safe.
  *
  * <p>It holds what it was given: publishing a key on a {@link TestingIdentityIssuer} later does not reach a store fed
- * earlier; publish it here too. {@link #setUnavailable(boolean)} makes every call throw
+ * earlier; publish it here too. {@code faults().setUnavailable(true)} makes every call throw
  * {@link StateUnavailableException}, for 503 tests.
  *
  * <pre>{@code
@@ -31,7 +30,7 @@ public final class InMemoryIdentityKeyStore implements IdentityKeyStore {
     // kid -> key in publication order; replaced whole under the lock, read without it
     private volatile Map<String, VerificationKey> keys = Map.of();
     private final Object lock = new Object();
-    private final Availability availability = new Availability("the identity keyring");
+    private final StoreFaults faults = new StoreFaults("the identity keyring");
 
     /** An empty keyring. */
     public InMemoryIdentityKeyStore() {}
@@ -57,13 +56,13 @@ public final class InMemoryIdentityKeyStore implements IdentityKeyStore {
     @Override
     public Optional<VerificationKey> findKey(String keyId) throws StateUnavailableException {
         requireNonNull(keyId, "keyId is null");
-        availability.check();
+        faults.lookup();
         return Optional.ofNullable(keys.get(keyId));
     }
 
     @Override
     public List<VerificationKey> publishedKeys() throws StateUnavailableException {
-        availability.check();
+        faults.lookup();
         return List.copyOf(keys.values());
     }
 
@@ -108,30 +107,13 @@ public final class InMemoryIdentityKeyStore implements IdentityKeyStore {
         return Jwks.jwksJson(keys.values());
     }
 
-    /** @param unavailable whether every call fails with {@link StateUnavailableException} from now on */
-    public void setUnavailable(boolean unavailable) {
-        availability.set(unavailable);
-    }
-
-    /** @return whether calls fail */
-    public boolean isUnavailable() {
-        return availability.unavailable();
-    }
-
-    /** @return how many calls were made ({@code findKey} and {@code publishedKeys}), failed ones included */
-    public long lookupCount() {
-        return availability.calls();
-    }
-
-    /**
-     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
-     */
-    public Set<String> callerThreads() {
-        return availability.callerThreads();
+    /** @return this store's fault switch and call accounting */
+    public StoreFaults faults() {
+        return faults;
     }
 
     @Override
     public String toString() {
-        return "InMemoryIdentityKeyStore[kids=" + keys.keySet() + ", unavailable=" + isUnavailable() + "]";
+        return "InMemoryIdentityKeyStore[kids=" + keys.keySet() + ", unavailable=" + faults.isUnavailable() + "]";
     }
 }

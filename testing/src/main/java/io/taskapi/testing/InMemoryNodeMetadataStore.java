@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Dynamic node metadata in memory, for tests. Thread-safe: a write replaces a node's map whole.
  *
- * <p>{@link #setUnavailable(boolean)} makes {@link #read} and {@link #write} throw
+ * <p>{@code faults().setUnavailable(true)} makes {@link #read} and {@link #write} throw
  * {@link StateUnavailableException}; {@link #metadata(String)} and {@link #clear()} keep working.
  *
  * <pre>{@code
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InMemoryNodeMetadataStore implements NodeMetadataStore {
     private final ConcurrentMap<String, Map<String, Optional<String>>> metadata = new ConcurrentHashMap<>();
     private final AtomicLong writes = new AtomicLong();
-    private final Availability availability = new Availability("the node metadata store");
+    private final StoreFaults faults = new StoreFaults("the node metadata store");
 
     /** An empty store. */
     public InMemoryNodeMetadataStore() {}
@@ -40,7 +39,7 @@ public final class InMemoryNodeMetadataStore implements NodeMetadataStore {
     @Override
     public Map<String, Optional<String>> read(String nodeId) throws StateUnavailableException {
         requireNonNull(nodeId, "nodeId is null");
-        availability.check();
+        faults.lookup();
         return metadata(nodeId);
     }
 
@@ -52,7 +51,7 @@ public final class InMemoryNodeMetadataStore implements NodeMetadataStore {
         Map<String, Optional<String>> copy = new TreeMap<>();
         dynamicMetadata.forEach((key, value) -> copy.put(requireNonNull(key, "a metadata key is null"),
                 requireNonNull(value, "the value of metadata key " + key + " is null: use Optional.empty()")));
-        availability.checkWrite();
+        faults.write();
         metadata.put(nodeId, Collections.unmodifiableMap(copy));
         writes.incrementAndGet();
     }
@@ -70,35 +69,18 @@ public final class InMemoryNodeMetadataStore implements NodeMetadataStore {
         metadata.clear();
     }
 
-    /** @param unavailable whether {@link #read} and {@link #write} fail from now on */
-    public void setUnavailable(boolean unavailable) {
-        availability.set(unavailable);
-    }
-
-    /** @return whether calls fail */
-    public boolean isUnavailable() {
-        return availability.unavailable();
-    }
-
-    /** @return how many {@link #read} calls were made, failed ones included */
-    public long lookupCount() {
-        return availability.calls();
-    }
-
-    /**
-     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
-     */
-    public Set<String> callerThreads() {
-        return availability.callerThreads();
-    }
-
     /** @return how many {@link #write} calls succeeded */
     public long writeCount() {
         return writes.get();
     }
 
+    /** @return this store's fault switch and call accounting */
+    public StoreFaults faults() {
+        return faults;
+    }
+
     @Override
     public String toString() {
-        return "InMemoryNodeMetadataStore[nodes=" + metadata.keySet() + ", unavailable=" + isUnavailable() + "]";
+        return "InMemoryNodeMetadataStore[nodes=" + metadata.keySet() + ", unavailable=" + faults.isUnavailable() + "]";
     }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.Set;
 
 /**
  * The client nodes an agent knows, in memory, for tests. Thread-safe.
@@ -21,7 +20,7 @@ import java.util.Set;
  * nodes ({@link #put}, {@link #remove}); the local node can be replaced but not removed, and its id never changes.
  * {@link #list()} is sorted by id, as Nomad lists nodes.
  *
- * <p>{@link #setUnavailable(boolean)} makes {@link #list()} and {@link #find} throw {@link StateUnavailableException};
+ * <p>{@code faults().setUnavailable(true)} makes {@link #list()} and {@link #find} throw {@link StateUnavailableException};
  * {@link #localNodeId()} always answers.
  *
  * <pre>{@code
@@ -57,7 +56,7 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
     private final Object lock = new Object();
     // id -> node; guarded by lock
     private final TreeMap<String, NodeInfo> nodes = new TreeMap<>();
-    private final Availability availability = new Availability("the node registry");
+    private final StoreFaults faults = new StoreFaults("the node registry");
 
     /** A registry that knows one local node with the defaults. */
     public InMemoryNodeRegistry() {
@@ -89,14 +88,14 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
 
     @Override
     public List<NodeInfo> list() throws StateUnavailableException {
-        availability.check();
+        faults.lookup();
         return nodes();
     }
 
     @Override
     public Optional<NodeInfo> find(String nodeId) throws StateUnavailableException {
         requireNonNull(nodeId, "nodeId is null");
-        availability.check();
+        faults.lookup();
         synchronized (lock) {
             return Optional.ofNullable(nodes.get(nodeId));
         }
@@ -145,31 +144,14 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
         }
     }
 
-    /** @param unavailable whether {@link #list()} and {@link #find} fail from now on */
-    public void setUnavailable(boolean unavailable) {
-        availability.set(unavailable);
-    }
-
-    /** @return whether lookups fail */
-    public boolean isUnavailable() {
-        return availability.unavailable();
-    }
-
-    /** @return how many lookups ({@code list}, {@code find}) were made, failed ones included */
-    public long lookupCount() {
-        return availability.calls();
-    }
-
-    /**
-     * @return the names of the threads that have called this registry: proof of where the calls ran
-     */
-    public Set<String> callerThreads() {
-        return availability.callerThreads();
+    /** @return this store's fault switch and call accounting */
+    public StoreFaults faults() {
+        return faults;
     }
 
     @Override
     public String toString() {
         return "InMemoryNodeRegistry[local=" + localNodeId + ", nodes=" + nodes().size() + ", unavailable="
-                + isUnavailable() + "]";
+                + faults.isUnavailable() + "]";
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.Set;
 
 /**
  * Encrypted variables in memory, for tests. Thread-safe. It holds what the plugin gives it (key id and ciphertext):
@@ -25,7 +24,7 @@ import java.util.Set;
  * {@link CasConflictException} with the variable as it is (or {@code null} when absent) and changes nothing.
  * {@link #list} takes {@code *} for every namespace and the prefix literally, and sorts by namespace then path.
  *
- * <p>{@link #setUnavailable(boolean)} makes every SPI call throw {@link StateUnavailableException};
+ * <p>{@code faults().setUnavailable(true)} makes every SPI call throw {@link StateUnavailableException};
  * {@link #variables()} and {@link #clear()} keep working.
  */
 public final class InMemoryVariableStore implements VariableStore {
@@ -41,7 +40,7 @@ public final class InMemoryVariableStore implements VariableStore {
     // guarded by lock
     private final TreeMap<Key, StoredVariable> variables = new TreeMap<>(ORDER);
     private long index;
-    private final Availability availability = new Availability("the variable store");
+    private final StoreFaults faults = new StoreFaults("the variable store");
 
     /** A store whose times come from the system clock. */
     public InMemoryVariableStore() {
@@ -57,7 +56,7 @@ public final class InMemoryVariableStore implements VariableStore {
     public Optional<StoredVariable> get(String namespace, String path) throws StateUnavailableException {
         requireNonNull(namespace, "namespace is null");
         requireNonNull(path, "path is null");
-        availability.check();
+        faults.lookup();
         synchronized (lock) {
             return Optional.ofNullable(variables.get(new Key(namespace, path)));
         }
@@ -67,7 +66,7 @@ public final class InMemoryVariableStore implements VariableStore {
     public List<StoredVariable> list(String namespace, String pathPrefix) throws StateUnavailableException {
         requireNonNull(namespace, "namespace is null");
         requireNonNull(pathPrefix, "pathPrefix is null");
-        availability.check();
+        faults.lookup();
         boolean all = ALL_NAMESPACES.equals(namespace);
         synchronized (lock) {
             return variables.values().stream()
@@ -82,7 +81,7 @@ public final class InMemoryVariableStore implements VariableStore {
             throws CasConflictException, StateUnavailableException {
         requireNonNull(variable, "variable is null");
         requireNonNull(expectedModifyIndex, "expectedModifyIndex is null");
-        availability.checkWrite();
+        faults.write();
         Key key = new Key(variable.namespace(), variable.path());
         synchronized (lock) {
             StoredVariable current = variables.get(key);
@@ -102,7 +101,7 @@ public final class InMemoryVariableStore implements VariableStore {
         requireNonNull(namespace, "namespace is null");
         requireNonNull(path, "path is null");
         requireNonNull(expectedModifyIndex, "expectedModifyIndex is null");
-        availability.checkWrite();
+        faults.write();
         Key key = new Key(namespace, path);
         synchronized (lock) {
             StoredVariable current = variables.get(key);
@@ -131,31 +130,14 @@ public final class InMemoryVariableStore implements VariableStore {
         }
     }
 
-    /** @param unavailable whether every SPI call fails with {@link StateUnavailableException} from now on */
-    public void setUnavailable(boolean unavailable) {
-        availability.set(unavailable);
-    }
-
-    /** @return whether SPI calls fail */
-    public boolean isUnavailable() {
-        return availability.unavailable();
-    }
-
-    /** @return how many lookups ({@code get}, {@code list}) were made, failed ones included */
-    public long lookupCount() {
-        return availability.calls();
-    }
-
-    /**
-     * @return the names of the threads that have called this store, reads and writes: proof of where the calls ran
-     */
-    public Set<String> callerThreads() {
-        return availability.callerThreads();
+    /** @return this store's fault switch and call accounting */
+    public StoreFaults faults() {
+        return faults;
     }
 
     @Override
     public String toString() {
-        return "InMemoryVariableStore[variables=" + variables().size() + ", unavailable=" + isUnavailable() + "]";
+        return "InMemoryVariableStore[variables=" + variables().size() + ", unavailable=" + faults.isUnavailable() + "]";
     }
 
     /** Nomad's check-and-set: 0 means "only if absent", N "only if its modify index is N". */

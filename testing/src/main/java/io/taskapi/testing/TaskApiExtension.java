@@ -4,17 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
-import io.taskapi.spi.api.AgentRoute;
-import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -191,7 +192,9 @@ public final class TaskApiExtension
             Path dataDir = Path.of(effective.computeIfAbsent(DATA_DIR_KEY, key -> root.resolve("data").toString()));
             TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
             TestingAgentState state = TestingAgentState.forIssuer(issuer);
-            TaskApi api = provider.start(new AgentContext(effective, agentState(state), routes));
+            SpiVersion.requireSupported(provider);
+            TaskApi api = provider.start(AgentContext.builder(agentState(state)).config(effective).routes(routes)
+                    .build());
             running = new Running(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());
         } catch (IOException e) {

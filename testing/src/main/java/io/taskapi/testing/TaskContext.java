@@ -3,8 +3,8 @@ package io.taskapi.testing;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.SocketMount;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

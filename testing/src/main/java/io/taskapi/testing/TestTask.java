@@ -3,9 +3,10 @@ package io.taskapi.testing;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
@@ -73,7 +74,8 @@ public final class TestTask {
      * @return the request a driver would send for this task
      */
     public SocketRequest socketRequest(Optional<String> user, FilesystemIsolation isolation) {
-        return new SocketRequest(ref, secretsDir, user, isolation);
+        SocketNeeds needs = SocketNeeds.of(isolation);
+        return SocketRequest.of(ref, secretsDir, user.map(needs::user).orElse(needs));
     }
 
     /**
@@ -114,6 +116,16 @@ public final class TestTask {
      * @return a launch for a driver, whose sockets come from the extension's Task API
      */
     public TaskLaunch launch(Map<String, String> environment, Optional<String> user) {
+        return launch(Map.of(), environment, user);
+    }
+
+    /**
+     * @param config the task's {@code config} block
+     * @param environment the task's environment, without the socket's variables
+     * @param user the task user, if any
+     * @return a launch for a driver, whose sockets come from the extension's Task API
+     */
+    public TaskLaunch launch(Map<String, Object> config, Map<String, String> environment, Optional<String> user) {
         Map<String, String> env = new HashMap<>();
         env.put("NOMAD_ALLOC_ID", ref.allocationId());
         env.put("NOMAD_NAMESPACE", ref.namespace());
@@ -121,12 +133,21 @@ public final class TestTask {
         env.put("NOMAD_GROUP_NAME", ref.group());
         env.put("NOMAD_TASK_NAME", ref.taskName());
         env.putAll(requireNonNull(environment, "environment is null"));
-        return new TaskLaunch(ref, taskDir, secretsDir, Map.of(), env, user, extension.api());
+        return TaskLaunch.builder(ref).taskDir(taskDir).secretsDir(secretsDir).config(config).environment(env)
+                .user(user).sockets(extension.api()).build();
     }
 
     /** @return a launch with Nomad's basic task variables and no user, sockets from the extension's Task API */
     public TaskLaunch launch() {
         return launch(Map.of(), Optional.empty());
+    }
+
+    /**
+     * Tells the Task API the task is done for good, as an agent does when it stops a task for the last time: its socket
+     * is closed and its file removed.
+     */
+    public void release() {
+        extension.api().release(ref);
     }
 
     /** @return a valid workload identity for this task, from the extension's issuer */

@@ -11,7 +11,7 @@ import java.time.Clock;
  *
  * <pre>{@code
  * TestingAgentState state = TestingAgentState.forIssuer(issuer);
- * try (TaskApi api = provider.start(new AgentContext(config, state.agentState()))) { ... }
+ * try (TaskApi api = provider.start(AgentContext.builder(state.agentState()).config(config).build())) { ... }
  * state.setUnavailable(true);   // every lookup now fails: expect 503, never 200
  * }</pre>
  *
@@ -126,13 +126,13 @@ public final class TestingAgentState {
 
     /** @param unavailable whether every store fails from now on */
     public void setUnavailable(boolean unavailable) {
-        tokens.setUnavailable(unavailable);
-        policies.setUnavailable(unavailable);
-        keys.setUnavailable(unavailable);
-        allocations.setUnavailable(unavailable);
-        nodes.setUnavailable(unavailable);
-        nodeMetadata.setUnavailable(unavailable);
-        variables.setUnavailable(unavailable);
+        tokens.faults().setUnavailable(unavailable);
+        policies.faults().setUnavailable(unavailable);
+        keys.faults().setUnavailable(unavailable);
+        allocations.faults().setUnavailable(unavailable);
+        nodes.faults().setUnavailable(unavailable);
+        nodeMetadata.faults().setUnavailable(unavailable);
+        variables.faults().setUnavailable(unavailable);
     }
 
     @Override

@@ -3,13 +3,14 @@ package io.taskapi.testing;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.SocketMount;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * keeps the throwable ({@link #failure()}). {@link #stop} raises the stop signal ({@link TaskContext#awaitStop()},
  * a SIGTERM) and waits for the grace period; a body still running then is interrupted and the task reported killed
  * with exit code 137 (a SIGKILL; a Java thread cannot be killed, so the daemon thread may run on, but whatever it
- * does then no longer counts). The client and the socket mount are closed before {@link #exit()} completes.
+ * does then no longer counts). The client is closed before {@link #exit()} completes; the socket stays, since it
+ * belongs to the task (the agent releases it when the task is done for good).
  */
 public final class TestingRunningTask implements RunningTask {
     /** The exit code of a task that was killed after its grace period (128 + SIGKILL). */
@@ -62,11 +64,11 @@ public final class TestingRunningTask implements RunningTask {
         try {
             int code = body.run(context);
             Thread.interrupted();
-            finish(new TaskExit(code, false), null);
+            finish(TaskExit.exited(code), null);
         } catch (Throwable e) {
             // After a kill this is a no-op: the kill decided the exit first.
             Thread.interrupted();
-            finish(new TaskExit(1, false), e);
+            finish(TaskExit.exited(1), e);
         }
     }
 
@@ -76,13 +78,13 @@ public final class TestingRunningTask implements RunningTask {
     }
 
     @Override
-    public CompletableFuture<TaskExit> exit() {
-        return exit;
+    public CompletionStage<TaskExit> exit() {
+        return exit.minimalCompletionStage(); // callers wait on it; only the task completes it
     }
 
     /**
      * Raises the stop signal, waits up to {@code grace} for the body to end, then interrupts it and reports the task
-     * killed. Returns once {@link #exit()} is complete; the mount is closed by then. Idempotent.
+     * killed. Returns once {@link #exit()} is complete. Idempotent.
      */
     @Override
     public void stop(Duration grace) {
@@ -102,7 +104,7 @@ public final class TestingRunningTask implements RunningTask {
 
     // Decide the exit before interrupting, so that the body's reaction to the interrupt cannot race with it.
     private void kill() {
-        finish(new TaskExit(KILLED_EXIT_CODE, true), null);
+        finish(TaskExit.killed(KILLED_EXIT_CODE), null);
         thread.interrupt();
     }
 
@@ -143,7 +145,7 @@ public final class TestingRunningTask implements RunningTask {
         return launch;
     }
 
-    /** @return the socket mount the driver opened for the task */
+    /** @return the socket mount the driver got for the task */
     public SocketMount mount() {
         return mount;
     }
@@ -166,7 +168,6 @@ public final class TestingRunningTask implements RunningTask {
         failure = thrown;
         try {
             client.close();
-            mount.close();
         } catch (RuntimeException e) {
             if (thrown == null) {
                 failure = e;

@@ -2,15 +2,14 @@ package io.taskapi.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
 import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fake task driver named {@code "testing"} that runs each task as a {@link TaskBody} on a daemon thread. It does what
- * the SPI asks of a real driver: it opens the task's socket through {@link TaskLaunch#sockets()} with a request built
- * from the launch (task, secrets directory, user, and this driver's isolation), adds the mount's environment to the
- * task's, and closes the mount when the task ends.
+ * the SPI asks of a real driver: it asks for the task's socket with {@link TaskLaunch#apiSocket} (its isolation and the
+ * launch's user) and adds the mount's environment to the task's. Like every driver, it never closes the socket: a
+ * restarted task gets the same one back, and the agent releases it when the task is done for good.
  *
  * <p>It is deliberately not registered as a {@link java.util.ServiceLoader} service (it would show up in real
  * agents): construct it.
@@ -71,31 +70,23 @@ public final class TestingTaskDriver implements TaskDriver {
     /**
      * Opens the socket, then starts the body on its own thread.
      *
-     * @throws TaskDriverException when the socket cannot be opened (the cause is the
-     *     {@link SocketUnavailableException}) or a client for it cannot be made; nothing is left open
+     * @throws TaskDriverException when the socket cannot be opened (the cause is the Task API's
+     *     {@link io.taskapi.spi.socket.SocketUnavailableException}) or a client for it cannot be made
      */
     @Override
     public TestingRunningTask start(TaskLaunch launch) throws TaskDriverException {
         requireNonNull(launch, "launch is null");
         launches.add(launch);
-        SocketRequest request = new SocketRequest(launch.task(), launch.secretsDir(), launch.user(), isolation);
-        socketRequests.add(request);
-        SocketMount mount;
-        try {
-            mount = launch.sockets().openSocket(request);
-        } catch (SocketUnavailableException e) {
-            throw new TaskDriverException("cannot open the task API socket for task " + launch.task().taskName()
-                    + " (" + e.reason() + "): " + e.getMessage(), e);
-        }
+        SocketNeeds needs = launch.user().map(SocketNeeds.of(isolation)::user).orElse(SocketNeeds.of(isolation));
+        socketRequests.add(SocketRequest.of(launch.task(), launch.secretsDir(), needs));
+        SocketMount mount = launch.apiSocket(needs);
         UnixHttpClient client;
         try {
             client = UnixHttpClient.forSocket(mount.hostPath());
         } catch (IOException | RuntimeException e) {
-            mount.close();
             throw new TaskDriverException("cannot make a client for " + mount.hostPath(), e);
         }
-        Map<String, String> environment = new HashMap<>(launch.environment());
-        environment.putAll(mount.environment());
+        Map<String, String> environment = launch.environmentWith(mount);
         TestingRunningTask task = new TestingRunningTask(NAME + "-" + ids.incrementAndGet(), launch, mount,
                 environment, client, body);
         started.add(task);
@@ -108,7 +99,7 @@ public final class TestingTaskDriver implements TaskDriver {
         return List.copyOf(launches);
     }
 
-    /** @return every socket request the driver made, in order */
+    /** @return every socket request the driver made (through its launch), in order */
     public List<SocketRequest> socketRequests() {
         return List.copyOf(socketRequests);
     }

@@ -10,7 +10,10 @@
  *       {@link io.taskapi.testing.InMemoryIdentityKeyStore}, {@link io.taskapi.testing.InMemoryAllocationRegistry},
  *       {@link io.taskapi.testing.InMemoryNodeRegistry}, {@link io.taskapi.testing.InMemoryNodeMetadataStore},
  *       {@link io.taskapi.testing.InMemoryVariableStore} and {@link io.taskapi.testing.TestingAgentState}: agent
- *       state with a switch that makes it unavailable;</li>
+ *       state, each store with its {@link io.taskapi.testing.StoreFaults} (a switch that makes it unavailable, a
+ *       count of its lookups);</li>
+ *   <li>{@link io.taskapi.testing.contract}: contract test suites that prove a state store does what the SPI
+ *       says;</li>
  *   <li>{@link io.taskapi.testing.UnixHttpClient}: an HTTP/1.1 client over a Unix socket, JDK only;</li>
  *   <li>{@link io.taskapi.testing.TestingTaskDriver}: a driver that runs a task as a Java callback;</li>
  *   <li>{@link io.taskapi.testing.TaskApiExtension}: a JUnit 5 extension that starts whatever

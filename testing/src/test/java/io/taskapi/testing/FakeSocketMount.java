@@ -1,7 +1,6 @@
 package io.taskapi.testing;
 
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A socket mount served by {@link TinyUnixHttpServer}, as a fake Task API would make it. Long secrets directories are
+ * A task socket served by {@link TinyUnixHttpServer}, as a fake Task API would make it. Long secrets directories are
  * bound through a symlink in {@code linkDir}, as the real plugin does.
  */
-final class FakeSocketMount implements SocketMount {
+final class FakeSocketMount {
     private final SocketRequest request;
     private final TinyUnixHttpServer server;
     private final Path link;
@@ -56,24 +55,19 @@ final class FakeSocketMount implements SocketMount {
         return closes.get();
     }
 
-    @Override
-    public Path hostPath() {
+    Path hostPath() {
         return request.hostSecretsDir().resolve("api.sock");
     }
 
-    @Override
-    public Path taskPath() {
-        return request.isolation() == FilesystemIsolation.NONE ? hostPath() : Path.of("/secrets/api.sock");
+    /** @return what the fake Task API hands the driver */
+    SocketMount mount() {
+        Path taskPath = request.taskSecretsDir().resolve("api.sock");
+        return SocketMount.of(hostPath(), taskPath, Map.of("NOMAD_SECRETS_DIR", request.taskSecretsDir().toString(),
+                "NOMAD_UNIX_ADDR", "unix://" + taskPath));
     }
 
-    @Override
-    public Map<String, String> environment() {
-        return Map.of("NOMAD_SECRETS_DIR", taskPath().getParent().toString(),
-                "NOMAD_UNIX_ADDR", "unix://" + taskPath());
-    }
-
-    @Override
-    public void close() {
+    /** Stops serving and removes the file, as the agent's release of the task does. */
+    void close() {
         if (closes.incrementAndGet() == 1) {
             try {
                 server.close();

@@ -1,9 +1,11 @@
 package io.taskapi.testing;
 
 import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
@@ -16,8 +18,16 @@ public final class FakeTaskApiProvider implements TaskApiProvider {
     /** The fake's name. */
     public static final String NAME = "fake";
 
-    /** Needed by ServiceLoader. {@link #start} refuses a configuration holding {@code fail}, as a plugin refuses a bad key. */
+    /**
+     * Needed by ServiceLoader. {@link #start} refuses a configuration holding {@code fail}, as a plugin refuses a bad
+     * key.
+     */
     public FakeTaskApiProvider() {}
+
+    @Override
+    public SpiVersion spiVersion() {
+        return SpiVersion.parse(SpiVersion.COMPILED);
+    }
 
     @Override
     public String name() {
@@ -36,6 +46,11 @@ public final class FakeTaskApiProvider implements TaskApiProvider {
     public static final class Other implements TaskApiProvider {
         /** Needed by ServiceLoader. */
         public Other() {}
+
+        @Override
+        public SpiVersion spiVersion() {
+            return SpiVersion.parse(SpiVersion.COMPILED);
+        }
 
         @Override
         public String name() {
@@ -78,10 +93,15 @@ public final class FakeTaskApiProvider implements TaskApiProvider {
             try {
                 FakeSocketMount mount = FakeSocketMount.open(request, Path.of(context.config().get("socket.link-dir")));
                 mounts.add(mount);
-                return mount;
+                return mount.mount();
             } catch (IOException e) {
                 throw new SocketUnavailableException(SocketUnavailableException.Reason.IO_FAILURE, e.getMessage(), e);
             }
+        }
+
+        @Override
+        public void release(TaskRef task) {
+            mounts.stream().filter(mount -> mount.request().task().equals(task)).forEach(FakeSocketMount::close);
         }
 
         @Override

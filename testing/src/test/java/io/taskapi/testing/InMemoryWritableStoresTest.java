@@ -71,7 +71,7 @@ class InMemoryWritableStoresTest {
     @Test
     void unavailablePolicyStoreThrowsButItsSideDoorWorks() throws Exception {
         InMemoryAclPolicyStore policies = new InMemoryAclPolicyStore();
-        policies.setUnavailable(true);
+        policies.faults().setUnavailable(true);
 
         assertThatThrownBy(() -> policies.find("p")).isInstanceOf(StateUnavailableException.class)
                 .hasMessageContaining("ACL policy store");
@@ -81,8 +81,8 @@ class InMemoryWritableStoresTest {
         assertThatThrownBy(() -> policies.delete("p")).isInstanceOf(StateUnavailableException.class);
         policies.createPolicy("p", "rules");
         assertThat(policies.policies()).hasSize(1);
-        assertThat(policies.lookupCount()).isEqualTo(2);
-        policies.setUnavailable(false);
+        assertThat(policies.faults().lookupCount()).isEqualTo(2);
+        policies.faults().setUnavailable(false);
         assertThat(policies.find("p")).isPresent();
     }
 
@@ -129,14 +129,14 @@ class InMemoryWritableStoresTest {
     @Test
     void unavailableRegistryStillKnowsItsLocalNodeId() throws Exception {
         InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-        nodes.setUnavailable(true);
+        nodes.faults().setUnavailable(true);
 
         assertThatThrownBy(nodes::list).isInstanceOf(StateUnavailableException.class)
                 .hasMessageContaining("node registry");
         assertThatThrownBy(() -> nodes.find(nodes.localNodeId())).isInstanceOf(StateUnavailableException.class);
         assertThat(nodes.localNodeId()).isNotEmpty();
         assertThat(nodes.nodes()).hasSize(1);
-        assertThat(nodes.lookupCount()).isEqualTo(2);
+        assertThat(nodes.faults().lookupCount()).isEqualTo(2);
     }
 
     // ---- node metadata
@@ -164,12 +164,12 @@ class InMemoryWritableStoresTest {
     void unavailableNodeMetadataStoreThrows() throws Exception {
         InMemoryNodeMetadataStore metadata = new InMemoryNodeMetadataStore();
         metadata.write("n", Map.of("a", Optional.of("1")));
-        metadata.setUnavailable(true);
+        metadata.faults().setUnavailable(true);
 
         assertThatThrownBy(() -> metadata.read("n")).isInstanceOf(StateUnavailableException.class);
         assertThatThrownBy(() -> metadata.write("n", Map.of())).isInstanceOf(StateUnavailableException.class);
         assertThat(metadata.metadata("n")).containsKey("a");
-        assertThat(metadata.lookupCount()).isEqualTo(1);
+        assertThat(metadata.faults().lookupCount()).isEqualTo(1);
     }
 
     // ---- variables
@@ -247,7 +247,7 @@ class InMemoryWritableStoresTest {
     @Test
     void unavailableVariableStoreThrows() throws Exception {
         InMemoryVariableStore variables = new InMemoryVariableStore();
-        variables.setUnavailable(true);
+        variables.faults().setUnavailable(true);
 
         assertThatThrownBy(() -> variables.get("default", "a")).isInstanceOf(StateUnavailableException.class)
                 .hasMessageContaining("variable store");
@@ -256,7 +256,7 @@ class InMemoryWritableStoresTest {
                 .isInstanceOf(StateUnavailableException.class);
         assertThatThrownBy(() -> variables.delete("default", "a", NO_CAS))
                 .isInstanceOf(StateUnavailableException.class);
-        assertThat(variables.lookupCount()).isEqualTo(2);
+        assertThat(variables.faults().lookupCount()).isEqualTo(2);
         assertThat(variables.variables()).isEmpty();
     }
 

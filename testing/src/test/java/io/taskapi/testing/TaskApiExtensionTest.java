@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
+import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.SpiVersion;
+import io.taskapi.spi.TaskApi;
+import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.TaskExit;
-import io.taskapi.spi.socket.SocketMount;
 import io.taskapi.spi.state.AllocationStatus;
 import io.taskapi.testing.FakeTaskApiProvider.FakeTaskApi;
 import java.io.IOException;
@@ -212,7 +216,7 @@ class TaskApiExtensionTest {
 
         TestingRunningTask running = driver.start(task.launch());
 
-        assertThat(running.awaitExit(Duration.ofSeconds(10))).isEqualTo(new TaskExit(200, false));
+        assertThat(running.awaitExit(Duration.ofSeconds(10))).isEqualTo(TaskExit.exited(200));
         assertThat(running.environment()).containsEntry("NOMAD_TASK_NAME", "driven")
                 .containsEntry("NOMAD_ALLOC_ID", task.allocationId())
                 .containsEntry("NOMAD_UNIX_ADDR", "unix://" + task.socketPath());
@@ -264,6 +268,35 @@ class TaskApiExtensionTest {
 
         assertThatThrownBy(extension::start).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown Task API settings");
+
+        assertThat(extension.isRunning()).isFalse();
+        assertThat(countRoots()).isEqualTo(before);
+    }
+
+    @Test
+    void aProviderBuiltForANewerSpiRefusesToStartAndLeavesNothingBehind() throws IOException {
+        SpiVersion newer = SpiVersion.of(SpiVersion.current().major(), SpiVersion.current().minor() + 1);
+        TaskApiProvider provider = new TaskApiProvider() {
+            @Override
+            public String name() {
+                return "newer";
+            }
+
+            @Override
+            public SpiVersion spiVersion() {
+                return newer;
+            }
+
+            @Override
+            public TaskApi start(AgentContext context) {
+                throw new AssertionError("a plugin for a newer SPI must not be started");
+            }
+        };
+        TaskApiExtension extension = TaskApiExtension.builder().provider(provider).build();
+        long before = countRoots();
+
+        assertThatThrownBy(extension::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'newer'").hasMessageContaining("was built for SPI " + newer);
 
         assertThat(extension.isRunning()).isFalse();
         assertThat(countRoots()).isEqualTo(before);

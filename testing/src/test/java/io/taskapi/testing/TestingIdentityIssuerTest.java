@@ -64,7 +64,7 @@ class TestingIdentityIssuerTest {
         assertThat(claims.getExpirationTime()).isEqualTo(Date.from(NOW.plus(Duration.ofHours(1))));
         assertThat(UUID.fromString(claims.getJWTID())).isNotNull();
         // aud is an array even with one value, as Nomad writes it
-        JsonNode payload = Json.MAPPER.readTree(CompactJws.parse(issuer.mint(TASK)).payloadJson());
+        JsonNode payload = Json.MAPPER.readTree(JwsParts.split(issuer.mint(TASK)).payloadJson());
         assertThat(payload.get("aud").isArray()).isTrue();
         assertThat(payload.get("iat").isIntegralNumber()).isTrue();
     }
@@ -158,7 +158,7 @@ class TestingIdentityIssuerTest {
 
     @Test
     void headerAlgCanLieAboutTheSignature() throws Exception {
-        CompactJws parts = issuer.token(TASK).alg("HS256").parts();
+        JwsParts parts = issuer.token(TASK).alg("HS256").parts();
 
         assertThat(Json.MAPPER.readTree(parts.headerJson()).get("alg").asText()).isEqualTo("HS256");
         assertThat(parts.signatureBytes()).hasSize(256);   // still an RSA signature
@@ -167,7 +167,7 @@ class TestingIdentityIssuerTest {
     @Test
     void unsignedTokenHasAlgNoneAndEmptySignature() throws Exception {
         String token = issuer.token(TASK).unsigned().sign();
-        CompactJws parts = CompactJws.parse(token);
+        JwsParts parts = JwsParts.split(token);
 
         assertThat(token).endsWith(".");
         assertThat(parts.signature()).isEmpty();
@@ -204,12 +204,12 @@ class TestingIdentityIssuerTest {
     @Test
     void swappedPartsMakeASignatureOverAnotherTasksClaims() throws Exception {
         TaskRef other = new TaskRef(UUID.randomUUID().toString(), "prod", "other", "g", "t");
-        CompactJws mine = issuer.token(TASK).parts();
+        JwsParts mine = issuer.token(TASK).parts();
         String franken = mine.withPayload(issuer.token(other).parts().payload()).compact();
 
         assertThat(SignedJWT.parse(franken).verify(new RSASSAVerifier((RSAPublicKey) issuer.rsaKey().publicKey())))
                 .isFalse();
-        assertThat(CompactJws.parse(franken).toString()).contains("\"other\"").doesNotContain(mine.signature());
+        assertThat(JwsParts.split(franken).toString()).contains("\"other\"").doesNotContain(mine.signature());
     }
 
     @Test
@@ -307,7 +307,7 @@ class TestingIdentityIssuerTest {
                 .headerJson("{\"alg\":\"RS256\",\"alg\":\"none\"}")
                 .payloadJson("{\"nomad_task\":\"a\",\"nomad_task\":\"b\"}")
                 .sign();
-        CompactJws parts = CompactJws.parse(token);
+        JwsParts parts = JwsParts.split(token);
 
         assertThat(parts.headerJson()).isEqualTo("{\"alg\":\"RS256\",\"alg\":\"none\"}");
         assertThat(parts.payloadJson()).isEqualTo("{\"nomad_task\":\"a\",\"nomad_task\":\"b\"}");
@@ -322,9 +322,9 @@ class TestingIdentityIssuerTest {
 
     @Test
     void compactJwsRejectsWrongPartCounts() {
-        assertThatThrownBy(() -> CompactJws.parse("a.b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CompactJws.parse("a.b.c.d")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(CompactJws.parse("a.b.").signature()).isEmpty();
+        assertThatThrownBy(() -> JwsParts.split("a.b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JwsParts.split("a.b.c.d")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(JwsParts.split("a.b.").signature()).isEmpty();
     }
 
     @Test

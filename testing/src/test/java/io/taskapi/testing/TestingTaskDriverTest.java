@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.FilesystemIsolation;
 import io.taskapi.spi.socket.SocketProvisioner;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException;
@@ -24,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,11 +41,16 @@ class TestingTaskDriverTest {
         try {
             FakeSocketMount mount = FakeSocketMount.open(request, dir.resolve("links"));
             mounts.add(mount);
-            return mount;
+            return mount.mount();
         } catch (IOException e) {
             throw new SocketUnavailableException(SocketUnavailableException.Reason.IO_FAILURE, e.getMessage(), e);
         }
     };
+
+    @AfterEach
+    void closeSockets() {
+        mounts.forEach(FakeSocketMount::close); // what the agent's release does
+    }
 
     @Test
     void opensTheSocketForTheLaunchAndRunsTheBody() throws Exception {
@@ -59,13 +66,13 @@ class TestingTaskDriverTest {
         TestingRunningTask running = driver.start(launch);
         TaskExit exit = running.awaitExit(WAIT);
 
-        assertThat(exit).isEqualTo(new TaskExit(6, false));
+        assertThat(exit).isEqualTo(TaskExit.exited(6));
         assertThat(driver.name()).isEqualTo("testing");
         assertThat(driver.isolation()).isEqualTo(FilesystemIsolation.NONE);
         assertThat(driver.launches()).containsExactly(launch);
         SocketRequest request = driver.socketRequests().get(0);
-        assertThat(request).isEqualTo(new SocketRequest(launch.task(), launch.secretsDir(), Optional.of("nobody"),
-                FilesystemIsolation.NONE));
+        assertThat(request).isEqualTo(SocketRequest.of(launch.task(), launch.secretsDir(),
+                SocketNeeds.of(FilesystemIsolation.NONE).user("nobody")));
         assertThat(mounts.get(0).request()).isEqualTo(request);
         assertThat(running.environment()).containsEntry("NOMAD_TOKEN", "abcdef")
                 .containsEntry("NOMAD_UNIX_ADDR", "unix://" + launch.secretsDir().resolve("api.sock"))
@@ -75,9 +82,9 @@ class TestingTaskDriverTest {
         assertThat(seen.get().task()).isEqualTo(launch.task());
         assertThat(driver.started()).containsExactly(running);
         assertThat(running.id()).startsWith("testing-");
-        // the mount is closed by the time exit() completes
-        assertThat(mounts.get(0).closes()).isEqualTo(1);
-        assertThat(launch.secretsDir().resolve("api.sock")).doesNotExist();
+        // the socket belongs to the task, not to the driver's run of it: still there after the body ended
+        assertThat(mounts.get(0).closes()).isZero();
+        assertThat(launch.secretsDir().resolve("api.sock")).exists();
     }
 
     @Test
@@ -96,8 +103,8 @@ class TestingTaskDriverTest {
     void longSecretsPathsGetAClientThroughAShortLink() throws Exception {
         TestingTaskDriver driver = new TestingTaskDriver(task -> task.client().get("/").token("t").send().status());
         Path longTaskDir = Files.createDirectories(dir.resolve("x".repeat(120)).resolve("task"));
-        TaskLaunch launch = new TaskLaunch(ref("long"), longTaskDir, Files.createDirectories(
-                longTaskDir.resolve("secrets")), Map.of(), Map.of(), Optional.empty(), provisioner);
+        TaskLaunch launch = TaskLaunch.builder(ref("long")).taskDir(longTaskDir)
+                .secretsDir(Files.createDirectories(longTaskDir.resolve("secrets"))).sockets(provisioner).build();
 
         assertThat(driver.start(launch).awaitExit(WAIT).exitCode()).isEqualTo(200);
     }
@@ -110,12 +117,12 @@ class TestingTaskDriverTest {
 
         TestingRunningTask running = driver.start(launch("bad", Optional.empty(), Map.of()));
 
-        assertThat(running.exit().get()).isEqualTo(new TaskExit(1, false));
+        assertThat(running.exit().toCompletableFuture().get()).isEqualTo(TaskExit.exited(1));
         assertThat(running.failure()).get().extracting(Throwable::getMessage).isEqualTo("expected 200 but was 403");
         assertThatThrownBy(() -> running.awaitExit(WAIT)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("task bad failed")
                 .hasCauseInstanceOf(AssertionError.class);
-        assertThat(mounts.get(0).closes()).isEqualTo(1);
+        assertThat(mounts.get(0).closes()).isZero();
     }
 
     @Test
@@ -133,11 +140,11 @@ class TestingTaskDriverTest {
         running.stop(WAIT);
 
         assertThat(running.isDone()).isTrue();
-        assertThat(running.exit().get()).isEqualTo(new TaskExit(0, false));
+        assertThat(running.exit().toCompletableFuture().get()).isEqualTo(TaskExit.exited(0));
         assertThat(running.failure()).isEmpty();
-        assertThat(mounts.get(0).closes()).isEqualTo(1);
+        assertThat(mounts.get(0).closes()).isZero();
         running.stop(WAIT);   // idempotent
-        assertThat(mounts.get(0).closes()).isEqualTo(1);
+        assertThat(mounts.get(0).closes()).isZero();
     }
 
     @Test
@@ -159,20 +166,21 @@ class TestingTaskDriverTest {
 
         running.stop(Duration.ofMillis(100));
 
-        assertThat(running.exit().get()).isEqualTo(new TaskExit(TestingRunningTask.KILLED_EXIT_CODE, true));
+        assertThat(running.exit().toCompletableFuture().get())
+                .isEqualTo(TaskExit.killed(TestingRunningTask.KILLED_EXIT_CODE));
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(running.failure()).isEmpty();
-        assertThat(mounts.get(0).closes()).isEqualTo(1);
+        assertThat(mounts.get(0).closes()).isZero();
     }
 
     @Test
     void socketFailureIsATaskDriverException() {
         TestingTaskDriver driver = new TestingTaskDriver(task -> 0);
-        TaskLaunch launch = new TaskLaunch(ref("nope"), dir, dir, Map.of(), Map.of(), Optional.of("ghost"),
-                request -> {
+        TaskLaunch launch = TaskLaunch.builder(ref("nope")).taskDir(dir).secretsDir(dir).user(Optional.of("ghost"))
+                .sockets(request -> {
                     throw new SocketUnavailableException(SocketUnavailableException.Reason.UNKNOWN_USER,
                             "no user ghost");
-                });
+                }).build();
 
         assertThatThrownBy(() -> driver.start(launch)).isInstanceOf(TaskDriverException.class)
                 .hasMessageContaining("UNKNOWN_USER").hasMessageContaining("no user ghost")
@@ -184,12 +192,13 @@ class TestingTaskDriverTest {
     @Test
     void provisionerBugsAreNotHidden() {
         TestingTaskDriver driver = new TestingTaskDriver(task -> 0);
-        TaskLaunch launch = new TaskLaunch(ref("bug"), dir, dir, Map.of(), Map.of(), Optional.empty(),
-                request -> {
+        TaskLaunch launch = TaskLaunch.builder(ref("bug")).taskDir(dir).secretsDir(dir)
+                .sockets(request -> {
                     throw new UncheckedIOException(new IOException("boom"));
-                });
+                }).build();
 
-        assertThatThrownBy(() -> driver.start(launch)).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> driver.start(launch)).isInstanceOf(TaskDriverException.class)
+                .hasMessageContaining("boom").hasCauseInstanceOf(UncheckedIOException.class);
     }
 
     private TaskLaunch launch(String name, Optional<String> user, Map<String, String> environment)
@@ -197,7 +206,8 @@ class TestingTaskDriverTest {
         TaskRef ref = ref(name);
         Path taskDir = Files.createDirectories(dir.resolve(ref.allocationId().substring(0, 8)).resolve(name));
         Path secretsDir = Files.createDirectories(taskDir.resolve("secrets"));
-        return new TaskLaunch(ref, taskDir, secretsDir, Map.of(), environment, user, provisioner);
+        return TaskLaunch.builder(ref).taskDir(taskDir).secretsDir(secretsDir).environment(environment).user(user)
+                .sockets(provisioner).build();
     }
 
     private static TaskRef ref(String name) {

@@ -104,7 +104,7 @@ public final class LatencyHistogram {
             return index;
         }
         int exponent = (index - EXACT) / SUB_BUCKETS + EXACT_BITS;
-        long sub = (index - EXACT) % SUB_BUCKETS;
+        int sub = (index - EXACT) % SUB_BUCKETS;
         long width = 1L << (exponent - SUB_BITS);
         long lowest = (1L << exponent) + sub * width;
         return lowest + (width - 1);

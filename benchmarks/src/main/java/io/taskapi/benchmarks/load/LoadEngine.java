@@ -197,7 +197,7 @@ public final class LoadEngine {
                 conn.key = channel.register(selector, SelectionKey.OP_READ, conn);
                 conn.channel = channel;
                 conn.parser.reset();
-                send(conn, now);
+                send(conn);
             } catch (IOException e) {
                 if (channel != null) {
                     try {
@@ -214,7 +214,7 @@ public final class LoadEngine {
             }
         }
 
-        private void send(Conn conn, long now) throws IOException {
+        private void send(Conn conn) throws IOException {
             conn.out.rewind();
             conn.parser.expectBodyless(conn.workload.head());
             conn.sentAt = System.nanoTime();
@@ -280,7 +280,7 @@ public final class LoadEngine {
                 }
                 redial(conn, now);
             } else if (now < end && !stop.get()) {
-                send(conn, now);
+                send(conn);
             }
         }
 

@@ -75,8 +75,8 @@ public final class Report {
     private static String statuses(List<JsonNode> runs) {
         Map<String, Long> total = new TreeMap<>();
         for (JsonNode run : runs) {
-            run.path("status").fields()
-                    .forEachRemaining(e -> total.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            run.path("status").properties()
+                    .forEach(e -> total.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
         StringBuilder out = new StringBuilder();
         total.forEach((status, count) -> out.append(out.length() == 0 ? "" : " ").append(status).append(':')

@@ -2,6 +2,7 @@ package io.taskapi.benchmarks.load;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Reads HTTP/1.1 responses incrementally from whatever bytes have arrived: Content-Length, chunked and
@@ -202,10 +203,10 @@ public final class ResponseParser {
                 throw new ProtocolException("negative Content-Length");
             }
         } else if (startsWith(line, length, TRANSFER_ENCODING)) {
-            chunked = text(TRANSFER_ENCODING.length, length - TRANSFER_ENCODING.length).toLowerCase()
+            chunked = text(TRANSFER_ENCODING.length, length - TRANSFER_ENCODING.length).toLowerCase(Locale.ROOT)
                     .contains("chunked");
         } else if (startsWith(line, length, CONNECTION)) {
-            String value = text(CONNECTION.length, length - CONNECTION.length).toLowerCase();
+            String value = text(CONNECTION.length, length - CONNECTION.length).toLowerCase(Locale.ROOT);
             closeHeader |= value.contains("close");
             keepAliveHeader |= value.contains("keep-alive");
         }

@@ -2,6 +2,7 @@ package io.taskapi.benchmarks.load;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -92,7 +93,7 @@ public final class Tally {
         Map<String, Long> byKind = new TreeMap<>();
         for (ErrorKind kind : ErrorKind.values()) {
             if (errors[kind.ordinal()] > 0) {
-                byKind.put(kind.name().toLowerCase(), errors[kind.ordinal()]);
+                byKind.put(kind.name().toLowerCase(Locale.ROOT), errors[kind.ordinal()]);
             }
         }
         return byKind;

@@ -8,8 +8,9 @@ import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import io.taskapi.spi.state.AclToken;
@@ -43,6 +44,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -140,10 +142,10 @@ public final class BenchServer implements AutoCloseable {
                 state.nodeMetadata(metadata);
             }
 
-            api = new TaskApiPlugin().start(new AgentContext(
-                    settings(workDir.resolve("l"), workDir.resolve("data"), options.settings()), state.build()));
+            api = new TaskApiPlugin().start(AgentContext.builder(state.build())
+                    .config(settings(workDir.resolve("l"), workDir.resolve("data"), options.settings())).build());
             Path secrets = Files.createDirectories(workDir.resolve("secrets").resolve("main"));
-            api.openSocket(new SocketRequest(task, secrets, Optional.empty(), FilesystemIsolation.NONE));
+            api.openSocket(SocketRequest.of(task, secrets, SocketNeeds.of(FilesystemIsolation.NONE)));
             Path taskSocket = secrets.resolve("api.sock");
             if (options.credentials().isPresent()) {
                 credentials.writeTo(options.credentials().get());
@@ -174,8 +176,8 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /**
-     * Opens one more task socket and closes it again, {@code count} times, with the sockets already open left as
-     * they are: what a task start and stop costs the plugin at this many open sockets.
+     * Opens one more task socket and releases its task again, {@code count} times, with the sockets already open left
+     * as they are: what a task start and stop costs the plugin at this many open sockets.
      *
      * @param count how many open-and-close cycles
      * @return the latency of each cycle, in nanoseconds
@@ -187,7 +189,8 @@ public final class BenchServer implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             SocketRequest request = idleRequest("churn");
             long started = System.nanoTime();
-            api.openSocket(request).close();
+            api.openSocket(request);
+            api.release(request.task()); // the task is done for good
             latency.record(System.nanoTime() - started);
         }
         return latency;
@@ -197,7 +200,7 @@ public final class BenchServer implements AutoCloseable {
         TaskRef idle = new TaskRef(UUID.randomUUID().toString(), NAMESPACE, "bench-extra", "extra", "idle");
         allocations.markLive(idle);
         Path dir = Files.createDirectories(workDir.resolve("secrets").resolve(dirName));
-        return new SocketRequest(idle, dir, Optional.empty(), FilesystemIsolation.NONE);
+        return SocketRequest.of(idle, dir, SocketNeeds.of(FilesystemIsolation.NONE));
     }
 
     /**
@@ -328,7 +331,7 @@ public final class BenchServer implements AutoCloseable {
         out.flush();
 
         if (options.memoryLogSeconds() > 0) {
-            memoryLog.scheduleAtFixedRate(() -> {
+            ScheduledFuture<?> unused = memoryLog.scheduleAtFixedRate(() -> {
                 if (options.memoryLogGc()) {
                     System.gc();
                 }

@@ -4,6 +4,7 @@ import io.taskapi.benchmarks.load.Tally;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
@@ -51,7 +52,7 @@ record Verdict(List<ProcessSample> samples, Map<String, Tally> tallies, Map<Stri
         });
         Map<String, Map<String, Long>> slow = new TreeMap<>();
         for (SlowClient client : slowClients) {
-            String kind = "slow-" + client.kind().name().toLowerCase();
+            String kind = "slow-" + client.kind().name().toLowerCase(Locale.ROOT);
             client.outcomes().forEach((outcome, count) ->
                     slow.computeIfAbsent(kind, k -> new TreeMap<>()).merge(outcome, count, Long::sum));
         }

@@ -1,13 +1,12 @@
 package io.taskapi.spi.driver;
 
-import io.taskapi.spi.socket.FilesystemIsolation;
-
 /**
  * Runs tasks of one kind (docker, exec, java, or a third party's). Found with {@link java.util.ServiceLoader};
  * implementations need a public no-argument constructor.
  *
- * <p>A driver asks for the task's API socket itself, through {@link TaskLaunch#sockets()}, because only it knows
- * its isolation and how to make the socket visible inside the task (a bind mount, a chroot, nothing).
+ * <p>A driver asks for the task's API socket with {@link TaskLaunch#apiSocket(SocketNeeds)}, stating its isolation
+ * (only it knows how the task sees the host's files) and the task's host user, and makes the returned
+ * {@link SocketMount} visible inside the task. The socket belongs to the task: the driver never closes it.
  */
 public interface TaskDriver {
     /** @return the name job files use in {@code driver = "..."}: lower case, for example {@code "exec"} */
@@ -17,8 +16,9 @@ public interface TaskDriver {
     FilesystemIsolation isolation();
 
     /**
-     * Starts a task. The driver opens the task's socket with {@code launch.sockets()} before the task runs, adds
-     * the mount's environment to the task's, and closes the mount when the task ends for good.
+     * Starts a task (the first time, or again after it ended: a restart). The driver asks for the task's socket with
+     * {@code launch.apiSocket(...)} before the task runs and adds the mount's environment to the task's
+     * ({@link TaskLaunch#environmentWith(SocketMount)}).
      *
      * @param launch everything about the task to start
      * @return the running task

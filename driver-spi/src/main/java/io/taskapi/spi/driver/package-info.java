@@ -1,5 +1,9 @@
 /**
- * The driver SPI: a {@link io.taskapi.spi.driver.TaskDriver} starts a task from a
- * {@link io.taskapi.spi.driver.TaskLaunch} and asks the launch's socket provisioner for the task's API socket.
+ * The driver SPI, everything a task driver author needs: implement {@link io.taskapi.spi.driver.TaskDriver}, start
+ * the task a {@link io.taskapi.spi.driver.TaskLaunch} describes, get its API socket with
+ * {@link io.taskapi.spi.driver.TaskLaunch#apiSocket(io.taskapi.spi.driver.SocketNeeds)}, and return a
+ * {@link io.taskapi.spi.driver.RunningTask} whose exit is a {@link io.taskapi.spi.driver.TaskExit}. Failures are
+ * {@link io.taskapi.spi.driver.TaskDriverException}s. The only other type a driver reads is
+ * {@link io.taskapi.spi.TaskRef}.
  */
 package io.taskapi.spi.driver;

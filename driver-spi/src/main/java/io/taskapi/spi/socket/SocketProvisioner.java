@@ -1,15 +1,22 @@
 package io.taskapi.spi.socket;
 
-/** What a driver calls to get a task's API socket. The running {@link io.taskapi.spi.TaskApi} is one. */
+import io.taskapi.spi.driver.SocketMount;
+
+/**
+ * Where a {@link io.taskapi.spi.driver.TaskLaunch} gets a task's API socket. The running
+ * {@link io.taskapi.spi.TaskApi} is one; an agent hands it to the launches it builds.
+ */
 @FunctionalInterface
 public interface SocketProvisioner {
     /**
      * Opens the task's socket at {@code <hostSecretsDir>/api.sock}, or returns the one already open for the same task
-     * (a task restart). A stale file at that path is replaced.
+     * (a restart: same socket, its connections intact). A stale file at that path is replaced. The socket stays until
+     * {@link io.taskapi.spi.TaskApi#release} or {@link io.taskapi.spi.TaskApi#close}.
      *
-     * @param request which task, where, and for which user
-     * @return the open socket
-     * @throws SocketUnavailableException when the socket cannot be made as requested; nothing is left behind
+     * @param request which task, where, and what the driver needs
+     * @return the mount
+     * @throws SocketUnavailableException when the socket cannot be made as requested (an unsafe secrets directory,
+     *     an unknown user...); nothing is left behind
      */
     SocketMount openSocket(SocketRequest request) throws SocketUnavailableException;
 }

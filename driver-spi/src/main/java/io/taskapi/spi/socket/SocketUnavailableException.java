@@ -10,6 +10,11 @@ public final class SocketUnavailableException extends Exception {
     public enum Reason {
         /** The request itself cannot be served, for example its secrets directory is not a directory. */
         INVALID_REQUEST,
+        /**
+         * The secrets directory, or a directory above it, can be written or renamed by a user other than root (and
+         * the agent), so a task could race the socket's placement: the Task API refuses rather than warns.
+         */
+        UNSAFE_DIRECTORY,
         /** The task user does not exist on this host. */
         UNKNOWN_USER,
         /** The socket could not be given to the task user (the agent is not root, say), and failing closed is set. */

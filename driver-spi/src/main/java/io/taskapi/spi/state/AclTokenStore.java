@@ -35,6 +35,7 @@ public interface AclTokenStore {
      * Creates or replaces the token with the same accessor id. Durable when it returns.
      *
      * @param token the token
+     * @throws IllegalArgumentException when another token (another accessor id) has this secret; nothing changed
      * @throws StateUnavailableException when the store cannot write; nothing changed
      */
     void put(AclToken token) throws StateUnavailableException;
@@ -54,6 +55,7 @@ public interface AclTokenStore {
      *
      * @param managementToken the token to store
      * @return whether it was stored; {@code false} when the store was bootstrapped already
+     * @throws IllegalArgumentException when the token is not a management token; nothing changed
      * @throws StateUnavailableException when the store cannot write; nothing changed
      */
     boolean bootstrap(AclToken managementToken) throws StateUnavailableException;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.state.NodeInfo;
@@ -97,7 +98,7 @@ public final class Agent implements AutoCloseable {
             LocalNodeRegistry node = new LocalNodeRegistry(nodeInfo);
             IdentityKeyring keyring = IdentityKeyring.loadOrCreate(dataDir.keysDir());
             AllocationStore allocations = new AllocationStore();
-            DeferredSocketProvisioner sockets = new DeferredSocketProvisioner();
+            DeferredTaskApi sockets = new DeferredTaskApi();
             JobScheduler scheduler = new JobScheduler(drivers, allocations,
                     new WorkloadIdentitySigner(keyring, options.region(), IDENTITY_TTL, clock), node, dataDir,
                     options.region(), sockets, clock);
@@ -116,7 +117,8 @@ public final class Agent implements AutoCloseable {
             config.put("socket.link-dir", dataDir.socketLinkDir().toString());
             AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
                     .build();
-            TaskApi api = provider().start(new AgentContext(config, state, JobRoutes.all(scheduler, allocations)));
+            TaskApi api = provider().start(AgentContext.builder(state).config(config)
+                    .routes(JobRoutes.all(scheduler, allocations)).build());
             opened.add(0, api);
             sockets.set(api);
 
@@ -194,9 +196,11 @@ public final class Agent implements AutoCloseable {
     private static TaskApiProvider provider() {
         List<TaskApiProvider> providers = ServiceLoader.load(TaskApiProvider.class, Agent.class.getClassLoader())
                 .stream().map(ServiceLoader.Provider::get).toList();
-        return providers.stream().filter(p -> p.name().equals("taskapi")).findFirst()
+        TaskApiProvider provider = providers.stream().filter(p -> p.name().equals("taskapi")).findFirst()
                 .or(() -> providers.stream().findFirst())
                 .orElseThrow(() -> new IllegalStateException("no Task API plugin (TaskApiProvider) on the class path"));
+        SpiVersion.requireSupported(provider); // a plugin built for a newer SPI than this agent's refuses to start
+        return provider;
     }
 
     private static int freeLoopbackPort() throws IOException {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ public final class AllocationStore implements AllocationRegistry {
 
     @Override
     public AllocationStatus status(String allocationId) {
+        requireNonNull(allocationId, "allocationId is null");
         Allocation allocation = allocations.get(allocationId);
         if (allocation == null) {
             return AllocationStatus.UNKNOWN;
@@ -81,6 +83,7 @@ public final class AllocationStore implements AllocationRegistry {
 
     @Override
     public Optional<AllocationWorkload> workload(String allocationId) {
+        requireNonNull(allocationId, "allocationId is null");
         return find(allocationId).map(allocation -> new AllocationWorkload(allocation.namespace(),
                 allocation.jobId(), allocation.group(), Set.copyOf(allocation.taskNames())));
     }
@@ -88,7 +91,15 @@ public final class AllocationStore implements AllocationRegistry {
     @Override
     public Subscription onAllocationEnded(Consumer<String> listener) {
         requireNonNull(listener, "listener is null");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        // A wrapper per subscription: the same listener subscribed twice is two subscriptions, and closing one
+        // (however often) leaves the other.
+        Consumer<String> entry = listener::accept;
+        listeners.add(entry);
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) {
+                listeners.remove(entry);
+            }
+        };
     }
 }

@@ -1,7 +1,5 @@
 package io.taskapi.examples.agent;
 
-import static java.util.Objects.requireNonNull;
-
 import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.SigningAlgorithm;
 import io.taskapi.spi.state.VerificationKey;
@@ -26,6 +24,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -103,6 +102,7 @@ public final class IdentityKeyring implements IdentityKeyStore {
 
     @Override
     public Optional<VerificationKey> findKey(String keyId) {
+        Objects.requireNonNull(keyId, "keyId is null");
         return verificationKey.keyId().equals(keyId) ? Optional.of(verificationKey) : Optional.empty();
     }
 

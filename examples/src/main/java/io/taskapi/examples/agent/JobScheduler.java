@@ -9,11 +9,11 @@ import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
 import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
-import io.taskapi.spi.socket.SocketProvisioner;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ public final class JobScheduler implements AutoCloseable {
     private final LocalNodeRegistry node;
     private final AgentDataDir dataDir;
     private final String region;
-    private final SocketProvisioner sockets;
+    private final DeferredTaskApi sockets;
     private final Clock clock;
     private final ExecutorService executor;
     private final AtomicLong index = new AtomicLong();
@@ -67,7 +67,7 @@ public final class JobScheduler implements AutoCloseable {
      * @param clock the time
      */
     public JobScheduler(DriverCatalog drivers, AllocationStore allocations, WorkloadIdentitySigner signer,
-                        LocalNodeRegistry node, AgentDataDir dataDir, String region, SocketProvisioner sockets,
+                        LocalNodeRegistry node, AgentDataDir dataDir, String region, DeferredTaskApi sockets,
                         Clock clock) {
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.allocations = requireNonNull(allocations, "allocations is null");
@@ -227,7 +227,7 @@ public final class JobScheduler implements AutoCloseable {
         out.put("CreateIndex", job.createIndex());
         out.put("ModifyIndex", job.modifyIndex());
         out.put("JobModifyIndex", job.modifyIndex());
-        out.put("SubmitTime", job.submitTime().getEpochSecond() * 1_000_000_000L + job.submitTime().getNano());
+        out.put("SubmitTime", ChronoUnit.NANOS.between(Instant.EPOCH, job.submitTime()));
         return out;
     }
 
@@ -281,7 +281,7 @@ public final class JobScheduler implements AutoCloseable {
                 }
                 if (task.user().isPresent()) {
                     try {
-                        TaskDirectories.lookup(task.user().get());
+                        TaskDirLayout.lookup(task.user().get());
                     } catch (IOException e) {
                         throw new RejectedException(where + "no user \"" + task.user().get() + "\" on this node");
                     }
@@ -290,7 +290,7 @@ public final class JobScheduler implements AutoCloseable {
                 TaskRef ref = new TaskRef("00000000-0000-0000-0000-000000000000", job.namespace(), job.id(),
                         group.name(), task.name());
                 TaskEnvironment env = TaskEnvironment.build(job, task, ref, 0,
-                        TaskDirectories.of(dataDir.allocDir().resolve(ref.allocationId()), task.name()),
+                        TaskDirLayout.of(dataDir.allocDir().resolve(ref.allocationId()), task.name()),
                         driver.get().isolation(), dc,
                         task.identity().env() ? Optional.of("placeholder") : Optional.empty(),
                         node.interpolationVariables(region));
@@ -314,7 +314,7 @@ public final class JobScheduler implements AutoCloseable {
         for (TaskSpec task : group.tasks()) {
             TaskDriver driver = drivers.find(task.driver()).orElseThrow();
             taskRunners.add(new TaskRunner(job, task, allocIndex, allocation, driver,
-                    TaskDirectories.of(dataDir.allocDir().resolve(allocation.id()), task.name()), signer, sockets,
+                    TaskDirLayout.of(dataDir.allocDir().resolve(allocation.id()), task.name()), signer, sockets,
                     node.node().datacenter(), node.interpolationVariables(region)));
         }
         synchronized (this) {

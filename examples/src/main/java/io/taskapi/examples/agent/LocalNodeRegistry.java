@@ -97,6 +97,7 @@ public final class LocalNodeRegistry implements NodeRegistry {
 
     @Override
     public Optional<NodeInfo> find(String nodeId) {
+        requireNonNull(nodeId, "nodeId is null");
         return node.id().equals(nodeId) ? Optional.of(node) : Optional.empty();
     }
 }

@@ -3,10 +3,10 @@ package io.taskapi.examples.agent;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.examples.jobspec.JobSpec;
-import io.taskapi.examples.jobspec.Template;
 import io.taskapi.examples.jobspec.TaskSpec;
+import io.taskapi.examples.jobspec.Template;
 import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.FilesystemIsolation;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,7 +50,7 @@ public final class TaskEnvironment {
      * @param nodeVariables the node's interpolation variables
      * @return the environment
      */
-    public static TaskEnvironment build(JobSpec job, TaskSpec task, TaskRef ref, int allocIndex, TaskDirectories dirs,
+    public static TaskEnvironment build(JobSpec job, TaskSpec task, TaskRef ref, int allocIndex, TaskDirLayout dirs,
                                         FilesystemIsolation isolation, String datacenter, Optional<String> token,
                                         Map<String, String> nodeVariables) {
         requireNonNull(token, "token is null");

@@ -10,7 +10,6 @@ import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.SocketProvisioner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one task of an allocation, start to end: its directories, its identity (signed, then put in the environment
  * and/or {@code secrets/nomad_token}), its environment and interpolated config, the driver's start, and its exit.
- * The driver opens the task's socket itself through the launch's provisioner, and closes it when the task ends.
+ * The driver requests the task's socket through the launch; this agent never restarts a task, so once the task has
+ * ended (or failed to start) it is done for good and the runner tells the Task API to release its socket, as Nomad's
+ * {@code api_hook} closes it when the task stops.
  */
 final class TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
@@ -40,9 +41,9 @@ final class TaskRunner {
     private final int allocIndex;
     private final Allocation allocation;
     private final TaskDriver driver;
-    private final TaskDirectories dirs;
+    private final TaskDirLayout dirs;
     private final WorkloadIdentitySigner signer;
-    private final SocketProvisioner sockets;
+    private final DeferredTaskApi sockets;
     private final String datacenter;
     private final Map<String, String> nodeVariables;
 
@@ -50,7 +51,7 @@ final class TaskRunner {
     private boolean stopRequested;
 
     TaskRunner(JobSpec job, TaskSpec task, int allocIndex, Allocation allocation, TaskDriver driver,
-               TaskDirectories dirs, WorkloadIdentitySigner signer, SocketProvisioner sockets, String datacenter,
+               TaskDirLayout dirs, WorkloadIdentitySigner signer, DeferredTaskApi sockets, String datacenter,
                Map<String, String> nodeVariables) {
         this.job = requireNonNull(job, "job is null");
         this.task = requireNonNull(task, "task is null");
@@ -70,6 +71,15 @@ final class TaskRunner {
      * @return the allocation's status once this task is over
      */
     Allocation.ClientStatus run() {
+        TaskRef ref = new TaskRef(allocation.id(), job.namespace(), job.id(), allocation.group(), task.name());
+        try {
+            return runOnce(ref);
+        } finally {
+            sockets.release(ref); // no restarts here: the task is done for good
+        }
+    }
+
+    private Allocation.ClientStatus runOnce(TaskRef ref) {
         String name = task.name();
         RunningTask started;
         try {
@@ -80,7 +90,6 @@ final class TaskRunner {
             }
             allocation.event(name, "Task Setup", "Building Task Directory");
             dirs.create(task.user());
-            TaskRef ref = new TaskRef(allocation.id(), job.namespace(), job.id(), allocation.group(), name);
             Optional<String> token = task.identity().env() || task.identity().file()
                     ? Optional.of(signer.sign(ref)) : Optional.empty();
             if (task.identity().file()) {
@@ -89,8 +98,8 @@ final class TaskRunner {
             TaskEnvironment env = TaskEnvironment.build(job, task, ref, allocIndex, dirs, driver.isolation(),
                     datacenter, task.identity().env() ? token : Optional.empty(), nodeVariables);
             Map<String, Object> config = env.interpolateConfig(task.config());
-            TaskLaunch launch = new TaskLaunch(ref, dirs.taskDir(), dirs.secretsDir(), config, env.variables(),
-                    task.user(), sockets);
+            TaskLaunch launch = TaskLaunch.builder(ref).taskDir(dirs.taskDir()).secretsDir(dirs.secretsDir())
+                    .config(config).environment(env.variables()).user(task.user()).sockets(sockets).build();
             allocation.event(name, "Driver", "Starting with driver " + driver.name());
             started = driver.start(launch);
         } catch (TaskDriverException | TaskEnvironment.InterpolationException e) {
@@ -112,15 +121,15 @@ final class TaskRunner {
         }
         TaskExit exit;
         try {
-            exit = started.exit().get();
+            exit = started.exit().toCompletableFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             started.stop(Duration.ZERO);
-            exit = new TaskExit(137, true);
+            exit = TaskExit.killed(137);
         } catch (ExecutionException e) {
             LOG.warn("task {} of allocation {} ended abnormally: {}", name, allocation.id(),
                     e.getCause().getClass().getSimpleName());
-            exit = new TaskExit(-1, true);
+            exit = TaskExit.killed(-1);
         }
         LOG.info("task {} of allocation {} exited with code {}", name, allocation.id(), exit.exitCode());
         return allocation.exited(name, exit.exitCode(), exit.killed());
@@ -156,7 +165,7 @@ final class TaskRunner {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(file, token.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
         if (user.isPresent()) {
-            Files.setOwner(file, TaskDirectories.lookup(user.get()));
+            Files.setOwner(file, TaskDirLayout.lookup(user.get()));
         }
     }
 }

@@ -10,7 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A string from a job file with Nomad's runtime interpolation: {@code ${NOMAD_SECRETS_DIR}}, {@code ${attr.kernel.name}},
+ * A string from a job file with Nomad's runtime interpolation: {@code ${NOMAD_SECRETS_DIR}},
+ * {@code ${attr.kernel.name}},
  * {@code ${env["NAME"]}}; <code>$${</code> is a literal <code>${</code>. Only these forms are supported: any other expression or a
  * template directive ({@code %{…}}) is an error when the job is read, not a surprise when the task starts.
  *
@@ -40,7 +41,10 @@ public final class Template {
     public record Reference(Kind kind, String name) {
         /** How the variable is written. */
         public enum Kind {
-            /** {@code ${NAME}}: the task's environment, then the node's attributes ({@code attr.*}, {@code node.*}, {@code meta.*}). */
+            /**
+             * {@code ${NAME}}: the task's environment, then the node's attributes ({@code attr.*}, {@code node.*},
+             * {@code meta.*}).
+             */
             VARIABLE,
             /** {@code ${env["NAME"]}}: the task's environment only. */
             ENV

@@ -1,5 +1,7 @@
 package io.taskapi.examples.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +15,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 
 /** Starting real agents in tests: a free port, ACLs on, bootstrapped. */
 public final class TestAgents {
@@ -66,22 +70,19 @@ public final class TestAgents {
      * @param allocId an allocation
      * @param wanted the statuses to wait for
      * @return the allocation once its status is one of them
-     * @throws Exception when it does not get there within 30 s
+     * @throws org.awaitility.core.ConditionTimeoutException when it does not get there within 30 s, with the status
+     *     it last had
      */
-    public static JsonNode await(ApiClient client, String allocId, String... wanted) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            JsonNode alloc = client.get("/v1/allocation/" + allocId);
-            for (String status : wanted) {
-                if (alloc.get("ClientStatus").asText().equals(status)) {
-                    return alloc;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("allocation " + allocId + " is still " + alloc.get("ClientStatus"));
-            }
-            Thread.sleep(100);
-        }
+    public static JsonNode await(ApiClient client, String allocId, String... wanted) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    JsonNode alloc = client.get("/v1/allocation/" + allocId);
+                    last.set(alloc);
+                    assertThat(alloc.get("ClientStatus").asText()).as("the status of allocation %s", allocId)
+                            .isIn((Object[]) wanted);
+                });
+        return last.get();
     }
 
     /**

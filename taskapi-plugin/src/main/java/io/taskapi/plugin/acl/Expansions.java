@@ -1,6 +1,29 @@
 package io.taskapi.plugin.acl;
 
-import static io.taskapi.plugin.acl.NamespaceCapability.*;
+import static io.taskapi.plugin.acl.NamespaceCapability.ALLOC_EXEC;
+import static io.taskapi.plugin.acl.NamespaceCapability.ALLOC_LIFECYCLE;
+import static io.taskapi.plugin.acl.NamespaceCapability.CSI_LIST_VOLUME;
+import static io.taskapi.plugin.acl.NamespaceCapability.CSI_MOUNT_VOLUME;
+import static io.taskapi.plugin.acl.NamespaceCapability.CSI_READ_VOLUME;
+import static io.taskapi.plugin.acl.NamespaceCapability.CSI_WRITE_VOLUME;
+import static io.taskapi.plugin.acl.NamespaceCapability.DENY;
+import static io.taskapi.plugin.acl.NamespaceCapability.DISPATCH_JOB;
+import static io.taskapi.plugin.acl.NamespaceCapability.HOST_VOLUME_CREATE;
+import static io.taskapi.plugin.acl.NamespaceCapability.HOST_VOLUME_DELETE;
+import static io.taskapi.plugin.acl.NamespaceCapability.HOST_VOLUME_READ;
+import static io.taskapi.plugin.acl.NamespaceCapability.HOST_VOLUME_REGISTER;
+import static io.taskapi.plugin.acl.NamespaceCapability.HOST_VOLUME_WRITE;
+import static io.taskapi.plugin.acl.NamespaceCapability.LIST_JOBS;
+import static io.taskapi.plugin.acl.NamespaceCapability.LIST_SCALING_POLICIES;
+import static io.taskapi.plugin.acl.NamespaceCapability.PARSE_JOB;
+import static io.taskapi.plugin.acl.NamespaceCapability.READ_FS;
+import static io.taskapi.plugin.acl.NamespaceCapability.READ_JOB;
+import static io.taskapi.plugin.acl.NamespaceCapability.READ_JOB_SCALING;
+import static io.taskapi.plugin.acl.NamespaceCapability.READ_LOGS;
+import static io.taskapi.plugin.acl.NamespaceCapability.READ_SCALING_POLICY;
+import static io.taskapi.plugin.acl.NamespaceCapability.SCALE_JOB;
+import static io.taskapi.plugin.acl.NamespaceCapability.SUBMIT_JOB;
+import static io.taskapi.plugin.acl.NamespaceCapability.SUBMIT_RECOMMENDATION;
 
 import java.util.EnumSet;
 import java.util.Set;

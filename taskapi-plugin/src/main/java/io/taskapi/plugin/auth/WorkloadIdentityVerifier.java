@@ -2,7 +2,6 @@ package io.taskapi.plugin.auth;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.plugin.auth.jwt.CompactJws;
 import io.taskapi.plugin.auth.jwt.JwsHeader;
 import io.taskapi.plugin.auth.jwt.JwsSignatures;
@@ -32,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * must be live, so an identity dies with its allocation, and must run what the claims name (namespace, job, task, and
  * the group in {@code sub}), so a signing key that leaked cannot put any job's claims, and so its policies, on any
  * live allocation: the signature alone no longer binds them. Both allocation checks run on every request, cached
- * identity or not. A keyring or registry that cannot answer is a 503, never an allow. Anything unexpected while parsing is a MALFORMED refusal, never a 500, and no message or log line ever
- * holds any part of the token.
+ * identity or not. A keyring or registry that cannot answer is a 503, never an allow. Anything unexpected while
+ * parsing is a MALFORMED refusal, never a 500, and no message or log line ever holds any part of the token.
  */
 public final class WorkloadIdentityVerifier implements IdentityVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadIdentityVerifier.class);

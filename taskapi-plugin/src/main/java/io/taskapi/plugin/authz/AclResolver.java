@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -140,7 +141,7 @@ public final class AclResolver implements AutoCloseable {
         subscription.close();
     }
 
-    private Acl byNames(TreeSet<String> names) throws StateUnavailableException {
+    private Acl byNames(SortedSet<String> names) throws StateUnavailableException {
         Acl cached = cache.get(names);
         if (cached != null) {
             return cached;

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads durations written the way Nomad's configuration writes them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+/**
+ * Reads durations written the way Nomad's configuration writes them: {@code 250ms}, {@code 30s}, {@code 5m},
+ * {@code 1h}.
+ */
 public final class Durations {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 

@@ -437,8 +437,8 @@ final class HclLexer {
     }
 
     private static String describeChar(int codePoint) {
-        if (codePoint < 0x20 || codePoint == 0x7f || !Character.isDefined(codePoint) || Character.isWhitespace(codePoint)
-                || Character.getType(codePoint) == Character.FORMAT) {
+        if (codePoint < 0x20 || codePoint == 0x7f || !Character.isDefined(codePoint)
+                || Character.isWhitespace(codePoint) || Character.getType(codePoint) == Character.FORMAT) {
             return String.format("U+%04X", codePoint);
         }
         return "'" + new String(Character.toChars(codePoint)) + "'";

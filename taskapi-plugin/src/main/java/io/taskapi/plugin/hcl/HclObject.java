@@ -11,7 +11,7 @@ import java.util.Set;
  * An object (map) value {@code { k = v, "k2" = v }}. Keys are unique.
  *
  * @param entries the entries in source order; each entry's position is where its key is
- * @param position where the {@code {} is
+ * @param position where the <code>{</code> is
  */
 public record HclObject(List<HclAttribute> entries, HclPosition position) implements HclValue {
     /** Copies the entries and checks that keys are unique. */

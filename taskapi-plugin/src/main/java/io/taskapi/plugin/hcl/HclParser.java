@@ -147,7 +147,7 @@ public final class HclParser {
         }
     }
 
-    /** Whether a '{' comes before the end of the line: tells {@code job example {} (unquoted label) from a typo. */
+    /** Whether a '{' comes before the end of the line: tells <code>job example {</code> (unquoted label) from typos. */
     private boolean braceAhead() {
         for (int i = next; i < tokens.size(); i++) {
             Kind kind = tokens.get(i).kind();
@@ -187,7 +187,7 @@ public final class HclParser {
             case LBRACKET:
                 return list(owner, depth);
             case LBRACE:
-                return object(owner, depth);
+                return object(depth);
             case NEWLINE:
             case EOF:
             case RBRACE:
@@ -226,7 +226,7 @@ public final class HclParser {
         }
     }
 
-    private HclObject object(String owner, int depth) {
+    private HclObject object(int depth) {
         Token open = take();
         List<HclAttribute> entries = new ArrayList<>();
         Map<String, HclPosition> keys = new HashMap<>();

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A quoted string (escapes resolved) or a heredoc (verbatim). Template sequences ({@code ${…}}, {@code %{…}} and their
- * escaped forms {@code $${}, {@code %%{}) are kept as written: interpolation is the caller's business.
+ * escaped forms <code>$${</code>, <code>%%{</code>) are kept as written: interpolation is the caller's business.
  *
  * @param value the text
  * @param position where the opening quote or {@code <<} is

@@ -1,7 +1,5 @@
 package io.taskapi.plugin.http;
 
-import static java.util.Objects.requireNonNull;
-
 import io.taskapi.plugin.config.HttpConfig;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
@@ -116,6 +114,8 @@ public final class BodyReader {
         }
 
         @Override
+        // Only this method writes size (Jetty runs it one at a time); volatile so that the timer sees the progress.
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         public void run() {
             while (!finished.get()) {
                 Content.Chunk chunk = request.read();

@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.plugin.config.SocketConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.config.TaskApiConfig.OwnershipFallback;
+import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
+import io.taskapi.spi.socket.SocketUnavailableException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -45,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code link(2)} it to {@code <secrets>/api.sock}, replacing a stale file but never a live socket.
  * </ol>
  *
- * <p><b>What this assumes.</b> The secrets directory and every directory above it are made by the agent and cannot be
- * written by the task user or any other unprivileged user. junixsocket binds, chmods and unlinks by name; a user who
+ * <p><b>What this requires.</b> The secrets directory and every directory above it are made by the agent and cannot be
+ * written by the task user or any other unprivileged user; {@link SecretsDirectoryCheck} refuses the request
+ * otherwise ({@link Reason#UNSAFE_DIRECTORY}). junixsocket binds, chmods and unlinks by name; a user who
  * could rename entries in the secrets directory could race those steps (plant a symbolic link between the bind and the
  * chmod, say). Within that assumption this class still checks what it cheaply can: the stage's and the socket's
  * (dev, inode) are recorded when made and checked after the bind, after chown/chmod, after the link, and before
@@ -79,6 +81,7 @@ public final class SocketPlacer {
     private final UserDirectory users;
     private final OwnershipChanger ownership;
     private final int agentUid;
+    private final SecretsDirectoryCheck secretsDirCheck;
     private final SecureRandom random = new SecureRandom();
     private final AtomicBoolean danglingLinksRemoved = new AtomicBoolean();
 
@@ -94,7 +97,8 @@ public final class SocketPlacer {
         this.ownershipFallback = config.ownershipFallback();
         this.users = requireNonNull(users, "users is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
-        this.agentUid = ProcessUser.effectiveUid();
+        this.agentUid = PosixProcess.effectiveUid();
+        this.secretsDirCheck = new SecretsDirectoryCheck(agentUid);
     }
 
     /**
@@ -107,10 +111,10 @@ public final class SocketPlacer {
     public PlacedSocket place(SocketRequest request) throws SocketUnavailableException {
         requireNonNull(request, "request is null");
         Path secrets = request.hostSecretsDir();
-        FileStat secretsStat = checkSecretsDir(secrets);
+        checkSecretsDir(secrets);
+        secretsDirCheck.check(secrets);
         Optional<TaskUser> user = resolveUser(request);
         ensureLinkDir();
-        warnIfSecretsDirIsShared(secrets, secretsStat);
 
         Path hostPath = secrets.resolve(SOCKET_NAME);
         Path stageDir = secrets.resolve(STAGE_NAME);
@@ -155,7 +159,7 @@ public final class SocketPlacer {
         }
     }
 
-    private FileStat checkSecretsDir(Path secrets) throws SocketUnavailableException {
+    private void checkSecretsDir(Path secrets) throws SocketUnavailableException {
         Optional<FileStat> stat;
         try {
             stat = FileStat.of(secrets);
@@ -167,7 +171,6 @@ public final class SocketPlacer {
             throw new SocketUnavailableException(Reason.INVALID_REQUEST, "the secrets directory " + secrets
                     + (stat.isEmpty() ? " does not exist" : " is a " + stat.get().describe() + ", not a directory"));
         }
-        return stat.get();
     }
 
     private Optional<TaskUser> resolveUser(SocketRequest request) throws SocketUnavailableException {
@@ -282,20 +285,6 @@ public final class SocketPlacer {
                     Files.deleteIfExists(entry);
                 }
             }
-        }
-    }
-
-    /**
-     * Socket placement is only race-free when nobody but root and the agent can rename entries in the secrets
-     * directory (see the class comment). A sticky bit is enough: then others cannot rename what the agent made.
-     */
-    private void warnIfSecretsDirIsShared(Path secrets, FileStat stat) {
-        boolean trustedOwner = stat.uid() == 0 || stat.uid() == agentUid;
-        boolean othersCanRename = (stat.permissions() & 022) != 0 && (stat.permissions() & 01000) == 0;
-        if (!trustedOwner || othersCanRename) {
-            LOG.warn("The secrets directory {} ({}) lets users other than root and the agent rename its entries;"
-                    + " a task could race the placement of its socket. Make it root-owned and not group- or"
-                    + " world-writable, or set the sticky bit", secrets, stat.describe());
         }
     }
 

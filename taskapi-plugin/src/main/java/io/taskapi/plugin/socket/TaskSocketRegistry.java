@@ -3,12 +3,12 @@ package io.taskapi.plugin.socket;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.socket.SocketProvisioner;
 import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
+import io.taskapi.spi.socket.SocketUnavailableException;
 import jakarta.inject.Inject;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every open task socket, by task. Opening is idempotent per (allocation id, task name): a task restart gets the same
- * live {@link SocketMount} back (re-exposed if its file was removed, re-created if its listener died). A listener that
+ * live socket back, connections intact (re-exposed if its file was removed, re-created if its listener died). A
+ * socket lives until the agent releases its task ({@link #release}, the task is done for good), as Nomad's
+ * {@code api_hook} ties it to the task rather than to the driver's process. A listener that
  * junixsocket closes under us (its link or private name was removed) is re-created as soon as the connector notices,
  * behind the same mount. Closing the registry closes every socket; after that no socket can be opened.
  *
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseable {
     /** Where image and chroot isolation put the secrets directory in the task's view. */
-    public static final Path TASK_SECRETS_DIR = Path.of("/secrets");
+    public static final Path TASK_SECRETS_DIR = SocketNeeds.TASK_SECRETS_DIR;
     /** The environment variable with the task's view of its secrets directory. */
     public static final String NOMAD_SECRETS_DIR = "NOMAD_SECRETS_DIR";
     /** The environment variable with the socket's address, {@code unix://<task path>}. */
@@ -75,13 +77,26 @@ public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseabl
                 try {
                     mount.openLocked(request);
                     opened = true;
-                    return mount;
+                    return mount.value;
                 } finally {
                     if (!opened && mount.placed == null) {
                         mount.retireLocked();
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The task is done for good: closes its socket and removes its file. Does nothing if it has none.
+     *
+     * @param task the task
+     */
+    public void release(TaskRef task) {
+        requireNonNull(task, "task is null");
+        Mount mount = mounts.get(TaskKey.of(task));
+        if (mount != null) {
+            mount.close();
         }
     }
 
@@ -129,13 +144,12 @@ public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseabl
         }
     }
 
-    /** One task's socket, the handle the driver holds. Its lock serializes everything done to the socket. */
-    private final class Mount implements SocketMount {
+    /** One task's socket. Its lock serializes everything done to the socket. */
+    private final class Mount {
         private final TaskKey key;
         private final SocketRequest request;
         private final Path hostPath;
-        private final Path taskPath;
-        private final Map<String, String> environment;
+        private final SocketMount value;
         // Guarded by this; socket is volatile for lock-free reads in socketOf().
         private volatile TaskSocket socket;
         private PlacedSocket placed;
@@ -146,11 +160,10 @@ public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseabl
             this.key = key;
             this.request = request;
             this.hostPath = request.hostSecretsDir().resolve(SocketPlacer.SOCKET_NAME);
-            Path taskSecrets = request.isolation() == FilesystemIsolation.NONE
-                    ? request.hostSecretsDir() : TASK_SECRETS_DIR;
-            this.taskPath = taskSecrets.resolve(SocketPlacer.SOCKET_NAME);
-            this.environment = Map.of(NOMAD_SECRETS_DIR, taskSecrets.toString(),
-                    NOMAD_UNIX_ADDR, "unix://" + taskPath);
+            Path taskSecrets = request.taskSecretsDir();
+            Path taskPath = taskSecrets.resolve(SocketPlacer.SOCKET_NAME);
+            this.value = SocketMount.of(hostPath, taskPath, Map.of(NOMAD_SECRETS_DIR, taskSecrets.toString(),
+                    NOMAD_UNIX_ADDR, "unix://" + taskPath));
         }
 
         void openLocked(SocketRequest again) throws SocketUnavailableException {
@@ -243,23 +256,7 @@ public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseabl
             mounts.remove(key, this);
         }
 
-        @Override
-        public Path hostPath() {
-            return hostPath;
-        }
-
-        @Override
-        public Path taskPath() {
-            return taskPath;
-        }
-
-        @Override
-        public Map<String, String> environment() {
-            return environment;
-        }
-
-        @Override
-        public synchronized void close() {
+        synchronized void close() {
             if (retired) {
                 return;
             }
@@ -269,13 +266,14 @@ public final class TaskSocketRegistry implements SocketProvisioner, AutoCloseabl
 
         private String describe(SocketRequest r) {
             return "(secrets directory " + r.hostSecretsDir() + ", user " + r.taskUser().orElse("<none>")
-                    + ", isolation " + r.isolation() + ", job " + r.task().jobId() + ", group " + r.task().group()
+                    + ", isolation " + r.isolation() + ", task secrets directory " + r.taskSecretsDir()
+                    + ", job " + r.task().jobId() + ", group " + r.task().group()
                     + ", namespace " + r.task().namespace() + ")";
         }
 
         @Override
         public String toString() {
-            return "SocketMount[" + key + " at " + hostPath + "]";
+            return "Mount[" + key + " at " + hostPath + "]";
         }
     }
 }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -53,19 +52,16 @@ public final class UnixSocketConnector extends AbstractConnector {
     private static final Logger LOGGER = LoggerFactory.getLogger(UnixSocketConnector.class);
     private static final long SELECTOR_UPDATE_TIMEOUT_SECONDS = 5;
 
-    private static final int DRAIN_BYTES = 64 * 1024;
     // Listening channels are spread over this many selectors: each select costs junixsocket a pass over every
     // channel registered with that selector, and opening or closing a task socket waits for one select.
     private static final int LISTENER_SELECTORS = 4;
     // Connections are spread over one selector per core (at most four): the requests memory answers run on them.
     private static final int CONNECTION_SELECTORS =
             Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    private static final int MAX_LINGERING = 256;
-    private static final long REFUSAL_LINGER_MILLIS = 500;
 
     private final TaskSocketSelectorManager selectorManager;
     private final ConnectionAdmission admission;
-    private final AtomicInteger lingering = new AtomicInteger();
+    private final RefusedConnections refused;
     private final Map<SelectableChannel, Registration> registrations = new ConcurrentHashMap<>();
     private final AtomicInteger nextListenerSelector = new AtomicInteger();
     // Admitted connections from doAccept() until their endpoint is open: a failure in between gives the place back.
@@ -92,6 +88,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         super(requireNonNull(server, "server is null"), null, null, null, 0,
                 factories.length > 0 ? factories : new ConnectionFactory[] {new HttpConnectionFactory()});
         this.admission = requireNonNull(admission, "admission is null");
+        this.refused = new RefusedConnections(admission);
         this.selectorManager = new TaskSocketSelectorManager(getExecutor(), getScheduler());
         installBean(selectorManager, true);
     }
@@ -263,7 +260,7 @@ public final class UnixSocketConnector extends AbstractConnector {
                         (int) credentials.getGid());
                 ConnectionAdmission.Admission admitted = admission.admit(registration.socket, peer);
                 if (admitted == ConnectionAdmission.Admission.REFUSE) {
-                    refuse(channel);
+                    refused.refuse(channel, getScheduler());
                     continue;
                 }
                 acceptedOrigins.put(channel, new SocketOrigin(registration.socket, peer,
@@ -275,45 +272,6 @@ public final class UnixSocketConnector extends AbstractConnector {
                         registration.socket.hostPath(), e.toString());
                 IO.close(channel);
             }
-        }
-    }
-
-    /**
-     * Answers a connection the socket has no room for, without giving it an endpoint, a buffer or a thread: the 429
-     * is written and the output shut at once, and the descriptor is closed a moment later. Closing at once would
-     * fail the client's request write (EPIPE) before it could read the answer; closing a Unix socket with unread
-     * data would fail its read (ECONNRESET). At most {@value #MAX_LINGERING} refused connections linger at a time;
-     * beyond that they are closed at once.
-     */
-    private void refuse(AFUNIXSocketChannel channel) {
-        try {
-            channel.configureBlocking(false);
-            channel.write(ByteBuffer.wrap(admission.refusal()));
-            channel.shutdownOutput();
-        } catch (IOException e) {
-            LOGGER.debug("Refused connection went away: {}", e.toString());
-            IO.close(channel);
-            return;
-        }
-        if (lingering.incrementAndGet() > MAX_LINGERING) {
-            lingering.decrementAndGet();
-            drainAndClose(channel);
-            return;
-        }
-        getScheduler().schedule(() -> {
-            lingering.decrementAndGet();
-            drainAndClose(channel);
-        }, REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private static void drainAndClose(AFUNIXSocketChannel channel) {
-        try (channel) {
-            ByteBuffer sink = ByteBuffer.allocate(DRAIN_BYTES);
-            while (channel.read(sink) > 0 && sink.hasRemaining()) {
-                // dropped: the request was refused
-            }
-        } catch (IOException e) {
-            LOGGER.debug("Refused connection went away: {}", e.toString());
         }
     }
 
@@ -519,6 +477,7 @@ public final class UnixSocketConnector extends AbstractConnector {
         }
 
         @Override
+        @SuppressWarnings("removal") // Jetty 12.1 still calls this overload; it goes when Jetty drops it.
         protected void onAcceptFailed(SelectableChannel channel, Throwable cause) {
             giveBack(channel);
             super.onAcceptFailed(channel, cause);

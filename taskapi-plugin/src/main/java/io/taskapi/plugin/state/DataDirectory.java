@@ -2,6 +2,7 @@ package io.taskapi.plugin.state;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.plugin.os.PosixProcess;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -66,7 +66,7 @@ final class DataDirectory {
                 throw new IllegalStateException("the state data dir " + dir + " is not a directory");
             }
             int owner = (Integer) Files.getAttribute(dir, "unix:uid");
-            int agent = effectiveUid();
+            int agent = PosixProcess.effectiveUid();
             if (owner != agent) {
                 throw new IllegalStateException("the state data dir " + dir + " belongs to uid " + owner
                         + ", not to the agent's uid " + agent + ": refusing to keep secrets there");
@@ -96,7 +96,7 @@ final class DataDirectory {
             return file + " is not a regular file";
         }
         int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int agent = effectiveUid();
+        int agent = PosixProcess.effectiveUid();
         if (owner != agent) {
             return file + " belongs to uid " + owner + ", not to the agent's uid " + agent;
         }
@@ -113,23 +113,6 @@ final class DataDirectory {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
-    }
-
-    /** @return the effective uid, from {@code /proc/self/status} (Linux), else from the JDK's UnixSystem */
-    static int effectiveUid() {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
-            for (String line : lines) {
-                if (line.startsWith("Uid:")) {
-                    // Uid: real effective saved filesystem
-                    String[] ids = line.substring(4).trim().split("\\s+");
-                    return (int) Long.parseLong(ids[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or /proc not mounted: fall through
-        }
-        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
     private static Set<PosixFilePermission> intersection(Set<PosixFilePermission> permissions) {

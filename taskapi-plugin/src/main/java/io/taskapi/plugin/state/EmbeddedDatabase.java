@@ -340,7 +340,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /** Rethrows what the work threw: a runtime exception, an error, or its own checked exception {@code E}. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // E is the caller's checked exception, inferred
     private static <E extends Exception> E asThrown(Throwable thrown) throws E {
         if (thrown instanceof RuntimeException runtime) {
             throw runtime;

@@ -59,7 +59,10 @@ final class PolicyText {
         }
     }
 
-    /** {@return the policy in HCL, unless a label holds {@code ${} or {@code %{}, which HCL cannot quote as is} */
+    /**
+     * {@return the policy in HCL, unless a label holds <code>${</code> or <code>%{</code>, which HCL cannot quote as
+     * is}
+     */
     static Optional<String> hcl(Policy policy) {
         if (policy.isEmpty()) {
             return Optional.of("");

@@ -14,6 +14,7 @@ import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -92,7 +93,7 @@ class TestAclTokenVerifier {
         AclTokenVerifier verifier = new AclTokenVerifier(loose, fixture.clock);
 
         assertThat(verifier.verify(SECRET)).isInstanceOf(AclTokenIdentity.class);
-        assertThatThrownBy(() -> verifier.verify(SECRET.toUpperCase()))
+        assertThatThrownBy(() -> verifier.verify(SECRET.toUpperCase(Locale.ROOT)))
                 .isInstanceOfSatisfying(CredentialRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectionReason.UNKNOWN_TOKEN));
     }
@@ -100,7 +101,7 @@ class TestAclTokenVerifier {
     @Test
     void recognizesUuidShapesOnly() {
         assertThat(fixture.acl.recognizes(SECRET)).isTrue();
-        assertThat(fixture.acl.recognizes(SECRET.toUpperCase())).isTrue();
+        assertThat(fixture.acl.recognizes(SECRET.toUpperCase(Locale.ROOT))).isTrue();
         assertThat(fixture.acl.recognizes(SECRET.replace("-", ""))).isFalse();
         assertThat(fixture.acl.recognizes(SECRET + "0")).isFalse();
         assertThat(fixture.acl.recognizes("3f2504e0-4f89-41d3-9a0c-0305e82c330g")).isFalse();

@@ -90,10 +90,10 @@ final class TestAclResolver {
     void anUnchangedPolicySetIsCompiledOnceAndThenServedFromTheCache() throws Exception {
         store.createPolicy("readers", NODE_READ);
         Acl first = resolver.resolve(CLIENT);
-        long lookups = store.lookupCount();
+        long lookups = store.faults().lookupCount();
 
         assertThat(resolver.resolve(CLIENT)).isSameAs(first);
-        assertThat(store.lookupCount()).isEqualTo(lookups);
+        assertThat(store.faults().lookupCount()).isEqualTo(lookups);
     }
 
     @Test
@@ -107,9 +107,9 @@ final class TestAclResolver {
         pausing.release();
         racing.get(30, TimeUnit.SECONDS);
 
-        long lookups = store.lookupCount();
+        long lookups = store.faults().lookupCount();
         assertThat(resolver.resolve(CLIENT).allowNodeRead()).isTrue();
-        assertThat(store.lookupCount()).as("compiled afresh, not from the cache").isGreaterThan(lookups);
+        assertThat(store.faults().lookupCount()).as("compiled afresh, not from the cache").isGreaterThan(lookups);
     }
 
     @Test

@@ -2,18 +2,18 @@ package io.taskapi.plugin.e2e;
 
 import io.taskapi.plugin.TaskApiPlugin;
 import io.taskapi.spi.AgentContext;
+import io.taskapi.spi.AgentState;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.FilesystemIsolation;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.AgentState;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.testing.InMemoryAllocationRegistry;
 import io.taskapi.testing.InMemoryIdentityKeyStore;
 import io.taskapi.testing.InMemoryNodeRegistry;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A minimal agent in its own JVM, for restart tests: the plugin with its embedded store in a given data directory,
@@ -37,10 +37,10 @@ public final class AgentProcess {
         NodeInfo node = new NodeInfo(nodeId, "restart-node", "dc1", "default", "", "ready", Map.of(), Map.of());
         AgentState state = AgentState.builder().allocations(allocations).nodes(new InMemoryNodeRegistry(node))
                 .identityKeys(new InMemoryIdentityKeyStore()).build();
-        TaskApi api = new TaskApiPlugin().start(new AgentContext(Map.of(
+        TaskApi api = new TaskApiPlugin().start(AgentContext.builder(state).config(Map.of(
                 "state.data-dir", dataDir.toString(),
-                "socket.link-dir", linkDir.toString()), state));
-        api.openSocket(new SocketRequest(task, secretsDir, Optional.empty(), FilesystemIsolation.NONE));
+                "socket.link-dir", linkDir.toString())).build());
+        api.openSocket(SocketRequest.of(task, secretsDir, SocketNeeds.of(FilesystemIsolation.NONE)));
         System.out.println("ready");
         System.out.flush();
         Thread.currentThread().join();

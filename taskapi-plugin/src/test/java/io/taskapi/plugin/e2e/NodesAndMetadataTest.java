@@ -58,8 +58,9 @@ final class NodesAndMetadataTest {
         assertThat(after.path("Meta").has(staticKey)).isFalse();
         assertThat(after.path("Dynamic").get(staticKey).isNull()).isTrue();
         assertThat(after.path("Static").has(staticKey)).isTrue();
-        assertThat(nodes(staticKey + " is empty").status()).isEqualTo(400)
-                .as("a selector outside the node's fields is an error, as in bexpr");
+        assertThat(nodes(staticKey + " is empty").status())
+                .as("a selector outside the node's fields is an error, as in bexpr")
+                .isEqualTo(400);
     }
 
     @Test

@@ -3,11 +3,11 @@ package io.taskapi.plugin.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.SigningAlgorithm;
-import io.taskapi.testing.CompactJws;
 import io.taskapi.testing.HttpResponse;
+import io.taskapi.testing.JwsParts;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import java.nio.charset.StandardCharsets;
@@ -220,8 +220,8 @@ final class TaskSocketAuthenticationTest {
     void backendThatCannotAnswerIsServiceUnavailableNeverAllowed() throws Exception {
         AclToken token = API.tokens().createClientToken("ops", List.of());
         String identity = task.identityBuilder().jwtId(UUID.randomUUID().toString()).sign();
-        API.tokens().setUnavailable(true);
-        API.keys().setUnavailable(true);
+        API.tokens().faults().setUnavailable(true);
+        API.keys().faults().setUnavailable(true);
         try {
             HttpResponse acl = task.client().get("/v1/agent/health").token(token.secretId()).send();
             HttpResponse workload = task.client().get("/v1/agent/health").bearer(identity).send();
@@ -231,8 +231,8 @@ final class TaskSocketAuthenticationTest {
             assertThat(workload.status()).isEqualTo(503);
             assertThat(acl.body() + workload.body()).doesNotContain(token.secretId()).doesNotContain(identity);
         } finally {
-            API.tokens().setUnavailable(false);
-            API.keys().setUnavailable(false);
+            API.tokens().faults().setUnavailable(false);
+            API.keys().faults().setUnavailable(false);
         }
     }
 
@@ -297,8 +297,8 @@ final class TaskSocketAuthenticationTest {
 
     /** The classic key-confusion attack: HS256 with the verifier's RSA public key as the HMAC secret. */
     private static String hs256WithPublicKey(TestTask t) {
-        CompactJws valid = t.identityBuilder().signedWith(API.issuer().key(SigningAlgorithm.RS256)).parts();
-        String header = CompactJws.encode("{\"alg\":\"HS256\",\"kid\":\""
+        JwsParts valid = t.identityBuilder().signedWith(API.issuer().key(SigningAlgorithm.RS256)).parts();
+        String header = JwsParts.encode("{\"alg\":\"HS256\",\"kid\":\""
                 + API.issuer().key(SigningAlgorithm.RS256).keyId() + "\",\"typ\":\"JWT\"}");
         String signingInput = header + "." + valid.payload();
         try {

@@ -3,7 +3,7 @@ package io.taskapi.plugin.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import java.nio.file.Files;

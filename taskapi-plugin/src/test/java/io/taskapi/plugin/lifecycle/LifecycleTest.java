@@ -1,5 +1,6 @@
 package io.taskapi.plugin.lifecycle;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -107,6 +108,7 @@ class LifecycleTest {
 
         @Inject
         Cache(Store store, Closed closed) {
+            requireNonNull(store, "store is null"); // injected only so that it is created first
             this.closed = closed;
         }
 
@@ -122,6 +124,7 @@ class LifecycleTest {
 
         @Inject
         Front(Cache cache, Closed closed) {
+            requireNonNull(cache, "cache is null"); // injected only so that it is created first
             this.closed = closed;
         }
 
@@ -133,6 +136,8 @@ class LifecycleTest {
 
     static final class NotCloseable {
         @Inject
-        NotCloseable(Store store) {}
+        NotCloseable(Store store) {
+            requireNonNull(store, "store is null");
+        }
     }
 }

@@ -9,13 +9,13 @@ import io.taskapi.plugin.socket.ConnectionAdmission.Admission;
 import io.taskapi.plugin.socket.PeerCredentials;
 import io.taskapi.plugin.socket.SocketOrigin;
 import io.taskapi.plugin.socket.TaskSocket;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketNeeds;
+import io.taskapi.spi.socket.SocketRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -69,8 +69,8 @@ final class ConnectionLimiterTest {
     }
 
     private static TaskSocket socket(OptionalInt owner) {
-        SocketRequest request = new SocketRequest(new TaskRef(UUID.randomUUID().toString(), "default", "job", "g",
-                "t"), Path.of("/tmp/secrets"), Optional.empty(), FilesystemIsolation.NONE);
+        SocketRequest request = SocketRequest.of(new TaskRef(UUID.randomUUID().toString(), "default", "job", "g",
+                "t"), Path.of("/tmp/secrets"), SocketNeeds.of(FilesystemIsolation.NONE));
         return new TaskSocket(request, owner, Path.of("/tmp/secrets/api.sock"), Path.of("/tmp/l/1"));
     }
 }

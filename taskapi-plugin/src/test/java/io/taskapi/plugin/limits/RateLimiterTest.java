@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskapi.plugin.socket.TaskSocket;
 import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.FilesystemIsolation;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.socket.SocketRequest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,8 +93,8 @@ final class RateLimiterTest {
     }
 
     private static TaskSocket socket() {
-        SocketRequest request = new SocketRequest(new TaskRef(UUID.randomUUID().toString(), "default", "job", "g",
-                "t"), Path.of("/tmp/secrets"), Optional.empty(), FilesystemIsolation.NONE);
+        SocketRequest request = SocketRequest.of(new TaskRef(UUID.randomUUID().toString(), "default", "job", "g",
+                "t"), Path.of("/tmp/secrets"), SocketNeeds.of(FilesystemIsolation.NONE));
         return new TaskSocket(request, OptionalInt.empty(), Path.of("/tmp/secrets/api.sock"), Path.of("/tmp/l/1"));
     }
 }

@@ -71,7 +71,7 @@ final class Clients {
     static JsonNode jdkGet(Path socket) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap(("GET /v1/origin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            channel.write(ByteBuffer.wrap("GET /v1/origin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII)));
             ByteArrayOutputStream response = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(8192);

@@ -5,7 +5,7 @@ import static io.taskapi.plugin.socket.SocketFixture.secretsDir;
 import static io.taskapi.plugin.socket.SocketFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.SocketMount;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;

@@ -2,7 +2,8 @@ package io.taskapi.plugin.socket;
 
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.FilesystemIsolation;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.socket.SocketRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -55,11 +55,11 @@ final class SocketFixture implements AutoCloseable {
     }
 
     static SocketRequest request(TaskRef task, Path secrets) {
-        return new SocketRequest(task, secrets, Optional.empty(), FilesystemIsolation.IMAGE);
+        return SocketRequest.of(task, secrets, SocketNeeds.of(FilesystemIsolation.IMAGE));
     }
 
     static SocketRequest request(TaskRef task, Path secrets, String user) {
-        return new SocketRequest(task, secrets, Optional.of(user), FilesystemIsolation.IMAGE);
+        return SocketRequest.of(task, secrets, SocketNeeds.of(FilesystemIsolation.IMAGE).user(user));
     }
 
     /** Makes {@code root/name} (and its parents) mode 0755, root-owned as the agent would. */

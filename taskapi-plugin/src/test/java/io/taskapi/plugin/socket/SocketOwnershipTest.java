@@ -12,7 +12,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.plugin.os.PosixProcess;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -162,7 +163,7 @@ class SocketOwnershipTest {
     }
 
     private static void assumeRoot() {
-        assumeTrue(ProcessUser.effectiveUid() == 0, "needs root to chown and to switch users");
+        assumeTrue(PosixProcess.effectiveUid() == 0, "needs root to chown and to switch users");
     }
 
     private static int uid(Path path) throws IOException {

@@ -5,13 +5,15 @@ import static io.taskapi.plugin.socket.SocketFixture.secretsDir;
 import static io.taskapi.plugin.socket.SocketFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.FilesystemIsolation;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
+import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -23,12 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,7 +126,7 @@ class TaskSocketRegistryTest {
                         SocketMount mount = fixture.registry.openSocket(request);
                         assertThat(fixture.registry.openSocket(request)).isSameAs(mount);
                         assertThat(Clients.canConnect(mount.hostPath())).isTrue();
-                        mount.close();
+                        fixture.registry.release(request.task());
                     }
                     return null;
                 }));
@@ -148,11 +150,11 @@ class TaskSocketRegistryTest {
         Path none = secretsDir(tmp, "none");
 
         SocketMount imageMount = fixture.registry.openSocket(
-                new SocketRequest(task("i", "t"), image, Optional.empty(), FilesystemIsolation.IMAGE));
+                SocketRequest.of(task("i", "t"), image, SocketNeeds.of(FilesystemIsolation.IMAGE)));
         SocketMount chrootMount = fixture.registry.openSocket(
-                new SocketRequest(task("c", "t"), chroot, Optional.empty(), FilesystemIsolation.CHROOT));
+                SocketRequest.of(task("c", "t"), chroot, SocketNeeds.of(FilesystemIsolation.CHROOT)));
         SocketMount noneMount = fixture.registry.openSocket(
-                new SocketRequest(task("n", "t"), none, Optional.empty(), FilesystemIsolation.NONE));
+                SocketRequest.of(task("n", "t"), none, SocketNeeds.of(FilesystemIsolation.NONE)));
 
         assertThat(imageMount.hostPath()).isEqualTo(image.resolve("api.sock"));
         assertThat(imageMount.taskPath()).isEqualTo(Path.of("/secrets/api.sock"));
@@ -190,13 +192,13 @@ class TaskSocketRegistryTest {
     }
 
     @Test
-    void closingTheMountRemovesEverythingAndRefusesConnections() throws Exception {
+    void releasingTheTaskRemovesEverythingAndRefusesConnections() throws Exception {
         Path secrets = secretsDir(tmp, "secrets");
         SocketMount mount = fixture.registry.openSocket(request(task("a1", "web"), secrets));
         assertThat(fixture.linkDirEntries()).isEqualTo(1);
 
-        mount.close();
-        mount.close();
+        fixture.registry.release(task("a1", "web"));
+        fixture.registry.release(task("a1", "web")); // idempotent
 
         assertThat(secrets).isEmptyDirectory();
         assertThat(fixture.linkDirEntries()).isZero();
@@ -211,13 +213,13 @@ class TaskSocketRegistryTest {
     }
 
     @Test
-    void closingTheMountAlsoClosesItsOpenConnections() throws Exception {
+    void releasingTheTaskAlsoClosesItsOpenConnections() throws Exception {
         SocketMount mount = fixture.registry.openSocket(request(task("a1", "web"), secretsDir(tmp, "one")));
         SocketMount other = fixture.registry.openSocket(request(task("a2", "web"), secretsDir(tmp, "two")));
         try (SocketChannel kept = keepAliveRequest(mount.hostPath());
              SocketChannel otherKept = keepAliveRequest(other.hostPath())) {
 
-            mount.close();
+            fixture.registry.release(task("a1", "web"));
 
             ExecutorService reader = Executors.newSingleThreadExecutor();
             try {
@@ -230,6 +232,43 @@ class TaskSocketRegistryTest {
             otherKept.write(ByteBuffer.wrap(REQUEST.getBytes(StandardCharsets.US_ASCII)));
             assertThat(readResponse(otherKept)).contains("\"alloc\":\"a2\"");
         }
+    }
+
+    @Test
+    void aRestartedTaskKeepsItsSocketAndItsConnectionsUntilReleased() throws Exception {
+        Path secrets = secretsDir(tmp, "secrets");
+        SocketRequest request = request(task("a1", "web"), secrets);
+        SocketMount mount = fixture.registry.openSocket(request);
+        long inode = inode(mount.hostPath());
+        try (SocketChannel kept = keepAliveRequest(mount.hostPath())) {
+
+            SocketMount again = fixture.registry.openSocket(request); // the driver starts the task again
+
+            assertThat(again).isEqualTo(mount);
+            assertThat(inode(again.hostPath())).isEqualTo(inode);
+            kept.write(ByteBuffer.wrap(REQUEST.getBytes(StandardCharsets.US_ASCII)));
+            assertThat(readResponse(kept)).contains("\"task\":\"web\"");
+
+            fixture.registry.release(request.task()); // the agent: the task is done for good
+
+            assertThat(kept.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+            assertThat(mount.hostPath()).doesNotExist();
+            assertThat(fixture.registry.openSockets()).isZero();
+        }
+    }
+
+    @Test
+    void aSecretsDirectoryOthersCanWriteIsRefusedAndNothingIsLeftBehind() throws Exception {
+        Path secrets = secretsDir(tmp, "shared");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> fixture.registry.openSocket(request(task("a1", "web"), secrets)))
+                .isInstanceOfSatisfying(SocketUnavailableException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.UNSAFE_DIRECTORY))
+                .hasMessageContaining(secrets.toString()).hasMessageContaining("mode=0777");
+        assertThat(secrets).isEmptyDirectory();
+        assertThat(fixture.linkDirEntries()).isZero();
+        assertThat(fixture.registry.openSockets()).isZero();
     }
 
     private static final String REQUEST = "GET /v1/origin HTTP/1.1\r\nHost: localhost\r\n\r\n";
@@ -343,7 +382,7 @@ class TaskSocketRegistryTest {
         assertThat(stage.resolve("junk")).doesNotExist();
         assertThat(fixture.linkDir.resolve("oldlink")).doesNotExist();
         assertThat(fixture.linkDirEntries()).isEqualTo(1);
-        mount.close();
+        fixture.registry.release(task("a1", "web"));
         assertThat(secrets).isEmptyDirectory();
     }
 
@@ -395,7 +434,7 @@ class TaskSocketRegistryTest {
         assertThat(Clients.jdkGet(again.hostPath()).get("task").asText()).isEqualTo("web");
         assertThat(fixture.registry.openSockets()).isEqualTo(1);
         assertThat(fixture.linkDirEntries()).isEqualTo(1);
-        again.close();
+        fixture.registry.release(request.task());
         assertThat(secrets).isEmptyDirectory();
     }
 
@@ -410,16 +449,14 @@ class TaskSocketRegistryTest {
         Files.delete(bindPath.getParent());
         Clients.canConnect(mount.hostPath());
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!fixture.registry.socketOf(request.task()).map(s -> !s.bindPath().equals(bindPath)).orElse(false)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(fixture.registry.socketOf(request.task())).as("the socket, listening again on a new link")
+                        .hasValueSatisfying(socket -> assertThat(socket.bindPath()).isNotEqualTo(bindPath)));
         assertThat(Clients.jdkGet(mount.hostPath()).get("task").asText()).isEqualTo("web");
         assertThat(fixture.registry.openSocket(request)).isSameAs(mount);
         assertThat(fixture.registry.openSockets()).isEqualTo(1);
         assertThat(fixture.linkDirEntries()).isEqualTo(1);
-        mount.close();
+        fixture.registry.release(request.task());
         assertThat(secrets).isEmptyDirectory();
     }
 
@@ -429,13 +466,14 @@ class TaskSocketRegistryTest {
         assertThat(secrets.toString().length()).isGreaterThanOrEqualTo(300);
 
         SocketMount mount = fixture.registry.openSocket(request(task("a1", "long"), secrets));
+        assertThat(mount.hostPath()).isEqualTo(secrets.resolve("api.sock"));
 
         // curl cannot use a path longer than sun_path either; from the directory, the relative name works.
         Clients.CurlResult result = Clients.curl(secrets, "api.sock");
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.json().get("task").asText()).isEqualTo("long");
         assertThat(result.json().get("pid").asLong()).isEqualTo(result.pid());
-        mount.close();
+        fixture.registry.release(task("a1", "long"));
         assertThat(secrets).isEmptyDirectory();
     }
 

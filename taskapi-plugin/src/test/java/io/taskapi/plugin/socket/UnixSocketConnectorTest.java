@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.taskapi.spi.socket.SocketMount;
+import io.taskapi.plugin.os.PosixProcess;
+import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.socket.SocketUnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -65,7 +66,7 @@ class UnixSocketConnectorTest {
         assertThat(json.get("task").asText()).isEqualTo("web");
         assertThat(json.get("hostPath").asText()).isEqualTo(secrets.resolve("api.sock").toString());
         assertThat(json.get("pid").asLong()).isEqualTo(result.pid());
-        assertThat(json.get("uid").asInt()).isEqualTo(ProcessUser.effectiveUid());
+        assertThat(json.get("uid").asInt()).isEqualTo(PosixProcess.effectiveUid());
     }
 
     @Test
@@ -77,7 +78,7 @@ class UnixSocketConnectorTest {
 
         assertThat(json.get("task").asText()).isEqualTo("db");
         assertThat(json.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
-        assertThat(json.get("uid").asInt()).isEqualTo(ProcessUser.effectiveUid());
+        assertThat(json.get("uid").asInt()).isEqualTo(PosixProcess.effectiveUid());
     }
 
     @Test

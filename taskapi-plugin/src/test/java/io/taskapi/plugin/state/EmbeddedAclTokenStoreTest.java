@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,7 @@ class EmbeddedAclTokenStoreTest {
         assertThat(tokens.findBySecretId(reader.secretId())).contains(reader);
         assertThat(tokens.findBySecretId(admin.secretId())).contains(admin);
         assertThat(tokens.findBySecretId(reader.accessorId())).isEmpty();
-        assertThat(tokens.findBySecretId(reader.secretId().toUpperCase())).isEmpty();
+        assertThat(tokens.findBySecretId(reader.secretId().toUpperCase(Locale.ROOT))).isEmpty();
         assertThat(tokens.findBySecretId(UUID.randomUUID().toString())).isEmpty();
     }
 

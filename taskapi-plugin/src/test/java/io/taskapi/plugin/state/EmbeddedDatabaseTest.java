@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
@@ -78,7 +79,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void refusesADataDirOfAnotherUser() throws Exception {
-        assumeTrue(DataDirectory.effectiveUid() == 0, "only root can give a directory away");
+        assumeTrue(PosixProcess.effectiveUid() == 0, "only root can give a directory away");
         Path dataDir = Files.createDirectory(tmp.resolve("theirs"));
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
         Files.setAttribute(dataDir, "unix:uid", 65534);
@@ -231,7 +232,8 @@ class EmbeddedDatabaseTest {
             List<String> seen = new CopyOnWriteArrayList<>();
             tokens.onChange(() -> {
                 // Another connection, as another process would read: the row must be committed already.
-                try (Connection raw = raw(dataDir); Statement statement = raw.createStatement();
+                try (Connection raw = raw(dataDir);
+                     Statement statement = raw.createStatement();
                      ResultSet rows = statement.executeQuery("SELECT count(*) FROM acl_tokens")) {
                     rows.next();
                     seen.add("rows=" + rows.getInt(1));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.JsonBody;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,7 @@ record MetadataChanges(Optional<String> nodeId, Map<String, Optional<String>> ch
         }
         Map<String, Optional<String>> changes = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = meta.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : meta.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (key.isEmpty()) {

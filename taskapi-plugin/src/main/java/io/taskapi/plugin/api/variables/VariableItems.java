@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.JsonBody;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +33,7 @@ final class VariableItems {
     static Map<String, String> read(JsonNode object, String label, List<String> errors) {
         Map<String, String> items = new TreeMap<>();
         long bytes = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
             if (!field.getValue().isTextual()) {
                 // The key is the caller's own name for the item; the value is never repeated.
                 errors.add(label + " \"" + field.getKey() + "\" must be a string");

@@ -1,0 +1,240 @@
+package io.taskapi.examples.driver.docker;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskapi.examples.driver.DriverConfig;
+import io.taskapi.examples.driver.TaskLogs;
+import io.taskapi.examples.driver.process.HostUser;
+import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.SocketMount;
+import io.taskapi.spi.driver.SocketNeeds;
+import io.taskapi.spi.driver.TaskDriver;
+import io.taskapi.spi.driver.TaskDriverException;
+import io.taskapi.spi.driver.TaskLaunch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code driver = "docker"}: runs a container through the Docker Engine API on a Unix socket.
+ *
+ * <pre>
+ * config {
+ *   image      = "curlimages/curl:8.10.1"   # required; pulled when the engine does not have it
+ *   command    = "/bin/sh"                   # optional: the first element of the container's Cmd
+ *   args       = ["-c", "..."]               # optional: the rest of Cmd (or all of it without command)
+ *   entrypoint = ["/bin/sh"]                 # optional: replaces the image's entrypoint
+ * }
+ * </pre>
+ *
+ * <p>Isolation {@link FilesystemIsolation#IMAGE}: the task's secrets <em>directory</em> is bind-mounted at
+ * {@code /secrets} (a directory, not the socket file, so that a socket the Task API re-creates is visible in the
+ * running container), and the task is told {@code NOMAD_SECRETS_DIR=/secrets} and
+ * {@code NOMAD_UNIX_ADDR=unix:///secrets/api.sock}. With a {@code user}, the container runs as that host user's
+ * numeric {@code uid:gid}: the socket belongs to the host's uid, and the image's {@code /etc/passwd} may give the
+ * same name another uid, or not know it. Containers are named {@code <task>-<alloc id>} and labelled as Nomad labels
+ * them; when the container ends its output is appended to the task's {@link TaskLogs} and it is removed.
+ *
+ * <p>The engine is {@code DOCKER_HOST} when that is a {@code unix://} address, else {@code /var/run/docker.sock}.
+ * Every call has a connect and a read timeout, so a missing or stuck engine is an error, never a hang. Not supported:
+ * registry credentials, ports, volumes other than {@code /secrets}, resource limits.
+ */
+public final class DockerDriver implements TaskDriver {
+    /** The driver's name. */
+    public static final String NAME = "docker";
+    /** The config keys this driver reads. */
+    public static final Set<String> CONFIG_KEYS = Set.of("image", "command", "args", "entrypoint");
+    /** Where the engine listens unless {@code DOCKER_HOST} says otherwise. */
+    public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
+    /** Where the secrets directory appears inside the container. */
+    public static final String CONTAINER_SECRETS_DIR = "/secrets";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
+    private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
+
+    private final DockerEngine engine;
+
+    /** The driver as the agent finds it with {@link java.util.ServiceLoader}. */
+    public DockerDriver() {
+        this(defaultSocket(System.getenv("DOCKER_HOST")), DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+    }
+
+    /**
+     * @param engineSocket the Docker Engine API's Unix socket
+     * @param connectTimeout how long connecting to it may take
+     * @param readTimeout how long the engine may take to answer a call (pulls and waits excepted)
+     */
+    public DockerDriver(Path engineSocket, Duration connectTimeout, Duration readTimeout) {
+        this.engine = new DockerEngine(engineSocket, connectTimeout, readTimeout,
+                DEFAULT_PULL_TIMEOUT.compareTo(readTimeout) > 0 ? DEFAULT_PULL_TIMEOUT : readTimeout);
+    }
+
+    static Path defaultSocket(String dockerHost) {
+        if (dockerHost != null && dockerHost.startsWith("unix://") && dockerHost.length() > "unix://".length()) {
+            return Path.of(dockerHost.substring("unix://".length()));
+        }
+        return DEFAULT_SOCKET;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public FilesystemIsolation isolation() {
+        return FilesystemIsolation.IMAGE;
+    }
+
+    @Override
+    public RunningTask start(TaskLaunch launch) throws TaskDriverException {
+        requireNonNull(launch, "launch is null");
+        DriverConfig config = DriverConfig.of(NAME, launch.config(), CONFIG_KEYS);
+        String image = config.requiredString("image");
+        Optional<String> command = config.optionalString("command");
+        List<String> args = config.strings("args");
+        List<String> entrypoint = config.strings("entrypoint");
+        try {
+            engine.ping();
+        } catch (IOException e) {
+            throw new TaskDriverException("driver " + NAME + ": no Docker engine at " + engine.socket() + " ("
+                    + e.getMessage() + ")", e);
+        }
+        Optional<HostUser> user = launch.user().isPresent()
+                ? Optional.of(HostUser.resolve(NAME, launch.user().get())) : Optional.empty();
+        TaskLogs logs;
+        try {
+            logs = TaskLogs.prepare(launch.taskDir(), launch.task().taskName());
+        } catch (IOException e) {
+            throw new TaskDriverException("driver " + NAME + ": cannot prepare the task's logs: " + e.getMessage(), e);
+        }
+
+        SocketNeeds needs = SocketNeeds.of(isolation());
+        SocketMount mount = launch.apiSocket(user.map(u -> needs.user(u.name())).orElse(needs));
+        Map<String, String> environment = launch.environmentWith(mount);
+        String name = containerName(launch.task());
+        String id = null;
+        try {
+            ObjectNode spec = containerSpec(launch, image, command, args, entrypoint, environment, user);
+            id = create(name, image, spec);
+            engine.start(id);
+            LOG.info("docker task {} (alloc {}) started: container {} ({}), image {}", launch.task().taskName(),
+                    launch.task().allocationId(), name, shortId(id), image);
+            return ContainerTask.watch(engine, launch.task(), id, logs);
+        } catch (IOException | RuntimeException e) {
+            if (id != null) {
+                try {
+                    engine.remove(id);
+                } catch (IOException removeFailure) {
+                    e.addSuppressed(removeFailure);
+                }
+            }
+            throw new TaskDriverException(redact("driver " + NAME + ": cannot run image " + image + " for task "
+                    + launch.task().taskName() + ": " + e.getMessage(), environment), e);
+        }
+    }
+
+    /** Creates the container, pulling the image when the engine lacks it and replacing a leftover of this task. */
+    private String create(String name, String image, ObjectNode spec) throws IOException {
+        try {
+            return engine.createContainer(name, spec);
+        } catch (DockerEngine.EngineError e) {
+            if (e.status() == 404) {
+                LOG.info("docker: pulling {}", image);
+                engine.pullImage(image);
+            } else if (e.status() == 409) {
+                // The name holds the allocation id: a container by that name is this task's, left by an agent that
+                // died before removing it.
+                LOG.info("docker: removing the leftover container {}", name);
+                engine.remove(name);
+            } else {
+                throw e;
+            }
+            return engine.createContainer(name, spec);
+        }
+    }
+
+    private static ObjectNode containerSpec(TaskLaunch launch, String image, Optional<String> command,
+                                            List<String> args, List<String> entrypoint,
+                                            Map<String, String> environment, Optional<HostUser> user) {
+        ObjectNode spec = DockerEngine.mapper().createObjectNode();
+        spec.put("Image", image);
+        // Nomad's rule: command + args make Cmd; args alone are Cmd; neither keeps the image's CMD.
+        if (command.isPresent()) {
+            ArrayNode cmd = spec.putArray("Cmd").add(command.get());
+            args.forEach(cmd::add);
+        } else if (!args.isEmpty()) {
+            ArrayNode cmd = spec.putArray("Cmd");
+            args.forEach(cmd::add);
+        }
+        if (!entrypoint.isEmpty()) {
+            ArrayNode entry = spec.putArray("Entrypoint");
+            entrypoint.forEach(entry::add);
+        }
+        ArrayNode env = spec.putArray("Env");
+        new TreeMap<>(environment).forEach((key, value) -> env.add(key + "=" + value));
+        user.ifPresent(u -> spec.put("User", u.uid() + ":" + u.gid()));
+        TaskRef task = launch.task();
+        ObjectNode labels = spec.putObject("Labels");
+        labels.put("com.hashicorp.nomad.alloc_id", task.allocationId());
+        labels.put("com.hashicorp.nomad.namespace", task.namespace());
+        labels.put("com.hashicorp.nomad.job_name", task.jobId());
+        labels.put("com.hashicorp.nomad.task_group_name", task.group());
+        labels.put("com.hashicorp.nomad.task_name", task.taskName());
+        ObjectNode host = spec.putObject("HostConfig");
+        // The directory, not the socket file: a socket the Task API re-creates after an agent restart stays visible.
+        host.putArray("Binds").add(launch.secretsDir() + ":" + CONTAINER_SECRETS_DIR);
+        return spec;
+    }
+
+    /**
+     * Nomad's {@code <task>-<alloc id>}, with characters Docker refuses in a name replaced by {@code _} (and a
+     * {@code task} prefix when the first one is not a letter or digit).
+     */
+    static String containerName(TaskRef task) {
+        String raw = task.taskName() + "-" + task.allocationId();
+        StringBuilder name = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '-';
+            name.append(allowed ? c : '_');
+        }
+        char first = name.charAt(0);
+        boolean alphanumeric = Character.isLetterOrDigit(first) && first < 128;
+        return alphanumeric ? name.toString() : "task" + name;   // Docker: the first character must be [a-zA-Z0-9]
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    /** The engine's messages are shown as they are, but never with a token from the task's environment in them. */
+    private static String redact(String message, Map<String, String> environment) {
+        String result = message;
+        for (Map.Entry<String, String> entry : environment.entrySet()) {
+            if (entry.getKey().startsWith("NOMAD_TOKEN") && entry.getValue().length() >= 8) {
+                result = result.replace(entry.getValue(), "<redacted>");
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "DockerDriver[" + engine.socket() + "]";
+    }
+}

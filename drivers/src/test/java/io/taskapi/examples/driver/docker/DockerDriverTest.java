@@ -1,0 +1,324 @@
+package io.taskapi.examples.driver.docker;
+
+import static io.taskapi.examples.driver.Tasks.assertSocketStaysUntilReleased;
+import static io.taskapi.examples.driver.Tasks.awaitExit;
+import static io.taskapi.examples.driver.Tasks.launch;
+import static io.taskapi.examples.driver.Tasks.stderr;
+import static io.taskapi.examples.driver.Tasks.stdout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskapi.examples.driver.Tasks;
+import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.TaskDriverException;
+import io.taskapi.spi.driver.TaskExit;
+import io.taskapi.testing.TaskApiExtension;
+import io.taskapi.testing.TestTask;
+import io.taskapi.testing.UnixHttpClient;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The docker driver against a recording Docker Engine (no engine runs here) and the real Task API: the requests it
+ * makes, the bind mount and environment that let a container reach its socket, stop, failures, a missing engine.
+ */
+final class DockerDriverTest {
+    @RegisterExtension
+    static final TaskApiExtension API = TaskApiExtension.builder().build();
+
+    private static final String IMAGE = "curlimages/curl:8.10.1";
+
+    /**
+     * The container's process: it calls the socket the way a container would, at $NOMAD_UNIX_ADDR with $NOMAD_TOKEN,
+     * through the bind mount the driver asked for (the engine maps /secrets to the host path).
+     */
+    private static final RecordingDockerEngine.Program CALLS_ITS_SOCKET = container -> {
+        String address = container.env("NOMAD_UNIX_ADDR").orElseThrow();
+        Path socket = container.hostPath(address.substring("unix://".length()));
+        try (UnixHttpClient client = UnixHttpClient.forSocket(socket)) {
+            UnixHttpClient.Request request = client.get("/v1/agent/health");
+            container.env("NOMAD_TOKEN").ifPresent(request::bearer);
+            container.print("status=" + request.send().status());
+        }
+        return 0;
+    };
+
+    @TempDir
+    Path dir;
+
+    private RecordingDockerEngine engine;
+    private DockerDriver driver;
+
+    @BeforeEach
+    void startEngine() throws Exception {
+        engine = new RecordingDockerEngine(dir.resolve("docker.sock"));
+        driver = new DockerDriver(engine.socket(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stopEngine() throws Exception {
+        engine.close();
+    }
+
+    @Test
+    void runsTheImageWithTheSecretsDirectoryBoundAtSlashSecretsAndItsSocketInTheEnvironment() throws Exception {
+        TestTask task = API.newTask("web");
+        String token = task.identity();
+        engine.program(CALLS_ITS_SOCKET);
+
+        RunningTask running = driver.start(launch(task, Map.of("image", IMAGE, "command", "/bin/sh",
+                "args", List.of("-c", "curl --unix-socket /secrets/api.sock ...")),
+                Map.of("NOMAD_TOKEN", token), Optional.empty()));
+        TaskExit exit = awaitExit(running);
+
+        assertThat(exit).isEqualTo(TaskExit.exited(0));
+        String id = running.id();
+        assertThat(engine.calls()).containsExactly(
+                "GET /_ping",
+                "POST /containers/create?name=web-" + task.allocationId(),
+                "POST /containers/" + id + "/start",
+                "POST /containers/" + id + "/wait",
+                "GET /containers/" + id + "/logs?stdout=1&stderr=1",
+                "DELETE /containers/" + id + "?force=1&v=1");
+        JsonNode spec = engine.onlyRequest("POST", "/containers/create").json();
+        assertThat(spec.path("Image").asText()).isEqualTo(IMAGE);
+        assertThat(texts(spec.path("Cmd"))).containsExactly("/bin/sh", "-c", "curl --unix-socket /secrets/api.sock ...");
+        assertThat(spec.has("Entrypoint")).isFalse();
+        assertThat(texts(spec.path("HostConfig").path("Binds"))).containsExactly(task.secretsDir() + ":/secrets");
+        assertThat(texts(spec.path("Env"))).contains(
+                "NOMAD_SECRETS_DIR=/secrets",
+                "NOMAD_UNIX_ADDR=unix:///secrets/api.sock",
+                "NOMAD_TASK_NAME=web",
+                "NOMAD_TOKEN=" + token);
+        assertThat(spec.has("User")).isFalse();
+        assertThat(spec.path("Labels").path("com.hashicorp.nomad.alloc_id").asText()).isEqualTo(task.allocationId());
+        assertThat(spec.path("Labels").path("com.hashicorp.nomad.task_name").asText()).isEqualTo("web");
+        // What the "container" got from the real Task API through that bind and environment, copied to the task log.
+        assertThat(stdout(task)).isEqualTo("status=200\n");
+        assertThat(engine.containers()).isEmpty();
+        assertSocketStaysUntilReleased(task);
+        assertThat(driver.isolation()).isEqualTo(FilesystemIsolation.IMAGE);
+        System.out.println("[docker task log] " + stdout(task).strip());
+    }
+
+    @Test
+    void aTaskUserBecomesTheContainersNumericUserAndOwnsTheSocket() throws Exception {
+        assumeTrue(Tasks.isRoot(), "needs root to give the socket to nobody");
+        TestTask task = API.newTask("as-nobody");
+        engine.program(container -> {
+            Path socket = container.hostPath("/secrets/api.sock");
+            container.print("owner=" + Files.getAttribute(socket, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            return 0;
+        });
+
+        awaitExit(driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.of("nobody"))));
+
+        JsonNode spec = engine.onlyRequest("POST", "/containers/create").json();
+        assertThat(spec.path("User").asText()).isEqualTo("65534:65534");
+        assertThat(spec.has("Cmd")).as("no command nor args: the image's CMD").isFalse();
+        assertThat(stdout(task)).isEqualTo("owner=65534\n");
+    }
+
+    @Test
+    void argsAloneAreTheCmdAndEntrypointReplacesTheImages() throws Exception {
+        TestTask task = API.newTask("args");
+
+        awaitExit(driver.start(launch(task, Map.of("image", IMAGE, "args", List.of("-sS", "x"),
+                "entrypoint", List.of("/usr/bin/curl")), Map.of(), Optional.empty())));
+
+        JsonNode spec = engine.onlyRequest("POST", "/containers/create").json();
+        assertThat(texts(spec.path("Cmd"))).containsExactly("-sS", "x");
+        assertThat(texts(spec.path("Entrypoint"))).containsExactly("/usr/bin/curl");
+    }
+
+    @Test
+    void theExitCodeAndBothOutputStreamsAreReported() throws Exception {
+        TestTask task = API.newTask("exit3");
+        engine.program(container -> {
+            container.print("to stdout");
+            container.stderr.writeBytes("to stderr\n".getBytes(StandardCharsets.UTF_8));
+            return 3;
+        });
+
+        TaskExit exit = awaitExit(driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty())));
+
+        assertThat(exit).isEqualTo(TaskExit.exited(3));
+        assertThat(stdout(task)).isEqualTo("to stdout\n");
+        assertThat(stderr(task)).isEqualTo("to stderr\n");
+    }
+
+    @Test
+    void aMissingImageIsPulledThenTheContainerCreated() throws Exception {
+        TestTask task = API.newTask("pull");
+        engine.missingImage(IMAGE);
+
+        awaitExit(driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty())));
+
+        List<String> calls = engine.calls();
+        assertThat(calls.subList(0, 4)).containsExactly(
+                "GET /_ping",
+                "POST /containers/create?name=pull-" + task.allocationId(),
+                "POST /images/create?fromImage=curlimages%2Fcurl%3A8.10.1",
+                "POST /containers/create?name=pull-" + task.allocationId());
+    }
+
+    @Test
+    void aContainerLeftByADeadAgentIsReplaced() throws Exception {
+        TestTask task = API.newTask("again");
+        String name = "again-" + task.allocationId();
+        engine.leftover(name);
+
+        awaitExit(driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty())));
+
+        assertThat(engine.calls().subList(0, 4)).containsExactly(
+                "GET /_ping",
+                "POST /containers/create?name=" + name,
+                "DELETE /containers/" + name + "?force=1&v=1",
+                "POST /containers/create?name=" + name);
+    }
+
+    @Test
+    void stopSendsSigtermAndTheContainerEnds() throws Exception {
+        TestTask task = API.newTask("term");
+        engine.program(RecordingDockerEngine.untilSignalled(false));
+        RunningTask running = driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()));
+        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isTrue();
+
+        running.stop(Duration.ofSeconds(10));
+
+        assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(143));
+        assertThat(engine.calls()).contains("POST /containers/" + running.id() + "/kill?signal=SIGTERM")
+                .doesNotContain("POST /containers/" + running.id() + "/kill?signal=SIGKILL");
+        assertSocketStaysUntilReleased(task);
+    }
+
+    @Test
+    void stopKillsAContainerThatIgnoresSigtermAfterTheGracePeriod() throws Exception {
+        TestTask task = API.newTask("stubborn");
+        engine.program(RecordingDockerEngine.untilSignalled(true));
+        RunningTask running = driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()));
+
+        running.stop(Duration.ofMillis(300));
+
+        assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.killed(137));
+        List<String> kills = new ArrayList<>(engine.calls());
+        kills.removeIf(call -> !call.contains("/kill"));
+        assertThat(kills).containsExactly("POST /containers/" + running.id() + "/kill?signal=SIGTERM",
+                "POST /containers/" + running.id() + "/kill?signal=SIGKILL");
+        assertThat(engine.containers()).isEmpty();
+        assertSocketStaysUntilReleased(task);
+    }
+
+    // ---- failures
+
+    @Test
+    void withoutAnEngineTheStartFailsAtOnceWithAClearMessage() {
+        TestTask task = API.newTask("no-engine");
+        Path absent = dir.resolve("absent.sock");
+        DockerDriver noEngine = new DockerDriver(absent, Duration.ofSeconds(2), Duration.ofSeconds(5));
+
+        // The connect itself fails (the reason is the errno text), rather than waiting out a timeout.
+        assertThatThrownBy(() -> noEngine.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty())))
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("no Docker engine at " + absent)
+                .hasMessageNotContaining("timed out").hasMessageNotContaining("no answer within");
+        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // a hang fails here instead of stalling the build
+    void anEngineThatNeverAnswersIsATimeoutNotAHang() throws Exception {
+        TestTask task = API.newTask("stuck");
+        Path stuck = dir.resolve("stuck.sock");
+        try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            silent.bind(UnixDomainSocketAddress.of(stuck));    // listens, never accepts: connects queue, reads wait
+            DockerDriver stuckEngine = new DockerDriver(stuck, Duration.ofMillis(500), Duration.ofMillis(500));
+
+            assertThatThrownBy(() -> stuckEngine.start(launch(task, Map.of("image", IMAGE), Map.of(),
+                    Optional.empty()))).isInstanceOf(TaskDriverException.class)
+                    .hasMessageContaining("no Docker engine at " + stuck).hasMessageContaining("500 ms");
+        }
+        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    void aCreateTheEngineRefusesFailsTheStartAndLeavesTheSocketToTheTask() {
+        TestTask task = API.newTask("refused");
+        String token = task.identity();
+        engine.failCreateWith(500);
+
+        assertThatThrownBy(() -> driver.start(launch(task, Map.of("image", IMAGE), Map.of("NOMAD_TOKEN", token),
+                Optional.empty()))).isInstanceOf(TaskDriverException.class)
+                .hasMessageContaining("HTTP 500").hasMessageContaining("create failed on purpose")
+                .hasMessageNotContaining(token);
+        assertSocketStaysUntilReleased(task);
+    }
+
+    @Test
+    void aStartTheEngineRefusesRemovesTheContainerAndLeavesTheSocketToTheTask() {
+        TestTask task = API.newTask("no-start");
+        engine.failStartWith(500);
+
+        assertThatThrownBy(() -> driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty())))
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("start failed on purpose");
+        assertThat(engine.calls()).last().asString().startsWith("DELETE /containers/");
+        assertThat(engine.containers()).isEmpty();
+        assertSocketStaysUntilReleased(task);
+    }
+
+    @Test
+    void configIsReadStrictly() {
+        TestTask task = API.newTask("config");
+
+        assertThatThrownBy(() -> driver.start(launch(task, Map.of(), Map.of(), Optional.empty())))
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("config.image is required");
+        assertThatThrownBy(() -> driver.start(launch(task, Map.of("image", IMAGE, "ports", List.of("http")),
+                Map.of(), Optional.empty()))).isInstanceOf(TaskDriverException.class)
+                .hasMessageContaining("unknown config key(s) [ports]");
+        assertThat(engine.calls()).isEmpty();
+    }
+
+    @Test
+    void theEngineIsDockerHostWhenThatIsAUnixAddress() {
+        assertThat(DockerDriver.defaultSocket("unix:///run/user/1000/docker.sock"))
+                .isEqualTo(Path.of("/run/user/1000/docker.sock"));
+        assertThat(DockerDriver.defaultSocket(null)).isEqualTo(DockerDriver.DEFAULT_SOCKET);
+        assertThat(DockerDriver.defaultSocket("tcp://10.0.0.1:2375")).isEqualTo(DockerDriver.DEFAULT_SOCKET);
+    }
+
+    @Test
+    void containerNamesAreNomadsWithWhatDockerRefusesReplaced() {
+        assertThat(DockerDriver.containerName(new TaskRef("a1", "default", "j", "g", "web")))
+                .isEqualTo("web-a1");
+        assertThat(DockerDriver.containerName(new TaskRef("a1", "default", "j", "g", "my task:1")))
+                .isEqualTo("my_task_1-a1");
+        assertThat(DockerDriver.containerName(new TaskRef("a1", "default", "j", "g", ".hidden")))
+                .isEqualTo("task.hidden-a1");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+}
