@@ -2,224 +2,73 @@ package io.taskapi.plugin;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import com.google.inject.multibindings.Multibinder;
-import io.taskapi.plugin.node.NodeRecords;
-import io.taskapi.plugin.authz.AclResolver;
-import io.taskapi.plugin.node.NodeMetadataService;
-import io.taskapi.plugin.auth.AclTokenVerifier;
-import io.taskapi.plugin.auth.IdentityVerifier;
-import io.taskapi.plugin.auth.WorkloadIdentityVerifier;
+import com.google.inject.matcher.Matchers;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.plugin.limits.ConnectionLimiter;
-import io.taskapi.plugin.limits.RateLimiter;
-import io.taskapi.plugin.limits.RequestHeadDeadline;
-import io.taskapi.plugin.execution.WorkerLanes;
-import io.taskapi.plugin.metrics.ApiMetrics;
-import io.taskapi.plugin.metrics.AuditLog;
-import io.taskapi.plugin.state.EmbeddedState;
-import io.taskapi.plugin.state.VariableCipher;
-import io.taskapi.plugin.http.JsonErrorHandler;
-import io.taskapi.plugin.http.JsonResponses;
-import io.taskapi.plugin.http.ObjectMappers;
-import io.taskapi.plugin.http.TaskApiHandler;
-import io.taskapi.plugin.socket.GetentUserDirectory;
-import io.taskapi.plugin.socket.OwnershipChanger;
-import io.taskapi.plugin.socket.PosixOwnershipChanger;
-import io.taskapi.plugin.socket.UnixSocketConnector;
-import io.taskapi.plugin.socket.UserDirectory;
+import io.taskapi.plugin.lifecycle.Lifecycle;
+import io.taskapi.plugin.lifecycle.LifecycleListener;
+import io.taskapi.plugin.node.NodeMetadataService;
+import io.taskapi.plugin.node.NodeRecords;
+import io.taskapi.plugin.state.StateStores;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.api.AgentRoute;
-import io.taskapi.spi.state.AclPolicyStore;
-import io.taskapi.spi.state.AclTokenStore;
-import io.taskapi.spi.state.AllocationRegistry;
-import io.taskapi.spi.state.IdentityKeyStore;
-import io.taskapi.spi.state.NodeMetadataStore;
-import io.taskapi.spi.state.NodeRegistry;
-import io.taskapi.spi.state.VariableStore;
 import java.time.Clock;
 import java.util.List;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The plugin's wiring. Private to the plugin: agents reach it only through {@link TaskApiPlugin}. Identity verifiers
- * are a multibinder set, so adding one is a binding here and a class, nothing else; routes are bound per API area by
- * {@link ApiRoutesModule}.
+ * The plugin's wiring, one module per concern: {@link StateModule}, {@link SocketModule}, {@link AuthModule},
+ * {@link AclModule}, {@link HttpServerModule}, and the routes per API area ({@link ApiRoutesModule}). Private to the
+ * plugin: agents reach it only through {@link TaskApiPlugin}. Every {@link AutoCloseable} the injector creates is
+ * registered with the {@link Lifecycle} as it is created, and closed, in reverse, when the Task API stops.
  */
 public final class TaskApiModule extends AbstractModule {
-    /** The name of the operator listener's connector. */
-    public static final String OPERATOR_CONNECTOR = "operator";
-    // The I/O pool never runs a request that may block, so its size does not grow with the load.
-    private static final int IO_THREADS = 16;
-
     private final TaskApiConfig config;
     private final AgentState state;
+    private final StateStores stores;
     private final Clock clock;
     private final List<AgentRoute> agentRoutes;
+    private final Lifecycle lifecycle;
 
     /**
      * @param config the plugin's settings
      * @param state the agent's state
+     * @param stores the stores, opened by the start step ({@link StateStores#open})
      * @param clock the time source for token checks
      * @param agentRoutes routes the agent adds
+     * @param lifecycle where what the injector creates is registered, to be closed when the Task API stops
      */
-    public TaskApiModule(TaskApiConfig config, AgentState state, Clock clock, List<AgentRoute> agentRoutes) {
+    public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
+                         List<AgentRoute> agentRoutes, Lifecycle lifecycle) {
         this.config = requireNonNull(config, "config is null");
         this.state = requireNonNull(state, "state is null");
+        this.stores = requireNonNull(stores, "stores is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
-    }
-
-    /**
-     * @param config the plugin's settings
-     * @param state the agent's state
-     * @param clock the time source for token checks
-     */
-    public TaskApiModule(TaskApiConfig config, AgentState state, Clock clock) {
-        this(config, state, clock, List.of());
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
     }
 
     @Override
     protected void configure() {
         binder().requireExplicitBindings();
         binder().disableCircularProxies();
+        bind(Lifecycle.class).toInstance(lifecycle);
+        bindListener(Matchers.any(), new LifecycleListener(lifecycle));
 
         bind(TaskApiConfig.class).toInstance(config);
         bind(Clock.class).toInstance(clock);
-        bind(IdentityKeyStore.class).toInstance(state.identityKeys());
-        bind(AllocationRegistry.class).toInstance(state.allocations());
-        bind(NodeRegistry.class).toInstance(state.nodes());
-
-        Multibinder<IdentityVerifier> verifiers = Multibinder.newSetBinder(binder(), IdentityVerifier.class);
-        verifiers.addBinding().to(AclTokenVerifier.class);
-        verifiers.addBinding().to(WorkloadIdentityVerifier.class);
+        install(new StateModule(state, stores));
+        install(new SocketModule(config.socket()));
+        install(new AuthModule(config.auth()));
+        install(new AclModule(config.acl()));
+        install(new HttpServerModule(config.http()));
 
         // The API's routes, one group per area.
         install(new ApiRoutesModule(agentRoutes));
 
-        bind(UserDirectory.class).to(GetentUserDirectory.class);
-        bind(OwnershipChanger.class).to(PosixOwnershipChanger.class);
-
-        // Everything below is one instance per agent.
-        for (Class<?> type : new Class<?>[] {
-            io.taskapi.plugin.auth.TokenExtractor.class,
-            io.taskapi.plugin.auth.AuthenticationGate.class,
-            io.taskapi.plugin.auth.VerifiedIdentityCache.class,
-            AclTokenVerifier.class,
-            WorkloadIdentityVerifier.class,
-            AclResolver.class,
-            NodeMetadataService.class,
-            NodeRecords.class,
-            EmbeddedState.class,
-            RateLimiter.class,
-            WorkerLanes.class,
-            io.taskapi.plugin.http.BodyReader.class,
-            ApiMetrics.class,
-            AuditLog.class,
-            ConnectionLimiter.class,
-            GetentUserDirectory.class,
-            PosixOwnershipChanger.class,
-            io.taskapi.plugin.http.Router.class,
-            JsonResponses.class,
-            TaskApiHandler.class,
-            io.taskapi.plugin.socket.SocketPlacer.class,
-            io.taskapi.plugin.socket.TaskSocketRegistry.class,
-            TaskApiServer.class,
-        }) {
-            bind(type).in(Singleton.class);
-        }
-    }
-
-    // The agent's own stores when it passed them, else the embedded store under state.data-dir.
-
-    @Provides
-    @Singleton
-    AclTokenStore aclTokens(EmbeddedState embedded) {
-        return state.aclTokens().orElseGet(embedded::aclTokens);
-    }
-
-    @Provides
-    @Singleton
-    AclPolicyStore aclPolicies(EmbeddedState embedded) {
-        return state.aclPolicies().orElseGet(embedded::aclPolicies);
-    }
-
-    @Provides
-    @Singleton
-    NodeMetadataStore nodeMetadata(EmbeddedState embedded) {
-        return state.nodeMetadata().orElseGet(embedded::nodeMetadata);
-    }
-
-    @Provides
-    @Singleton
-    VariableStore variables(EmbeddedState embedded) {
-        return state.variables().orElseGet(embedded::variables);
-    }
-
-    /** Variables are encrypted by the plugin whichever store holds them, with the keyring in state.data-dir. */
-    @Provides
-    @Singleton
-    VariableCipher variableCipher(EmbeddedState embedded) {
-        return embedded.cipher();
-    }
-
-    @Provides
-    @Singleton
-    ObjectMapper objectMapper() {
-        return ObjectMappers.create();
-    }
-
-    @Provides
-    @Singleton
-    Server server(TaskApiHandler handler, JsonResponses json, WorkerLanes lanes, ConnectionLimiter connections) {
-        // Selectors, the scheduler and Jetty's own work only: requests that may block run on the WorkerLanes
-        // (http.max-threads). Task sockets need four listener selectors and one per core, the operator listener two.
-        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, Math.min(config.minThreads(), IO_THREADS));
-        threads.setName("taskapi-http");
-        Server server = new Server(threads);
-        server.setHandler(handler);
-        server.setErrorHandler(new JsonErrorHandler(json));
-        server.setStopTimeout(5_000);
-        server.addBean(lanes, true);
-        server.addBean(new RequestHeadDeadline(server, config), true);
-        config.operatorAddress().ifPresent(address -> {
-            // The operator listener: the same routes and chain, no peer check, and token-less requests get the
-            // anonymous policy. Plain HTTP: for a dev agent, or behind a TLS-terminating proxy.
-            ServerConnector operator = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
-            operator.setName(OPERATOR_CONNECTOR);
-            operator.setHost(address.host());
-            operator.setPort(address.port());
-            operator.setIdleTimeout(config.idleTimeout().toMillis());
-            operator.addEventListener(connections);
-            server.addConnector(operator);
-        });
-        return server;
-    }
-
-    @Provides
-    @Singleton
-    UnixSocketConnector connector(Server server, ConnectionLimiter connections) {
-        UnixSocketConnector connector = new UnixSocketConnector(server, connections,
-                new HttpConnectionFactory(httpConfiguration()));
-        connector.setIdleTimeout(config.idleTimeout().toMillis());
-        server.addConnector(connector);
-        return connector;
-    }
-
-    private HttpConfiguration httpConfiguration() {
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        // Room for the longest accepted credential plus ordinary headers, so an over-long token is refused by the
-        // gate with a reason (403) rather than by the parser.
-        http.setRequestHeaderSize(config.maxHeaderBytes());
-        return http;
+        // Node records, which the node routes and the metadata routes share; one instance per agent.
+        bind(NodeMetadataService.class).in(Singleton.class);
+        bind(NodeRecords.class).in(Singleton.class);
+        bind(TaskApiServer.class).in(Singleton.class);
     }
 }

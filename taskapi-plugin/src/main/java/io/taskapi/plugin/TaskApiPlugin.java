@@ -6,6 +6,9 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
 import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.lifecycle.Lifecycle;
+import io.taskapi.plugin.state.EmbeddedState;
+import io.taskapi.plugin.state.StateStores;
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
@@ -41,10 +44,21 @@ public final class TaskApiPlugin implements TaskApiProvider {
         // Also checked here, not only by the agent: an agent that forgets must not run a plugin its SPI cannot serve.
         SpiVersion.requireSupported(this);
         TaskApiConfig config = TaskApiConfig.fromMap(context.config());
-        Injector injector = Guice.createInjector(Stage.PRODUCTION,
-                new TaskApiModule(config, context.state(), Clock.systemUTC(), context.routes()));
-        TaskApiServer server = injector.getInstance(TaskApiServer.class);
-        server.start();
-        return server;
+        Clock clock = Clock.systemUTC();
+        Lifecycle lifecycle = new Lifecycle();
+        try {
+            // The start step, in order: open the state, build the object graph (which opens nothing), start serving.
+            EmbeddedState embedded = new EmbeddedState(config.state().dataDir(), clock);
+            lifecycle.register("the embedded state", embedded);
+            StateStores stores = StateStores.open(context.state(), embedded);
+            Injector injector = Guice.createInjector(Stage.PRODUCTION,
+                    new TaskApiModule(config, context.state(), stores, clock, context.routes(), lifecycle));
+            TaskApiServer server = injector.getInstance(TaskApiServer.class);
+            server.start();
+            return server;
+        } catch (RuntimeException | Error e) {
+            lifecycle.close();
+            throw e;
+        }
     }
 }

@@ -2,13 +2,9 @@ package io.taskapi.plugin;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.auth.AclTokenVerifier;
-import io.taskapi.plugin.auth.VerifiedIdentityCache;
-import io.taskapi.plugin.authz.AclResolver;
-import io.taskapi.plugin.metrics.AuditLog;
+import io.taskapi.plugin.lifecycle.Lifecycle;
 import io.taskapi.plugin.socket.TaskSocketRegistry;
 import io.taskapi.plugin.socket.UnixSocketConnector;
-import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.driver.SocketMount;
@@ -21,33 +17,27 @@ import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running Task API of one agent: one Jetty server, one connector for every task socket. */
+/**
+ * The running Task API of one agent: one Jetty server, one connector for every task socket. Closing it closes
+ * everything the Task API opened, through the {@link Lifecycle}, in reverse order of creation.
+ */
 final class TaskApiServer implements TaskApi {
     private static final Logger LOG = LoggerFactory.getLogger(TaskApiServer.class);
 
     private final Server server;
     private final TaskSocketRegistry sockets;
-    private final VerifiedIdentityCache identityCache;
-    private final AclResolver acls;
-    private final AclTokenVerifier aclTokens;
-    private final AuditLog audit;
-    private final EmbeddedState embedded;
+    private final Lifecycle lifecycle;
     private boolean closed;
 
     @Inject
-    TaskApiServer(Server server, UnixSocketConnector connector, TaskSocketRegistry sockets,
-                  VerifiedIdentityCache identityCache, AclResolver acls, AclTokenVerifier aclTokens,
-                  AuditLog audit, EmbeddedState embedded) {
+    TaskApiServer(Server server, UnixSocketConnector connector, TaskSocketRegistry sockets, Lifecycle lifecycle) {
         this.server = requireNonNull(server, "server is null");
         requireNonNull(connector, "connector is null"); // injected so that it is added to the server before start
         this.sockets = requireNonNull(sockets, "sockets is null");
-        this.identityCache = requireNonNull(identityCache, "identityCache is null");
-        this.acls = requireNonNull(acls, "acls is null");
-        this.aclTokens = requireNonNull(aclTokens, "aclTokens is null");
-        this.audit = requireNonNull(audit, "audit is null");
-        this.embedded = requireNonNull(embedded, "embedded is null");
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
     }
 
+    /** The start step: the server's threads and listeners start here, never while the injector builds. */
     void start() {
         try {
             server.start();
@@ -75,17 +65,7 @@ final class TaskApiServer implements TaskApi {
             return;
         }
         closed = true;
-        sockets.close();
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("the Task API server did not stop cleanly", e);
-        }
-        identityCache.close();
-        acls.close();
-        aclTokens.close();
-        audit.close();
-        embedded.close();
+        lifecycle.close();
         LOG.info("Task API stopped");
     }
 }

@@ -1,11 +1,12 @@
 package io.taskapi.benchmarks.jmh;
 
-import io.taskapi.plugin.auth.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.VerifiedIdentityCache;
 import io.taskapi.plugin.auth.WorkloadIdentityVerifier;
 import io.taskapi.plugin.auth.jwt.CompactJws;
 import io.taskapi.plugin.auth.jwt.JwsSignatures;
+import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.TaskRef;
 import io.taskapi.spi.state.StateUnavailableException;
@@ -72,8 +73,8 @@ public class WorkloadIdentityBenchmark {
         allocations.markLive(task);
         InMemoryIdentityKeyStore keys = InMemoryIdentityKeyStore.of(List.of(key));
         Clock clock = Clock.systemUTC();
-        TaskApiConfig off = TaskApiConfig.fromMap(Map.of("identity.cache-size", "0"));
-        TaskApiConfig on = TaskApiConfig.defaults();
+        AuthConfig off = TaskApiConfig.fromMap(Map.of("identity.cache-size", "0")).auth();
+        AuthConfig on = TaskApiConfig.defaults().auth();
         offCache = new VerifiedIdentityCache(allocations, off, clock);
         onCache = new VerifiedIdentityCache(allocations, on, clock);
         uncached = new WorkloadIdentityVerifier(keys, allocations, offCache, off, clock);

@@ -92,22 +92,22 @@ public final class AgentInfoRoutes implements RouteGroup {
     /** {@code /v1/agent/self}: no secrets (there are none in it), under Nomad's keys config, member and stats. */
     private Object self() {
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("ACLEnabled", config.aclEnabled());
-        settings.put("Audience", config.audience());
-        settings.put("ClockLeeway", config.clockLeeway().toString());
-        settings.put("RequireExpiry", config.requireExpiry());
-        settings.put("OwnershipFallback", config.ownershipFallback().name());
-        settings.put("AllowRootPeer", config.allowRootPeer());
-        settings.put("MaxBodyBytes", config.maxBodyBytes());
-        settings.put("MaxHeaderBytes", config.maxHeaderBytes());
-        settings.put("SocketRateLimit", config.socketRateLimit());
-        settings.put("SocketMaxConnections", config.socketMaxConnections());
-        settings.put("SocketMaxInFlight", config.socketMaxInFlight());
-        settings.put("SocketUnauthenticatedRateLimit", config.socketUnauthenticatedRateLimit());
-        settings.put("RequestHeadTimeout", config.requestHeadTimeout().toString());
-        settings.put("RequestBodyTimeout", config.requestBodyTimeout().toString());
-        settings.put("MinBodyRate", config.minBodyRate());
-        settings.put("FilterEvaluationTimeout", config.filterTimeout().toString());
+        settings.put("ACLEnabled", config.acl().aclEnabled());
+        settings.put("Audience", config.auth().audience());
+        settings.put("ClockLeeway", config.auth().clockLeeway().toString());
+        settings.put("RequireExpiry", config.auth().requireExpiry());
+        settings.put("OwnershipFallback", config.socket().ownershipFallback().name());
+        settings.put("AllowRootPeer", config.socket().allowRootPeer());
+        settings.put("MaxBodyBytes", config.http().maxBodyBytes());
+        settings.put("MaxHeaderBytes", config.http().maxHeaderBytes());
+        settings.put("SocketRateLimit", config.socket().socketRateLimit());
+        settings.put("SocketMaxConnections", config.socket().socketMaxConnections());
+        settings.put("SocketMaxInFlight", config.socket().socketMaxInFlight());
+        settings.put("SocketUnauthenticatedRateLimit", config.socket().socketUnauthenticatedRateLimit());
+        settings.put("RequestHeadTimeout", config.http().requestHeadTimeout().toString());
+        settings.put("RequestBodyTimeout", config.http().requestBodyTimeout().toString());
+        settings.put("MinBodyRate", config.http().minBodyRate());
+        settings.put("FilterEvaluationTimeout", config.http().filterTimeout().toString());
         return Map.of(
                 "config", settings,
                 "member", Map.of("NodeID", nodes.localNodeId()),

@@ -6,6 +6,8 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.hash.HashCode;
 import com.google.common.hash.Hashing;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.plugin.cache.ChangeGuard;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;

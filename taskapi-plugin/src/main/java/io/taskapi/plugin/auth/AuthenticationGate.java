@@ -2,20 +2,20 @@ package io.taskapi.plugin.auth;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
+import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place a credential becomes an {@link Identity}. Over-long credentials are refused before any verifier
- * parses them; then the verifiers are asked, in a fixed order (by class name, so the answer never depends on set
- * iteration order), and the first that recognizes the credential's shape decides.
+ * parses them; then the verifiers are asked in the order the wiring lists them (ACL tokens, then workload
+ * identities), and the first that recognizes the credential's shape decides.
  *
  * <p>There is no "ACLs disabled" path that lets any string through: only a known ACL token or a verified workload
  * identity passes.
@@ -27,18 +27,16 @@ public final class AuthenticationGate {
     private final int maxTokenLength;
 
     /**
-     * @param verifiers the Guice multibinder set of verifiers; must not be empty
+     * @param verifiers the verifiers, in the order they are asked; must not be empty
      * @param config the longest credential accepted
      */
     @Inject
-    public AuthenticationGate(Set<IdentityVerifier> verifiers, TaskApiConfig config) {
+    public AuthenticationGate(List<IdentityVerifier> verifiers, AuthConfig config) {
         requireNonNull(verifiers, "verifiers is null");
         if (verifiers.isEmpty()) {
             throw new IllegalArgumentException("no identity verifiers are bound: nothing could ever authenticate");
         }
-        this.verifiers = verifiers.stream()
-                .sorted(Comparator.comparing(verifier -> verifier.getClass().getName()))
-                .toList();
+        this.verifiers = List.copyOf(verifiers);
         this.maxTokenLength = requireNonNull(config, "config is null").maxTokenLength();
     }
 

@@ -1,12 +1,13 @@
 package io.taskapi.plugin.auth;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import java.util.Optional;
 
 import io.taskapi.spi.state.StateUnavailableException;
 
 /**
- * Turns a presented credential into an {@link Identity}. Verifiers are a Guice multibinder set: the gate asks each
- * whether a credential has its shape and lets the first that {@linkplain #recognizes recognizes} it decide.
+ * Turns a presented credential into an {@link Identity}. The gate asks each verifier, in the order the wiring lists
+ * them, whether a credential has its shape and lets the first that {@linkplain #recognizes recognizes} it decide.
  *
  * <p>Implementations never put the credential, or any part of it, in a log line, an exception or a message.
  */

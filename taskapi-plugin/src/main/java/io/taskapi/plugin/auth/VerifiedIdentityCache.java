@@ -8,7 +8,7 @@ import com.google.common.cache.CacheBuilder;
 import com.google.common.hash.HashCode;
 import com.google.common.hash.Hashing;
 import io.taskapi.plugin.cache.ChangeGuard;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.Subscription;
 import jakarta.inject.Inject;
@@ -25,8 +25,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Keyed by the SHA-256 of the token: the cache never holds a token.</li>
- *   <li>At most {@link TaskApiConfig#identityCacheSize()} entries; each lives until the earlier of the token's
- *       {@code exp} and {@link TaskApiConfig#identityCacheTtl()} after it was added, checked against the injected
+ *   <li>At most {@link AuthConfig#identityCacheSize()} entries; each lives until the earlier of the token's
+ *       {@code exp} and {@link AuthConfig#identityCacheTtl()} after it was added, checked against the injected
  *       clock on every hit. Expiring at {@code exp} (not {@code exp} + leeway) means a cached answer is never more
  *       generous than a fresh verification.</li>
  *   <li>When an allocation ends ({@link AllocationRegistry#onAllocationEnded}) its entries are dropped at once. An
@@ -52,7 +52,7 @@ public final class VerifiedIdentityCache implements AutoCloseable {
      * @param clock decides expiry
      */
     @Inject
-    public VerifiedIdentityCache(AllocationRegistry allocations, TaskApiConfig config, Clock clock) {
+    public VerifiedIdentityCache(AllocationRegistry allocations, AuthConfig config, Clock clock) {
         requireNonNull(allocations, "allocations is null");
         requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
+import io.taskapi.plugin.config.AuthConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ final class WorkloadClaims {
     private final Duration leeway;
     private final boolean requireExpiry;
 
-    WorkloadClaims(TaskApiConfig config) {
+    WorkloadClaims(AuthConfig config) {
         requireNonNull(config, "config is null");
         this.audience = config.audience();
         this.leeway = config.clockLeeway();

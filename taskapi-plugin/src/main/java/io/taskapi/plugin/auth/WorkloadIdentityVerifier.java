@@ -6,7 +6,9 @@ import io.taskapi.plugin.auth.jwt.CompactJws;
 import io.taskapi.plugin.auth.jwt.JwsHeader;
 import io.taskapi.plugin.auth.jwt.JwsSignatures;
 import io.taskapi.plugin.auth.jwt.StrictJson;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
+import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.AllocationStatus;
 import io.taskapi.spi.state.AllocationWorkload;
@@ -50,7 +52,7 @@ public final class WorkloadIdentityVerifier implements IdentityVerifier {
      */
     @Inject
     public WorkloadIdentityVerifier(IdentityKeyStore keys, AllocationRegistry allocations,
-                                    VerifiedIdentityCache cache, TaskApiConfig config, Clock clock) {
+                                    VerifiedIdentityCache cache, AuthConfig config, Clock clock) {
         this.keys = requireNonNull(keys, "keys is null");
         this.allocations = requireNonNull(allocations, "allocations is null");
         this.cache = requireNonNull(cache, "cache is null");

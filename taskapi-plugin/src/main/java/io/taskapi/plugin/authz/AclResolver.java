@@ -11,7 +11,7 @@ import io.taskapi.plugin.auth.AnonymousIdentity;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.WorkloadIdentity;
 import io.taskapi.plugin.cache.ChangeGuard;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.AclConfig;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclTokenType;
@@ -58,7 +58,7 @@ public final class AclResolver implements AutoCloseable {
      * @param config whether ACLs are enabled
      */
     @Inject
-    public AclResolver(AclPolicyStore policies, TaskApiConfig config) {
+    public AclResolver(AclPolicyStore policies, AclConfig config) {
         this.policies = requireNonNull(policies, "policies is null");
         this.aclEnabled = requireNonNull(config, "config is null").aclEnabled();
         // Last: the listener may run on another thread as soon as this returns.

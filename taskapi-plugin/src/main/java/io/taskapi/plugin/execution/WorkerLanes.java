@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -40,7 +40,7 @@ public final class WorkerLanes extends AbstractLifeCycle {
 
     /** @param config how many workers there are */
     @Inject
-    public WorkerLanes(TaskApiConfig config) {
+    public WorkerLanes(HttpConfig config) {
         this(config.maxThreads());
     }
 

@@ -1,6 +1,6 @@
 package io.taskapi.plugin.http;
 
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -33,7 +33,7 @@ public final class BodyReader {
 
     /** @param config the size, time and rate limits */
     @Inject
-    public BodyReader(TaskApiConfig config) {
+    public BodyReader(HttpConfig config) {
         this(config.maxBodyBytes(), config.requestBodyTimeout(), config.minBodyRate());
     }
 

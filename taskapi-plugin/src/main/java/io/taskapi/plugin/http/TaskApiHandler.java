@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.auth.AnonymousIdentity;
 import io.taskapi.plugin.auth.AuthenticationGate;
-import io.taskapi.plugin.auth.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.TokenExtractor;
 import io.taskapi.plugin.authz.AclResolver;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.execution.WorkerLanes;
 import io.taskapi.plugin.limits.RateLimiter;
+import io.taskapi.plugin.listener.ListenerKind;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.socket.SocketOrigin;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * it is empty credentials are refused (429) without being verified. Authenticated requests spend the socket's
  * bucket.
  *
- * <p>The only way to the anonymous policy is a token-less request that did not come through a task socket.
+ * <p>The only way to the anonymous policy is a token-less request on a listener of kind
+ * {@link ListenerKind#OPERATOR}; a request on a listener of no known kind is refused (403) before anything else.
  */
 public final class TaskApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(TaskApiHandler.class);
@@ -104,7 +106,7 @@ public final class TaskApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        advance(new Exchange(request, response, callback, SocketOrigin.of(request)), false);
+        advance(new Exchange(request, response, callback, ListenerKind.of(request), SocketOrigin.of(request)), false);
         return true;
     }
 
@@ -148,7 +150,8 @@ public final class TaskApiHandler extends Handler.Abstract {
 
     private void dispatch(Exchange exchange) {
         Object lane = exchange.origin.<Object>map(SocketOrigin::socket).orElse(OPERATOR_LANE);
-        int share = exchange.origin.isPresent() ? config.socketMaxInFlight() : config.operatorMaxInFlight();
+        int share = exchange.kind.orElseThrow() == ListenerKind.TASK_SOCKET ? config.socket().socketMaxInFlight()
+                : config.http().operatorMaxInFlight();
         if (!lanes.submit(lane, share, () -> advance(exchange, true))) {
             exchange.callback.failed(new IllegalStateException("the Task API is stopping"));
         }
@@ -207,6 +210,14 @@ public final class TaskApiHandler extends Handler.Abstract {
      */
     private Optional<Identity> authenticate(Exchange exchange, boolean mayBlock)
             throws ApiException, StateUnavailableException {
+        if (exchange.kind.isEmpty()) {
+            // A listener the wiring did not declare: never guess that it is the operator's.
+            metrics.authenticationFailed("listener");
+            LOG.warn("request on {}, a listener of no known kind, refused",
+                    exchange.request.getConnectionMetaData().getConnector());
+            throw new ApiException(403, "Permission denied: this listener is neither a task socket nor the "
+                    + "operator listener");
+        }
         Optional<SocketOrigin> origin = exchange.origin;
         if (origin.isPresent() && !origin.get().peerAllowed()) {
             metrics.authenticationFailed("peer");
@@ -216,7 +227,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         }
         Optional<String> credential = tokens.extract(exchange.request.getHeaders());
         if (credential.isEmpty()) {
-            if (origin.isEmpty()) {
+            if (exchange.kind.get() == ListenerKind.OPERATOR) {
                 return Optional.of(new AnonymousIdentity());
             }
             metrics.authenticationFailed("missing");
@@ -344,6 +355,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         private final Request request;
         private final Response response;
         private final Callback callback;
+        private final Optional<ListenerKind> kind;
         private final Optional<SocketOrigin> origin;
         private final long startNanos = System.nanoTime();
         private String route = "-";
@@ -354,10 +366,12 @@ public final class TaskApiHandler extends Handler.Abstract {
         private boolean bodyRead;
         private boolean failurePrepaid;
 
-        Exchange(Request request, Response response, Callback callback, Optional<SocketOrigin> origin) {
+        Exchange(Request request, Response response, Callback callback, Optional<ListenerKind> kind,
+                 Optional<SocketOrigin> origin) {
             this.request = request;
             this.response = response;
             this.callback = callback;
+            this.kind = kind;
             this.origin = origin;
         }
     }

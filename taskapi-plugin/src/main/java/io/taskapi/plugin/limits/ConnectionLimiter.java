@@ -6,7 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
+import io.taskapi.plugin.config.SocketConfig;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.socket.ConnectionAdmission;
 import io.taskapi.plugin.socket.PeerCredentials;
@@ -29,7 +30,7 @@ import org.eclipse.jetty.io.Connection;
  *   <li>the operator listener serves at most {@code http.operator-max-connections} (closed beyond).</li>
  * </ul>
  */
-public final class ConnectionLimiter implements ConnectionAdmission, Connection.Listener {
+public final class ConnectionLimiter implements ConnectionAdmission {
     /** Connections per task socket kept open for peers that will only be told 403. */
     public static final int MAX_REFUSED_PEER_CONNECTIONS = 8;
 
@@ -40,17 +41,32 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
     private final byte[] refusal;
     private final Cache<TaskSocket, Counts> open = CacheBuilder.newBuilder().weakKeys().build();
     private final AtomicInteger operatorOpen = new AtomicInteger();
+    private final Connection.Listener operatorConnections = new Connection.Listener() {
+        @Override
+        public void onOpened(Connection connection) {
+            if (operatorOpen.incrementAndGet() > maxOperatorConnections) {
+                metrics.rateLimited("connections");
+                connection.getEndPoint().close();
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            operatorOpen.decrementAndGet();
+        }
+    };
 
     /**
-     * @param config the limits and whether root may use a task user's socket
+     * @param socket the per-socket limit and whether root may use a task user's socket
+     * @param http the operator listener's limit
      * @param metrics counts refusals
      * @param mapper writes the refusal's body
      */
     @Inject
-    public ConnectionLimiter(TaskApiConfig config, ApiMetrics metrics, ObjectMapper mapper) {
-        this.maxConnections = config.socketMaxConnections();
-        this.maxOperatorConnections = config.operatorMaxConnections();
-        this.allowRootPeer = config.allowRootPeer();
+    public ConnectionLimiter(SocketConfig socket, HttpConfig http, ApiMetrics metrics, ObjectMapper mapper) {
+        this.maxConnections = socket.socketMaxConnections();
+        this.maxOperatorConnections = http.operatorMaxConnections();
+        this.allowRootPeer = socket.allowRootPeer();
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.refusal = refusalResponse(errorBody(mapper, "Too many connections to this task socket (at most "
                 + maxConnections + "); close idle ones and retry"));
@@ -86,20 +102,12 @@ public final class ConnectionLimiter implements ConnectionAdmission, Connection.
         return refusal.clone();
     }
 
-    /** The operator listener's connections (task sockets are admitted before they become connections). */
-    @Override
-    public void onOpened(Connection connection) {
-        if (SocketOrigin.of(connection).isEmpty() && operatorOpen.incrementAndGet() > maxOperatorConnections) {
-            metrics.rateLimited("connections");
-            connection.getEndPoint().close();
-        }
-    }
-
-    @Override
-    public void onClosed(Connection connection) {
-        if (SocketOrigin.of(connection).isEmpty()) {
-            operatorOpen.decrementAndGet();
-        }
+    /**
+     * @return the listener that counts the operator listener's connections, to add to that listener only (task
+     *     sockets are admitted before they become connections)
+     */
+    public Connection.Listener operatorConnections() {
+        return operatorConnections;
     }
 
     /**

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.SocketConfig;
 import io.taskapi.plugin.socket.TaskSocket;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -34,7 +34,7 @@ public final class RateLimiter {
 
     /** @param config the rates and bursts */
     @Inject
-    public RateLimiter(TaskApiConfig config) {
+    public RateLimiter(SocketConfig config) {
         this(new Limit(config.socketRateLimit(), config.socketRateBurst()),
                 new Limit(config.socketUnauthenticatedRateLimit(), config.socketUnauthenticatedRateBurst()),
                 System::nanoTime);

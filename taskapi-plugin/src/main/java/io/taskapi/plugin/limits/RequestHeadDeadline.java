@@ -2,7 +2,7 @@ package io.taskapi.plugin.limits;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,7 +45,7 @@ public final class RequestHeadDeadline extends AbstractLifeCycle {
      * @param server whose connectors are watched, on whose scheduler
      * @param config the deadline
      */
-    public RequestHeadDeadline(Server server, TaskApiConfig config) {
+    public RequestHeadDeadline(Server server, HttpConfig config) {
         this(server, config.requestHeadTimeout());
     }
 

@@ -2,7 +2,7 @@ package io.taskapi.plugin.metrics;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.auth.RejectionReason;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +79,7 @@ public final class ApiMetrics {
         authenticationFailed(reason.name().toLowerCase(Locale.ROOT));
     }
 
-    /** @param reason why a request was refused before verification: {@code missing}, {@code peer} */
+    /** @param reason why a request was refused before verification: {@code missing}, {@code peer}, {@code listener} */
     public void authenticationFailed(String reason) {
         authFailures.computeIfAbsent(reason, key -> new LongAdder()).increment();
     }

@@ -2,8 +2,9 @@ package io.taskapi.plugin.socket;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.config.TaskApiConfig.OwnershipFallback;
+import io.taskapi.plugin.config.SocketConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.TaskApiConfig.OwnershipFallback;
 import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.socket.SocketRequest;
 import io.taskapi.spi.socket.SocketUnavailableException.Reason;
@@ -90,7 +91,7 @@ public final class SocketPlacer {
      * @param ownership gives the socket to the task user
      */
     @Inject
-    public SocketPlacer(TaskApiConfig config, UserDirectory users, OwnershipChanger ownership) {
+    public SocketPlacer(SocketConfig config, UserDirectory users, OwnershipChanger ownership) {
         requireNonNull(config, "config is null");
         this.linkDir = config.socketLinkDir();
         this.ownershipFallback = config.ownershipFallback();

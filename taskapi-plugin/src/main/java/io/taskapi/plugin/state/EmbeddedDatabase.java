@@ -5,34 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.Subscription;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteException;
 
 /**
  * The plugin's embedded, durable store: one SQLite database, {@code <dataDir>/state.db}, shared by the embedded ACL
@@ -62,7 +44,8 @@ import org.sqlite.SQLiteException;
  * and SQLite's result code, never a value: the original SQL exception is not attached as the cause, only a copy of
  * its result code and stack trace.
  *
- * <p>Thread-safe.
+ * <p>Its parts: {@link DatabaseFiles} (the files and the lock), {@link SqliteConnections}, {@link SchemaMigrations},
+ * {@link ReaderPool}, {@link ChangeBus}. Thread-safe.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     /** The database file's name in the data directory. */
@@ -70,10 +53,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** The lock file's name in the data directory. */
     public static final String LOCK_FILE_NAME = "state.lock";
     /** The schema version this code writes and reads. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = SchemaMigrations.VERSION;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
-    private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final int READERS = 4;
 
     /** What a write changed, so that each store's listeners hear only of their own table. */
@@ -133,27 +115,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private record Listener(Topic topic, Runnable runnable) {}
-
-    private final Path dataDir;
-    private final Path file;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DatabaseFiles files;
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     // Held shared by every operation and exclusively by close, so that close never pulls a connection from under one.
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private final Semaphore readerPermits = new Semaphore(READERS);
-    private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(READERS);
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ReaderPool readers;
+    private final ChangeBus changes = new ChangeBus();
     private volatile boolean closed;
 
-    private EmbeddedDatabase(Path dataDir, Path file, FileChannel lockChannel, FileLock lock, Connection writer) {
-        this.dataDir = dataDir;
-        this.file = file;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+    private EmbeddedDatabase(DatabaseFiles files, Connection writer) {
+        this.files = files;
         this.writer = writer;
+        this.readers = new ReaderPool(files.file(), READERS);
     }
 
     /**
@@ -167,60 +141,38 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @throws StateUnavailableException when SQLite cannot open or set up the database (a corrupt file, say)
      */
     public static EmbeddedDatabase open(Path dataDir) throws StateUnavailableException {
-        Path dir = DataDirectory.prepare(dataDir);
-        Path file = dir.resolve(FILE_NAME);
-        FileChannel lockChannel = null;
+        DatabaseFiles files;
+        try {
+            files = DatabaseFiles.claim(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the embedded state in " + dataDir + ": " + e, e);
+        }
         Connection writer = null;
         try {
-            lockChannel = FileChannel.open(dir.resolve(LOCK_FILE_NAME), Set.of(StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE), DataDirectory.FILE_ATTRIBUTE);
-            FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                throw new IllegalStateException("the embedded state in " + dir + " is open already in this process");
-            }
-            if (lock == null) {
-                throw new IllegalStateException("the embedded state in " + dir + " is in use by another process "
-                        + "(" + LOCK_FILE_NAME + " is locked)");
-            }
-            createPrivateFile(dir, file);
-            for (String suffix : new String[] {"", "-wal", "-shm"}) {
-                Path part = dir.resolve(FILE_NAME + suffix);
-                if (Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
-                    String problem = DataDirectory.checkPrivateFile(part);
-                    if (!problem.isEmpty()) {
-                        throw new IllegalStateException("refusing to open the embedded state: " + problem);
-                    }
-                }
-            }
-            writer = connect(file);
-            checkPragmas(writer);
-            int version = migrate(writer);
-            EmbeddedDatabase database = new EmbeddedDatabase(dir, file, lockChannel, lock, writer);
-            LOG.info("Opened the embedded state {} (schema version {}, index {})", file, version,
+            writer = SqliteConnections.connect(files.file());
+            SqliteConnections.checkDurability(writer);
+            int version = SchemaMigrations.migrate(writer);
+            EmbeddedDatabase database = new EmbeddedDatabase(files, writer);
+            LOG.info("Opened the embedded state {} (schema version {}, index {})", files.file(), version,
                     database.currentIndex());
             return database;
         } catch (SQLException e) {
-            closeQuietly(writer, lockChannel);
-            throw unavailable("open " + file, e);
-        } catch (IOException e) {
-            closeQuietly(writer, lockChannel);
-            throw new IllegalStateException("cannot open the embedded state in " + dir + ": " + e, e);
+            closeQuietly(writer, files);
+            throw unavailable("open " + files.file(), e);
         } catch (StateUnavailableException | RuntimeException | Error e) {
-            closeQuietly(writer, lockChannel);
+            closeQuietly(writer, files);
             throw e;
         }
     }
 
     /** @return the data directory */
     public Path dataDir() {
-        return dataDir;
+        return files.dir();
     }
 
     /** @return the database file */
     public Path file() {
-        return file;
+        return files.file();
     }
 
     /**
@@ -247,7 +199,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @return closing it stops the notifications
      */
     public Subscription onChange(Runnable listener) {
-        return subscribe(null, listener);
+        return changes.subscribe(null, listener);
     }
 
     /** @return whether it is open */
@@ -264,23 +216,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
-            List<Connection> connections = new ArrayList<>();
-            idleReaders.drainTo(connections);
+            List<Connection> connections = readers.drain();
             connections.add(writer);
             for (Connection connection : connections) {
                 try {
                     connection.close();
                 } catch (SQLException e) {
-                    LOG.warn("Closing an embedded state connection failed ({})", resultCode(e));
+                    LOG.warn("Closing an embedded state connection failed ({})", SqliteConnections.resultCode(e));
                 }
             }
             try {
-                lock.release();
-                lockChannel.close();
+                files.close();
             } catch (IOException e) {
-                LOG.warn("Releasing {} failed: {}", dataDir.resolve(LOCK_FILE_NAME), e.toString());
+                LOG.warn("Releasing {} failed: {}", files.lockFile(), e.toString());
             }
-            LOG.info("Closed the embedded state {}", file);
+            LOG.info("Closed the embedded state {}", files.file());
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -288,13 +238,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedDatabase[" + file + (closed ? ", closed" : "") + "]";
+        return "EmbeddedDatabase[" + files.file() + (closed ? ", closed" : "") + "]";
     }
 
     // ---- for the stores
 
     Subscription onChange(Topic topic, Runnable listener) {
-        return subscribe(requireNonNull(topic, "topic is null"), listener);
+        return changes.subscribe(requireNonNull(topic, "topic is null"), listener);
     }
 
     /**
@@ -306,14 +256,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             ensureOpen(what);
-            Connection connection = borrowReader(what);
+            Connection connection = readers.borrow(what);
             boolean healthy = false;
             try {
                 T result = work.apply(connection);
                 healthy = true;
                 return result;
             } finally {
-                returnReader(connection, healthy);
+                readers.release(connection, healthy);
             }
         } catch (SQLException e) {
             throw unavailable(what, e);
@@ -348,7 +298,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             lifecycle.readLock().unlock();
         }
         if (outcome.committed()) {
-            notifyListeners(topic);
+            changes.publish(topic);
         }
         return outcome.result();
     }
@@ -406,63 +356,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             statement.execute("ROLLBACK");
         } catch (SQLException e) {
             // "no transaction is active" after a failed COMMIT that already ended it, or the connection is gone
-            LOG.debug("Rollback of the embedded state failed ({})", resultCode(e));
-        }
-    }
-
-    private Connection borrowReader(String what) throws StateUnavailableException, SQLException {
-        try {
-            readerPermits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StateUnavailableException("interrupted while waiting to " + what);
-        }
-        Connection connection = idleReaders.poll();
-        if (connection != null) {
-            return connection;
-        }
-        try {
-            connection = connect(file);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA query_only = 1");
-            }
-            return connection;
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(connection, null);
-            readerPermits.release();
-            throw e;
-        }
-    }
-
-    private void returnReader(Connection connection, boolean healthy) {
-        if (!healthy || !idleReaders.offer(connection)) {
-            closeQuietly(connection, null);
-        }
-        readerPermits.release();
-    }
-
-    private Subscription subscribe(Topic topic, Runnable runnable) {
-        Listener listener = new Listener(topic, requireNonNull(runnable, "listener is null"));
-        listeners.add(listener);
-        AtomicBoolean open = new AtomicBoolean(true);
-        return () -> {
-            if (open.compareAndSet(true, false)) {
-                listeners.remove(listener);
-            }
-        };
-    }
-
-    private void notifyListeners(Topic topic) {
-        for (Listener listener : listeners) {
-            if (listener.topic() == null || listener.topic() == topic) {
-                try {
-                    listener.runnable().run();
-                } catch (RuntimeException e) {
-                    // The write is durable and must be reported as done: a broken listener cannot undo it.
-                    LOG.warn("An embedded state change listener ({}) threw", listener.runnable().getClass().getName(),
-                            e);
-                }
-            }
+            LOG.debug("Rollback of the embedded state failed ({})", SqliteConnections.resultCode(e));
         }
     }
 
@@ -472,141 +366,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private static void createPrivateFile(Path dir, Path file) throws IOException {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
+    private static void closeQuietly(Connection writer, DatabaseFiles files) {
+        SqliteConnections.closeQuietly(writer);
         try {
-            // An empty file is an empty SQLite database; SQLite gives its WAL and shm files the same mode.
-            Files.createFile(file, DataDirectory.FILE_ATTRIBUTE);
-            DataDirectory.fsyncDirectory(dir);
-        } catch (FileAlreadyExistsException e) {
-            // checked like any existing file
-        }
-    }
-
-    private static Connection connect(Path file) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
-        return config.createConnection("jdbc:sqlite:" + file);
-    }
-
-    /** Checks that SQLite really runs with the durability settings asked for (a file system may refuse WAL). */
-    private static void checkPragmas(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            try (ResultSet rows = statement.executeQuery("PRAGMA journal_mode")) {
-                String mode = rows.next() ? rows.getString(1) : "";
-                if (!"wal".equals(mode.toLowerCase(Locale.ROOT))) {
-                    throw new IllegalStateException("the embedded state could not switch to WAL mode (it is '"
-                            + mode + "'): put state.data-dir on a local file system");
-                }
-            }
-            try (ResultSet rows = statement.executeQuery("PRAGMA synchronous")) {
-                int synchronous = rows.next() ? rows.getInt(1) : -1;
-                if (synchronous < 2) {
-                    throw new IllegalStateException("the embedded state runs with synchronous=" + synchronous
-                            + " instead of FULL (2)");
-                }
-            }
-        }
-    }
-
-    /** Creates the tables when missing and records or checks the schema version, in one transaction. */
-    private static int migrate(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("BEGIN IMMEDIATE");
-            try {
-                statement.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                        + "id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
-                int version = 0;
-                try (ResultSet rows = statement.executeQuery("SELECT version FROM schema_version WHERE id = 1")) {
-                    if (rows.next()) {
-                        version = rows.getInt(1);
-                    }
-                }
-                if (version > SCHEMA_VERSION) {
-                    throw new IllegalStateException("the embedded state has schema version " + version
-                            + ", newer than this plugin's " + SCHEMA_VERSION + ": it was written by a newer version");
-                }
-                // Version 1. Later versions add their migrations after this, each guarded by the version read above.
-                for (String ddl : SCHEMA_V1) {
-                    statement.execute(ddl);
-                }
-                try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO schema_version (id, "
-                        + "version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version")) {
-                    upsert.setInt(1, SCHEMA_VERSION);
-                    upsert.executeUpdate();
-                }
-                statement.execute("COMMIT");
-                return SCHEMA_VERSION;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    statement.execute("ROLLBACK");
-                } catch (SQLException rollback) {
-                    e.addSuppressed(new IllegalStateException("rollback failed (" + resultCode(rollback) + ")"));
-                }
-                throw e;
-            }
-        }
-    }
-
-    private static final List<String> SCHEMA_V1 = List.of(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('index', 0)",
-            "CREATE TABLE IF NOT EXISTS acl_tokens ("
-                    + "accessor_id TEXT PRIMARY KEY, "
-                    + "secret_hash BLOB NOT NULL, "
-                    + "secret_id TEXT NOT NULL, "
-                    + "name TEXT NOT NULL, "
-                    + "type TEXT NOT NULL, "
-                    + "policies TEXT NOT NULL, "
-                    + "create_time TEXT NOT NULL, "
-                    + "expiration_time TEXT, "
-                    + "create_index INTEGER NOT NULL, "
-                    + "modify_index INTEGER NOT NULL) WITHOUT ROWID",
-            "CREATE UNIQUE INDEX IF NOT EXISTS acl_tokens_by_secret_hash ON acl_tokens (secret_hash)",
-            "CREATE TABLE IF NOT EXISTS acl_policies ("
-                    + "name TEXT PRIMARY KEY, "
-                    + "description TEXT NOT NULL, "
-                    + "rules TEXT NOT NULL, "
-                    + "job_namespace TEXT, "
-                    + "job_id TEXT, "
-                    + "job_group TEXT, "
-                    + "job_task TEXT, "
-                    + "create_index INTEGER NOT NULL, "
-                    + "modify_index INTEGER NOT NULL) WITHOUT ROWID",
-            "CREATE TABLE IF NOT EXISTS node_metadata ("
-                    + "node_id TEXT PRIMARY KEY, "
-                    + "metadata TEXT NOT NULL, "
-                    + "modify_index INTEGER NOT NULL) WITHOUT ROWID",
-            "CREATE TABLE IF NOT EXISTS variables ("
-                    + "namespace TEXT NOT NULL, "
-                    + "path TEXT NOT NULL, "
-                    + "key_id TEXT NOT NULL, "
-                    + "ciphertext BLOB NOT NULL, "
-                    + "create_index INTEGER NOT NULL, "
-                    + "modify_index INTEGER NOT NULL, "
-                    + "create_time_nanos INTEGER NOT NULL, "
-                    + "modify_time_nanos INTEGER NOT NULL, "
-                    + "PRIMARY KEY (namespace, path)) WITHOUT ROWID");
-
-    private static void closeQuietly(Connection connection, FileChannel lockChannel) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // the original failure matters more
-            }
-        }
-        if (lockChannel != null) {
-            try {
-                lockChannel.close();   // releases the lock
-            } catch (IOException e) {
-                // the original failure matters more
-            }
+            files.close();
+        } catch (IOException e) {
+            // the original failure matters more
         }
     }
 
@@ -616,18 +381,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @return a failure that names SQLite's result code but holds neither the SQL exception's message nor its causes
      */
     static StateUnavailableException unavailable(String what, SQLException e) {
-        String code = resultCode(e);
+        String code = SqliteConnections.resultCode(e);
         SqlFailure cause = new SqlFailure(code);
         cause.setStackTrace(e.getStackTrace());
         return new StateUnavailableException("the embedded state store could not " + what + " (" + code + ")",
                 cause);
-    }
-
-    private static String resultCode(SQLException e) {
-        if (e instanceof SQLiteException sqlite) {
-            return sqlite.getResultCode().name();
-        }
-        return "SQL error " + e.getErrorCode();
     }
 
     /** An SQL failure reduced to its result code and stack trace. */

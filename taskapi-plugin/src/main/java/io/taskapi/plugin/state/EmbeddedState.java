@@ -4,20 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.StateUnavailableException;
-import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
- * The embedded store as the plugin's wiring sees it: opened on first use, under {@code state.data-dir}, so that an
- * agent that passes every optional store needs no database at all.
+ * The embedded store as the plugin's start step sees it ({@link StateStores#open}): what is asked for is opened,
+ * under {@code state.data-dir}, and nothing else, so that an agent that passes every optional store needs no database
+ * at all.
  *
  * <ul>
  *   <li>{@link #aclTokens()}, {@link #aclPolicies()}, {@link #nodeMetadata()}, {@link #variables()}: the embedded
  *       stores, for the ones the agent left out of its {@link io.taskapi.spi.AgentState}. The first call opens
  *       {@code <state.data-dir>/state.db}.</li>
- *   <li>{@link #keyring()} and {@link #cipher()}: the variable keys, needed whichever store holds the variables
+ *   <li>{@link #keyring()}: the variable keys, needed whichever store holds the variables
  *       (the plugin encrypts before it stores). The first call opens {@code <state.data-dir>/keyring.json}; without a
  *       {@code state.data-dir}, or with a bad keyring file, the keyring is sealed: variables answer 503 and nothing
  *       else is affected.</li>
@@ -39,17 +39,7 @@ public final class EmbeddedState implements AutoCloseable {
     private EmbeddedNodeMetadataStore nodeMetadata;
     private EmbeddedVariableStore variables;
     private Keyring keyring;
-    private VariableCipher cipher;
     private boolean closed;
-
-    /**
-     * @param config the plugin's settings ({@code state.data-dir})
-     * @param clock the time source for variable times and key creation
-     */
-    @Inject
-    public EmbeddedState(TaskApiConfig config, Clock clock) {
-        this(requireNonNull(config, "config is null").dataDir(), clock);
-    }
 
     /**
      * @param dataDir the embedded store's directory, if any
@@ -122,14 +112,6 @@ public final class EmbeddedState implements AutoCloseable {
                             + "encrypted"));
         }
         return keyring;
-    }
-
-    /** @return the cipher over {@link #keyring()} */
-    public synchronized VariableCipher cipher() {
-        if (cipher == null) {
-            cipher = new VariableCipher(keyring());
-        }
-        return cipher;
     }
 
     /** Closes the database, if it was opened. Idempotent. */

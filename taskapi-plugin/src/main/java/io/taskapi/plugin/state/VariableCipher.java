@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -50,6 +51,7 @@ public final class VariableCipher {
     private final Keyring keyring;
 
     /** @param keyring the keys; when it is sealed, every call fails with {@link StateUnavailableException} */
+    @Inject
     public VariableCipher(Keyring keyring) {
         this.keyring = requireNonNull(keyring, "keyring is null");
     }

@@ -17,7 +17,13 @@
  *       cannot be decrypted.</li>
  * </ul>
  *
- * <p>Wiring: open the database and the keyring once, make the stores on the database, close the database on
- * shutdown. A sealed keyring makes only the variables unavailable.
+ * <p>Wiring: the plugin's start step opens the database (only when the agent left a store out) and the keyring once,
+ * through {@link io.taskapi.plugin.state.StateStores#open}; the stores are made on the database; the database is closed
+ * last on shutdown. A sealed keyring makes only the variables unavailable.
+ *
+ * <p>{@link io.taskapi.plugin.state.EmbeddedDatabase} is the transactions; its parts are
+ * {@link io.taskapi.plugin.state.DatabaseFiles} (directory, lock, private files),
+ * {@link io.taskapi.plugin.state.SchemaMigrations}, {@link io.taskapi.plugin.state.ReaderPool} and
+ * {@link io.taskapi.plugin.state.ChangeBus}.
  */
 package io.taskapi.plugin.state;

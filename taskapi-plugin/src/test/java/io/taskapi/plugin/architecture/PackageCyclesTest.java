@@ -1,6 +1,5 @@
 package io.taskapi.plugin.architecture;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -24,11 +23,6 @@ final class PackageCyclesTest {
 
     @Test
     void everyPackageIsFreeOfCycles() {
-        slices().matching("io.taskapi.plugin.(**)").should().beFreeOfCycles()
-                // TEMPORARY, frozen until issue 9's auth <-> auth.jwt split lands: auth.jwt reports its refusals
-                // with auth's CredentialRejectedException and RejectionReason. Remove this line with that change.
-                .ignoreDependency(resideInAPackage("io.taskapi.plugin.auth.jwt"),
-                        resideInAPackage("io.taskapi.plugin.auth"))
-                .check(PLUGIN);
+        slices().matching("io.taskapi.plugin.(**)").should().beFreeOfCycles().check(PLUGIN);
     }
 }

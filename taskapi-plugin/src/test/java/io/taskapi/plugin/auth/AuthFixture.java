@@ -3,9 +3,12 @@ package io.taskapi.plugin.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
+import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /** One wired set of verifiers over fakes, with the clock at {@link Tokens#NOW} and the test allocation live. */
 final class AuthFixture {
@@ -13,7 +16,7 @@ final class AuthFixture {
     final FakeKeyStore keys = new FakeKeyStore(TestKeys.rsaKey(), TestKeys.edKey());
     final FakeAllocations allocations = new FakeAllocations().live(Tokens.ALLOC_ID);
     final FakeAclTokens aclTokens = new FakeAclTokens();
-    final TaskApiConfig config;
+    final AuthConfig config;
     final VerifiedIdentityCache cache;
     final WorkloadIdentityVerifier workload;
     final AclTokenVerifier acl;
@@ -24,11 +27,11 @@ final class AuthFixture {
     }
 
     AuthFixture(Map<String, String> settings) {
-        config = TaskApiConfig.fromMap(settings);
+        config = TaskApiConfig.fromMap(settings).auth();
         cache = new VerifiedIdentityCache(allocations, config, clock);
         workload = new WorkloadIdentityVerifier(keys, allocations, cache, config, clock);
         acl = new AclTokenVerifier(aclTokens, clock);
-        gate = new AuthenticationGate(Set.of(acl, workload), config);
+        gate = new AuthenticationGate(List.of(acl, workload), config);
     }
 
     /** Verifies with the workload verifier and returns the refusal, failing if there was none. */

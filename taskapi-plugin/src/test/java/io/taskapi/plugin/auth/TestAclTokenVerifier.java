@@ -7,6 +7,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;

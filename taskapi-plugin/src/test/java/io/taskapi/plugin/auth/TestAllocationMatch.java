@@ -8,6 +8,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.AllocationStatus;
 import io.taskapi.spi.state.AllocationWorkload;

@@ -5,6 +5,8 @@ import static io.taskapi.plugin.auth.Tokens.NOW;
 import static io.taskapi.plugin.auth.Tokens.validClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.plugin.config.TaskApiConfig;
 import java.time.Duration;
 import java.util.Date;

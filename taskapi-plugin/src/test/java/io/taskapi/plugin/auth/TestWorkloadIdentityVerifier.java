@@ -18,6 +18,8 @@ import static org.mockito.Mockito.when;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;

@@ -44,7 +44,7 @@ final class TestAclResolver {
     private final InMemoryAclPolicyStore store = new InMemoryAclPolicyStore();
     private final PausingPolicyStore pausing = new PausingPolicyStore(store);
     private final AclResolver resolver =
-            new AclResolver(pausing, TaskApiConfig.fromMap(Map.of(TaskApiConfig.ACL_ENABLED, "true")));
+            new AclResolver(pausing, TaskApiConfig.fromMap(Map.of(TaskApiConfig.ACL_ENABLED, "true")).acl());
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
     @AfterEach

@@ -12,8 +12,8 @@ class FilterTimeoutSettingTest {
 
     @Test
     void defaultsToOneSecondAndReadsADuration() {
-        assertThat(TaskApiConfig.defaults().filterTimeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(TaskApiConfig.fromMap(Map.of(TaskApiConfig.FILTER_TIMEOUT, "250ms")).filterTimeout())
+        assertThat(TaskApiConfig.defaults().http().filterTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(TaskApiConfig.fromMap(Map.of(TaskApiConfig.FILTER_TIMEOUT, "250ms")).http().filterTimeout())
                 .isEqualTo(Duration.ofMillis(250));
     }
 

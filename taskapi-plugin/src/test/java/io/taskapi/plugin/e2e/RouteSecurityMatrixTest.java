@@ -8,6 +8,10 @@ import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Router;
+import io.taskapi.plugin.lifecycle.Lifecycle;
+import io.taskapi.plugin.state.EmbeddedState;
+import io.taskapi.plugin.state.StateStores;
+import io.taskapi.spi.AgentState;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.testing.HttpResponse;
@@ -96,8 +100,11 @@ final class RouteSecurityMatrixTest {
 
     /** @return every method and path the plugin binds, with its route */
     static Map<String, Route> boundRoutes() {
-        List<Route> routes = Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(),
-                        TestingAgentState.create().agentState(), Clock.systemUTC()))
+        AgentState agent = TestingAgentState.create().agentState();
+        // The agent provides every store and there is no data directory: opening the state opens no file.
+        StateStores stores = StateStores.open(agent, new EmbeddedState(Optional.empty(), Clock.systemUTC()));
+        List<Route> routes = Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(), agent, stores,
+                        Clock.systemUTC(), List.of(), new Lifecycle()))
                 .getInstance(Router.class).routes();
         Map<String, Route> byMethodAndPath = new TreeMap<>();
         routes.forEach(route -> route.methods().forEach(method -> byMethodAndPath.put(method + " " + route.path(),

@@ -25,8 +25,9 @@ final class ConnectionLimiterTest {
     private static final PeerCredentials TASK_USER = new PeerCredentials(10, 1000, 1000);
     private static final PeerCredentials STRANGER = new PeerCredentials(20, 2000, 2000);
 
-    private final ConnectionLimiter limiter = new ConnectionLimiter(
-            TaskApiConfig.fromMap(Map.of("socket.max-connections", "3")), new ApiMetrics(),
+    private static final TaskApiConfig CONFIG = TaskApiConfig.fromMap(Map.of("socket.max-connections", "3"));
+
+    private final ConnectionLimiter limiter = new ConnectionLimiter(CONFIG.socket(), CONFIG.http(), new ApiMetrics(),
             ObjectMappers.create());
 
     @Test

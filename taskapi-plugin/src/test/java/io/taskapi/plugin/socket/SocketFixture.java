@@ -41,7 +41,7 @@ final class SocketFixture implements AutoCloseable {
         Map<String, String> all = new HashMap<>(settings);
         all.put(TaskApiConfig.SOCKET_LINK_DIR, linkDir.toString());
         TaskApiConfig config = TaskApiConfig.fromMap(all);
-        SocketPlacer placer = new SocketPlacer(config, new GetentUserDirectory(), ownership);
+        SocketPlacer placer = new SocketPlacer(config.socket(), new GetentUserDirectory(), ownership);
         return new SocketFixture(linkDir, config, new TaskSocketRegistry(connector, placer));
     }
 

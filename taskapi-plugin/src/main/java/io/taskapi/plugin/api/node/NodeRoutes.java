@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.plugin.api.ListQuery;
 import io.taskapi.plugin.authz.Permission;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
@@ -47,7 +47,7 @@ public final class NodeRoutes implements RouteGroup {
      */
     @Inject
     public NodeRoutes(NodeRegistry nodes, NodeRecords records, NodeResolver resolver, NodeMetadataService metadata,
-                      JsonResponses json, TaskApiConfig config) {
+                      JsonResponses json, HttpConfig config) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.records = requireNonNull(records, "records is null");
         this.resolver = requireNonNull(resolver, "resolver is null");

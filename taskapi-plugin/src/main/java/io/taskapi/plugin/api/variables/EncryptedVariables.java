@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.state.CiphertextRejectedException;
-import io.taskapi.plugin.state.EmbeddedState;
 import io.taskapi.plugin.state.Keyring;
 import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.CasConflictException;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
 import io.taskapi.spi.state.VariableStore;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,9 +22,10 @@ import java.util.OptionalLong;
  * The variable store as the routes use it: items are encrypted before they are stored and decrypted when read, a
  * failed check-and-set becomes Nomad's 409, and a sealed keyring makes every operation 503, listing and deleting
  * included (they need no key, but a store that answers some variable requests and not others while sealed would
- * only confuse). Stateless apart from its collaborators; thread-safe.
+ * only confuse). One per agent, injected into the variable and secret routes. Stateless apart from its
+ * collaborators; thread-safe.
  */
-final class EncryptedVariables {
+public final class EncryptedVariables {
     private static final Comparator<StoredVariable> ORDER = Comparator.comparing(StoredVariable::namespace)
             .thenComparing(StoredVariable::path);
 
@@ -37,20 +38,11 @@ final class EncryptedVariables {
      * @param cipher encrypts and decrypts items
      * @param keyring the cipher's keyring, asked only whether it is sealed
      */
-    EncryptedVariables(VariableStore store, VariableCipher cipher, Keyring keyring) {
+    @Inject
+    public EncryptedVariables(VariableStore store, VariableCipher cipher, Keyring keyring) {
         this.store = requireNonNull(store, "store is null");
         this.cipher = requireNonNull(cipher, "cipher is null");
         this.keyring = requireNonNull(keyring, "keyring is null");
-    }
-
-    /**
-     * @param store where the ciphertexts live
-     * @param cipher encrypts and decrypts items
-     * @param embedded holds the cipher's keyring
-     * @return the variables over them
-     */
-    static EncryptedVariables over(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-        return new EncryptedVariables(store, cipher, requireNonNull(embedded, "embedded is null").keyring());
     }
 
     /**

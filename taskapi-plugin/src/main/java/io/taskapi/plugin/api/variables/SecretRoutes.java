@@ -1,5 +1,7 @@
 package io.taskapi.plugin.api.variables;
 
+import static java.util.Objects.requireNonNull;
+
 import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.authz.AccessRequest;
 import io.taskapi.plugin.authz.Permission;
@@ -9,10 +11,7 @@ import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
-import io.taskapi.plugin.state.EmbeddedState;
-import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.OptionalLong;
@@ -30,13 +29,11 @@ public final class SecretRoutes implements RouteGroup {
     private final EncryptedVariables variables;
 
     /**
-     * @param store the variables
-     * @param cipher their cipher
-     * @param embedded the keyring, to refuse while it is sealed
+     * @param variables the variables, encrypted, refused while the keyring is sealed
      */
     @Inject
-    public SecretRoutes(VariableStore store, VariableCipher cipher, EmbeddedState embedded) {
-        this.variables = EncryptedVariables.over(store, cipher, embedded);
+    public SecretRoutes(EncryptedVariables variables) {
+        this.variables = requireNonNull(variables, "variables is null");
     }
 
     @Override

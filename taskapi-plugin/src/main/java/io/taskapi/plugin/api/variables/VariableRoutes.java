@@ -5,17 +5,14 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.VariableCapability;
 import io.taskapi.plugin.authz.Permission;
-import io.taskapi.plugin.config.TaskApiConfig;
+import io.taskapi.plugin.config.HttpConfig;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
-import io.taskapi.plugin.state.EmbeddedState;
-import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +32,13 @@ public final class VariableRoutes implements RouteGroup {
     private final VariableList list;
 
     /**
-     * @param store the variables
-     * @param cipher their cipher
-     * @param embedded the keyring, to refuse while it is sealed
+     * @param variables the variables, encrypted, refused while the keyring is sealed
      * @param mapper turns metadata into the JSON a list filter reads
      * @param config how long a list filter may take
      */
     @Inject
-    public VariableRoutes(VariableStore store, VariableCipher cipher, EmbeddedState embedded, ObjectMapper mapper,
-                          TaskApiConfig config) {
-        this.variables = EncryptedVariables.over(store, cipher, embedded);
+    public VariableRoutes(EncryptedVariables variables, ObjectMapper mapper, HttpConfig config) {
+        this.variables = requireNonNull(variables, "variables is null");
         this.list = new VariableList(variables, requireNonNull(mapper, "mapper is null"),
                 requireNonNull(config, "config is null").filterTimeout());
     }

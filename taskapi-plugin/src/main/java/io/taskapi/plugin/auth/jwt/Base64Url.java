@@ -2,8 +2,8 @@ package io.taskapi.plugin.auth.jwt;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.plugin.auth.CredentialRejectedException;
-import io.taskapi.plugin.auth.RejectionReason;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import java.util.Base64;
 
 /**

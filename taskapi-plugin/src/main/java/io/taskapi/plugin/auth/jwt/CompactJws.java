@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskapi.plugin.auth.CredentialRejectedException;
-import io.taskapi.plugin.auth.RejectionReason;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.spi.state.SigningAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.taskapi.plugin.auth.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskapi.plugin.auth.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

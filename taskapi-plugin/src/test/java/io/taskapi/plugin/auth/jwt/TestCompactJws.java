@@ -3,8 +3,8 @@ package io.taskapi.plugin.auth.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.taskapi.plugin.auth.CredentialRejectedException;
-import io.taskapi.plugin.auth.RejectionReason;
+import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
+import io.taskapi.plugin.auth.rejection.RejectionReason;
 import io.taskapi.spi.state.SigningAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

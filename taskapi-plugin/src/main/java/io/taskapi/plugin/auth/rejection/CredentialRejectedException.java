@@ -1,4 +1,4 @@
-package io.taskapi.plugin.auth;
+package io.taskapi.plugin.auth.rejection;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.taskapi.plugin.auth;
+package io.taskapi.plugin.auth.rejection;
 
 /** Why a credential was refused, in categories small enough to count. */
 public enum RejectionReason {

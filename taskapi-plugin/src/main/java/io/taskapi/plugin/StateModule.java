@@ -1,0 +1,47 @@
+package io.taskapi.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Singleton;
+import io.taskapi.plugin.api.variables.EncryptedVariables;
+import io.taskapi.plugin.state.Keyring;
+import io.taskapi.plugin.state.StateStores;
+import io.taskapi.plugin.state.VariableCipher;
+import io.taskapi.spi.AgentState;
+import io.taskapi.spi.state.AclPolicyStore;
+import io.taskapi.spi.state.AclTokenStore;
+import io.taskapi.spi.state.AllocationRegistry;
+import io.taskapi.spi.state.IdentityKeyStore;
+import io.taskapi.spi.state.NodeMetadataStore;
+import io.taskapi.spi.state.NodeRegistry;
+import io.taskapi.spi.state.VariableStore;
+
+/**
+ * State: the agent's registries, and the stores the start step opened ({@link StateStores#open}). Binds only
+ * instances and side-effect-free singletons: no file is opened here.
+ */
+final class StateModule extends AbstractModule {
+    private final AgentState agent;
+    private final StateStores stores;
+
+    StateModule(AgentState agent, StateStores stores) {
+        this.agent = requireNonNull(agent, "agent is null");
+        this.stores = requireNonNull(stores, "stores is null");
+    }
+
+    @Override
+    protected void configure() {
+        bind(IdentityKeyStore.class).toInstance(agent.identityKeys());
+        bind(AllocationRegistry.class).toInstance(agent.allocations());
+        bind(NodeRegistry.class).toInstance(agent.nodes());
+        bind(AclTokenStore.class).toInstance(stores.aclTokens());
+        bind(AclPolicyStore.class).toInstance(stores.aclPolicies());
+        bind(NodeMetadataStore.class).toInstance(stores.nodeMetadata());
+        bind(VariableStore.class).toInstance(stores.variables());
+        // Variables are encrypted by the plugin whichever store holds them, with the keyring in state.data-dir.
+        bind(Keyring.class).toInstance(stores.keyring());
+        bind(VariableCipher.class).in(Singleton.class);
+        bind(EncryptedVariables.class).in(Singleton.class);
+    }
+}

@@ -1,0 +1,59 @@
+package io.taskapi.plugin.state;
+
+import static java.util.Objects.requireNonNull;
+
+import io.taskapi.spi.AgentState;
+import io.taskapi.spi.state.AclPolicyStore;
+import io.taskapi.spi.state.AclTokenStore;
+import io.taskapi.spi.state.NodeMetadataStore;
+import io.taskapi.spi.state.VariableStore;
+
+/**
+ * The stores the plugin uses: the agent's own where it passed them, the embedded ones for the rest, and the variable
+ * keyring (always the plugin's, whichever store holds the ciphertexts).
+ *
+ * @param aclTokens the ACL tokens
+ * @param aclPolicies the ACL policies
+ * @param nodeMetadata the node metadata
+ * @param variables the variables' ciphertexts
+ * @param keyring the variable keys
+ */
+public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, NodeMetadataStore nodeMetadata,
+                          VariableStore variables, Keyring keyring) {
+    /**
+     * Checks that nothing is missing.
+     *
+     * @param aclTokens see the record component of that name
+     * @param aclPolicies see the record component of that name
+     * @param nodeMetadata see the record component of that name
+     * @param variables see the record component of that name
+     * @param keyring see the record component of that name
+     */
+    public StateStores {
+        requireNonNull(aclTokens, "aclTokens is null");
+        requireNonNull(aclPolicies, "aclPolicies is null");
+        requireNonNull(nodeMetadata, "nodeMetadata is null");
+        requireNonNull(variables, "variables is null");
+        requireNonNull(keyring, "keyring is null");
+    }
+
+    /**
+     * Opens what the plugin keeps itself: the embedded database when the agent left a store out, and the keyring.
+     * The explicit start step for state, so that no injector provider opens a file.
+     *
+     * @param agent the agent's state
+     * @param embedded the embedded store; the caller closes it
+     * @return the stores
+     * @throws IllegalStateException when the embedded store is needed and cannot be opened
+     */
+    public static StateStores open(AgentState agent, EmbeddedState embedded) {
+        requireNonNull(agent, "agent is null");
+        requireNonNull(embedded, "embedded is null");
+        return new StateStores(
+                agent.aclTokens().orElseGet(embedded::aclTokens),
+                agent.aclPolicies().orElseGet(embedded::aclPolicies),
+                agent.nodeMetadata().orElseGet(embedded::nodeMetadata),
+                agent.variables().orElseGet(embedded::variables),
+                embedded.keyring());
+    }
+}
