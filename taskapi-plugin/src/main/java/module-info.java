@@ -43,12 +43,15 @@ module io.taskapi.plugin {
     opens io.taskapi.plugin.api.variables to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.auth to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.auth.jwt to com.google.guice, com.fasterxml.jackson.databind;
+    opens io.taskapi.plugin.auth.rejection to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.authz to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.cache to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.config to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.execution to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.http to com.google.guice, com.fasterxml.jackson.databind;
+    opens io.taskapi.plugin.lifecycle to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.limits to com.google.guice, com.fasterxml.jackson.databind;
+    opens io.taskapi.plugin.listener to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.metrics to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.node to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.os to com.google.guice, com.fasterxml.jackson.databind;
