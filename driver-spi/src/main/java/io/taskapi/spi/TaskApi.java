@@ -1,6 +1,7 @@
 package io.taskapi.spi;
 
-import io.taskapi.spi.socket.SocketProvisioner;
+import io.taskapi.spi.driver.SocketProvisioner;
+import io.taskapi.spi.driver.TaskRef;
 
 /**
  * A running Task API: it opens a socket per task and serves the agent's HTTP API on every one of them.

@@ -2,7 +2,7 @@ package io.taskapi.testing;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.AllocationStatus;
 import io.taskapi.spi.state.AllocationWorkload;

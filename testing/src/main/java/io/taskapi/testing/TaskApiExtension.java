@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;

@@ -2,13 +2,13 @@ package io.taskapi.testing;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketRequest;
+import io.taskapi.spi.driver.SocketUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

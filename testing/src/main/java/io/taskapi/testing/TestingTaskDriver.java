@@ -8,7 +8,7 @@ import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.SocketRequest;
+import io.taskapi.spi.driver.SocketRequest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +71,7 @@ public final class TestingTaskDriver implements TaskDriver {
      * Opens the socket, then starts the body on its own thread.
      *
      * @throws TaskDriverException when the socket cannot be opened (the cause is the Task API's
-     *     {@link io.taskapi.spi.socket.SocketUnavailableException}) or a client for it cannot be made
+     *     {@link io.taskapi.spi.driver.SocketUnavailableException}) or a client for it cannot be made
      */
     @Override
     public TestingRunningTask start(TaskLaunch launch) throws TaskDriverException {

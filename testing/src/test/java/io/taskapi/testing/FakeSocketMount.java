@@ -1,7 +1,7 @@
 package io.taskapi.testing;
 
 import io.taskapi.spi.driver.SocketMount;
-import io.taskapi.spi.socket.SocketRequest;
+import io.taskapi.spi.driver.SocketRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.state.AllocationStatus;

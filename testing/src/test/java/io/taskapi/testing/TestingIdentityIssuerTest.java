@@ -19,7 +19,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.state.SigningAlgorithm;
 import io.taskapi.spi.state.VerificationKey;
 import java.security.KeyPair;

@@ -8,7 +8,7 @@ import io.taskapi.plugin.auth.jwt.CompactJws;
 import io.taskapi.plugin.auth.jwt.JwsSignatures;
 import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.VerificationKey;
 import io.taskapi.testing.InMemoryAllocationRegistry;

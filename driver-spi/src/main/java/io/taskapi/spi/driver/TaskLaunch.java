@@ -2,10 +2,6 @@ package io.taskapi.spi.driver;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.SocketProvisioner;
-import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

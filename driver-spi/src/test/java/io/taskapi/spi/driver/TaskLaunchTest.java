@@ -3,10 +3,7 @@ package io.taskapi.spi.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
-import io.taskapi.spi.socket.SocketUnavailableException.Reason;
+import io.taskapi.spi.driver.SocketUnavailableException.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +92,7 @@ final class TaskLaunchTest {
         assertThat(TaskExit.exited(3)).isEqualTo(TaskExit.exited(3)).isNotEqualTo(TaskExit.killed(3));
     }
 
-    private static TaskLaunch launch(io.taskapi.spi.socket.SocketProvisioner sockets) {
+    private static TaskLaunch launch(io.taskapi.spi.driver.SocketProvisioner sockets) {
         return TaskLaunch.builder(TASK).taskDir(SECRETS.getParent()).secretsDir(SECRETS)
                 .environment(Map.of("PATH", "/bin")).user(Optional.empty()).sockets(sockets).build();
     }

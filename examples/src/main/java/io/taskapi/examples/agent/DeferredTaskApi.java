@@ -1,11 +1,11 @@
 package io.taskapi.examples.agent;
 
 import io.taskapi.spi.TaskApi;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.SocketMount;
-import io.taskapi.spi.socket.SocketProvisioner;
-import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketProvisioner;
+import io.taskapi.spi.driver.SocketRequest;
+import io.taskapi.spi.driver.SocketUnavailableException;
 
 /**
  * The Task API as the scheduler sees it, set once the plugin has started. The plugin needs the agent's routes to start

@@ -7,7 +7,7 @@ import io.taskapi.examples.jobspec.GroupSpec;
 import io.taskapi.examples.jobspec.JobJson;
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
 import java.io.IOException;
 import java.time.Clock;

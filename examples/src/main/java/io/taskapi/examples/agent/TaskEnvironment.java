@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
 import io.taskapi.examples.jobspec.Template;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.FilesystemIsolation;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;

@@ -8,7 +8,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

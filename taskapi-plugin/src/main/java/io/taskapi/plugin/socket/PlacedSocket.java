@@ -2,8 +2,8 @@ package io.taskapi.plugin.socket;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.socket.SocketUnavailableException;
-import io.taskapi.spi.socket.SocketUnavailableException.Reason;
+import io.taskapi.spi.driver.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketUnavailableException.Reason;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;

@@ -1,7 +1,7 @@
 package io.taskapi.plugin.socket;
 
-import io.taskapi.spi.socket.SocketUnavailableException.Reason;
-import io.taskapi.spi.socket.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketUnavailableException.Reason;
+import io.taskapi.spi.driver.SocketUnavailableException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;

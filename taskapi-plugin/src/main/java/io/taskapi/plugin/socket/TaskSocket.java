@@ -2,7 +2,7 @@ package io.taskapi.plugin.socket;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.socket.SocketRequest;
+import io.taskapi.spi.driver.SocketRequest;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 

@@ -2,13 +2,13 @@ package io.taskapi.plugin.socket;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.SocketNeeds;
-import io.taskapi.spi.socket.SocketProvisioner;
-import io.taskapi.spi.socket.SocketRequest;
-import io.taskapi.spi.socket.SocketUnavailableException.Reason;
-import io.taskapi.spi.socket.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketProvisioner;
+import io.taskapi.spi.driver.SocketRequest;
+import io.taskapi.spi.driver.SocketUnavailableException.Reason;
+import io.taskapi.spi.driver.SocketUnavailableException;
 import jakarta.inject.Inject;
 import java.io.Closeable;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.taskapi.plugin.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;

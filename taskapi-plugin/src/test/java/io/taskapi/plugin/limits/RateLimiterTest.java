@@ -3,10 +3,10 @@ package io.taskapi.plugin.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskapi.plugin.socket.TaskSocket;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.SocketNeeds;
-import io.taskapi.spi.socket.SocketRequest;
+import io.taskapi.spi.driver.SocketRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskapi.plugin.os.PosixProcess;
-import io.taskapi.spi.socket.SocketUnavailableException.Reason;
-import io.taskapi.spi.socket.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketUnavailableException.Reason;
+import io.taskapi.spi.driver.SocketUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,10 +1,10 @@
 package io.taskapi.plugin.socket;
 
 import io.taskapi.plugin.config.TaskApiConfig;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.SocketNeeds;
-import io.taskapi.spi.socket.SocketRequest;
+import io.taskapi.spi.driver.SocketRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,7 +14,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.driver.SocketMount;
-import io.taskapi.spi.socket.SocketUnavailableException.Reason;
+import io.taskapi.spi.driver.SocketUnavailableException.Reason;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;

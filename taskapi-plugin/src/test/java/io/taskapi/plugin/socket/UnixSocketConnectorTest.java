@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.os.PosixProcess;
 import io.taskapi.spi.driver.SocketMount;
-import io.taskapi.spi.socket.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketUnavailableException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.taskapi.testing.contract;
 
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.testing.InMemoryAllocationRegistry;
 

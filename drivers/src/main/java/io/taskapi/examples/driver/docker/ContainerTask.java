@@ -3,7 +3,7 @@ package io.taskapi.examples.driver.docker;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.examples.driver.TaskLogs;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskExit;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.driver.DriverConfig;
 import io.taskapi.examples.driver.TaskLogs;
 import io.taskapi.examples.driver.process.HostUser;
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.SocketMount;

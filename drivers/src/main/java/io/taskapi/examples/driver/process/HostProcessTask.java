@@ -2,7 +2,7 @@ package io.taskapi.examples.driver.process;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.TaskRef;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskExit;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskLaunch;
-import io.taskapi.spi.socket.SocketUnavailableException;
+import io.taskapi.spi.driver.SocketUnavailableException;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import java.net.UnixDomainSocketAddress;

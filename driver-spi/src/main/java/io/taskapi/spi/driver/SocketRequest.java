@@ -1,10 +1,7 @@
-package io.taskapi.spi.socket;
+package io.taskapi.spi.driver;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.spi.TaskRef;
-import io.taskapi.spi.driver.FilesystemIsolation;
-import io.taskapi.spi.driver.SocketNeeds;
 import java.nio.file.Path;
 import java.util.Optional;
 

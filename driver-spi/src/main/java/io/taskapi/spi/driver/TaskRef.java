@@ -1,4 +1,4 @@
-package io.taskapi.spi;
+package io.taskapi.spi.driver;
 
 import static java.util.Objects.requireNonNull;
 

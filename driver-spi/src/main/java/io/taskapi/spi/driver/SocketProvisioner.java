@@ -1,6 +1,5 @@
-package io.taskapi.spi.socket;
+package io.taskapi.spi.driver;
 
-import io.taskapi.spi.driver.SocketMount;
 
 /**
  * Where a {@link io.taskapi.spi.driver.TaskLaunch} gets a task's API socket. The running
