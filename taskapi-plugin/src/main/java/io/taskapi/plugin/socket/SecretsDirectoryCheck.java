@@ -3,6 +3,7 @@ package io.taskapi.plugin.socket;
 import io.taskapi.spi.driver.SocketUnavailableException.Reason;
 import io.taskapi.spi.driver.SocketUnavailableException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
@@ -18,12 +19,16 @@ import java.util.Set;
  * world-writable, unless it is sticky (as {@code /tmp} is: there nobody can rename what someone else made). Trusted
  * users are root and the agent's own effective uid: an agent that does not run as root (a developer's machine, a
  * test) makes its directories as itself, and a task never runs as the agent's uid. A symbolic link on the way must be
- * owned by a trusted user, and the directories its target lies in are checked the same way.
+ * owned by a trusted user, and its target is walked the same way, one link at a time, so that every link and every
+ * directory crossed on the way is checked (resolving a whole target at once would skip the links inside it). A
+ * target that climbs with {@code ..} is refused: its parents are not the directories it names.
  */
 final class SecretsDirectoryCheck {
     private static final int ROOT_UID = 0;
     private static final int GROUP_OR_OTHER_WRITE = 0022;
     private static final int STICKY = 01000;
+    /** As the kernel's ELOOP limit: more links than this on one path is a loop or an attack. */
+    private static final int MAX_LINKS = 40;
 
     private final int agentUid;
 
@@ -38,10 +43,11 @@ final class SecretsDirectoryCheck {
      *     could change, and why
      */
     void check(Path secretsDir) throws SocketUnavailableException {
-        checkChain(secretsDir, secretsDir, new HashSet<>());
+        checkChain(secretsDir, secretsDir, new HashSet<>(), 0);
     }
 
-    private void checkChain(Path secretsDir, Path start, Set<Path> seen) throws SocketUnavailableException {
+    private void checkChain(Path secretsDir, Path start, Set<Path> seen, int links)
+            throws SocketUnavailableException {
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (!seen.add(dir)) {
                 return; // checked already, with everything above it
@@ -53,7 +59,11 @@ final class SecretsDirectoryCheck {
                         + ")"));
             }
             if (stat.isSymbolicLink()) {
-                checkChain(secretsDir, realPath(secretsDir, dir), seen);
+                if (links >= MAX_LINKS) {
+                    throw new SocketUnavailableException(Reason.INVALID_REQUEST, "more than " + MAX_LINKS
+                            + " symbolic links on the way to the secrets directory " + secretsDir);
+                }
+                checkChain(secretsDir, target(secretsDir, dir), seen, links + 1);
                 continue;
             }
             if ((stat.mode() & GROUP_OR_OTHER_WRITE) != 0 && (stat.mode() & STICKY) == 0) {
@@ -76,13 +86,24 @@ final class SecretsDirectoryCheck {
                 dir + " (on the way to the secrets directory " + secretsDir + ") does not exist"));
     }
 
-    private static Path realPath(Path secretsDir, Path link) throws SocketUnavailableException {
+    /** @return the link's target, one hop, relative targets resolved against the link's directory */
+    private static Path target(Path secretsDir, Path link) throws SocketUnavailableException {
+        Path target;
         try {
-            return link.toRealPath();
+            target = Files.readSymbolicLink(link);
         } catch (IOException e) {
-            throw new SocketUnavailableException(Reason.INVALID_REQUEST, "cannot resolve the symbolic link " + link
+            throw new SocketUnavailableException(Reason.INVALID_REQUEST, "cannot read the symbolic link " + link
                     + " on the way to the secrets directory " + secretsDir + ": " + e.getMessage(), e);
         }
+        for (Path name : target) {
+            if (name.toString().equals("..")) {
+                throw new SocketUnavailableException(Reason.UNSAFE_DIRECTORY, "refusing to place the task socket in "
+                        + secretsDir + ": the symbolic link " + link + " on the way climbs with '..' (" + target
+                        + "), so the directories it crosses cannot be checked and a task could race the socket's"
+                        + " placement there; link to the directory itself");
+            }
+        }
+        return link.getParent().resolve(target);
     }
 
     private static SocketUnavailableException unsafe(Path secretsDir, Path dir, FileStat stat, String why) {

@@ -88,6 +88,50 @@ final class SecretsDirectoryCheckTest {
         assertUnsafe(() -> check.check(secrets), real.getParent(), "writable by its group or by everyone");
     }
 
+    @Test
+    void aLinkInsideALinksTargetIsCheckedWithTheDirectoryItLiesIn() throws IOException {
+        // link -> ww/c/d, and c -> safe: resolving link's whole target at once would land in safe/d and never look
+        // at ww, where anyone could swap c for a link of their own between the check and the placement.
+        dirs("safe/d/secrets", "rwxr-xr-x");
+        Path ww = dirs("ww", "rwxr-xr-x");
+        Files.createSymbolicLink(ww.resolve("c"), tmp.resolve("safe"));
+        mode(ww, "rwxrwxrwx");
+        Path secrets = Files.createSymbolicLink(tmp.resolve("link"), ww.resolve("c/d")).resolve("secrets");
+
+        assertUnsafe(() -> check.check(secrets), ww, "writable by its group or by everyone");
+    }
+
+    @Test
+    void aRelativeLinkIsResolvedAgainstItsOwnDirectory() throws IOException {
+        dirs("real/secrets", "rwxr-xr-x");
+        Path secrets = Files.createSymbolicLink(tmp.resolve("link"), Path.of("real")).resolve("secrets");
+
+        assertThatCode(() -> check.check(secrets)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aLinkThatClimbsWithDotDotIsRefused() throws IOException {
+        Path nested = dirs("a/b", "rwxr-xr-x");
+        dirs("real/secrets", "rwxr-xr-x");
+        Path link = Files.createSymbolicLink(nested.resolve("up"), Path.of("../../real"));
+        Path secrets = link.resolve("secrets");
+
+        assertUnsafe(() -> check.check(secrets), link, "climbs with '..'");
+    }
+
+    @Test
+    void aLinkLoopIsRefused() throws IOException {
+        Path one = tmp.resolve("one");
+        Files.createSymbolicLink(one, tmp.resolve("two"));
+        Files.createSymbolicLink(tmp.resolve("two"), one);
+
+        // The kernel gives up on the loop (ELOOP) before the check counts its links: refused all the same.
+        assertThatThrownBy(() -> check.check(one.resolve("secrets")))
+                .isInstanceOfSatisfying(SocketUnavailableException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.UNSAFE_DIRECTORY))
+                .hasMessageContaining("cannot check");
+    }
+
     private static void assertUnsafe(ThrowingCallable call, Path culprit, String why) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(SocketUnavailableException.class,
