@@ -75,7 +75,7 @@ public final class TestTask {
      */
     public SocketRequest socketRequest(Optional<String> user, FilesystemIsolation isolation) {
         SocketNeeds needs = SocketNeeds.of(isolation);
-        return SocketRequest.of(ref, secretsDir, user.map(needs::user).orElse(needs));
+        return SocketRequest.of(ref, secretsDir, user.map(needs::withUser).orElse(needs));
     }
 
     /**

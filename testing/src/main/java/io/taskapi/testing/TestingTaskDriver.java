@@ -77,7 +77,7 @@ public final class TestingTaskDriver implements TaskDriver {
     public TestingRunningTask start(TaskLaunch launch) throws TaskDriverException {
         requireNonNull(launch, "launch is null");
         launches.add(launch);
-        SocketNeeds needs = launch.user().map(SocketNeeds.of(isolation)::user).orElse(SocketNeeds.of(isolation));
+        SocketNeeds needs = launch.user().map(SocketNeeds.of(isolation)::withUser).orElse(SocketNeeds.of(isolation));
         socketRequests.add(SocketRequest.of(launch.task(), launch.secretsDir(), needs));
         SocketMount mount = launch.apiSocket(needs);
         UnixHttpClient client;

@@ -72,7 +72,7 @@ class TestingTaskDriverTest {
         assertThat(driver.launches()).containsExactly(launch);
         SocketRequest request = driver.socketRequests().get(0);
         assertThat(request).isEqualTo(SocketRequest.of(launch.task(), launch.secretsDir(),
-                SocketNeeds.of(FilesystemIsolation.NONE).user("nobody")));
+                SocketNeeds.of(FilesystemIsolation.NONE).withUser("nobody")));
         assertThat(mounts.get(0).request()).isEqualTo(request);
         assertThat(running.environment()).containsEntry("NOMAD_TOKEN", "abcdef")
                 .containsEntry("NOMAD_UNIX_ADDR", "unix://" + launch.secretsDir().resolve("api.sock"))

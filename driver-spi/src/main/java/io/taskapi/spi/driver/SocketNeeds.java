@@ -10,10 +10,10 @@ import java.util.Optional;
  * What a driver needs of a task's API socket, passed to {@link TaskLaunch#apiSocket(SocketNeeds)}:
  *
  * <pre>{@code
- * SocketMount mount = launch.apiSocket(SocketNeeds.of(isolation()).user(hostUser));
+ * SocketMount mount = launch.apiSocket(SocketNeeds.of(isolation()).withUser(hostUser));
  * }</pre>
  *
- * <p>Immutable: each {@code with} method returns a copy.
+ * <p>Immutable: each {@code with…} method returns a copy, and leaves this one as it was.
  */
 public final class SocketNeeds {
     /** Where {@link FilesystemIsolation#IMAGE} and {@link FilesystemIsolation#CHROOT} show the secrets directory. */
@@ -46,7 +46,7 @@ public final class SocketNeeds {
      * @return a copy with that user
      * @throws IllegalArgumentException when the name is blank
      */
-    public SocketNeeds user(String hostUser) {
+    public SocketNeeds withUser(String hostUser) {
         requireNonNull(hostUser, "hostUser is null");
         if (hostUser.isBlank()) {
             throw new IllegalArgumentException("hostUser is blank");
@@ -59,7 +59,7 @@ public final class SocketNeeds {
      * @return a copy with that path
      * @throws IllegalArgumentException when the path is not absolute
      */
-    public SocketNeeds taskSecretsDir(Path path) {
+    public SocketNeeds withTaskSecretsDir(Path path) {
         requireNonNull(path, "path is null");
         if (!path.isAbsolute()) {
             throw new IllegalArgumentException("the task's secrets directory must be absolute: " + path);
@@ -78,7 +78,7 @@ public final class SocketNeeds {
     }
 
     /**
-     * @return where the secrets directory appears inside the task, when set with {@link #taskSecretsDir(Path)};
+     * @return where the secrets directory appears inside the task, when set with {@link #withTaskSecretsDir(Path)};
      *     empty for the isolation's default ({@code /secrets}, or the host path under {@link FilesystemIsolation#NONE})
      */
     public Optional<Path> taskSecretsDir() {

@@ -9,8 +9,9 @@ package io.taskapi.spi.driver;
 public interface SocketProvisioner {
     /**
      * Opens the task's socket at {@code <hostSecretsDir>/api.sock}, or returns the one already open for the same task
-     * (a restart: same socket, its connections intact). A stale file at that path is replaced. The socket stays until
-     * {@link io.taskapi.spi.TaskApi#release} or {@link io.taskapi.spi.TaskApi#close}.
+     * (a restart: same socket, its connections intact); a restart must repeat the same request, and one with other
+     * needs (another user, another task path) is refused as {@code INVALID_REQUEST}. A stale file at that path is
+     * replaced. The socket stays until {@link io.taskapi.spi.TaskApi#release} or {@link io.taskapi.spi.TaskApi#close}.
      *
      * @param request which task, where, and what the driver needs
      * @return the mount

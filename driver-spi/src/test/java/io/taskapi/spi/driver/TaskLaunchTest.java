@@ -25,11 +25,11 @@ final class TaskLaunchTest {
             return given;
         });
 
-        SocketMount mount = launch.apiSocket(SocketNeeds.of(FilesystemIsolation.IMAGE).user("nobody"));
+        SocketMount mount = launch.apiSocket(SocketNeeds.of(FilesystemIsolation.IMAGE).withUser("nobody"));
 
         assertThat(mount).isEqualTo(given);
         assertThat(requests).containsExactly(SocketRequest.of(TASK, SECRETS,
-                SocketNeeds.of(FilesystemIsolation.IMAGE).user("nobody")));
+                SocketNeeds.of(FilesystemIsolation.IMAGE).withUser("nobody")));
         assertThat(requests.get(0).taskUser()).contains("nobody");
         assertThat(launch.environmentWith(mount)).containsEntry("PATH", "/bin")
                 .containsEntry("NOMAD_UNIX_ADDR", "unix:///secrets/api.sock");
@@ -69,7 +69,7 @@ final class TaskLaunchTest {
         assertThat(SocketRequest.of(TASK, SECRETS, SocketNeeds.of(FilesystemIsolation.NONE)).taskSecretsDir())
                 .isEqualTo(SECRETS);
         assertThat(SocketRequest.of(TASK, SECRETS,
-                SocketNeeds.of(FilesystemIsolation.IMAGE).taskSecretsDir(Path.of("/run/secrets"))).taskSecretsDir())
+                SocketNeeds.of(FilesystemIsolation.IMAGE).withTaskSecretsDir(Path.of("/run/secrets"))).taskSecretsDir())
                 .isEqualTo(Path.of("/run/secrets"));
     }
 
@@ -79,7 +79,7 @@ final class TaskLaunchTest {
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("taskDir");
         assertThatThrownBy(() -> TaskLaunch.builder(TASK).secretsDir(Path.of("relative")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SocketNeeds.of(FilesystemIsolation.NONE).user(" "))
+        assertThatThrownBy(() -> SocketNeeds.of(FilesystemIsolation.NONE).withUser(" "))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,18 +122,40 @@ final class TaskRunner {
         }
         TaskExit exit;
         try {
-            exit = started.exit().toCompletableFuture().get();
+            exit = awaitExit(started);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             started.stop(Duration.ZERO);
             exit = TaskExit.killed(137);
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | RuntimeException e) {
+            // A driver whose exit failed, or could not be waited for: stop the task anyway, since its socket is
+            // released next and a task must not outlive its API.
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             LOG.warn("task {} of allocation {} ended abnormally: {}", name, allocation.id(),
-                    e.getCause().getClass().getSimpleName());
+                    cause.getClass().getSimpleName());
+            started.stop(JobScheduler.STOP_GRACE);
             exit = TaskExit.killed(-1);
         }
         LOG.info("task {} of allocation {} exited with code {}", name, allocation.id(), exit.exitCode());
         return allocation.exited(name, exit.exitCode(), exit.killed());
+    }
+
+    /**
+     * Waits for the driver's exit through {@code whenComplete}: a third party's
+     * {@link java.util.concurrent.CompletionStage} need not support {@code toCompletableFuture()}.
+     */
+    private static TaskExit awaitExit(RunningTask task) throws InterruptedException, ExecutionException {
+        CompletableFuture<TaskExit> exit = new CompletableFuture<>();
+        requireNonNull(task.exit(), "the driver's exit() is null").whenComplete((ended, failure) -> {
+            if (failure != null) {
+                exit.completeExceptionally(failure);
+            } else if (ended == null) {
+                exit.completeExceptionally(new NullPointerException("the driver's exit completed with null"));
+            } else {
+                exit.complete(ended);
+            }
+        });
+        return exit.get();
     }
 
     /**

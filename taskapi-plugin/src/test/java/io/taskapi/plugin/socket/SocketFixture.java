@@ -59,7 +59,7 @@ final class SocketFixture implements AutoCloseable {
     }
 
     static SocketRequest request(TaskRef task, Path secrets, String user) {
-        return SocketRequest.of(task, secrets, SocketNeeds.of(FilesystemIsolation.IMAGE).user(user));
+        return SocketRequest.of(task, secrets, SocketNeeds.of(FilesystemIsolation.IMAGE).withUser(user));
     }
 
     /** Makes {@code root/name} (and its parents) mode 0755, root-owned as the agent would. */

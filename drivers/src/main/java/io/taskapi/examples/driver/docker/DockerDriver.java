@@ -123,7 +123,7 @@ public final class DockerDriver implements TaskDriver {
         }
 
         SocketNeeds needs = SocketNeeds.of(isolation());
-        SocketMount mount = launch.apiSocket(user.map(u -> needs.user(u.name())).orElse(needs));
+        SocketMount mount = launch.apiSocket(user.map(u -> needs.withUser(u.name())).orElse(needs));
         Map<String, String> environment = launch.environmentWith(mount);
         String name = containerName(launch.task());
         String id = null;

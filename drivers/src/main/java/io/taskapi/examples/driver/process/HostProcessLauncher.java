@@ -87,7 +87,7 @@ public final class HostProcessLauncher {
         }
 
         SocketNeeds needs = SocketNeeds.of(isolation());
-        SocketMount mount = launch.apiSocket(user.map(u -> needs.user(u.name())).orElse(needs));
+        SocketMount mount = launch.apiSocket(user.map(u -> needs.withUser(u.name())).orElse(needs));
         try {
             List<String> argv = new ArrayList<>();
             if (user.isPresent()) {
