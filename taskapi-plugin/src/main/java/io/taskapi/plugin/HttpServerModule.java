@@ -7,6 +7,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.taskapi.plugin.config.HttpConfig;
+import io.taskapi.plugin.config.OperatorTlsConfig;
 import io.taskapi.plugin.execution.WorkerLanes;
 import io.taskapi.plugin.http.BodyReader;
 import io.taskapi.plugin.http.JsonErrorHandler;
@@ -18,12 +19,17 @@ import io.taskapi.plugin.limits.ConnectionLimiter;
 import io.taskapi.plugin.limits.RateLimiter;
 import io.taskapi.plugin.limits.RequestHeadDeadline;
 import io.taskapi.plugin.listener.OperatorConnector;
+import io.taskapi.plugin.listener.OperatorTls;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.socket.UnixSocketConnector;
+import java.io.IOException;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -74,8 +80,11 @@ final class HttpServerModule extends AbstractModule {
         server.addBean(lanes, true);
         server.addBean(new RequestHeadDeadline(server, config), true);
         config.operatorAddress().ifPresent(address -> {
-            // Plain HTTP: for a dev agent, or behind a TLS-terminating proxy.
-            OperatorConnector operator = new OperatorConnector(server, new HttpConnectionFactory(httpConfiguration()));
+            OperatorConnector operator = config.operatorTls().isPresent()
+                    ? new OperatorConnector(server, tls(server, config.operatorTls().get()),
+                            new HttpConnectionFactory(httpsConfiguration()))
+                    // Plain HTTP: for a dev agent, or behind a TLS-terminating proxy.
+                    : new OperatorConnector(server, new HttpConnectionFactory(httpConfiguration()));
             operator.setHost(address.host());
             operator.setPort(address.port());
             operator.setIdleTimeout(config.idleTimeout().toMillis());
@@ -93,6 +102,22 @@ final class HttpServerModule extends AbstractModule {
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
         return connector;
+    }
+
+    private static SslConnectionFactory tls(Server server, OperatorTlsConfig tlsConfig) {
+        try {
+            OperatorTls tls = new OperatorTls(tlsConfig, server);
+            server.addBean(tls, true);
+            return new SslConnectionFactory(tls.contextFactory(), HttpVersion.HTTP_1_1.asString());
+        } catch (IOException e) {
+            throw new IllegalStateException("the operator listener's TLS files cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpConfiguration httpsConfiguration() {
+        HttpConfiguration https = httpConfiguration();
+        https.addCustomizer(new SecureRequestCustomizer());
+        return https;
     }
 
     private HttpConfiguration httpConfiguration() {

@@ -23,7 +23,9 @@ import java.util.Optional;
  *
  * @param minThreads the I/O threads kept warm (the I/O pool holds the selectors; at most 16)
  * @param maxThreads the worker pool that runs requests that may block
- * @param operatorAddress the operator listener's host:port (plain HTTP, for a dev agent or behind a TLS proxy), if any
+ * @param operatorAddress the operator listener's host:port, if any: HTTPS with {@code operatorTls}, plain HTTP without
+ *     (for a dev agent or behind a TLS proxy)
+ * @param operatorTls HTTPS on the operator listener, if configured
  * @param maxBodyBytes the largest request body accepted (413 beyond)
  * @param maxHeaderBytes the largest request head accepted (431 beyond)
  * @param idleTimeout how long an idle connection stays open
@@ -35,7 +37,8 @@ import java.util.Optional;
  * @param minBodyRate the slowest a request body may arrive, in bytes a second, after its first second (408 below)
  * @param filterTimeout how long evaluating one request's {@code ?filter=} may take (400 beyond)
  */
-public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> operatorAddress, int maxBodyBytes,
+public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> operatorAddress,
+                         Optional<OperatorTlsConfig> operatorTls, int maxBodyBytes,
                          int maxHeaderBytes, Duration idleTimeout, int operatorMaxConnections,
                          int operatorMaxInFlight, Duration requestHeadTimeout, Duration requestBodyTimeout,
                          int minBodyRate, Duration filterTimeout) {
@@ -45,6 +48,7 @@ public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> o
      * @param minThreads see the record component of that name
      * @param maxThreads see the record component of that name
      * @param operatorAddress see the record component of that name
+     * @param operatorTls see the record component of that name
      * @param maxBodyBytes see the record component of that name
      * @param maxHeaderBytes see the record component of that name
      * @param idleTimeout see the record component of that name
@@ -57,6 +61,7 @@ public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> o
      */
     public HttpConfig {
         requireNonNull(operatorAddress, "operatorAddress is null");
+        requireNonNull(operatorTls, "operatorTls is null");
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(requestHeadTimeout, "requestHeadTimeout is null");
         requireNonNull(requestBodyTimeout, "requestBodyTimeout is null");
@@ -77,6 +82,7 @@ public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> o
                 settings.integer(HTTP_MIN_THREADS, 4),
                 settings.integer(HTTP_MAX_THREADS, 32),
                 operatorAddress,
+                OperatorTlsConfig.read(settings, address.isPresent()),
                 settings.integer(HTTP_MAX_BODY_BYTES, 1024 * 1024),
                 settings.integer(HTTP_MAX_HEADER_BYTES, 2 * auth.maxTokenLength()),
                 settings.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(30)),

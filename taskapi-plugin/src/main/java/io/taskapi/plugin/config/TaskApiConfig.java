@@ -40,6 +40,10 @@ public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl,
     public static final String STATE_DATA_DIR = "state.data-dir";
     public static final String ACL_ENABLED = "acl.enabled";
     public static final String OPERATOR_ADDRESS = "http.operator-address";
+    public static final String OPERATOR_TLS_CERT_FILE = "http.operator-tls-cert-file";
+    public static final String OPERATOR_TLS_KEY_FILE = "http.operator-tls-key-file";
+    public static final String OPERATOR_TLS_VERIFY_CLIENT = "http.operator-tls-verify-client";
+    public static final String OPERATOR_TLS_CA_FILE = "http.operator-tls-ca-file";
     public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
     public static final String HTTP_MAX_HEADER_BYTES = "http.max-header-bytes";
     public static final String HTTP_IDLE_TIMEOUT = "http.idle-timeout";

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 
 /**
  * Bounds open connections, at accept, so that no client can hold the descriptors another needs:
@@ -44,6 +45,9 @@ public final class ConnectionLimiter implements ConnectionAdmission {
     private final Connection.Listener operatorConnections = new Connection.Listener() {
         @Override
         public void onOpened(Connection connection) {
+            if (decrypted(connection)) {
+                return;
+            }
             if (operatorOpen.incrementAndGet() > maxOperatorConnections) {
                 metrics.rateLimited("connections");
                 connection.getEndPoint().close();
@@ -52,9 +56,17 @@ public final class ConnectionLimiter implements ConnectionAdmission {
 
         @Override
         public void onClosed(Connection connection) {
+            if (decrypted(connection)) {
+                return;
+            }
             operatorOpen.decrementAndGet();
         }
     };
+
+    // Over TLS the HTTP connection runs inside the TLS one and both are reported: count the TLS one only.
+    private static boolean decrypted(Connection connection) {
+        return connection.getEndPoint() instanceof SslConnection.SslEndPoint;
+    }
 
     /**
      * @param socket the per-socket limit and whether root may use a task user's socket

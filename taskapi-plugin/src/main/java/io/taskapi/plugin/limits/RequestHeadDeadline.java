@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -91,7 +92,12 @@ public final class RequestHeadDeadline extends AbstractLifeCycle {
             Map<Connection, Seen> seenNow = new HashMap<>();
             for (Connector connector : server.getConnectors()) {
                 for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-                    if (endPoint.getConnection() instanceof HttpConnection http) {
+                    Connection connection = endPoint.getConnection();
+                    if (connection instanceof SslConnection tls) {
+                        // HTTPS: the HTTP connection runs on the decrypted end point; closing closes the socket
+                        connection = tls.getSslEndPoint().getConnection();
+                    }
+                    if (connection instanceof HttpConnection http) {
                         Seen seen = look(http, heads.get(http), now);
                         if (seen.headSinceNanos() != NOT_ARRIVING && now - seen.headSinceNanos() >= timeoutNanos) {
                             LOG.debug("closing a connection whose request head took over {} ms",

@@ -14,10 +14,10 @@ public final class OperatorConnector extends ServerConnector {
 
     /**
      * @param server the server it belongs to
-     * @param factory how connections speak HTTP
+     * @param factories how connections speak: HTTP, or TLS then HTTP
      */
-    public OperatorConnector(Server server, ConnectionFactory factory) {
-        super(server, factory);
+    public OperatorConnector(Server server, ConnectionFactory... factories) {
+        super(server, factories);
         setName(NAME);
     }
 }
