@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,19 +49,19 @@ public final class Agent implements AutoCloseable {
     private final DriverCatalog drivers;
     private final JobScheduler scheduler;
     private final TaskApi api;
-    private final TlsFront tls;
+    private final Optional<Path> caCertificate;
     private final String address;
     private boolean closed;
 
     private Agent(AgentOptions options, AgentDataDir dataDir, LocalNodeRegistry node, DriverCatalog drivers,
-                  JobScheduler scheduler, TaskApi api, TlsFront tls, String address) {
+                  JobScheduler scheduler, TaskApi api, Optional<Path> caCertificate, String address) {
         this.options = options;
         this.dataDir = dataDir;
         this.node = node;
         this.drivers = drivers;
         this.scheduler = scheduler;
         this.api = api;
-        this.tls = tls;
+        this.caCertificate = caCertificate;
         this.address = address;
     }
 
@@ -104,14 +105,19 @@ public final class Agent implements AutoCloseable {
                     options.region(), sockets, clock);
             opened.add(0, scheduler);
 
-            // Plain HTTP on the operator address in -dev; otherwise the plugin listens on a private loopback port
-            // and TLS terminates in front of it (the plugin's operator listener speaks plain HTTP only).
-            // Port 0 in -dev: a free port, chosen here so that the address printed is the one that answers.
-            int port = options.dev() && options.port() == 0 ? freeLoopbackPort() : options.port();
-            int pluginPort = options.dev() ? port : freeLoopbackPort();
-            String pluginHost = options.dev() ? options.bindHost() : "127.0.0.1";
+            // Plain HTTP on the operator address in -dev; otherwise the plugin's operator listener serves HTTPS
+            // itself there (no plain-HTTP TCP listener at all). Port 0: a free port, chosen here so that the address
+            // printed is the one that answers.
+            int port = options.port() == 0 ? freePort(options.bindHost()) : options.port();
             Map<String, String> config = new LinkedHashMap<>();
-            config.put("http.operator-address", pluginHost + ":" + pluginPort);
+            config.put("http.operator-address", options.bindHost() + ":" + port);
+            Optional<Path> caCertificate = Optional.empty();
+            if (!options.dev()) {
+                AgentCertificate.PemPair pem = AgentCertificate.ensure(options, dataDir.tlsDir(), nodeInfo.name());
+                config.put("http.operator-tls-cert-file", pem.certFile().toString());
+                config.put("http.operator-tls-key-file", pem.keyFile().toString());
+                caCertificate = Optional.of(pem.certFile());
+            }
             config.put("acl.enabled", Boolean.toString(options.aclEnabled()));
             config.put("state.data-dir", dataDir.stateDir().toString());
             config.put("socket.link-dir", dataDir.socketLinkDir().toString());
@@ -122,19 +128,10 @@ public final class Agent implements AutoCloseable {
             opened.add(0, api);
             sockets.set(api);
 
-            TlsFront tls = null;
-            String address;
-            if (options.dev()) {
-                address = "http://" + hostForUrl(options.bindHost()) + ":" + port;
-            } else {
-                tls = TlsFront.start(options, dataDir.tlsDir(), nodeInfo.name(),
-                        new InetSocketAddress("127.0.0.1", pluginPort));
-                opened.add(0, tls);
-                address = "https://" + hostForUrl(options.bindHost()) + ":" + tls.port();
-            }
+            String address = (options.dev() ? "http://" : "https://") + hostForUrl(options.bindHost()) + ":" + port;
             dataDir.markInUse();
             LOG.info("agent started: node {} at {}, data dir {}", nodeId, address, dataDir.root());
-            return new Agent(options, dataDir, node, drivers, scheduler, api, tls, address);
+            return new Agent(options, dataDir, node, drivers, scheduler, api, caCertificate, address);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable closeable : opened) {
                 try {
@@ -173,8 +170,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /** @return the TLS certificate clients should trust (not in -dev) */
-    public java.util.Optional<Path> caCertificate() {
-        return tls == null ? java.util.Optional.empty() : java.util.Optional.of(tls.certificateFile());
+    public Optional<Path> caCertificate() {
+        return caCertificate;
     }
 
     /** Stops every task, closes the plugin and every socket, and removes a temporary data directory. */
@@ -186,9 +183,6 @@ public final class Agent implements AutoCloseable {
         closed = true;
         LOG.info("agent shutting down");
         scheduler.close();
-        if (tls != null) {
-            tls.close();
-        }
         api.close();
         dataDir.close();
     }
@@ -203,9 +197,9 @@ public final class Agent implements AutoCloseable {
         return provider;
     }
 
-    private static int freeLoopbackPort() throws IOException {
+    private static int freePort(String host) throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            socket.bind(new InetSocketAddress(host, 0));
             return socket.getLocalPort();
         }
     }
