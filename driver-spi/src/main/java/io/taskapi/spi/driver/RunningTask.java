@@ -1,6 +1,7 @@
 package io.taskapi.spi.driver;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** A task a driver started. */
@@ -19,4 +20,16 @@ public interface RunningTask {
      * @param grace how long the task may take to end by itself
      */
     void stop(Duration grace);
+
+    /**
+     * What the agent stores to recover this task after it restarts ({@link TaskDriver#recover(TaskLaunch,
+     * TaskHandle)}). A driver that returns one must keep the task running when the agent's process ends: the task
+     * is owned by something that outlives the agent (a supervisor process, the container engine).
+     *
+     * @return the task's handle, or empty when it cannot be recovered (the default: the agent then stops it when it
+     *     stops, and marks it failed after a crash)
+     */
+    default Optional<TaskHandle> handle() {
+        return Optional.empty();
+    }
 }

@@ -25,4 +25,28 @@ public interface TaskDriver {
      * @throws TaskDriverException when the task cannot start; nothing is left running
      */
     RunningTask start(TaskLaunch launch) throws TaskDriverException;
+
+    /**
+     * Finds a task this driver started before the agent restarted (Nomad's {@code RecoverTask}). The agent passes the
+     * launch it would build to start the task (same task, directories, config and user) and the handle the task gave
+     * ({@link RunningTask#handle()}).
+     *
+     * <ul>
+     *   <li>The task still runs: ask for its socket again with {@code launch.apiSocket(...)}, as at start (the Task
+     *       API opens it again at the same path), and return it.</li>
+     *   <li>It ended while the agent was down: return a task whose {@link RunningTask#exit()} is already complete,
+     *       with its real exit code; ask for no socket.</li>
+     *   <li>It cannot be recovered (the handle is unreadable, the supervisor is gone): stop whatever of it still runs,
+     *       then throw. The agent marks the task failed with the message.</li>
+     * </ul>
+     *
+     * @param launch the task, as the agent would start it
+     * @param handle the handle the task gave when it started
+     * @return the task
+     * @throws TaskDriverException when it cannot be recovered; nothing of it is left running. The default: this
+     *     driver cannot recover tasks
+     */
+    default RunningTask recover(TaskLaunch launch, TaskHandle handle) throws TaskDriverException {
+        throw new TaskDriverException("driver " + name() + " cannot recover tasks");
+    }
 }
