@@ -8,6 +8,7 @@ import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
+import io.taskapi.spi.driver.TaskHandle;
 import io.taskapi.spi.driver.TaskLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,16 @@ public final class JavaDriver implements TaskDriver {
         }
         argv.addAll(config.strings("args"));
         return launcher.launch(launch, argv);
+    }
+
+    /**
+     * Finds a task again after an agent restart through its supervisor (see {@link HostProcessLauncher}): still
+     * running, its socket is requested again as at start; ended while the agent was down, its real exit code is
+     * there. The task's config is not read again: the process already runs, or has ended.
+     */
+    @Override
+    public RunningTask recover(TaskLaunch launch, TaskHandle handle) throws TaskDriverException {
+        return launcher.recover(launch, handle);
     }
 
     @Override

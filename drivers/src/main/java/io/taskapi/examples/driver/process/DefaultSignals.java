@@ -1,0 +1,61 @@
+package io.taskapi.examples.driver.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives the task back the default SIGINT and SIGQUIT. A shell without job control starts a background command with
+ * both ignored (POSIX), the task would inherit that through {@code exec}, and a task that expects them (a JVM's
+ * shutdown on SIGINT, nginx's graceful stop on SIGQUIT) would not see them. The supervisor starts the task through
+ * {@code env --default-signal=INT,QUIT} (GNU coreutils 8.31 or later) when the host has it; elsewhere the task keeps
+ * them ignored, which the driver's own stop (SIGTERM, then SIGKILL) does not need.
+ */
+final class DefaultSignals {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultSignals.class);
+    private static final Optional<Path> ENV = probe();
+
+    private DefaultSignals() {}
+
+    /**
+     * @param program the program the supervisor would start
+     * @param viaSetpriv whether setpriv comes between (then {@code program} is not {@code env}'s next argument)
+     * @return what to put before the program, when the host can reset the signals
+     */
+    static Optional<List<String>> wrapper(String program, boolean viaSetpriv) {
+        // env reads an argument with '=' as a variable to set: such a program path must not follow it directly.
+        if (ENV.isEmpty() || (!viaSetpriv && program.indexOf('=') >= 0)) {
+            return Optional.empty();
+        }
+        return Optional.of(List.of(ENV.get().toString(), "--default-signal=INT,QUIT"));
+    }
+
+    private static Optional<Path> probe() {
+        Optional<Path> env = Executables.find("env", Path.of("/"), Executables.DEFAULT_PATH);
+        if (env.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Process process = new ProcessBuilder(env.get().toString(), "--default-signal=INT,QUIT", "/bin/sh", "-c",
+                    ":").redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0) {
+                return env;
+            }
+            process.destroyForcibly();
+        } catch (IOException e) {
+            // not usable: as if absent
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("{} has no --default-signal (GNU coreutils 8.31 or later): host tasks start with SIGINT and SIGQUIT"
+                + " ignored", env.get());
+        return Optional.empty();
+    }
+}
