@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.SocketProvisioner;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskLaunch;
 import io.taskapi.testing.TestTask;
@@ -13,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 
 /** What the driver tests share: launches with a config block, waiting for exits, reading task logs. */
@@ -29,6 +33,13 @@ public final class Tasks {
     public static TaskLaunch launch(TestTask task, Map<String, Object> config, Map<String, String> environment,
                                     Optional<String> user) {
         return task.launch(config, environment, user);
+    }
+
+    /** @return the same launch, with its sockets from {@code sockets} */
+    public static TaskLaunch withSockets(TaskLaunch launch, SocketProvisioner sockets) {
+        return TaskLaunch.builder(launch.task()).taskDir(launch.taskDir()).secretsDir(launch.secretsDir())
+                .config(launch.config()).environment(launch.environment()).user(launch.user()).sockets(sockets)
+                .build();
     }
 
     /** @return the task's exit, waiting at most {@link #TASK_TIMEOUT} */
@@ -72,6 +83,36 @@ public final class Tasks {
         }
         // pid (comm) STATE ...: comm may hold spaces and parentheses, the state follows the last ')'.
         return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    }
+
+    /**
+     * @param session a session id (a supervisor's pid)
+     * @return the pids of the processes of that session that run (zombies have ended: only a parent has not reaped
+     *     them)
+     */
+    public static List<Long> runningInSession(long session) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String stat;
+                try {
+                    stat = Files.readString(entry.resolve("stat"));
+                } catch (IOException e) {
+                    continue;    // ended meanwhile
+                }
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (Long.parseLong(fields[3]) == session && !"Z".equals(fields[0])) {
+                    pids.add(Long.parseLong(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pids;
     }
 
     private static ConditionFactory poll(Duration atMost) {

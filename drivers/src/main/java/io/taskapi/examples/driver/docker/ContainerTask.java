@@ -6,12 +6,14 @@ import io.taskapi.examples.driver.TaskLogs;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskExit;
+import io.taskapi.spi.driver.TaskHandle;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,12 +51,33 @@ final class ContainerTask implements RunningTask {
         this.logs = requireNonNull(logs, "logs is null");
     }
 
+    /** The handle's format: {@value #CONTAINER_ID} is the container's id. */
+    static final int HANDLE_VERSION = 1;
+    static final String CONTAINER_ID = "container.id";
+
+    /** A container that was started (or found running again after an agent restart): a thread waits for it. */
     static ContainerTask watch(DockerEngine engine, TaskRef task, String id, TaskLogs logs) {
         ContainerTask running = new ContainerTask(engine, task, id, logs);
         Thread waiter = new Thread(running::awaitContainer, "docker-wait-" + DockerDriver.shortId(id));
         waiter.setDaemon(true);
         waiter.start();
         return running;
+    }
+
+    /**
+     * A container that ended while the agent was down: its output is copied and it is removed, as after any end, and
+     * the exit is complete when this returns.
+     */
+    static ContainerTask ended(DockerEngine engine, TaskRef task, String id, TaskLogs logs, int code) {
+        ContainerTask ended = new ContainerTask(engine, task, id, logs);
+        ended.finish(code);
+        return ended;
+    }
+
+    /** @return the container's id, driver {@code docker}, version 1: the engine keeps the container when the agent goes */
+    @Override
+    public Optional<TaskHandle> handle() {
+        return Optional.of(TaskHandle.of(DockerDriver.NAME, HANDLE_VERSION, Map.of(CONTAINER_ID, id)));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.SocketNeeds;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
+import io.taskapi.spi.driver.TaskHandle;
 import io.taskapi.spi.driver.TaskLaunch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -122,8 +123,7 @@ public final class DockerDriver implements TaskDriver {
             throw new TaskDriverException("driver " + NAME + ": cannot prepare the task's logs: " + e.getMessage(), e);
         }
 
-        SocketNeeds needs = SocketNeeds.of(isolation());
-        SocketMount mount = launch.apiSocket(user.map(u -> needs.withUser(u.name())).orElse(needs));
+        SocketMount mount = launch.apiSocket(socketNeeds(user));
         Map<String, String> environment = launch.environmentWith(mount);
         String name = containerName(launch.task());
         String id = null;
@@ -144,6 +144,87 @@ public final class DockerDriver implements TaskDriver {
             }
             throw new TaskDriverException(redact("driver " + NAME + ": cannot run image " + image + " for task "
                     + launch.task().taskName() + ": " + e.getMessage(), environment), e);
+        }
+    }
+
+    /**
+     * Finds a container this driver started before the agent restarted. The engine, not the agent, owns containers, so
+     * the handle is just the container's id.
+     *
+     * <ul>
+     *   <li>running: the socket is requested again, as at start (the secrets directory is bind-mounted, so the
+     *       socket the Task API opens again at the same path is the one the container sees), and a thread waits for
+     *       the container as after a start;</li>
+     *   <li>exited: its {@code State.ExitCode}, its output appended to the logs and the container removed, as after
+     *       any end;</li>
+     *   <li>gone, or a handle this driver cannot read: a {@link TaskDriverException} (an unreadable handle first
+     *       removes the container by its name, {@code <task>-<alloc id>}).</li>
+     * </ul>
+     */
+    @Override
+    public RunningTask recover(TaskLaunch launch, TaskHandle handle) throws TaskDriverException {
+        requireNonNull(launch, "launch is null");
+        requireNonNull(handle, "handle is null");
+        String task = launch.task().taskName();
+        String id;
+        try {
+            if (!NAME.equals(handle.driver()) || handle.version() != ContainerTask.HANDLE_VERSION) {
+                throw new TaskDriverException("driver " + NAME + ": the task's handle is driver " + handle.driver()
+                        + "'s, version " + handle.version() + "; this driver reads its own, version "
+                        + ContainerTask.HANDLE_VERSION);
+            }
+            id = handle.require(ContainerTask.CONTAINER_ID);
+        } catch (TaskDriverException e) {
+            removeQuietly(containerName(launch.task()), e);
+            throw e;
+        }
+        Optional<DockerEngine.ContainerState> state;
+        try {
+            state = engine.inspect(id);
+        } catch (IOException e) {
+            throw new TaskDriverException("driver " + NAME + ": cannot recover task " + task + ": cannot inspect"
+                    + " container " + shortId(id) + " at " + engine.socket() + " (" + e.getMessage() + ")", e);
+        }
+        if (state.isEmpty()) {
+            throw new TaskDriverException("driver " + NAME + ": cannot recover task " + task + ": container "
+                    + shortId(id) + " no longer exists, so its exit code is lost");
+        }
+        TaskLogs logs;
+        try {
+            logs = TaskLogs.prepare(launch.taskDir(), task);
+        } catch (IOException e) {
+            removeQuietly(id, e);
+            throw new TaskDriverException("driver " + NAME + ": cannot prepare the task's logs: " + e.getMessage(), e);
+        }
+        if (!state.get().running()) {
+            LOG.info("docker task {} (alloc {}) recovered: container {} ended with exit code {} while the agent was"
+                    + " down", task, launch.task().allocationId(), shortId(id), state.get().exitCode());
+            return ContainerTask.ended(engine, launch.task(), id, logs, state.get().exitCode());
+        }
+        try {
+            Optional<HostUser> user = launch.user().isPresent()
+                    ? Optional.of(HostUser.resolve(NAME, launch.user().get())) : Optional.empty();
+            launch.apiSocket(socketNeeds(user));
+        } catch (TaskDriverException e) {
+            removeQuietly(id, e);   // force-removal kills it: it must not run without its API
+            throw e;
+        }
+        LOG.info("docker task {} (alloc {}) recovered: container {} still runs", task, launch.task().allocationId(),
+                shortId(id));
+        return ContainerTask.watch(engine, launch.task(), id, logs);
+    }
+
+    /** The same request at start and at recovery: the Task API refuses another one for the same task. */
+    private SocketNeeds socketNeeds(Optional<HostUser> user) {
+        SocketNeeds needs = SocketNeeds.of(isolation());
+        return user.map(u -> needs.withUser(u.name())).orElse(needs);
+    }
+
+    private void removeQuietly(String idOrName, Exception failure) {
+        try {
+            engine.remove(idOrName);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -181,17 +181,28 @@ final class DockerEngine {
                 204, 404);
     }
 
-    /** @return {@code State.ExitCode} of a container that is not running, if the engine knows the container */
-    Optional<Integer> exitCodeIfStopped(String id) throws IOException {
-        Response response = exchange("GET", "/containers/" + encode(id) + "/json", null,
-                readTimeout);
+    /**
+     * A container's state, as {@code GET /containers/{id}/json} gives it.
+     *
+     * @param running whether it runs
+     * @param exitCode {@code State.ExitCode}: its exit code once it has stopped
+     */
+    record ContainerState(boolean running, int exitCode) {}
+
+    /** @return the container's state, or empty when the engine does not know the container (404) */
+    Optional<ContainerState> inspect(String id) throws IOException {
+        Response response = exchange("GET", "/containers/" + encode(id) + "/json", null, readTimeout);
         if (response.status() == 404) {
             return Optional.empty();
         }
         expect("inspect container", response, 200);
         JsonNode state = json(response).path("State");
-        return state.path("Running").asBoolean(false) ? Optional.empty()
-                : Optional.of(state.path("ExitCode").asInt());
+        return Optional.of(new ContainerState(state.path("Running").asBoolean(false), state.path("ExitCode").asInt()));
+    }
+
+    /** @return {@code State.ExitCode} of a container that is not running, if the engine knows the container */
+    Optional<Integer> exitCodeIfStopped(String id) throws IOException {
+        return inspect(id).filter(state -> !state.running()).map(ContainerState::exitCode);
     }
 
     private Response call(String what, String method, String target, byte[] body,
