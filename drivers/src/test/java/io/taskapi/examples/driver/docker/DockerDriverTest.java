@@ -16,6 +16,9 @@ import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
+import io.taskapi.spi.driver.TaskHandle;
+import io.taskapi.spi.driver.TaskLaunch;
+import io.taskapi.spi.driver.SocketRequest;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import io.taskapi.testing.UnixHttpClient;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -228,6 +232,95 @@ final class DockerDriverTest {
                 "POST /containers/" + running.id() + "/kill?signal=SIGKILL");
         assertThat(engine.containers()).isEmpty();
         assertSocketStaysUntilReleased(task);
+    }
+
+    // ---- recovering containers after an agent restart (the engine keeps them; the handle is the container's id)
+
+    @Test
+    void theHandleIsTheContainersId() throws Exception {
+        TestTask task = API.newTask("handle");
+        RunningTask running = driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()));
+
+        assertThat(running.handle()).contains(TaskHandle.of("docker", 1, Map.of("container.id", running.id())));
+        awaitExit(running);
+    }
+
+    @Test
+    void aRunningContainerIsRecoveredWithItsSocketRequestedAsAtStart() throws Exception {
+        TestTask task = API.newTask("survivor");
+        String id = engine.startedByADeadAgent("survivor-" + task.allocationId(),
+                RecordingDockerEngine.untilSignalled(false));
+        List<SocketRequest> requests = new CopyOnWriteArrayList<>();
+
+        RunningTask recovered = new DockerDriver(engine.socket(), Duration.ofSeconds(2), Duration.ofSeconds(5))
+                .recover(recording(task, requests), handle(id));
+
+        assertThat(requests).containsExactly(task.socketRequest(Optional.empty(), FilesystemIsolation.IMAGE));
+        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThat(recovered.id()).isEqualTo(id);
+        assertThat(recovered.exit().toCompletableFuture().isDone()).isFalse();
+        assertThat(engine.calls()).startsWith("GET /containers/" + id + "/json");
+
+        recovered.stop(Duration.ofSeconds(10));
+
+        assertThat(recovered.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(143));
+        assertThat(stdout(task)).isEqualTo("running\n");
+        assertThat(engine.containers()).isEmpty();
+    }
+
+    @Test
+    void aContainerThatExitedWhileTheAgentWasDownGivesItsExitCodeAndOutputAndIsRemoved() throws Exception {
+        TestTask task = API.newTask("ended");
+        String id = engine.startedByADeadAgent("ended-" + task.allocationId(), container -> {
+            container.print("done");
+            return 7;
+        });
+        engine.container(id).exit.get(10, TimeUnit.SECONDS);
+        List<SocketRequest> requests = new CopyOnWriteArrayList<>();
+
+        RunningTask recovered = driver.recover(recording(task, requests), handle(id));
+
+        assertThat(recovered.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(7));
+        assertThat(stdout(task)).isEqualTo("done\n");
+        assertThat(engine.containers()).isEmpty();
+        assertThat(requests).as("a task that has ended gets no socket").isEmpty();
+    }
+
+    @Test
+    void aContainerTheEngineNoLongerKnowsCannotBeRecovered() {
+        TestTask task = API.newTask("gone");
+        String id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+        assertThatThrownBy(() -> driver.recover(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()),
+                handle(id))).isInstanceOf(TaskDriverException.class)
+                .hasMessageContaining("container 0123456789ab no longer exists");
+        assertThat(Files.exists(task.socketPath(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    void aHandleTheDriverCannotReadFailsTheRecoveryAndTheTasksContainerIsRemoved() {
+        TestTask task = API.newTask("unreadable");
+        engine.startedByADeadAgent("unreadable-" + task.allocationId(), RecordingDockerEngine.untilSignalled(true));
+
+        assertThatThrownBy(() -> driver.recover(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()),
+                TaskHandle.of("docker", 1, Map.of("container", "x")))).isInstanceOf(TaskDriverException.class)
+                .hasMessageContaining("has no 'container.id'");
+        assertThatThrownBy(() -> driver.recover(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()),
+                TaskHandle.of("exec", 1, Map.of()))).isInstanceOf(TaskDriverException.class)
+                .hasMessageContaining("driver exec's");
+        assertThat(engine.containers()).isEmpty();
+    }
+
+    private static TaskHandle handle(String id) {
+        return TaskHandle.of("docker", 1, Map.of("container.id", id));
+    }
+
+    /** The launch a restarted agent builds, its socket requests recorded on their way to the Task API. */
+    private static TaskLaunch recording(TestTask task, List<SocketRequest> requests) {
+        return Tasks.withSockets(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()), request -> {
+            requests.add(request);
+            return API.api().openSocket(request);
+        });
     }
 
     // ---- failures

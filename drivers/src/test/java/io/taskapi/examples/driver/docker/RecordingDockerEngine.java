@@ -215,6 +215,25 @@ final class RecordingDockerEngine implements AutoCloseable {
         containers.put(id, new Container(id, name, JSON.createObjectNode()));
     }
 
+    /**
+     * Adds a container started by an agent that has died since: it runs {@code program} now.
+     *
+     * @return its id
+     */
+    String startedByADeadAgent(String name, Program program) {
+        String id = newId();
+        Container container = new Container(id, name, JSON.createObjectNode());
+        containers.put(id, container);
+        container.started = true;
+        run(container, program);
+        return id;
+    }
+
+    /** @return the container with that id */
+    Container container(String id) {
+        return Optional.ofNullable(containers.get(id)).orElseThrow(() -> new AssertionError("no container " + id));
+    }
+
     @Override
     public void close() throws IOException {
         server.close();
@@ -329,16 +348,7 @@ final class RecordingDockerEngine implements AutoCloseable {
                 }
                 if (!container.started) {
                     container.started = true;
-                    Thread process = new Thread(() -> {
-                        try {
-                            container.exit.complete(program.run(container));
-                        } catch (Exception e) {
-                            container.stderr.writeBytes(e.toString().getBytes(StandardCharsets.UTF_8));
-                            container.exit.complete(1);
-                        }
-                    }, "container-" + container.id.substring(0, 12));
-                    process.setDaemon(true);
-                    process.start();
+                    run(container, program);
                 }
                 respond(out, 204, null, null);
             }
@@ -379,6 +389,19 @@ final class RecordingDockerEngine implements AutoCloseable {
             }
             default -> respond(out, 404, "application/json", "{\"message\":\"page not found\"}");
         }
+    }
+
+    private static void run(Container container, Program program) {
+        Thread process = new Thread(() -> {
+            try {
+                container.exit.complete(program.run(container));
+            } catch (Exception e) {
+                container.stderr.writeBytes(e.toString().getBytes(StandardCharsets.UTF_8));
+                container.exit.complete(1);
+            }
+        }, "container-" + container.id.substring(0, 12));
+        process.setDaemon(true);
+        process.start();
     }
 
     private Container find(String idOrName) {

@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskapi.examples.driver.Compiler;
+import io.taskapi.examples.driver.DoomedAgent;
 import io.taskapi.examples.driver.Tasks;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.SocketRequest;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
+import io.taskapi.spi.driver.TaskHandle;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import java.io.IOException;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -149,6 +154,30 @@ final class JavaDriverTest {
         // The JVM ends on SIGTERM by running its shutdown hooks, then exits with 128 + 15.
         assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(143));
         Tasks.assertSocketStaysUntilReleased(task);
+    }
+
+    @Test
+    void aJvmOutlivesItsAgentAndIsRecoveredAndStoppedByANewOne() throws Exception {
+        TestTask task = API.newTask("java-survivor");
+        copyInto(task, classes, "local/classes");
+        Map<String, Object> config = Map.of("class", "demo.Sleep", "class_path", "local/classes");
+        TaskHandle handle = DoomedAgent.startThenDie("java", task, config, Optional.empty());
+        Tasks.awaitStdout(task, "sleeping");
+        long supervisor = Long.parseLong(handle.state().get("supervisor.pid"));
+        List<SocketRequest> requests = new CopyOnWriteArrayList<>();
+
+        RunningTask recovered = new JavaDriver().recover(Tasks.withSockets(launch(task, config, Map.of(),
+                Optional.empty()), request -> {
+                    requests.add(request);
+                    return API.api().openSocket(request);
+                }), handle);
+        assertThat(requests).containsExactly(task.socketRequest(Optional.empty(), FilesystemIsolation.NONE));
+        assertThat(recovered.exit().toCompletableFuture().isDone()).isFalse();
+
+        recovered.stop(Duration.ofSeconds(10));
+
+        assertThat(recovered.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(143));
+        assertThat(Tasks.runningInSession(supervisor)).isEmpty();
     }
 
     @Test
