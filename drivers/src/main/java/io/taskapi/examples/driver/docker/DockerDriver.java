@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@code NOMAD_UNIX_ADDR=unix:///secrets/api.sock}. With a {@code user}, the container runs as that host user's
  * numeric {@code uid:gid}: the socket belongs to the host's uid, and the image's {@code /etc/passwd} may give the
  * same name another uid, or not know it. Containers are named {@code <task>-<alloc id>} and labelled as Nomad labels
- * them; when the container ends its output is appended to the task's {@link TaskLogs} and it is removed.
+ * them; when the container ends its output is appended to the task's {@link TaskLogs} and it is removed. The engine,
+ * not the agent, owns the containers: a task's handle is its container's id, and
+ * {@link #recover(TaskLaunch, TaskHandle)} finds it again after an agent restart.
  *
  * <p>The engine is {@code DOCKER_HOST} when that is a {@code unix://} address, else {@code /var/run/docker.sock}.
  * Every call has a connect and a read timeout, so a missing or stuck engine is an error, never a hang. Not supported:

@@ -29,6 +29,10 @@ import java.util.Set;
  * isolation is {@link FilesystemIsolation#NONE}, so the task sees the host's filesystem and is told the host path of
  * its secrets directory. What it does enforce is the task's {@code user} (a real {@code setpriv} privilege drop) and
  * its environment (the agent's is not inherited). See {@link HostProcessLauncher} for the steps.
+ *
+ * <p>Each task runs under a small supervisor process ({@code setsid sh}) that owns it and records its exit code in
+ * {@code <taskDir>/supervisor/}, so the task survives the agent and {@link #recover(TaskLaunch, TaskHandle)} finds it
+ * again, with its real exit code, after the agent restarts.
  */
 public final class ExecDriver implements TaskDriver {
     /** The driver's name. */

@@ -32,7 +32,8 @@ import java.util.Set;
  *
  * <p>Relative paths are relative to the task directory, the JVM's working directory. Everything else (user,
  * environment, logs, stop, the socket and its {@link FilesystemIsolation#NONE} isolation) is as for {@code exec}: see
- * {@link HostProcessLauncher}. Nomad's java driver chroots on Linux; this one does not.
+ * {@link HostProcessLauncher}. Nomad's java driver chroots on Linux; this one does not. The JVM runs under a supervisor
+ * process and is recovered after an agent restart as an {@code exec} task is.
  */
 public final class JavaDriver implements TaskDriver {
     /** The driver's name. */
