@@ -15,12 +15,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,14 +81,17 @@ final class HostProcessTask implements RunningTask {
      */
     static HostProcessTask recovered(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record) {
         HostProcessTask running = new HostProcessTask(driver, task, dir, record);
-        AtomicReference<ScheduledFuture<?>> poll = new AtomicReference<>();
-        poll.set(WATCHER.scheduleWithFixedDelay(() -> {
-            if (!ProcStat.isRunning(record.supervisorPid(), record.supervisorStart())) {
-                poll.get().cancel(false);
-                ENDINGS.execute(() -> running.ended(OptionalInt.empty()));
-            }
-        }, 0, WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
+        running.watchSupervisor();
         return running;
+    }
+
+    @SuppressWarnings("FutureReturnValueIgnored") // the next look is scheduled by this one; nothing waits on it
+    private void watchSupervisor() {
+        if (ProcStat.isRunning(record.supervisorPid(), record.supervisorStart())) {
+            WATCHER.schedule(this::watchSupervisor, WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            ENDINGS.execute(() -> ended(OptionalInt.empty()));
+        }
     }
 
     /** A task that ended while the agent was down: its exit is already there. */

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -25,8 +24,8 @@ import java.util.TreeMap;
  * code) written by the supervisor, {@code record} (the {@link SupervisorRecord}) written by the driver. Each is written
  * to a temporary file and renamed, so a reader never sees half of one.
  *
- * <p>The directory is the agent's, {@code 0700}: the supervisor runs as the agent's user and writes there, so the task's
- * user must not be able to plant a symlink in it or forge an exit code (the same checks as the task logs').
+ * <p>The directory is the agent's, {@code 0700}: the supervisor runs as the agent's user and writes there, so the
+ * task's user must not be able to plant a symlink in it or forge an exit code (the same checks as the task logs').
  */
 final class SupervisorDir {
     /** The directory under the task directory. */
@@ -117,18 +116,16 @@ final class SupervisorDir {
 
     /** Reads a small regular file, never through a symlink; empty when it is missing or not what it should be. */
     private Optional<String> read(String name) {
+        if (!Files.isRegularFile(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();    // missing; or a FIFO, which would block the read
+        }
         try (SeekableByteChannel channel = Files.newByteChannel(dir.resolve(name), StandardOpenOption.READ,
                 LinkOption.NOFOLLOW_LINKS)) {
-            if (!Files.isRegularFile(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                return Optional.empty();
-            }
             ByteBuffer buffer = ByteBuffer.allocate(MAX_FILE_BYTES);
             while (buffer.hasRemaining() && channel.read(buffer) > 0) {
                 // fill
             }
             return Optional.of(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

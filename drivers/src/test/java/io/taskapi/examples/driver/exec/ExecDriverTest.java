@@ -168,6 +168,18 @@ final class ExecDriverTest {
     }
 
     @Test
+    void theTaskDoesNotIgnoreSigintNorSigquitThoughItsSupervisorStartedItInTheBackground() throws Exception {
+        TestTask task = API.newTask("signals");
+
+        awaitExit(driver.start(shell(task, "grep SigIgn /proc/$$/status", Map.of(), Optional.empty())));
+
+        // A shell starts a background command with SIGINT and SIGQUIT ignored; env --default-signal undoes it.
+        long ignored = Long.parseLong(stdout(task).strip().substring("SigIgn:".length()).strip(), 16);
+        long intAndQuit = (1L << (2 - 1)) | (1L << (3 - 1));
+        assertThat(ignored & intAndQuit).as("SIGINT and SIGQUIT ignored (SigIgn %x)", ignored).isZero();
+    }
+
+    @Test
     void theExitCodeIsReportedAndTheSocketStaysWithTheTaskUntilReleased() throws Exception {
         TestTask task = API.newTask("exit3");
 
