@@ -74,7 +74,7 @@ final class ContainerTask implements RunningTask {
         return ended;
     }
 
-    /** @return the container's id (driver {@code docker}, version 1): the engine keeps containers when the agent goes */
+    /** @return the container's id (driver {@code docker}, version 1): the engine keeps containers past the agent */
     @Override
     public Optional<TaskHandle> handle() {
         return Optional.of(TaskHandle.of(DockerDriver.NAME, HANDLE_VERSION, Map.of(CONTAINER_ID, id)));

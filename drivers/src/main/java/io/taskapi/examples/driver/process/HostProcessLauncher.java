@@ -246,8 +246,8 @@ public final class HostProcessLauncher {
             return HostProcessTask.alreadyEnded(driver, launch.task(), dir, record);
         }
         stopAll(Optional.of(record));
-        throw new TaskDriverException("driver " + driver + ": cannot recover task " + taskName + ": its supervisor (pid "
-                + record.supervisorPid() + ") is gone" + (sameBoot ? "" : " (the host rebooted)")
+        throw new TaskDriverException("driver " + driver + ": cannot recover task " + taskName
+                + ": its supervisor (pid " + record.supervisorPid() + ") is gone" + (sameBoot ? "" : " (the host rebooted)")
                 + " and left no exit code in " + dir.path().resolve(SupervisorDir.EXIT)
                 + "; what was left of the task was stopped");
     }
