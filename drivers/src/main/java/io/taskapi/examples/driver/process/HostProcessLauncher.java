@@ -247,8 +247,9 @@ public final class HostProcessLauncher {
         }
         stopAll(Optional.of(record));
         throw new TaskDriverException("driver " + driver + ": cannot recover task " + taskName
-                + ": its supervisor (pid " + record.supervisorPid() + ") is gone" + (sameBoot ? "" : " (the host rebooted)")
-                + " and left no exit code in " + dir.path().resolve(SupervisorDir.EXIT)
+                + ": its supervisor (pid " + record.supervisorPid() + ") is gone"
+                + (sameBoot ? "" : " (the host rebooted)") + " and left no exit code in "
+                + dir.path().resolve(SupervisorDir.EXIT)
                 + "; what was left of the task was stopped");
     }
 
