@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.jobspec.RestartPolicy.Mode;
 import io.taskapi.hcl.HclParseException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +82,17 @@ class RestartBlockTest {
         assertThat(plain.restart()).isEqualTo(RestartPolicy.SERVICE_DEFAULT);
         assertThat(plain.tasks().get(0).restart())
                 .isEqualTo(new RestartPolicy(2, Duration.ofMinutes(30), Duration.ofSeconds(15), Mode.DELAY));
+    }
+
+    @Test
+    void theExampleInTheOperationsGuideIsAValidJobFile() throws IOException {
+        String guide = Files.readString(Path.of("../docs/operations.md"));
+        int start = guide.indexOf("```hcl\njob \"web\"") + "```hcl\n".length();
+
+        JobSpec job = JobspecParser.parse(guide.substring(start, guide.indexOf("```", start)));
+
+        assertThat(job.groups().get(0).tasks().get(0).restart())
+                .isEqualTo(new RestartPolicy(5, Duration.ofMinutes(30), Duration.ofSeconds(15), Mode.FAIL));
     }
 
     @Test
