@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops every task (each gets a grace period), closes the plugin (and so every socket), and
- * deletes a temporary data directory.
+ * <p>At start it recovers the tasks a previous run left (see {@link JobScheduler#recover()}). {@link #close()} in
+ * {@code -dev} stops every task (each gets a grace period); otherwise it leaves them running for the next start to
+ * recover, as Nomad's client does. Then it closes the plugin (and so every socket) and deletes a temporary data
+ * directory.
  */
 public final class Agent implements AutoCloseable {
     /** How long a workload identity is valid, unless its allocation ends first. */
@@ -102,7 +104,7 @@ public final class Agent implements AutoCloseable {
             DeferredTaskApi sockets = new DeferredTaskApi();
             JobScheduler scheduler = new JobScheduler(drivers, allocations,
                     new WorkloadIdentitySigner(keyring, options.region(), IDENTITY_TTL, clock), node, dataDir,
-                    options.region(), sockets, clock);
+                    options.region(), sockets, ClientState.open(dataDir.clientDir()), clock);
             opened.add(0, scheduler);
 
             // Plain HTTP on the operator address in -dev; otherwise the plugin's operator listener serves HTTPS
@@ -116,6 +118,10 @@ public final class Agent implements AutoCloseable {
                 AgentCertificate.PemPair pem = AgentCertificate.ensure(options, dataDir.tlsDir(), nodeInfo.name());
                 config.put("http.operator-tls-cert-file", pem.certFile().toString());
                 config.put("http.operator-tls-key-file", pem.keyFile().toString());
+                if (options.tls().verifyHttpsClient()) {
+                    config.put("http.operator-tls-verify-client", "true");
+                    config.put("http.operator-tls-ca-file", options.tls().caFile().orElseThrow().toString());
+                }
                 caCertificate = Optional.of(pem.certFile());
             }
             config.put("acl.enabled", Boolean.toString(options.aclEnabled()));
@@ -127,6 +133,7 @@ public final class Agent implements AutoCloseable {
                     .routes(JobRoutes.all(scheduler, allocations)).build());
             opened.add(0, api);
             sockets.set(api);
+            scheduler.recover(); // the tasks of the last run, their sockets opened again
 
             String address = (options.dev() ? "http://" : "https://") + hostForUrl(options.bindHost()) + ":" + port;
             dataDir.markInUse();
@@ -174,7 +181,10 @@ public final class Agent implements AutoCloseable {
         return caCertificate;
     }
 
-    /** Stops every task, closes the plugin and every socket, and removes a temporary data directory. */
+    /**
+     * In {@code -dev} stops every task; otherwise leaves them running for the next start to recover. Then closes the
+     * plugin and every socket, and removes a temporary data directory.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -182,7 +192,11 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         LOG.info("agent shutting down");
-        scheduler.close();
+        if (options.dev()) {
+            scheduler.close();
+        } else {
+            scheduler.detach();
+        }
         api.close();
         dataDir.close();
     }

@@ -63,9 +63,9 @@ final class AgentCertificate {
      */
     static PemPair ensure(AgentOptions options, Path tlsDir, String nodeName) throws IOException {
         requireNonNull(options, "options is null");
-        Path certFile = options.tlsCertFile().orElse(tlsDir.resolve("agent.crt"));
-        Path keyFile = options.tlsKeyFile().orElse(tlsDir.resolve("agent.key"));
-        if (options.tlsCertFile().isEmpty() && !(Files.exists(certFile) && Files.exists(keyFile))) {
+        Path certFile = options.tls().certFile().orElse(tlsDir.resolve("agent.crt"));
+        Path keyFile = options.tls().keyFile().orElse(tlsDir.resolve("agent.key"));
+        if (options.tls().certFile().isEmpty() && !(Files.exists(certFile) && Files.exists(keyFile))) {
             try {
                 generate(certFile, keyFile, subjectNames(options.bindHost(), nodeName));
             } catch (GeneralSecurityException | OperatorCreationException e) {

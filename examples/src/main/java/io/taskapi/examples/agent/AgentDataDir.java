@@ -30,6 +30,8 @@ import java.util.Set;
  *   keys/            0700  identity-rs256.pem (0600): the key that signs workload identities
  *   tls/             0700  agent.crt, agent.key: the operator listener's certificate (not in -dev)
  *   state/           0700  the plugin's embedded store (state.data-dir)
+ *   client/          0700  jobs/, allocs/: the agent's own durable record of its jobs, allocations, task states,
+ *                          events and driver handles ({@link ClientState}), read back at start to recover tasks
  *   l/               0700  the plugin's short socket links (socket.link-dir), when DATA is short enough
  *   alloc/           0711  ALLOC-ID/{alloc,TASK/{local,secrets,tmp}}
  * </pre>
@@ -91,6 +93,7 @@ public final class AgentDataDir implements AutoCloseable {
         Files.setPosixFilePermissions(dir.root, TRAVERSABLE);
         dir.directory(dir.keysDir(), PRIVATE);
         dir.directory(dir.tlsDir(), PRIVATE);
+        dir.directory(dir.clientDir(), PRIVATE);
         dir.directory(dir.allocDir(), TRAVERSABLE);
         return dir;
     }
@@ -123,6 +126,11 @@ public final class AgentDataDir implements AutoCloseable {
     /** @return the plugin's {@code state.data-dir} (the plugin creates it) */
     public Path stateDir() {
         return root.resolve("state");
+    }
+
+    /** @return the agent's durable record of jobs and allocations */
+    public Path clientDir() {
+        return root.resolve("client");
     }
 
     /** @return where allocations live */

@@ -22,14 +22,12 @@ import java.util.TreeMap;
  * @param nodeName this node's name
  * @param nodeClass this node's class, possibly empty
  * @param meta this node's static metadata
- * @param tlsCertFile the operator listener's certificate (PEM), when not {@code dev}; generated when absent
- * @param tlsKeyFile the certificate's private key (PEM), with {@code tlsCertFile}
+ * @param tls the operator listener's TLS settings (not in {@code dev})
  * @param pluginDir a directory of third-party driver jars; {@code <data-dir>/plugins} unless set
  */
 public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabled, String bindHost, int port,
                            String region, String datacenter, String nodeName, String nodeClass,
-                           Map<String, String> meta, Optional<Path> tlsCertFile, Optional<Path> tlsKeyFile,
-                           Optional<Path> pluginDir) {
+                           Map<String, String> meta, Tls tls, Optional<Path> pluginDir) {
     /** Nomad's HTTP port. */
     public static final int DEFAULT_PORT = 4646;
 
@@ -42,8 +40,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
         requireNonNull(nodeName, "nodeName is null");
         requireNonNull(nodeClass, "nodeClass is null");
         meta = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(meta, "meta is null")));
-        requireNonNull(tlsCertFile, "tlsCertFile is null");
-        requireNonNull(tlsKeyFile, "tlsKeyFile is null");
+        requireNonNull(tls, "tls is null");
         requireNonNull(pluginDir, "pluginDir is null");
         if (!dev && dataDir.isEmpty()) {
             throw new IllegalArgumentException("-data-dir is required unless -dev");
@@ -51,8 +48,34 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535");
         }
-        if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
-            throw new IllegalArgumentException("-tls-cert-file and -tls-key-file go together");
+    }
+
+    /**
+     * The operator listener's TLS, Nomad's {@code tls} block.
+     *
+     * @param certFile its certificate (PEM); generated in {@code <data-dir>/tls} when absent
+     * @param keyFile the certificate's private key (PEM), with {@code certFile}
+     * @param caFile the CA that signs client certificates, with {@code verifyHttpsClient}
+     * @param verifyHttpsClient whether every client must present a certificate that {@code caFile} signed (Nomad's
+     *     {@code verify_https_client})
+     */
+    public record Tls(Optional<Path> certFile, Optional<Path> keyFile, Optional<Path> caFile,
+                      boolean verifyHttpsClient) {
+        /** A generated certificate, no client verification. */
+        public static final Tls GENERATED = new Tls(Optional.empty(), Optional.empty(), Optional.empty(), false);
+
+        /** Checks that the files that go together are given together. */
+        public Tls {
+            requireNonNull(certFile, "certFile is null");
+            requireNonNull(keyFile, "keyFile is null");
+            requireNonNull(caFile, "caFile is null");
+            if (certFile.isPresent() != keyFile.isPresent()) {
+                throw new IllegalArgumentException("-tls-cert-file and -tls-key-file go together");
+            }
+            if (verifyHttpsClient && caFile.isEmpty()) {
+                throw new IllegalArgumentException("-tls-verify-https-client needs -tls-ca-file: the CA that signs"
+                        + " client certificates");
+            }
         }
     }
 
@@ -62,7 +85,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public static AgentOptions dev(boolean aclEnabled) {
         return new AgentOptions(true, Optional.empty(), aclEnabled, "127.0.0.1", DEFAULT_PORT, "global", "dc1",
-                NodeFingerprint.hostname(), "", Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
+                NodeFingerprint.hostname(), "", Map.of(), Tls.GENERATED, Optional.empty());
     }
 
     /**
@@ -71,7 +94,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withPort(int port) {
         return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
-                meta, tlsCertFile, tlsKeyFile, pluginDir);
+                meta, tls, pluginDir);
     }
 
     /**
@@ -80,7 +103,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withDataDir(Path dataDir) {
         return new AgentOptions(dev, Optional.of(dataDir), aclEnabled, bindHost, port, region, datacenter, nodeName,
-                nodeClass, meta, tlsCertFile, tlsKeyFile, pluginDir);
+                nodeClass, meta, tls, pluginDir);
     }
 
     /**
@@ -89,6 +112,6 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withMeta(Map<String, String> meta) {
         return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
-                meta, tlsCertFile, tlsKeyFile, pluginDir);
+                meta, tls, pluginDir);
     }
 }

@@ -2,21 +2,29 @@ package io.taskapi.examples.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskapi.spi.driver.TaskHandle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 /**
  * One allocation: a group's tasks placed on this node, and how they are doing. Thread-safe; {@link #toJson()} is a
  * consistent snapshot in Nomad's shape ({@code ClientStatus}, {@code DesiredStatus}, {@code TaskStates} with their
- * events), plus each task's {@code ExitCode}.
+ * events and {@code Restarts}), plus each task's {@code ExitCode}.
+ *
+ * <p>Every change is handed to a journal, under the allocation's lock and before the method returns, as a
+ * {@link #record()}: the API's shape plus each running task's driver handle. {@link #restore} reads one back after an
+ * agent restart.
  */
 public final class Allocation {
     /** Nomad's client statuses; the last two are terminal. */
@@ -52,6 +60,7 @@ public final class Allocation {
     private final String nodeId;
     private final String nodeName;
     private final Clock clock;
+    private final Consumer<JsonNode> journal;
     private final Instant createTime;
     private final Map<String, TaskStatus> tasks = new LinkedHashMap<>();
     private Instant modifyTime;
@@ -69,9 +78,12 @@ public final class Allocation {
      * @param nodeName this node's name
      * @param taskNames the group's tasks, in order
      * @param clock the time events are stamped with
+     * @param journal gets every change, as a {@link #record()}, before the change is visible to callers; it throws
+     *     (an {@link java.io.UncheckedIOException}) when it cannot keep it
      */
     public Allocation(String id, String name, String namespace, String jobId, String group, long jobVersion,
-                      String nodeId, String nodeName, List<String> taskNames, Clock clock) {
+                      String nodeId, String nodeName, List<String> taskNames, Clock clock,
+                      Consumer<JsonNode> journal) {
         this.id = requireNonNull(id, "id is null");
         this.name = requireNonNull(name, "name is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
@@ -81,6 +93,7 @@ public final class Allocation {
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.journal = requireNonNull(journal, "journal is null");
         this.createTime = clock.instant();
         this.modifyTime = createTime;
         for (String task : taskNames) {
@@ -88,6 +101,44 @@ public final class Allocation {
             status.event("Received", "Task received by client", createTime, OptionalInt.empty());
             tasks.put(task, status);
         }
+        journal.accept(record());
+    }
+
+    private Allocation(JsonNode record, Clock clock, Consumer<JsonNode> journal) {
+        this.id = record.path("ID").asText();
+        this.name = record.path("Name").asText();
+        this.namespace = record.path("Namespace").asText();
+        this.jobId = record.path("JobID").asText();
+        this.group = record.path("TaskGroup").asText();
+        this.jobVersion = record.path("JobVersion").asLong();
+        this.nodeId = record.path("NodeID").asText();
+        this.nodeName = record.path("NodeName").asText();
+        this.clock = clock;
+        this.journal = journal;
+        this.createTime = instant(record.path("CreateTime").asLong());
+        this.modifyTime = instant(record.path("ModifyTime").asLong());
+        this.stopRequested = "stop".equals(record.path("DesiredStatus").asText());
+        this.clientStatus = ClientStatus.valueOf(record.path("ClientStatus").asText().toUpperCase(
+                java.util.Locale.ROOT));
+        record.path("TaskStates").properties().forEach(task -> tasks.put(task.getKey(),
+                TaskStatus.restore(task.getValue())));
+        if (id.isEmpty() || tasks.isEmpty()) {
+            throw new IllegalArgumentException("not an allocation record: no ID or no TaskStates");
+        }
+    }
+
+    /**
+     * Reads an allocation back from its {@link #record()}.
+     *
+     * @param record what the journal got last
+     * @param clock the time new events are stamped with
+     * @param journal gets every change from now on
+     * @return the allocation, as it was
+     * @throws IllegalArgumentException when the record is not one
+     */
+    public static Allocation restore(JsonNode record, Clock clock, Consumer<JsonNode> journal) {
+        return new Allocation(requireNonNull(record, "record is null"), requireNonNull(clock, "clock is null"),
+                requireNonNull(journal, "journal is null"));
     }
 
     /** @return the group's tasks, in order */
@@ -151,17 +202,69 @@ public final class Allocation {
     public synchronized void event(String task, String type, String message) {
         status(task).event(type, message, clock.instant(), OptionalInt.empty());
         modifyTime = clock.instant();
+        journal.accept(record());
     }
 
     /**
+     * Records that a task runs, with what its driver needs to find it again; on disk before this returns.
+     *
      * @param task a task whose process now runs
+     * @param handle its driver's handle, or empty when the task cannot be recovered after an agent restart
      */
-    public synchronized void started(String task) {
+    public synchronized void started(String task, Optional<TaskHandle> handle) {
         TaskStatus status = status(task);
         status.state = "running";
         status.startedAt = clock.instant();
+        status.handle = handle.orElse(null);
         status.event("Started", "Task started by client", status.startedAt, OptionalInt.empty());
         update();
+    }
+
+    /**
+     * @param task a running task its driver found again after the agent restarted
+     * @param handle its handle now
+     */
+    public synchronized void recovered(String task, Optional<TaskHandle> handle) {
+        TaskStatus status = status(task);
+        status.handle = handle.orElse(null);
+        status.event("Recovered", "Task recovered after the agent restarted", clock.instant(), OptionalInt.empty());
+        update();
+    }
+
+    /**
+     * @param task a task that ended and will be started again
+     * @param exitCode its exit code
+     * @param killed whether it had to be killed
+     * @param message when and why it restarts, for the {@code Restarting} event
+     */
+    public synchronized void restarting(String task, int exitCode, boolean killed, String message) {
+        TaskStatus status = status(task);
+        terminated(status, exitCode, killed);
+        status.state = "pending";
+        status.handle = null;
+        status.restarts++;
+        status.lastRestart = clock.instant();
+        status.event("Restarting", message, clock.instant(), OptionalInt.empty());
+        update();
+    }
+
+    /** @return the handle of each task that runs and has one */
+    public synchronized Map<String, TaskHandle> handles() {
+        Map<String, TaskHandle> handles = new LinkedHashMap<>();
+        tasks.forEach((task, status) -> {
+            if (status.handle != null && status.state.equals("running")) {
+                handles.put(task, status.handle);
+            }
+        });
+        return handles;
+    }
+
+    /**
+     * @param task a task
+     * @return its state: {@code pending}, {@code running} or {@code dead}
+     */
+    public synchronized String state(String task) {
+        return status(task).state;
     }
 
     /**
@@ -171,12 +274,37 @@ public final class Allocation {
      * @return the allocation's status afterwards
      */
     public synchronized ClientStatus exited(String task, int exitCode, boolean killed) {
+        return exited(task, exitCode, killed, Optional.empty());
+    }
+
+    /**
+     * @param task a task that ended for good
+     * @param exitCode its exit code
+     * @param killed whether it had to be killed
+     * @param notRestarting why it is not started again, for a {@code Not Restarting} event
+     * @return the allocation's status afterwards
+     */
+    public synchronized ClientStatus exited(String task, int exitCode, boolean killed,
+                                            Optional<String> notRestarting) {
         TaskStatus status = status(task);
-        status.exitCode = exitCode;
+        terminated(status, exitCode, killed);
         // A task the operator stopped did not fail, however it ended (Nomad: "complete" on job stop).
         status.failed = !stopRequested && (exitCode != 0 || killed);
-        status.event(killed ? "Killed" : "Terminated", killed ? "Task killed" : "Exit Code: " + exitCode,
-                clock.instant(), OptionalInt.of(exitCode));
+        notRestarting.ifPresent(message -> status.event("Not Restarting", message, clock.instant(),
+                OptionalInt.empty()));
+        finish(status);
+        return update();
+    }
+
+    /**
+     * @param task a task the agent had running before it restarted and cannot find again
+     * @param message why (shown to the operator; never a secret)
+     * @return the allocation's status afterwards
+     */
+    public synchronized ClientStatus recoveryFailed(String task, String message) {
+        TaskStatus status = status(task);
+        status.failed = true;
+        status.event("Failed Recovery", message, clock.instant(), OptionalInt.empty());
         finish(status);
         return update();
     }
@@ -199,10 +327,20 @@ public final class Allocation {
     public synchronized void requestStop() {
         stopRequested = true;
         modifyTime = clock.instant();
+        journal.accept(record());
     }
 
     /** @return a consistent snapshot in Nomad's shape */
     public synchronized ObjectNode toJson() {
+        return toJson(false);
+    }
+
+    /** @return what the journal keeps: {@link #toJson()} plus each task's driver handle */
+    public synchronized ObjectNode record() {
+        return toJson(true);
+    }
+
+    private ObjectNode toJson(boolean withHandles) {
         ObjectNode out = NODES.objectNode();
         out.put("ID", id);
         out.put("Name", name);
@@ -217,8 +355,14 @@ public final class Allocation {
         out.put("CreateTime", nanos(createTime));
         out.put("ModifyTime", nanos(modifyTime));
         ObjectNode states = out.putObject("TaskStates");
-        tasks.forEach((task, status) -> states.set(task, status.toJson()));
+        tasks.forEach((task, status) -> states.set(task, status.toJson(withHandles)));
         return out;
+    }
+
+    private void terminated(TaskStatus status, int exitCode, boolean killed) {
+        status.exitCode = exitCode;
+        status.event(killed ? "Killed" : "Terminated", killed ? "Task killed" : "Exit Code: " + exitCode,
+                clock.instant(), OptionalInt.of(exitCode));
     }
 
     private void finish(TaskStatus status) {
@@ -235,6 +379,7 @@ public final class Allocation {
         } else if (tasks.values().stream().anyMatch(s -> s.state.equals("running"))) {
             clientStatus = ClientStatus.RUNNING;
         }
+        journal.accept(record());
         return clientStatus;
     }
 
@@ -250,6 +395,14 @@ public final class Allocation {
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    private static Instant optionalInstant(JsonNode text) {
+        return text.isTextual() ? Instant.parse(text.asText()) : null;
+    }
+
     /** One task's state, guarded by the allocation's lock. */
     private static final class TaskStatus {
         private String state = "pending";
@@ -257,7 +410,29 @@ public final class Allocation {
         private Integer exitCode;
         private Instant startedAt;
         private Instant finishedAt;
+        private int restarts;
+        private Instant lastRestart;
+        private TaskHandle handle;
         private final List<ObjectNode> events = new ArrayList<>();
+
+        static TaskStatus restore(JsonNode json) {
+            TaskStatus status = new TaskStatus();
+            status.state = json.path("State").asText("pending");
+            status.failed = json.path("Failed").asBoolean();
+            status.exitCode = json.path("ExitCode").isInt() ? json.path("ExitCode").asInt() : null;
+            status.startedAt = optionalInstant(json.path("StartedAt"));
+            status.finishedAt = optionalInstant(json.path("FinishedAt"));
+            status.restarts = json.path("Restarts").asInt();
+            status.lastRestart = optionalInstant(json.path("LastRestart"));
+            JsonNode handle = json.path("DriverHandle");
+            if (handle.isObject()) {
+                Map<String, String> state = new LinkedHashMap<>();
+                handle.path("State").properties().forEach(e -> state.put(e.getKey(), e.getValue().asText()));
+                status.handle = TaskHandle.of(handle.path("Driver").asText(), handle.path("Version").asInt(), state);
+            }
+            json.path("Events").forEach(event -> status.events.add(((ObjectNode) event).deepCopy()));
+            return status;
+        }
 
         void event(String type, String message, Instant time, OptionalInt exitCode) {
             ObjectNode event = NODES.objectNode();
@@ -268,10 +443,12 @@ public final class Allocation {
             events.add(event);
         }
 
-        ObjectNode toJson() {
+        ObjectNode toJson(boolean withHandle) {
             ObjectNode out = NODES.objectNode();
             out.put("State", state);
             out.put("Failed", failed);
+            out.put("Restarts", restarts);
+            out.put("LastRestart", lastRestart == null ? null : lastRestart.toString());
             if (exitCode == null) {
                 out.putNull("ExitCode");
             } else {
@@ -281,6 +458,13 @@ public final class Allocation {
             out.put("FinishedAt", finishedAt == null ? null : finishedAt.toString());
             ArrayNode list = out.putArray("Events");
             events.forEach(e -> list.add(e.deepCopy()));
+            if (withHandle && handle != null) {
+                ObjectNode driverHandle = out.putObject("DriverHandle");
+                driverHandle.put("Driver", handle.driver());
+                driverHandle.put("Version", handle.version());
+                ObjectNode state = driverHandle.putObject("State");
+                handle.state().forEach(state::put);
+            }
             return out;
         }
     }

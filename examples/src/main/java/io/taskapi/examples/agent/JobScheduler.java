@@ -2,6 +2,8 @@ package io.taskapi.examples.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.jobspec.GroupSpec;
 import io.taskapi.examples.jobspec.JobJson;
@@ -9,6 +11,7 @@ import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
+import io.taskapi.spi.driver.TaskHandle;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,13 +31,19 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Places and runs jobs on this one node: {@code count} allocations per group, every task of a group in each, no
- * restarts. A batch job's allocation ends when its tasks have exited; from then on the plugin refuses its identities.
- * Registering a job again stops its live allocations and places new ones (a destructive update).
+ * Places and runs jobs on this one node: {@code count} allocations per group, every task of a group in each,
+ * restarted as the group's {@code restart} policy says. A batch job's allocation ends when its tasks have exited; from
+ * then on the plugin refuses its identities. Registering a job again stops its live allocations and places new ones
+ * (a destructive update).
+ *
+ * <p>Jobs and allocations are kept in {@link ClientState}: after an agent restart {@link #recover()} reads them back
+ * and has the drivers find every task that was running, so its socket, identity and status carry on.
  */
 public final class JobScheduler implements AutoCloseable {
     /** How long a task may take to end after it is asked to stop, before it is killed. */
@@ -49,6 +58,7 @@ public final class JobScheduler implements AutoCloseable {
     private final AgentDataDir dataDir;
     private final String region;
     private final DeferredTaskApi sockets;
+    private final ClientState state;
     private final Clock clock;
     private final ExecutorService executor;
     private final AtomicLong index = new AtomicLong();
@@ -64,11 +74,12 @@ public final class JobScheduler implements AutoCloseable {
      * @param dataDir where task directories go
      * @param region the agent's region
      * @param sockets the Task API, which drivers ask for sockets
+     * @param state where jobs and allocations are kept across restarts
      * @param clock the time
      */
-    public JobScheduler(DriverCatalog drivers, AllocationStore allocations, WorkloadIdentitySigner signer,
-                        LocalNodeRegistry node, AgentDataDir dataDir, String region, DeferredTaskApi sockets,
-                        Clock clock) {
+    JobScheduler(DriverCatalog drivers, AllocationStore allocations, WorkloadIdentitySigner signer,
+                 LocalNodeRegistry node, AgentDataDir dataDir, String region, DeferredTaskApi sockets,
+                 ClientState state, Clock clock) {
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.allocations = requireNonNull(allocations, "allocations is null");
         this.signer = requireNonNull(signer, "signer is null");
@@ -76,6 +87,7 @@ public final class JobScheduler implements AutoCloseable {
         this.dataDir = requireNonNull(dataDir, "dataDir is null");
         this.region = requireNonNull(region, "region is null");
         this.sockets = requireNonNull(sockets, "sockets is null");
+        this.state = requireNonNull(state, "state is null");
         this.clock = requireNonNull(clock, "clock is null");
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = runnable -> {
@@ -155,13 +167,13 @@ public final class JobScheduler implements AutoCloseable {
                     Allocation allocation = new Allocation(UUID.randomUUID().toString(),
                             job.id() + "." + group.name() + "[" + i + "]", job.namespace(), job.id(), group.name(),
                             modifyIndex, node.localNodeId(), node.node().name(),
-                            group.tasks().stream().map(TaskSpec::name).toList(), clock);
+                            group.tasks().stream().map(TaskSpec::name).toList(), clock, journal());
                     allocations.add(allocation);
                     placed.add(allocation);
                 }
             }
-            jobs.put(key, new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex,
-                    clock.instant(), false, placed.stream().map(Allocation::id).toList()));
+            save(new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex, clock.instant(),
+                    false, placed.stream().map(Allocation::id).toList()));
         }
         stopAllocations(previous);
         for (Allocation allocation : placed) {
@@ -188,8 +200,7 @@ public final class JobScheduler implements AutoCloseable {
             }
             modifyIndex = index.incrementAndGet();
             ids = job.allocationIds();
-            jobs.put(key(namespace, jobId), new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.submitTime(),
-                    true, ids));
+            save(new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.submitTime(), true, ids));
         }
         stopAllocations(ids);
         LOG.info("job {} (namespace {}) stopped", jobId, namespace);
@@ -231,9 +242,61 @@ public final class JobScheduler implements AutoCloseable {
         return out;
     }
 
-    /** Stops every task (each gets the grace period), then lets the task threads go. */
+    /**
+     * Reads back the jobs and allocations kept on disk and takes up every allocation that was not over: each task
+     * that was running is recovered through its driver (or marked failed when it cannot be), one that had not started
+     * yet is started, and an allocation that was being stopped is stopped.
+     *
+     * @return how many tasks were recovered
+     * @throws IOException when the state cannot be read
+     */
+    public int recover() throws IOException {
+        List<Allocation> live = new ArrayList<>();
+        synchronized (this) {
+            for (JsonNode document : state.jobs()) {
+                JobRecord job = readJob(document);
+                jobs.put(key(job.spec().namespace(), job.spec().id()), job);
+                index.accumulateAndGet(job.modifyIndex(), Math::max);
+            }
+            for (JsonNode document : state.allocations()) {
+                String id = document.path("ID").asText();
+                Allocation allocation = Allocation.restore(document, clock,
+                        record -> state.saveAllocation(id, record));
+                allocations.add(allocation);
+                if (!allocation.clientStatus().terminal()) {
+                    live.add(allocation);
+                }
+            }
+        }
+        int recovered = 0;
+        for (Allocation allocation : live) {
+            recovered += resume(allocation);
+        }
+        if (!live.isEmpty()) {
+            LOG.info("recovering {} task(s) of {} allocation(s) from the last run", recovered, live.size());
+        }
+        return recovered;
+    }
+
+    /**
+     * Stops every task (each gets the grace period), then lets the task threads go. For {@code -dev}, and for an
+     * agent whose tasks should not outlive it.
+     */
     @Override
     public void close() {
+        close(true);
+    }
+
+    /**
+     * Stops placing work and lets the task threads go, leaving every task running for the next start of the agent to
+     * recover (Nomad's client does the same when it stops). What a task does from now on is read back from its
+     * driver then: its exit code is kept by its supervisor, not by this process.
+     */
+    public void detach() {
+        close(false);
+    }
+
+    private void close(boolean stopTasks) {
         List<String> ids;
         synchronized (this) {
             if (closed) {
@@ -241,6 +304,12 @@ public final class JobScheduler implements AutoCloseable {
             }
             closed = true;
             ids = new ArrayList<>(runners.keySet());
+        }
+        if (!stopTasks) {
+            // No interrupt: an interrupted runner would stop its task. The threads are daemons and end with the JVM.
+            executor.shutdown();
+            LOG.info("leaving {} allocation(s) running for the next start to recover", ids.size());
+            return;
         }
         stopAllocations(ids);
         executor.shutdown();
@@ -306,23 +375,84 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     private void start(JobSpec job, Allocation allocation) {
-        GroupSpec group = job.groups().stream().filter(g -> g.name().equals(allocation.group())).findFirst()
-                .orElseThrow();
+        GroupSpec group = group(job, allocation).orElseThrow();
+        Map<TaskRunner, Supplier<Allocation.ClientStatus>> work = new LinkedHashMap<>();
+        for (TaskSpec task : group.tasks()) {
+            TaskRunner runner = runner(job, task, allocation, drivers.find(task.driver()).orElseThrow());
+            work.put(runner, runner::run);
+        }
+        execute(allocation, work);
+    }
+
+    /** @return how many of its tasks are being recovered */
+    private int resume(Allocation allocation) {
+        JobRecord job;
+        synchronized (this) {
+            job = jobs.get(key(allocation.namespace(), allocation.jobId()));
+        }
+        Optional<GroupSpec> group = job == null ? Optional.empty() : group(job.spec(), allocation);
+        // Not its job's current allocation (the agent died while replacing or stopping it): find its tasks, then
+        // stop them.
+        boolean stop = job == null || job.stopped() || !job.allocationIds().contains(allocation.id());
+        Map<String, TaskHandle> handles = allocation.handles();
+        Map<TaskRunner, Supplier<Allocation.ClientStatus>> work = new LinkedHashMap<>();
+        int recovering = 0;
+        for (String name : allocation.taskNames()) {
+            String taskState = allocation.state(name);
+            if (taskState.equals("dead")) {
+                continue;
+            }
+            Optional<TaskSpec> task = group.flatMap(g -> g.tasks().stream().filter(t -> t.name().equals(name))
+                    .findFirst());
+            Optional<TaskDriver> driver = task.flatMap(t -> drivers.find(t.driver()));
+            if (task.isEmpty() || driver.isEmpty()) {
+                allocation.recoveryFailed(name, "Task could not be recovered: "
+                        + (task.isEmpty() ? "its job is no longer known" : "driver \"" + task.get().driver()
+                        + "\" is not loaded"));
+                continue;
+            }
+            TaskRunner runner = runner(job.spec(), task.get(), allocation, driver.get());
+            TaskHandle handle = handles.get(name);
+            if (taskState.equals("running") && handle == null) {
+                allocation.recoveryFailed(name, "Task could not be recovered: driver " + driver.get().name()
+                        + " gave no handle");
+                continue;
+            }
+            if (handle != null) {
+                recovering++;
+                work.put(runner, () -> runner.recover(handle));
+            } else {
+                work.put(runner, runner::run);
+            }
+        }
+        if (work.isEmpty()) {
+            // Every task is over: the allocation's status says so already.
+            allocations.ended(allocation.id());
+            return 0;
+        }
+        execute(allocation, work);
+        if (stop) {
+            executor.execute(() -> stopAllocations(List.of(allocation.id())));
+        }
+        return recovering;
+    }
+
+    private TaskRunner runner(JobSpec job, TaskSpec task, Allocation allocation, TaskDriver driver) {
         int allocIndex = Integer.parseInt(allocation.name().substring(allocation.name().lastIndexOf('[') + 1,
                 allocation.name().length() - 1));
-        List<TaskRunner> taskRunners = new ArrayList<>();
-        for (TaskSpec task : group.tasks()) {
-            TaskDriver driver = drivers.find(task.driver()).orElseThrow();
-            taskRunners.add(new TaskRunner(job, task, allocIndex, allocation, driver,
-                    TaskDirLayout.of(dataDir.allocDir().resolve(allocation.id()), task.name()), signer, sockets,
-                    node.node().datacenter(), node.interpolationVariables(region)));
-        }
+        return new TaskRunner(job, task, allocIndex, allocation, driver,
+                TaskDirLayout.of(dataDir.allocDir().resolve(allocation.id()), task.name()), signer, sockets,
+                node.node().datacenter(), node.interpolationVariables(region),
+                new RestartTracker(task.restart(), job.type(), clock));
+    }
+
+    private void execute(Allocation allocation, Map<TaskRunner, Supplier<Allocation.ClientStatus>> work) {
         synchronized (this) {
-            runners.put(allocation.id(), taskRunners);
+            runners.put(allocation.id(), List.copyOf(work.keySet()));
         }
-        for (TaskRunner runner : taskRunners) {
+        for (Supplier<Allocation.ClientStatus> task : work.values()) {
             executor.execute(() -> {
-                Allocation.ClientStatus status = runner.run();
+                Allocation.ClientStatus status = task.get();
                 if (status.terminal()) {
                     synchronized (this) {
                         runners.remove(allocation.id());
@@ -332,6 +462,35 @@ public final class JobScheduler implements AutoCloseable {
                 }
             });
         }
+    }
+
+    private static Optional<GroupSpec> group(JobSpec job, Allocation allocation) {
+        return job.groups().stream().filter(g -> g.name().equals(allocation.group())).findFirst();
+    }
+
+    private Consumer<JsonNode> journal() {
+        return record -> state.saveAllocation(record.path("ID").asText(), record);
+    }
+
+    /** Keeps a job record, on disk first. Called with this scheduler's lock held. */
+    private void save(JobRecord job) {
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.set("Job", JobJson.write(job.spec()));
+        document.put("CreateIndex", job.createIndex());
+        document.put("ModifyIndex", job.modifyIndex());
+        document.put("SubmitTime", ChronoUnit.NANOS.between(Instant.EPOCH, job.submitTime()));
+        document.put("Stop", job.stopped());
+        job.allocationIds().forEach(document.withArray("AllocationIDs")::add);
+        state.saveJob(job.spec().namespace(), job.spec().id(), document);
+        jobs.put(key(job.spec().namespace(), job.spec().id()), job);
+    }
+
+    private static JobRecord readJob(JsonNode document) {
+        List<String> ids = new ArrayList<>();
+        document.path("AllocationIDs").forEach(id -> ids.add(id.asText()));
+        return new JobRecord(JobJson.read(document.path("Job")), document.path("CreateIndex").asLong(),
+                document.path("ModifyIndex").asLong(), Instant.EPOCH.plusNanos(document.path("SubmitTime").asLong()),
+                document.path("Stop").asBoolean(), ids);
     }
 
     private void stopAllocations(List<String> ids) {

@@ -9,8 +9,10 @@ import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
+import io.taskapi.spi.driver.TaskHandle;
 import io.taskapi.spi.driver.TaskLaunch;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +23,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one task of an allocation, start to end: its directories, its identity (signed, then put in the environment
- * and/or {@code secrets/nomad_token}), its environment and interpolated config, the driver's start, and its exit.
- * The driver requests the task's socket through the launch; this agent never restarts a task, so once the task has
- * ended (or failed to start) it is done for good and the runner tells the Task API to release its socket, as Nomad's
- * {@code api_hook} closes it when the task stops.
+ * and/or {@code secrets/nomad_token}), its environment and interpolated config, the driver's start (or, after an agent
+ * restart, its recovery), its exits and the restarts its policy allows. The driver requests the task's socket through
+ * the launch; a restart asks again for the same task and gets the same socket. Once the task is done for good (or
+ * failed to start) the runner tells the Task API to release its socket, as Nomad's {@code api_hook} closes it when the
+ * task stops.
  */
 final class TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
@@ -48,12 +52,15 @@ final class TaskRunner {
     private final String datacenter;
     private final Map<String, String> nodeVariables;
 
+    private final RestartTracker restarts;
+
     private RunningTask running;
     private boolean stopRequested;
+    private Optional<String> identity; // null until signed
 
     TaskRunner(JobSpec job, TaskSpec task, int allocIndex, Allocation allocation, TaskDriver driver,
                TaskDirLayout dirs, WorkloadIdentitySigner signer, DeferredTaskApi sockets, String datacenter,
-               Map<String, String> nodeVariables) {
+               Map<String, String> nodeVariables, RestartTracker restarts) {
         this.job = requireNonNull(job, "job is null");
         this.task = requireNonNull(task, "task is null");
         this.allocIndex = allocIndex;
@@ -64,87 +71,208 @@ final class TaskRunner {
         this.sockets = requireNonNull(sockets, "sockets is null");
         this.datacenter = requireNonNull(datacenter, "datacenter is null");
         this.nodeVariables = requireNonNull(nodeVariables, "nodeVariables is null");
+        this.restarts = requireNonNull(restarts, "restarts is null");
     }
 
     /**
-     * Starts the task and waits for it to end.
+     * Starts the task, restarts it as its policy says, and waits for it to end for good.
      *
      * @return the allocation's status once this task is over
      */
     Allocation.ClientStatus run() {
+        return supervise(Optional.empty());
+    }
+
+    /**
+     * Finds the task again after an agent restart, through its driver and the handle it gave, then goes on as
+     * {@link #run()} does (it may still be restarted by its policy).
+     *
+     * @param handle the handle stored when the task started
+     * @return the allocation's status once this task is over
+     */
+    Allocation.ClientStatus recover(TaskHandle handle) {
+        return supervise(Optional.of(handle));
+    }
+
+    private Allocation.ClientStatus supervise(Optional<TaskHandle> recovering) {
         TaskRef ref = new TaskRef(allocation.id(), job.namespace(), job.id(), allocation.group(), task.name());
         try {
-            return runOnce(ref);
+            Optional<TaskHandle> handle = recovering;
+            boolean first = recovering.isEmpty();
+            while (true) {
+                Attempt attempt = handle.isPresent() ? recoverOnce(ref, handle.get()) : startOnce(ref, first);
+                handle = Optional.empty();
+                first = false;
+                if (attempt.over().isPresent()) {
+                    return attempt.over().get();
+                }
+                TaskExit exit = awaitExit(attempt.task());
+                LOG.info("task {} of allocation {} exited with code {}", task.name(), allocation.id(),
+                        exit.exitCode());
+                // A task the agent stopped on purpose is over, however it ended; otherwise its policy decides.
+                RestartTracker.Decision decision = restarts.next(exit.exitCode(), stopRequested());
+                if (decision.action() != RestartTracker.Decision.Action.RESTART) {
+                    return allocation.exited(task.name(), exit.exitCode(), exit.killed(),
+                            decision.action() == RestartTracker.Decision.Action.FAIL
+                                    ? Optional.of(decision.displayMessage()) : Optional.empty());
+                }
+                allocation.restarting(task.name(), exit.exitCode(), exit.killed(), decision.displayMessage());
+                if (!waitUnlessStopped(decision.delay())) {
+                    return allocation.failedToStart(task.name(), "Task stopped before it restarted");
+                }
+            }
         } finally {
-            sockets.release(ref); // no restarts here: the task is done for good
+            // The task is done for good (or never ran): its socket goes, as Nomad's api_hook closes it at the task's
+            // end. Restarts keep it: the loop above never leaves between attempts.
+            sockets.release(ref);
         }
     }
 
-    private Allocation.ClientStatus runOnce(TaskRef ref) {
+    /** One start or recovery: the running task, or the allocation's status when it never ran. */
+    private record Attempt(RunningTask task, Optional<Allocation.ClientStatus> over) {
+        static Attempt running(RunningTask task) {
+            return new Attempt(task, Optional.empty());
+        }
+
+        static Attempt over(Allocation.ClientStatus status) {
+            return new Attempt(null, Optional.of(status));
+        }
+    }
+
+    private Attempt startOnce(TaskRef ref, boolean first) {
         String name = task.name();
         RunningTask started;
         try {
-            synchronized (this) {
-                if (stopRequested) {
-                    return allocation.failedToStart(name, "Task stopped before it started");
+            if (stopRequested()) {
+                return Attempt.over(allocation.failedToStart(name, "Task stopped before it started"));
+            }
+            if (first) {
+                // Once per task, as Nomad builds the directory and writes the identity once: a restart keeps both,
+                // so the task has the same identity (the same token) in every attempt.
+                allocation.event(name, "Task Setup", "Building Task Directory");
+                dirs.create(task.user());
+                if (task.identity().file()) {
+                    writeTokenFile(dirs.secretsDir().resolve(TOKEN_FILE), identity(ref).orElseThrow(), task.user());
                 }
             }
-            allocation.event(name, "Task Setup", "Building Task Directory");
-            dirs.create(task.user());
-            Optional<String> token = task.identity().env() || task.identity().file()
-                    ? Optional.of(signer.sign(ref)) : Optional.empty();
-            if (task.identity().file()) {
-                writeTokenFile(dirs.secretsDir().resolve(TOKEN_FILE), token.orElseThrow(), task.user());
-            }
-            TaskEnvironment env = TaskEnvironment.build(job, task, ref, allocIndex, dirs, driver.isolation(),
-                    datacenter, task.identity().env() ? token : Optional.empty(), nodeVariables);
-            Map<String, Object> config = env.interpolateConfig(task.config());
-            TaskLaunch launch = TaskLaunch.builder(ref).taskDir(dirs.taskDir()).secretsDir(dirs.secretsDir())
-                    .config(config).environment(env.variables()).user(task.user()).sockets(sockets).build();
+            TaskLaunch launch = launch(ref, identity(ref));
             allocation.event(name, "Driver", "Starting with driver " + driver.name());
             started = driver.start(launch);
         } catch (TaskDriverException | TaskEnvironment.InterpolationException e) {
-            return fail(name, e.getMessage());
+            return Attempt.over(fail(name, e.getMessage()));
         } catch (IOException e) {
-            return fail(name, "task setup failed: " + e.getMessage());
+            return Attempt.over(fail(name, "task setup failed: " + e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("task {} of allocation {} could not start", name, allocation.id(), e);
-            return fail(name, "task setup failed: " + e.getClass().getSimpleName());
+            return Attempt.over(fail(name, "task setup failed: " + e.getClass().getSimpleName()));
         }
+        return track(started, () -> allocation.started(name, started.handle()));
+    }
+
+    /** @return the task's identity, signed once for all its attempts; empty when the task asked for none */
+    private synchronized Optional<String> identity(TaskRef ref) {
+        if (identity == null) {
+            identity = task.identity().env() || task.identity().file() ? Optional.of(signer.sign(ref))
+                    : Optional.empty();
+        }
+        return identity;
+    }
+
+    private Attempt recoverOnce(TaskRef ref, TaskHandle handle) {
+        String name = task.name();
+        RunningTask found;
+        try {
+            // The same launch as at start. The identity in it is signed anew and kept for later restarts; the running
+            // process keeps its own, which stays valid now that its allocation is live again.
+            found = driver.recover(launch(ref, identity(ref)), handle);
+        } catch (TaskDriverException | TaskEnvironment.InterpolationException e) {
+            LOG.warn("task {} of allocation {} could not be recovered: {}", name, allocation.id(), e.getMessage());
+            return Attempt.over(allocation.recoveryFailed(name, "Task could not be recovered: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("task {} of allocation {} could not be recovered", name, allocation.id(), e);
+            return Attempt.over(allocation.recoveryFailed(name, "Task could not be recovered: "
+                    + e.getClass().getSimpleName()));
+        }
+        LOG.info("task {} of allocation {} recovered: {}", name, allocation.id(), found.id());
+        return track(found, () -> allocation.recovered(name, found.handle()));
+    }
+
+    /**
+     * Records the task as running (on disk, with its handle, before anyone is told), then stops it at once if a stop
+     * came meanwhile. A task whose record cannot be written is stopped: it could not be recovered.
+     */
+    private Attempt track(RunningTask running, Runnable record) {
         boolean stopNow;
         synchronized (this) {
-            running = started;
+            this.running = running;
             stopNow = stopRequested;
         }
-        allocation.started(name);
-        if (stopNow) {
-            started.stop(JobScheduler.STOP_GRACE);
-        }
-        TaskExit exit;
         try {
-            exit = awaitExit(started);
+            record.run();
+        } catch (UncheckedIOException e) {
+            LOG.error("task {} of allocation {}: cannot record its state, stopping it: {}", task.name(),
+                    allocation.id(), e.getMessage());
+            stopNow = true;
+        }
+        if (stopNow) {
+            running.stop(JobScheduler.STOP_GRACE);
+        }
+        return Attempt.running(running);
+    }
+
+    private TaskLaunch launch(TaskRef ref, Optional<String> token) throws TaskEnvironment.InterpolationException {
+        TaskEnvironment env = TaskEnvironment.build(job, task, ref, allocIndex, dirs, driver.isolation(), datacenter,
+                task.identity().env() ? token : Optional.empty(), nodeVariables);
+        Map<String, Object> config = env.interpolateConfig(task.config());
+        return TaskLaunch.builder(ref).taskDir(dirs.taskDir()).secretsDir(dirs.secretsDir()).config(config)
+                .environment(env.variables()).user(task.user()).sockets(sockets).build();
+    }
+
+    /** Waits for the task's end; a driver whose exit fails or cannot be waited for gets its task stopped. */
+    private TaskExit awaitExit(RunningTask started) {
+        try {
+            return awaitDriverExit(started);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             started.stop(Duration.ZERO);
-            exit = TaskExit.killed(137);
+            return TaskExit.killed(137);
         } catch (ExecutionException | RuntimeException e) {
-            // A driver whose exit failed, or could not be waited for: stop the task anyway, since its socket is
-            // released next and a task must not outlive its API.
+            // Stop the task anyway, since its socket is released next and a task must not outlive its API.
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            LOG.warn("task {} of allocation {} ended abnormally: {}", name, allocation.id(),
+            LOG.warn("task {} of allocation {} ended abnormally: {}", task.name(), allocation.id(),
                     cause.getClass().getSimpleName());
             started.stop(JobScheduler.STOP_GRACE);
-            exit = TaskExit.killed(-1);
+            return TaskExit.killed(-1);
         }
-        LOG.info("task {} of allocation {} exited with code {}", name, allocation.id(), exit.exitCode());
-        return allocation.exited(name, exit.exitCode(), exit.killed());
+    }
+
+    /** @return false when a stop came during the delay */
+    private synchronized boolean waitUnlessStopped(Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        try {
+            while (!stopRequested) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    running = null;
+                    return true;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private synchronized boolean stopRequested() {
+        return stopRequested;
     }
 
     /**
      * Waits for the driver's exit through {@code whenComplete}: a third party's
      * {@link java.util.concurrent.CompletionStage} need not support {@code toCompletableFuture()}.
      */
-    private static TaskExit awaitExit(RunningTask task) throws InterruptedException, ExecutionException {
+    private static TaskExit awaitDriverExit(RunningTask task) throws InterruptedException, ExecutionException {
         CompletableFuture<TaskExit> exit = new CompletableFuture<>();
         requireNonNull(task.exit(), "the driver's exit() is null").whenComplete((ended, failure) -> {
             if (failure != null) {
@@ -168,6 +296,7 @@ final class TaskRunner {
         synchronized (this) {
             stopRequested = true;
             current = running;
+            notifyAll(); // ends a wait between restarts
         }
         if (current != null) {
             current.stop(grace);

@@ -17,10 +17,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code taskapi agent}: runs an agent in the foreground until SIGTERM or Ctrl-C, then stops its tasks and closes the
- * plugin.
+ * {@code taskapi agent}: runs an agent in the foreground until SIGTERM or Ctrl-C, then closes the plugin. Its tasks
+ * keep running for the next start to recover, except in {@code -dev}, which stops them.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run an agent in the foreground (Ctrl-C or SIGTERM stops it and its tasks).")
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run an agent in the foreground. Ctrl-C or"
+        + " SIGTERM stops it; its tasks keep running and the next start with the same -data-dir recovers them (with"
+        + " -dev they are stopped).")
 public final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,6 +73,14 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "-tls-key-file", paramLabel = "FILE", description = "The certificate's private key (PEM).")
     Path tlsKey;
 
+    @Option(names = "-tls-ca-file", paramLabel = "FILE", description = "The CA (PEM) that signs client"
+            + " certificates, for -tls-verify-https-client.")
+    Path tlsCa;
+
+    @Option(names = "-tls-verify-https-client", description = "Refuse HTTPS clients without a certificate signed by"
+            + " -tls-ca-file (Nomad's verify_https_client).")
+    boolean verifyHttpsClient;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -79,7 +89,8 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             options = new AgentOptions(dev, Optional.ofNullable(dataDir), aclEnabled, bind, port, region, datacenter,
                     nodeName == null ? NodeFingerprint.hostname() : nodeName, nodeClass, meta,
-                    Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), Optional.ofNullable(pluginDir));
+                    new AgentOptions.Tls(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+                            Optional.ofNullable(tlsCa), verifyHttpsClient), Optional.ofNullable(pluginDir));
         } catch (IllegalArgumentException e) {
             err.println("Error: " + e.getMessage());
             return 1;

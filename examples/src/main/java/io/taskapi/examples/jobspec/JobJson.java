@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -22,9 +23,15 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"ID":"web","Name":"web","Type":"batch","Namespace":"default","Region":"global","Datacenters":["*"],
- *  "TaskGroups":[{"Name":"web","Count":1,"Tasks":[{"Name":"curl","Driver":"exec","User":"nobody",
- *    "Config":{"command":"curl","args":["..."]},"Env":{"K":"v"},"Identity":{"Env":true,"File":false}}]}]}
+ *  "TaskGroups":[{"Name":"web","Count":1,"RestartPolicy":{…},"Tasks":[{"Name":"curl","Driver":"exec","User":"nobody",
+ *    "Config":{"command":"curl","args":["..."]},"Env":{"K":"v"},"Identity":{"Env":true,"File":false},
+ *    "RestartPolicy":{"Attempts":3,"Interval":86400000000000,"Delay":15000000000,"Mode":"fail",
+ *      "RenderTemplates":false}}]}]}
  * }</pre>
+ *
+ * <p>{@code RestartPolicy} (durations in nanoseconds) is optional on groups and tasks and merges as in Nomad: the
+ * fields a task's sets replace its group's, whose fields replace the job type's defaults. Written, both carry the
+ * effective policy, as Nomad's {@code GET /v1/job/:id} does.
  *
  * <p>Reading is as strict as the job file: unknown fields, wrong types and invalid names are errors naming the field's
  * path ({@code TaskGroups[0].Tasks[0].Driver}).
@@ -53,6 +60,7 @@ public final class JobJson {
             ObjectNode g = groups.addObject();
             g.put("Name", group.name());
             g.put("Count", group.count());
+            g.set("RestartPolicy", restartJson(group.restart()));
             ArrayNode tasks = g.putArray("Tasks");
             for (TaskSpec task : group.tasks()) {
                 ObjectNode t = tasks.addObject();
@@ -65,6 +73,7 @@ public final class JobJson {
                 ObjectNode identity = t.putObject("Identity");
                 identity.put("Env", task.identity().env());
                 identity.put("File", task.identity().file());
+                t.set("RestartPolicy", restartJson(task.restart()));
             }
         }
         return out;
@@ -98,6 +107,7 @@ public final class JobJson {
         }
         List<GroupSpec> groups = new ArrayList<>();
         Set<String> groupNames = new HashSet<>();
+        RestartPolicy defaults = RestartPolicy.defaultFor(type);
         for (Reader g : job.requiredObjects("TaskGroups")) {
             String name = g.requiredName("Name");
             if (!groupNames.add(name)) {
@@ -107,6 +117,7 @@ public final class JobJson {
             if (count < 0 || count > 1000) {
                 throw new IllegalArgumentException(g.path + ".Count must be between 0 and 1000");
             }
+            RestartPolicy restart = restart(g, defaults);
             List<TaskSpec> tasks = new ArrayList<>();
             Set<String> taskNames = new HashSet<>();
             for (Reader t : g.requiredObjects("Tasks")) {
@@ -114,17 +125,17 @@ public final class JobJson {
                 if (!taskNames.add(taskName)) {
                     throw new IllegalArgumentException(t.path + ".Name: duplicate task \"" + taskName + "\"");
                 }
-                tasks.add(task(t, taskName));
+                tasks.add(task(t, taskName, restart));
                 t.done();
             }
-            groups.add(new GroupSpec(name, (int) count, tasks));
+            groups.add(new GroupSpec(name, (int) count, tasks, restart));
             g.done();
         }
         job.done();
         return new JobSpec(id, type, namespace, region, datacenters, groups);
     }
 
-    private static TaskSpec task(Reader t, String name) {
+    private static TaskSpec task(Reader t, String name, RestartPolicy groupRestart) {
         String driver = t.requiredString("Driver");
         if (!Names.DRIVER.matcher(driver).matches()) {
             throw new IllegalArgumentException(t.path + ".Driver \"" + driver + "\" is not a valid driver name");
@@ -173,7 +184,48 @@ public final class JobJson {
             identity = new IdentitySpec(i.optionalBool("Env").orElse(false), i.optionalBool("File").orElse(false));
             i.done();
         }
-        return new TaskSpec(name, driver, config, env, user, identity);
+        return new TaskSpec(name, driver, config, env, user, identity, restart(t, groupRestart));
+    }
+
+    private static ObjectNode restartJson(RestartPolicy policy) {
+        ObjectNode out = NODES.objectNode();
+        out.put("Attempts", policy.attempts());
+        out.put("Interval", policy.interval().toNanos());
+        out.put("Delay", policy.delay().toNanos());
+        out.put("Mode", policy.mode().value());
+        out.put("RenderTemplates", false);
+        return out;
+    }
+
+    /** The object's {@code RestartPolicy} over {@code base}: the fields it sets replace base's. */
+    private static RestartPolicy restart(Reader parent, RestartPolicy base) {
+        JsonNode node = parent.field("RestartPolicy");
+        if (node == null || node.isNull()) {
+            return base;
+        }
+        Reader r = new Reader(node, parent.path + ".RestartPolicy");
+        long attempts = r.optionalLong("Attempts").orElse((long) base.attempts());
+        if (attempts < 0 || attempts > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(r.path + ".Attempts must be between 0 and " + Integer.MAX_VALUE);
+        }
+        Duration interval = r.optionalLong("Interval").map(Duration::ofNanos).orElse(base.interval());
+        Duration delay = r.optionalLong("Delay").map(Duration::ofNanos).orElse(base.delay());
+        RestartPolicy.Mode mode = base.mode();
+        Optional<String> modeValue = r.optionalString("Mode");
+        if (modeValue.isPresent()) {
+            mode = RestartPolicy.Mode.of(modeValue.get()).orElseThrow(() -> new IllegalArgumentException(
+                    r.path + ".Mode must be \"fail\" or \"delay\", not \"" + modeValue.get() + "\""));
+        }
+        // Nomad writes RenderTemplates (re-render templates on restart); there are no templates here to re-render.
+        if (r.optionalBool("RenderTemplates").orElse(false)) {
+            throw new IllegalArgumentException(r.path + ".RenderTemplates: this agent has no templates to render");
+        }
+        r.done();
+        Optional<String> problem = RestartPolicy.problem((int) attempts, interval, delay, mode);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException(r.path + ": " + problem.get());
+        }
+        return new RestartPolicy((int) attempts, interval, delay, mode);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.taskapi.hcl.HclString;
 import io.taskapi.hcl.HclType;
 import io.taskapi.hcl.HclValue;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -38,12 +39,14 @@ import java.util.Set;
  *   datacenters = ["*"]
  *   group "NAME" {
  *     count = 1
+ *     restart { attempts = 2  interval = "30m"  delay = "15s"  mode = "fail" | "delay" }
  *     task "NAME" {
  *       driver = "exec"
  *       user   = "nobody"
  *       config { any attributes and unlabelled blocks }
  *       env    { NAME = "value" }
  *       identity { env = true  file = true }
+ *       restart { … }   # over the group's, field by field
  *     }
  *   }
  * }
@@ -52,11 +55,21 @@ import java.util.Set;
  * <p>Strict: every problem is an {@link HclParseException} whose message starts with {@code line:column}, reported in
  * source order; nothing unknown is ignored. {@code ${…}} in {@code config} and {@code env} strings is checked here
  * (only {@code ${NAME}} and {@code ${env["NAME"]}}) and interpolated when the task starts ({@link Template}).
+ *
+ * <p>{@code restart} merges as in Nomad: the job type's defaults ({@link RestartPolicy#defaultFor}), then the group's
+ * block, then the task's, each setting only the fields it names; every task gets the result
+ * ({@link TaskSpec#restart()}). Durations are Go durations ({@link GoDuration}).
  */
 public final class JobspecParser {
     private static final HclSchema IDENTITY = HclSchema.builder("identity block")
             .attribute("env", HclType.BOOL)
             .attribute("file", HclType.BOOL)
+            .build();
+    private static final HclSchema RESTART = HclSchema.builder("restart block")
+            .attribute("attempts", HclType.INTEGER)
+            .attribute("interval", HclType.STRING)
+            .attribute("delay", HclType.STRING)
+            .attribute("mode", HclType.STRING)
             .build();
 
     private JobspecParser() {}
@@ -113,15 +126,16 @@ public final class JobspecParser {
         }
         Map<String, HclPosition> seen = new HashMap<>();
         List<GroupSpec> groups = new ArrayList<>();
+        RestartPolicy defaults = RestartPolicy.defaultFor(type);
         for (HclBlock groupBlock : groupBlocks) {
-            GroupSpec group = group(groupBlock);
+            GroupSpec group = group(groupBlock, defaults);
             unique(seen, group.name(), groupBlock, "group");
             groups.add(group);
         }
         return new JobSpec(id, type, namespace, region, datacenters, groups);
     }
 
-    private static GroupSpec group(HclBlock block) {
+    private static GroupSpec group(HclBlock block, RestartPolicy defaults) {
         String name = name(block, "group");
         HclBody body = block.body();
         int count = 1;
@@ -133,6 +147,7 @@ public final class JobspecParser {
             }
             count = number.value().intValueExact();
         }
+        RestartPolicy restart = restart(body, defaults);
         List<HclBlock> taskBlocks = body.blocks("task");
         if (taskBlocks.isEmpty()) {
             throw new HclParseException(block.position(), "group \"" + name + "\" has no task block");
@@ -140,14 +155,14 @@ public final class JobspecParser {
         Map<String, HclPosition> seen = new HashMap<>();
         List<TaskSpec> tasks = new ArrayList<>();
         for (HclBlock taskBlock : taskBlocks) {
-            TaskSpec task = task(taskBlock);
+            TaskSpec task = task(taskBlock, restart);
             unique(seen, task.name(), taskBlock, "task");
             tasks.add(task);
         }
-        return new GroupSpec(name, count, tasks);
+        return new GroupSpec(name, count, tasks, restart);
     }
 
-    private static TaskSpec task(HclBlock block) {
+    private static TaskSpec task(HclBlock block, RestartPolicy groupRestart) {
         String name = name(block, "task");
         HclBody body = block.body();
         HclString driver = (HclString) body.attribute("driver").orElseThrow().value();
@@ -181,7 +196,69 @@ public final class JobspecParser {
         for (HclBlock identityBlock : body.blocks("identity")) {
             identity = new IdentitySpec(bool(identityBlock.body(), "env"), bool(identityBlock.body(), "file"));
         }
-        return new TaskSpec(name, driver.value(), config, env, user, identity);
+        return new TaskSpec(name, driver.value(), config, env, user, identity, restart(body, groupRestart));
+    }
+
+    /** The body's {@code restart} block over {@code base}: the fields it sets replace base's. */
+    private static RestartPolicy restart(HclBody body, RestartPolicy base) {
+        List<HclBlock> blocks = body.blocks("restart");
+        if (blocks.isEmpty()) {
+            return base;
+        }
+        HclBlock block = blocks.get(0);
+        HclBody restart = block.body();
+        int attempts = base.attempts();
+        Optional<HclAttribute> attemptsAttribute = restart.attribute("attempts");
+        if (attemptsAttribute.isPresent()) {
+            HclNumber number = (HclNumber) attemptsAttribute.get().value();
+            if (number.value().signum() < 0) {
+                throw new HclParseException(number.position(), "restart attempts must not be negative");
+            }
+            if (number.value().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                throw new HclParseException(number.position(), "restart attempts must be at most "
+                        + Integer.MAX_VALUE);
+            }
+            attempts = number.value().intValueExact();
+        }
+        Duration interval = duration(restart, "interval").orElse(base.interval());
+        Duration delay = duration(restart, "delay").orElse(base.delay());
+        RestartPolicy.Mode mode = base.mode();
+        Optional<HclAttribute> modeAttribute = restart.attribute("mode");
+        if (modeAttribute.isPresent()) {
+            HclString value = (HclString) modeAttribute.get().value();
+            mode = RestartPolicy.Mode.of(value.value()).orElseThrow(() -> new HclParseException(value.position(),
+                    "restart mode must be \"fail\" or \"delay\", not \"" + value.value() + "\""));
+        }
+        // What is left concerns the fields together, which may come from the group and the task: the block answers.
+        Optional<String> problem = RestartPolicy.problem(attempts, interval, delay, mode);
+        if (problem.isPresent()) {
+            throw new HclParseException(block.position(), problem.get());
+        }
+        return new RestartPolicy(attempts, interval, delay, mode);
+    }
+
+    /** A duration attribute of a restart block: a Go duration, not negative; an interval of at least 5s. */
+    private static Optional<Duration> duration(HclBody restart, String name) {
+        Optional<HclAttribute> attribute = restart.attribute(name);
+        if (attribute.isEmpty()) {
+            return Optional.empty();
+        }
+        HclString value = (HclString) attribute.get().value();
+        Duration duration;
+        try {
+            duration = GoDuration.parse(value.value());
+        } catch (IllegalArgumentException e) {
+            throw new HclParseException(value.position(), "restart " + name + ": " + e.getMessage());
+        }
+        if (duration.isNegative()) {
+            throw new HclParseException(value.position(), "restart " + name + " must not be negative, found \""
+                    + value.value() + "\"");
+        }
+        if (name.equals("interval") && duration.compareTo(RestartPolicy.MIN_INTERVAL) < 0) {
+            throw new HclParseException(value.position(), "restart interval must be at least "
+                    + GoDuration.format(RestartPolicy.MIN_INTERVAL) + ", found \"" + value.value() + "\"");
+        }
+        return Optional.of(duration);
     }
 
     /** A config body: attributes as values, unlabelled nested blocks as lists of maps (Nomad's JSON shape). */
@@ -309,9 +386,11 @@ public final class JobspecParser {
                 .singleBlock("config", 0, openSchema("config block", configs))
                 .singleBlock("env", 0, attributesOnly("env block", envs))
                 .singleBlock("identity", 0, IDENTITY)
+                .singleBlock("restart", 0, RESTART)
                 .build();
         HclSchema group = HclSchema.builder("group block")
                 .attribute("count", HclType.INTEGER)
+                .singleBlock("restart", 0, RESTART)
                 .block("task", 1, task)
                 .build();
         HclSchema job = HclSchema.builder("job block")

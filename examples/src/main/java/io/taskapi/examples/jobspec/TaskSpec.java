@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param env the task's own environment variables
  * @param user the host user to run as, if set
  * @param identity how the default workload identity is delivered
+ * @param restart the task's effective restart policy: its own {@code restart} block over its group's, over the job
+ *     type's defaults (as Nomad merges them)
  */
 public record TaskSpec(String name, String driver, Map<String, Object> config, Map<String, String> env,
-                       Optional<String> user, IdentitySpec identity) {
+                       Optional<String> user, IdentitySpec identity, RestartPolicy restart) {
     /** Copies the maps (keeping their order) and checks that nothing is missing. */
     public TaskSpec {
         requireNonNull(name, "name is null");
@@ -29,5 +31,6 @@ public record TaskSpec(String name, String driver, Map<String, Object> config, M
         env = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(env, "env is null")));
         requireNonNull(user, "user is null");
         requireNonNull(identity, "identity is null");
+        requireNonNull(restart, "restart is null");
     }
 }

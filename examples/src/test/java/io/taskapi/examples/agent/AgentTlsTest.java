@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskapi.examples.cli.ApiClient;
-import io.taskapi.examples.cli.Main;
+import io.taskapi.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +30,7 @@ class AgentTlsTest {
     @Test
     void servesTheApiOverTlsWithAGeneratedCertificate() throws Exception {
         AgentOptions options = new AgentOptions(false, Optional.of(dataDir), true, "127.0.0.1",
-                TestAgents.freePort(), "global", "dc1", "tls-node", "", Map.of(), Optional.empty(), Optional.empty(),
+                TestAgents.freePort(), "global", "dc1", "tls-node", "", Map.of(), AgentOptions.Tls.GENERATED,
                 Optional.empty());
         String firstCertificate;
         try (Agent agent = Agent.start(options)) {
@@ -62,30 +58,43 @@ class AgentTlsTest {
     @Test
     void theAgentProcessListensOnItsTlsPortOnlyAndPlainHttpThereFails() throws Exception {
         int port = TestAgents.freePort();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "agent", "-acl-enabled", "-data-dir", dataDir.toString(), "-bind", "127.0.0.1",
-                "-port", Integer.toString(port), "-node", "tls-process");
-        Process agent = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()).start();
+        TestAgents.AgentProcess agent = TestAgents.AgentProcess.start(dataDir, port, "-acl-enabled");
         try {
             String url = "https://127.0.0.1:" + port + "/v1/agent/health";
             Path ca = dataDir.resolve("tls/agent.crt");
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                assertThat(agent.isAlive()).isTrue();
-                assertThat(curl(url, "--cacert", ca.toString())).isEqualTo("200");
-            });
-
-            assertThat(curl("http://127.0.0.1:" + port + "/v1/agent/health")).as("plain HTTP to the TLS port")
-                    .isNotEqualTo("200");
-            assertThat(curl(url)).as("without the agent's CA").isNotEqualTo("200");
-            assertThat(listeningTcpPorts(agent.pid())).as("the agent's listening TCP ports")
+            assertThat(TestAgents.curl(url, "--cacert", ca.toString())).isEqualTo("200");
+            assertThat(TestAgents.curl("http://127.0.0.1:" + port + "/v1/agent/health"))
+                    .as("plain HTTP to the TLS port").isNotEqualTo("200");
+            assertThat(TestAgents.curl(url)).as("without the agent's CA").isNotEqualTo("200");
+            assertThat(listeningTcpPorts(agent.process().pid())).as("the agent's listening TCP ports")
                     .containsExactly(port);
         } finally {
-            agent.destroy();
-            if (!agent.waitFor(30, TimeUnit.SECONDS)) {
-                agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            agent.terminate();
+        }
+    }
+
+    @Test
+    void withClientVerificationOnAClientWithoutACertificateSignedByTheCaIsRefused(@TempDir Path pkiDir)
+            throws Exception {
+        TestPki clients = TestPki.ca(pkiDir, "clients");
+        Path operator = clients.leaf("operator", "clientAuth");
+        TestPki strangers = TestPki.ca(pkiDir, "strangers");
+        Path stranger = strangers.leaf("stranger", "clientAuth");
+        int port = TestAgents.freePort();
+        List<String> withCertificate = List.of("--cert", operator.toString(), "--key",
+                TestPki.keyOf(operator).toString());
+        TestAgents.AgentProcess agent = TestAgents.AgentProcess.start(dataDir, port, withCertificate,
+                "-tls-verify-https-client", "-tls-ca-file", clients.caCert().toString());
+        try {
+            String url = "https://127.0.0.1:" + port + "/v1/agent/health";
+            String ca = dataDir.resolve("tls/agent.crt").toString();
+            assertThat(TestAgents.curl(url, "--cacert", ca, "--cert", operator.toString(), "--key",
+                    TestPki.keyOf(operator).toString())).isEqualTo("200");
+            assertThat(TestAgents.curl(url, "--cacert", ca)).as("no client certificate").startsWith("curl exit");
+            assertThat(TestAgents.curl(url, "--cacert", ca, "--cert", stranger.toString(), "--key",
+                    TestPki.keyOf(stranger).toString())).as("a certificate another CA signed").startsWith("curl exit");
+        } finally {
+            agent.terminate();
         }
     }
 
@@ -117,17 +126,5 @@ class AgentTlsTest {
             }
         }
         return ports;
-    }
-
-    /** @return the HTTP status curl saw, or {@code curl exit N} when it got none */
-    private static String curl(String url, String... options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "--max-time", "10", "-w",
-                "%{http_code}"));
-        command.addAll(List.of(options));
-        command.add(url);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        return process.exitValue() == 0 ? output : "curl exit " + process.exitValue() + " " + output;
     }
 }

@@ -7,14 +7,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.cli.ApiClient;
 import io.taskapi.examples.cli.ApiException;
+import io.taskapi.examples.cli.Main;
 import io.taskapi.examples.jobspec.JobJson;
 import io.taskapi.examples.jobspec.JobspecParser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 
@@ -110,5 +116,129 @@ public final class TestAgents {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
             return socket.getLocalPort();
         }
+    }
+
+    /** An agent run as its own process, as an operator runs {@code taskapi agent}; not {@code -dev}, so TLS. */
+    public static final class AgentProcess {
+        private final Process process;
+        private final String address;
+        private final Path ca;
+
+        private AgentProcess(Process process, String address, Path ca) {
+            this.process = process;
+            this.address = address;
+            this.ca = ca;
+        }
+
+        /**
+         * Starts {@code taskapi agent -data-dir DIR -port PORT} with these flags and waits until it answers.
+         *
+         * @param dataDir its data directory; its output goes to a log file beside it
+         * @param port its operator port
+         * @param flags more flags
+         * @return the running agent
+         * @throws IOException when it cannot be started
+         */
+        public static AgentProcess start(Path dataDir, int port, String... flags) throws IOException {
+            return start(dataDir, port, List.of(), flags);
+        }
+
+        /**
+         * As {@link #start(Path, int, String...)}, checking that it answers with these curl options too (a client
+         * certificate, say).
+         *
+         * @param dataDir its data directory; its output goes to a log file beside it
+         * @param port its operator port
+         * @param curlOptions what curl needs to be answered
+         * @param flags more flags
+         * @return the running agent
+         * @throws IOException when it cannot be started
+         */
+        public static AgentProcess start(Path dataDir, int port, List<String> curlOptions, String... flags)
+                throws IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
+                    "-data-dir", dataDir.toString(), "-bind", "127.0.0.1", "-port", Integer.toString(port),
+                    "-node", "process-node"));
+            command.addAll(List.of(flags));
+            Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            AgentProcess agent = new AgentProcess(process, "https://127.0.0.1:" + port,
+                    dataDir.resolve("tls/agent.crt"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> {
+                        assertThat(process.isAlive()).as("the agent process (its log: %s)", log).isTrue();
+                        List<String> options = new ArrayList<>(List.of("--cacert", agent.ca.toString()));
+                        options.addAll(curlOptions);
+                        assertThat(curl(agent.address + "/v1/agent/health", options.toArray(String[]::new)))
+                                .isEqualTo("200");
+                    });
+            return agent;
+        }
+
+        /** @return its process */
+        public Process process() {
+            return process;
+        }
+
+        /**
+         * @param token a token, or empty
+         * @return a client that trusts the agent's certificate
+         */
+        public ApiClient client(Optional<String> token) {
+            return new ApiClient(address, token, Optional.of(ca), false);
+        }
+
+        /** SIGTERM, and waits for the agent to end. */
+        public void terminate() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("the agent did not stop within 60 s of SIGTERM");
+            }
+        }
+
+        /** SIGKILL, as an OOM kill or a crash ends it, and waits for it to be gone. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * @param dir a directory
+     * @return every process whose working directory or command line is in it (a task of an agent using it)
+     */
+    public static List<ProcessHandle> processesUnder(Path dir) {
+        String prefix = dir.toAbsolutePath().toString();
+        return ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid()).filter(p -> {
+            Path proc = Path.of("/proc", Long.toString(p.pid()));
+            try {
+                if (Files.readSymbolicLink(proc.resolve("cwd")).toString().startsWith(prefix)) {
+                    return true;
+                }
+                return new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                        .contains(prefix);
+            } catch (IOException e) {
+                return false; // gone, or not ours to read
+            }
+        }).toList();
+    }
+
+    /**
+     * @param url what to fetch
+     * @param options more curl options
+     * @return the HTTP status curl saw, or {@code curl exit N} when it got none
+     * @throws IOException when curl cannot run
+     * @throws InterruptedException when interrupted
+     */
+    public static String curl(String url, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "--max-time", "10", "-w",
+                "%{http_code}"));
+        command.addAll(List.of(options));
+        command.add(url);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue() == 0 ? output : "curl exit " + process.exitValue() + " " + output;
     }
 }

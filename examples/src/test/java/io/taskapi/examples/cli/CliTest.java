@@ -212,6 +212,9 @@ class CliTest {
                 job "%s" {
                   type = "batch"
                   group "g" {
+                    restart {
+                      attempts = 0
+                    }
                     task "t" {
                       driver = "exec"
                       config {

@@ -1,5 +1,7 @@
 package io.taskapi.plugin.e2e;
 
+import io.taskapi.testing.TestPki;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,14 +1,19 @@
-package io.taskapi.plugin.e2e;
+package io.taskapi.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Certificates for tests, made by the real openssl: a CA, and leaf certificates it signs, PEM in a directory. */
-final class TestPki {
+/**
+ * Certificates for tests, made by the real {@code openssl} (which must be on the PATH): a CA, and leaf certificates it
+ * signs, PEM in a directory.
+ */
+public final class TestPki {
     private final Path dir;
     private final String name;
 
@@ -22,7 +27,7 @@ final class TestPki {
      * @param name the CA's file name prefix
      * @return a new CA, {@code <name>-ca.crt} and {@code <name>-ca.key} in the directory
      */
-    static TestPki ca(Path dir, String name) {
+    public static TestPki ca(Path dir, String name) {
         TestPki pki = new TestPki(dir, name);
         pki.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
                 "-subj", "/CN=" + name + " test CA", "-keyout", pki.caKey().toString(), "-out",
@@ -30,7 +35,8 @@ final class TestPki {
         return pki;
     }
 
-    Path caCert() {
+    /** @return the CA's certificate */
+    public Path caCert() {
         return dir.resolve(name + "-ca.crt");
     }
 
@@ -45,7 +51,7 @@ final class TestPki {
      * @param usage serverAuth or clientAuth
      * @return the certificate file (the key is beside it)
      */
-    Path leaf(String leaf, String usage) {
+    public Path leaf(String leaf, String usage) {
         Path key = dir.resolve(leaf + ".key");
         Path csr = dir.resolve(leaf + ".csr");
         Path cert = dir.resolve(leaf + ".crt");
@@ -53,17 +59,21 @@ final class TestPki {
         openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + leaf,
                 "-keyout", key.toString(), "-out", csr.toString());
         try {
-            java.nio.file.Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage="
+            Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage="
                     + usage + "\n", StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         openssl("x509", "-req", "-in", csr.toString(), "-CA", caCert().toString(), "-CAkey", caKey().toString(),
                 "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", cert.toString());
         return cert;
     }
 
-    static Path keyOf(Path cert) {
+    /**
+     * @param cert a leaf's certificate file
+     * @return its key file
+     */
+    public static Path keyOf(Path cert) {
         String file = cert.getFileName().toString();
         return cert.resolveSibling(file.substring(0, file.length() - ".crt".length()) + ".key");
     }
@@ -78,7 +88,7 @@ final class TestPki {
                 throw new IllegalStateException("openssl " + args[0] + " failed: " + output);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
