@@ -3,7 +3,6 @@ package io.taskapi.examples.driver.process;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -12,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives the task back the default SIGINT and SIGQUIT. A shell without job control starts a background command with
  * both ignored (POSIX), the task would inherit that through {@code exec}, and a task that expects them (a JVM's
- * shutdown on SIGINT, nginx's graceful stop on SIGQUIT) would not see them. The supervisor starts the task through
+ * shutdown on SIGINT, nginx's graceful stop on SIGQUIT) would not see them. The task is started through
  * {@code env --default-signal=INT,QUIT} (GNU coreutils 8.31 or later) when the host has it; elsewhere the task keeps
  * them ignored, which the driver's own stop (SIGTERM, then SIGKILL) does not need.
  */
@@ -22,17 +21,9 @@ final class DefaultSignals {
 
     private DefaultSignals() {}
 
-    /**
-     * @param program the program the supervisor would start
-     * @param viaSetpriv whether setpriv comes between (then {@code program} is not {@code env}'s next argument)
-     * @return what to put before the program, when the host can reset the signals
-     */
-    static Optional<List<String>> wrapper(String program, boolean viaSetpriv) {
-        // env reads an argument with '=' as a variable to set: such a program path must not follow it directly.
-        if (ENV.isEmpty() || (!viaSetpriv && program.indexOf('=') >= 0)) {
-            return Optional.empty();
-        }
-        return Optional.of(List.of(ENV.get().toString(), "--default-signal=INT,QUIT"));
+    /** @return {@code env}, when it can reset the signals ({@code --default-signal}) */
+    static Optional<Path> env() {
+        return ENV;
     }
 
     private static Optional<Path> probe() {

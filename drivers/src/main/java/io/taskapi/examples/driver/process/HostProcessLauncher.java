@@ -15,9 +15,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +89,7 @@ public final class HostProcessLauncher {
     /** How long the supervisor may take to start the task and record its pid. */
     private static final Duration PID_WAIT = Duration.ofSeconds(10);
     private static final Duration KILL_WAIT = Duration.ofSeconds(30);
+    private static final Set<String> LOADER_VARIABLES = Set.of("GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH");
 
     private final String driver;
 
@@ -145,11 +149,20 @@ public final class HostProcessLauncher {
         }
 
         SocketMount mount = launch.apiSocket(socketNeeds(user));
+        // Never log this map: it holds the task's NOMAD_TOKEN.
+        Map<String, String> environment = new HashMap<>(launch.environmentWith(mount));
+        environment.putIfAbsent("PATH", Executables.DEFAULT_PATH);
+        // With a user, the supervisor, mv and setpriv run as the agent's user (root): the C library must not load
+        // what the task's environment names. Those variables reach the task through env, after the privilege drop.
+        Map<String, String> loaderVariables = new TreeMap<>();
+        if (user.isPresent()) {
+            environment.keySet().stream().filter(HostProcessLauncher::isLoaderVariable).toList()
+                    .forEach(name -> loaderVariables.put(name, environment.remove(name)));
+        }
         Process supervisor;
         try {
             List<String> argv = new ArrayList<>(List.of(setsid.toString(), SHELL.toString(), "-p", "-c", SCRIPT,
                     "taskapi-supervisor", dir.path().toString(), mv.toString()));
-            DefaultSignals.wrapper(program, setpriv.isPresent()).ifPresent(argv::addAll);
             if (user.isPresent()) {
                 HostUser u = user.get();
                 // A real privilege drop: setresgid, setgroups (the user's groups from NSS), setresuid, then exec.
@@ -157,17 +170,16 @@ public final class HostProcessLauncher {
                 argv.addAll(List.of(setpriv.orElseThrow().toString(), "--reuid=" + u.uid(), "--regid=" + u.gid(),
                         "--init-groups", "--no-new-privs", "--"));
             }
+            argv.addAll(envPrefix(program, loaderVariables));
             argv.addAll(command);
             ProcessBuilder builder = new ProcessBuilder(argv).directory(launch.taskDir().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.stdout().toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(logs.stderr().toFile()));
             // Exactly the task's environment: the agent's own (an operator's NOMAD_TOKEN, cloud credentials) must not
-            // leak into a task. Never log this map: it holds the task's NOMAD_TOKEN.
-            Map<String, String> environment = builder.environment();
-            environment.clear();
-            environment.putAll(launch.environmentWith(mount));
-            environment.putIfAbsent("PATH", Executables.DEFAULT_PATH);
+            // leak into a task.
+            builder.environment().clear();
+            builder.environment().putAll(environment);
             supervisor = builder.start();
         } catch (IOException | RuntimeException e) {
             // IOException's message names the program and the errno, never the arguments.
@@ -251,6 +263,37 @@ public final class HostProcessLauncher {
                 + (sameBoot ? "" : " (the host rebooted)") + " and left no exit code in "
                 + dir.path().resolve(SupervisorDir.EXIT)
                 + "; what was left of the task was stopped");
+    }
+
+    /**
+     * What comes between the supervisor (or setpriv) and the program: {@code env}, to give the task back the default
+     * SIGINT and SIGQUIT ({@link DefaultSignals}) and the loader variables kept from the agent's helpers. Their values
+     * are paths, not secrets, and are in env's arguments only until it execs the program.
+     */
+    private List<String> envPrefix(String program, Map<String, String> loaderVariables) throws TaskDriverException {
+        Optional<Path> signals = DefaultSignals.env();
+        if (signals.isEmpty() && loaderVariables.isEmpty()) {
+            return List.of();
+        }
+        // env reads an argument with '=' as a variable to set: such a program path must not follow it.
+        if (program.indexOf('=') >= 0) {
+            if (!loaderVariables.isEmpty()) {
+                throw new TaskDriverException("driver " + driver + ": a program path with '=' cannot be started with"
+                        + " the task's " + loaderVariables.keySet() + " as another user");
+            }
+            return List.of();
+        }
+        List<String> prefix = new ArrayList<>();
+        prefix.add(signals.isPresent() ? signals.get().toString() : tool("env", "the task's "
+                + loaderVariables.keySet() + " cannot reach it").toString());
+        signals.ifPresent(env -> prefix.add("--default-signal=INT,QUIT"));
+        loaderVariables.forEach((name, value) -> prefix.add(name + "=" + value));
+        return prefix;
+    }
+
+    /** @return whether the C library reads the variable to load code or data (never honoured for the agent's tools) */
+    private static boolean isLoaderVariable(String name) {
+        return name.startsWith("LD_") || LOADER_VARIABLES.contains(name);
     }
 
     /** The socket a host process needs, at start and again at recovery: the same request both times. */

@@ -112,6 +112,22 @@ final class ExecDriverTest {
     }
 
     @Test
+    void theTasksLoaderVariablesReachTheTaskButNotTheAgentsToolsThatRunAsRoot() throws Exception {
+        assumeTrue(Tasks.isRoot(), "needs root to become nobody");
+        TestTask task = API.newTask("preload");
+
+        TaskExit exit = awaitExit(driver.start(shell(task, "echo \"LD_PRELOAD=$LD_PRELOAD\"",
+                Map.of("LD_PRELOAD", "/no/such/preload.so"), Optional.of("nobody"))));
+
+        assertThat(exit.exitCode()).isZero();
+        assertThat(stdout(task)).isEqualTo("LD_PRELOAD=/no/such/preload.so\n");
+        // The dynamic loader complains once per program it starts with the variable: only the task's shell. The
+        // supervisor, mv and setpriv (root) never had it, or a task's user could run code as root.
+        assertThat(stderr(task).lines().filter(line -> line.contains("cannot be preloaded")).count())
+                .as("programs started with LD_PRELOAD, in %s", stderr(task)).isEqualTo(1);
+    }
+
+    @Test
     void anotherTasksUserCannotConnectToTheSocket() throws Exception {
         assumeTrue(Tasks.isRoot(), "needs root to give the socket to nobody and to become other users");
         TestTask owner = API.newTask("owner");
