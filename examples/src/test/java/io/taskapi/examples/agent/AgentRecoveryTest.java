@@ -188,14 +188,32 @@ class AgentRecoveryTest {
                 assertThat(taskProcesses()).as("processes of the job after job stop").isEmpty());
     }
 
+    @Test
+    void aDevAgentStopsItsTasksWhenItStops() throws Exception {
+        TestAgents.AgentProcess agent = start(TestAgents.freePort(), "-dev");
+        String management = agent.client(Optional.empty()).write("POST", "/v1/acl/bootstrap", null).get("SecretID")
+                .asText();
+        ApiClient api = agent.client(Optional.of(management));
+        for (String id : TestAgents.run(api, JOB.formatted(testClasses()))) {
+            TestAgents.await(api, id, "running");
+        }
+        assertThat(taskProcesses()).as("the job's processes").hasSizeGreaterThanOrEqualTo(3);
+
+        agent.terminate();
+
+        assertThat(taskProcesses()).as("processes of the job after the -dev agent stopped").isEmpty();
+    }
+
     /** @return the processes working in the data directory, but not the agents (their command line names it) */
     private List<ProcessHandle> taskProcesses() {
         List<Long> agentPids = agents.stream().map(agent -> agent.process().pid()).toList();
         return TestAgents.processesUnder(dataDir).stream().filter(p -> !agentPids.contains(p.pid())).toList();
     }
 
-    private TestAgents.AgentProcess start(int port) throws Exception {
-        TestAgents.AgentProcess agent = TestAgents.AgentProcess.start(dataDir, port, "-acl-enabled");
+    private TestAgents.AgentProcess start(int port, String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-acl-enabled"));
+        all.addAll(List.of(flags));
+        TestAgents.AgentProcess agent = TestAgents.AgentProcess.start(dataDir, port, all.toArray(String[]::new));
         agents.add(agent);
         return agent;
     }

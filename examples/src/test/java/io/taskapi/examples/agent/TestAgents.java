@@ -118,11 +118,11 @@ public final class TestAgents {
         }
     }
 
-    /** An agent run as its own process, as an operator runs {@code taskapi agent}; not {@code -dev}, so TLS. */
+    /** An agent run as its own process, as an operator runs {@code taskapi agent}: TLS unless {@code -dev}. */
     public static final class AgentProcess {
         private final Process process;
         private final String address;
-        private final Path ca;
+        private final Path ca; // null in -dev
 
         private AgentProcess(Process process, String address, Path ca) {
             this.process = process;
@@ -164,12 +164,14 @@ public final class TestAgents {
             Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            AgentProcess agent = new AgentProcess(process, "https://127.0.0.1:" + port,
-                    dataDir.resolve("tls/agent.crt"));
+            boolean dev = List.of(flags).contains("-dev");
+            AgentProcess agent = new AgentProcess(process, (dev ? "http" : "https") + "://127.0.0.1:" + port,
+                    dev ? null : dataDir.resolve("tls/agent.crt"));
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .untilAsserted(() -> {
                         assertThat(process.isAlive()).as("the agent process (its log: %s)", log).isTrue();
-                        List<String> options = new ArrayList<>(List.of("--cacert", agent.ca.toString()));
+                        List<String> options = new ArrayList<>(dev ? List.of() : List.of("--cacert",
+                                agent.ca.toString()));
                         options.addAll(curlOptions);
                         assertThat(curl(agent.address + "/v1/agent/health", options.toArray(String[]::new)))
                                 .isEqualTo("200");
@@ -187,7 +189,7 @@ public final class TestAgents {
          * @return a client that trusts the agent's certificate
          */
         public ApiClient client(Optional<String> token) {
-            return new ApiClient(address, token, Optional.of(ca), false);
+            return new ApiClient(address, token, Optional.ofNullable(ca), false);
         }
 
         /** SIGTERM, and waits for the agent to end. */
