@@ -1,5 +1,8 @@
 package io.taskapi.spi.driver;
 
+import java.util.Map;
+import java.util.TreeSet;
+
 /**
  * Runs tasks of one kind (docker, exec, java, or a third party's). Found with {@link java.util.ServiceLoader};
  * implementations need a public no-argument constructor.
@@ -14,6 +17,33 @@ public interface TaskDriver {
 
     /** @return how this driver isolates a task's filesystem */
     FilesystemIsolation isolation();
+
+    /**
+     * Takes the operator's configuration for this driver (Nomad's {@code plugin "NAME" { config { ... } }} in the
+     * agent's configuration). The agent calls it once, before {@link #fingerprint()} and before any task starts;
+     * without a block it is not called.
+     *
+     * @param config the block: strings, numbers, booleans, lists and maps
+     * @throws TaskDriverException when a key is unknown or a value is wrong, naming the key; the default refuses any
+     *     key, since this driver takes no configuration
+     */
+    default void configure(Map<String, Object> config) throws TaskDriverException {
+        if (!config.isEmpty()) {
+            throw new TaskDriverException("driver " + name() + " takes no configuration, but got "
+                    + new TreeSet<>(config.keySet()));
+        }
+    }
+
+    /**
+     * Checks this node for what the driver needs (Nomad's fingerprint): an engine that answers, a binary. The agent
+     * calls it at start and now and then after, publishes the result in the node's {@code Drivers}, and places no
+     * task on a driver that is not {@link DriverHealth#healthy()}. Must not block for long: a few seconds at most.
+     *
+     * @return the driver's health now; the default: healthy
+     */
+    default DriverHealth fingerprint() {
+        return DriverHealth.healthy("Healthy");
+    }
 
     /**
      * Starts a task (the first time, or again after it ended: a restart). The driver asks for the task's socket with
