@@ -125,6 +125,7 @@ public final class Agent implements AutoCloseable {
                 caCertificate = Optional.of(pem.certFile());
             }
             config.put("acl.enabled", Boolean.toString(options.aclEnabled()));
+            config.put("agent.region", options.region());
             config.put("state.data-dir", dataDir.stateDir().toString());
             config.put("socket.link-dir", dataDir.socketLinkDir().toString());
             AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
