@@ -112,6 +112,9 @@ final class TaskRunner {
                 // A task the agent stopped on purpose is over, however it ended; otherwise its policy decides.
                 RestartTracker.Decision decision = restarts.next(exit.exitCode(), stopRequested());
                 if (decision.action() != RestartTracker.Decision.Action.RESTART) {
+                    // Released before the status says the task is over, so that whoever sees that status finds
+                    // the socket gone (the finally below then has nothing left to do).
+                    sockets.release(ref);
                     return allocation.exited(task.name(), exit.exitCode(), exit.killed(),
                             decision.action() == RestartTracker.Decision.Action.FAIL
                                     ? Optional.of(decision.displayMessage()) : Optional.empty());
