@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketException;
@@ -22,6 +23,7 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
@@ -92,6 +94,21 @@ final class DockerEngine {
     }
 
     /**
+     * {@code GET /version}, for the fingerprint.
+     *
+     * @param timeout how long the engine may take to answer
+     * @return the engine's {@code Version}, such as {@code 20.10.24+dfsg1}
+     */
+    String version(Duration timeout) throws IOException {
+        JsonNode answer = json(call("version", "GET", "/version", null, timeout, 200));
+        String version = answer.path("Version").asText("");
+        if (version.isEmpty()) {
+            throw new IOException("version: the engine's answer has no Version");
+        }
+        return version;
+    }
+
+    /**
      * {@code POST /containers/create?name=…}.
      *
      * @return the container's id
@@ -153,25 +170,59 @@ final class DockerEngine {
     }
 
     /**
-     * {@code GET /containers/{id}/logs?stdout=1&stderr=1}: the whole output so far, demultiplexed (no TTY: each
-     * frame is a stream byte, three zero bytes, a big-endian length, then the payload).
+     * {@code GET /containers/{id}/logs?stdout=1&stderr=1[&follow=1][&since=…]}, demultiplexed as it arrives (no TTY:
+     * each frame is a stream byte, three zero bytes, a big-endian length, then the payload) and flushed frame by frame,
+     * so that what a task printed is on disk even if the engine goes away later.
+     *
+     * @param follow whether to go on until the container stops (no time limit then), or stop at the output so far
+     * @param since only output logged at or after this time (seconds since the epoch, {@code 1700000000.123456789})
      */
-    void copyLogs(String id, OutputStream stdout, OutputStream stderr) throws IOException {
-        Response response = exchange("GET", "/containers/" + encode(id)
-                + "/logs?stdout=1&stderr=1", null, pullTimeout);
-        expect("container logs", response, 200);
-        byte[] body = response.body();
-        int at = 0;
-        while (at + 8 <= body.length) {
-            int stream = body[at];
-            int length = ((body[at + 4] & 0xff) << 24) | ((body[at + 5] & 0xff) << 16) | ((body[at + 6] & 0xff) << 8)
-                    | (body[at + 7] & 0xff);
-            at += 8;
-            if (length < 0 || at + length > body.length) {
-                throw new IOException("container logs: truncated frame");
+    void copyLogs(String id, boolean follow, Optional<String> since, OutputStream stdout, OutputStream stderr)
+            throws IOException {
+        String target = "/containers/" + encode(id) + "/logs?stdout=1&stderr=1" + (follow ? "&follow=1" : "")
+                + since.map(s -> "&since=" + encode(s)).orElse("");
+        Request request = request("GET", target, null, follow ? Duration.ZERO : pullTimeout);
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        org.eclipse.jetty.client.Response response;
+        try {
+            response = listener.get(Math.max(1, readTimeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        } catch (TimeoutException e) {
+            abort(request, e);
+            throw failure(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort(request, e);
+            throw new InterruptedIOException("interrupted while calling the engine");
+        }
+        try (InputStream body = listener.getInputStream()) {
+            if (response.getStatus() != 200) {
+                expect("container logs", new Response(response.getStatus(), body.readNBytes(64 * 1024)), 200);
             }
-            (stream == 2 ? stderr : stdout).write(body, at, length);
-            at += length;
+            byte[] header = new byte[8];
+            while (true) {
+                int got = body.readNBytes(header, 0, 8);
+                if (got == 0) {
+                    return;
+                }
+                if (got < 8) {
+                    throw new IOException("container logs: truncated frame");
+                }
+                int length = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
+                        | (header[7] & 0xff);
+                if (length < 0) {
+                    throw new IOException("container logs: bad frame length");
+                }
+                byte[] payload = body.readNBytes(length);
+                if (payload.length < length) {
+                    throw new IOException("container logs: truncated frame");
+                }
+                OutputStream out = header[0] == 2 ? stderr : stdout;
+                out.write(payload);
+                out.flush();
+            }
         }
     }
 
@@ -218,6 +269,19 @@ final class DockerEngine {
      * @param idleTimeout how long any single wait for the engine may take; {@link Duration#ZERO}: no limit
      */
     private Response exchange(String method, String target, byte[] body, Duration idleTimeout) throws IOException {
+        Request request = request(method, target, body, idleTimeout);
+        try {
+            ContentResponse response = new CompletableResponseListener(request, MAX_BODY_BYTES).send().get();
+            return new Response(response.getStatus(), response.getContent());
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while calling the engine");
+        }
+    }
+
+    private Request request(String method, String target, byte[] body, Duration idleTimeout) throws IOException {
         Request request = http().newRequest("docker", 80)
                 .transport(new Transport.TCPUnix(socket))
                 .method(method)
@@ -229,15 +293,13 @@ final class DockerEngine {
         } else if (!"GET".equals(method) && !"HEAD".equals(method) && !"DELETE".equals(method)) {
             request.body(new BytesRequestContent((String) null, new byte[0]));   // Content-Length: 0
         }
-        try {
-            ContentResponse response = new CompletableResponseListener(request, MAX_BODY_BYTES).send().get();
-            return new Response(response.getStatus(), response.getContent());
-        } catch (ExecutionException e) {
-            throw failure(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while calling the engine");
-        }
+        return request;
+    }
+
+    /** Ends a request nobody waits for any more; whether it was still going does not matter. */
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private static void abort(Request request, Throwable why) {
+        request.abort(why);
     }
 
     /** Jetty's failure in the words the driver reports: the errno text for a connect, the limit for a timeout. */
