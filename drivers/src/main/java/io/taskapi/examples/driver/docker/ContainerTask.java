@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,8 @@ final class ContainerTask implements RunningTask {
     private final CompletableFuture<TaskExit> exit = new CompletableFuture<>();
     private final AtomicBoolean sentKill = new AtomicBoolean();
     private volatile Thread follower;
+    /** The engine's time of the last message written to the logs, so that nothing is written twice. */
+    private final AtomicReference<Instant> lastLogged = new AtomicReference<>();
 
     private ContainerTask(DockerEngine engine, TaskRef task, String id, TaskLogs logs) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -161,21 +164,17 @@ final class ContainerTask implements RunningTask {
         while (code.isEmpty() && engineFailure == null) {
             try {
                 code = OptionalInt.of(engine.waitForExit(id));
-            } catch (DockerEngine.EngineError e) {
-                if (e.status() == 404) {
-                    LOG.warn("docker task {}: container {} vanished; its exit code is unknown", task.taskName(),
-                            DockerDriver.shortId(id));
-                    code = OptionalInt.of(UNKNOWN_EXIT);
-                } else {
-                    engineFailure = e.getMessage();
-                }
             } catch (IOException e) {
                 LOG.warn("docker task {}: waiting for container {} failed: {}", task.taskName(),
                         DockerDriver.shortId(id), e.getMessage());
                 try {
-                    Optional<Integer> stopped = engine.exitCodeIfStopped(id);
-                    if (stopped.isPresent()) {
-                        code = OptionalInt.of(stopped.get());
+                    Optional<DockerEngine.ContainerState> state = engine.inspect(id);
+                    if (state.isEmpty()) {
+                        LOG.warn("docker task {}: container {} vanished; its exit code is unknown", task.taskName(),
+                                DockerDriver.shortId(id));
+                        code = OptionalInt.of(UNKNOWN_EXIT);
+                    } else if (!state.get().running()) {
+                        code = OptionalInt.of(state.get().exitCode());
                     }
                     // still running and the engine answers: the wait broke on its own, wait again
                 } catch (IOException inspectFailure) {
@@ -194,13 +193,11 @@ final class ContainerTask implements RunningTask {
         }
         awaitFollower();
         if (engineFailure == null) {
-            try {
-                engine.remove(id);
-            } catch (IOException | RuntimeException e) {
-                // The engine answered the wait but no longer answers: it is shutting down, and that is what ended
-                // the container (it stops every container then), so the code cannot be the task's own.
-                engineFailure = e.getMessage();
-            }
+            // A follow can end before the engine has logged the container's last lines: copy what is left.
+            engineFailure = unlessTheEngineAnswered(() -> appendLogs(false, sinceLastLogged()), "copy the output of");
+        }
+        if (engineFailure == null) {
+            engineFailure = unlessTheEngineAnswered(() -> engine.remove(id), "remove");
         }
         if (engineFailure != null) {
             failBecauseTheEngineIsGone(code, engineFailure);
@@ -211,6 +208,29 @@ final class ContainerTask implements RunningTask {
         LOG.info("docker task {} (alloc {}) ended: container {}, exit code {}{}", task.taskName(),
                 task.allocationId(), DockerDriver.shortId(id), exitCode, killed ? " (killed)" : "");
         exit.complete(killed ? TaskExit.killed(exitCode) : TaskExit.exited(exitCode));
+    }
+
+    /** A call to the engine after the wait. */
+    private interface EngineCall {
+        void run() throws IOException;
+    }
+
+    /**
+     * @return null when the engine answered (a refusal is only logged), else why it did not: the engine answered the
+     *     wait but no longer answers, so it is shutting down, and that is what ended the container (it stops every
+     *     container then): the code cannot be the task's own
+     */
+    private String unlessTheEngineAnswered(EngineCall call, String what) {
+        try {
+            call.run();
+            return null;
+        } catch (DockerEngine.EngineError e) {
+            LOG.warn("docker task {}: cannot {} container {}: {}", task.taskName(), what, DockerDriver.shortId(id),
+                    e.getMessage());
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     private void failBecauseTheEngineIsGone(OptionalInt code, String why) {
@@ -247,11 +267,17 @@ final class ContainerTask implements RunningTask {
                 continue;
             }
             try {
-                appendLogs(false, since(logs));
+                appendLogs(false, sinceLastLogged());
                 engine.remove(id);
                 LOG.info("docker task {}: container {} removed now that the engine answers again", task.taskName(),
                         DockerDriver.shortId(id));
                 return;
+            } catch (DockerEngine.EngineError e) {
+                if (e.status() == 404) {
+                    return;    // gone already
+                }
+                LOG.warn("docker task {}: cannot remove container {} yet: {}", task.taskName(),
+                        DockerDriver.shortId(id), e.getMessage());
             } catch (IOException | RuntimeException e) {
                 LOG.warn("docker task {}: cannot remove container {} yet: {}", task.taskName(),
                         DockerDriver.shortId(id), e.getMessage());
@@ -291,7 +317,7 @@ final class ContainerTask implements RunningTask {
                 LinkOption.NOFOLLOW_LINKS);
              OutputStream stderr = Files.newOutputStream(logs.stderr(), StandardOpenOption.APPEND,
                         LinkOption.NOFOLLOW_LINKS)) {
-            engine.copyLogs(id, follow, since, stdout, stderr);
+            engine.copyLogs(id, follow, since, lastLogged, stdout, stderr);
         }
     }
 
@@ -308,6 +334,16 @@ final class ContainerTask implements RunningTask {
         }
     }
 
+    /** @return the engine's {@code since} for what came after the last message written (or the logs' time) */
+    private Optional<String> sinceLastLogged() {
+        Instant last = lastLogged.get();
+        return last == null ? since(logs) : Optional.of(epochSeconds(last));
+    }
+
+    private static String epochSeconds(Instant time) {
+        return time.getEpochSecond() + "." + String.format(Locale.ROOT, "%09d", time.getNano());
+    }
+
     /**
      * @return the engine's {@code since} for output not yet in the logs: the later of the two files' modification
      *     times (seconds.nanoseconds), or empty when both are empty (everything is new)
@@ -321,7 +357,7 @@ final class ContainerTask implements RunningTask {
             }
             Instant last = Collections.max(List.of(Files.getLastModifiedTime(logs.stdout()).toInstant(),
                     Files.getLastModifiedTime(logs.stderr()).toInstant()));
-            return Optional.of(last.getEpochSecond() + "." + String.format(Locale.ROOT, "%09d", last.getNano()));
+            return Optional.of(epochSeconds(last));
         } catch (IOException e) {
             return Optional.empty();
         }

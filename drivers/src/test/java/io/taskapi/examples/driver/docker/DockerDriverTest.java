@@ -108,8 +108,10 @@ final class DockerDriverTest {
         // The output is followed while the container runs, in parallel with the wait; the removal comes last.
         assertThat(calls.subList(3, 5)).containsExactlyInAnyOrder(
                 "POST /containers/" + id + "/wait",
-                "GET /containers/" + id + "/logs?stdout=1&stderr=1&follow=1");
-        assertThat(calls).hasSize(6).last().isEqualTo("DELETE /containers/" + id + "?force=1&v=1");
+                "GET /containers/" + id + "/logs?stdout=1&stderr=1&timestamps=1&follow=1");
+        // Then what the engine logged after the follow ended (nothing here: the output is written once), and removal.
+        assertThat(calls.get(5)).startsWith("GET /containers/" + id + "/logs?stdout=1&stderr=1&timestamps=1&since=");
+        assertThat(calls).hasSize(7).last().isEqualTo("DELETE /containers/" + id + "?force=1&v=1");
         JsonNode spec = engine.onlyRequest("POST", "/containers/create").json();
         assertThat(spec.path("Image").asText()).isEqualTo(IMAGE);
         assertThat(texts(spec.path("Cmd"))).containsExactly("/bin/sh", "-c", "curl --unix-socket /secrets/api.sock ...");
@@ -269,7 +271,7 @@ final class DockerDriverTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.calls().containsAll(List.of(
                 "POST /containers/" + running.id() + "/wait",
-                "GET /containers/" + running.id() + "/logs?stdout=1&stderr=1&follow=1")));
+                "GET /containers/" + running.id() + "/logs?stdout=1&stderr=1&timestamps=1&follow=1")));
 
         engine.shutDown(0);    // the container "exits 0" because the engine stopped it
 

@@ -405,8 +405,12 @@ final class RecordingDockerEngine implements AutoCloseable {
                 startChunked(out, 200, "application/vnd.docker.multiplexed-stream");
                 Optional<Instant> since = request.query("since").map(RecordingDockerEngine::epochSeconds);
                 if (since.isEmpty() || !container.lastPrint.isBefore(since.get())) {
-                    frame(out, 1, container.stdout.toByteArray());
-                    frame(out, 2, container.stderr.toByteArray());
+                    // One frame a stream (a real engine sends one a line), with ?timestamps=1 the time in front.
+                    boolean stamped = request.query("timestamps").isPresent();
+                    frame(out, 1, withPrefix(stamped ? container.lastPrint + " " : "", container.stdout.toByteArray()));
+                    // a later message than stdout's, as each line of a real engine has its own time
+                    frame(out, 2, withPrefix(stamped ? container.lastPrint.plusNanos(1) + " " : "",
+                            container.stderr.toByteArray()));
                 }
                 chunk(out, "");
             }
@@ -499,6 +503,17 @@ final class RecordingDockerEngine implements AutoCloseable {
             case 500 -> "Internal Server Error";
             default -> "Status";
         };
+    }
+
+    private static byte[] withPrefix(String prefix, byte[] payload) {
+        if (payload.length == 0) {
+            return payload;
+        }
+        byte[] start = prefix.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[start.length + payload.length];
+        System.arraycopy(start, 0, all, 0, start.length);
+        System.arraycopy(payload, 0, all, start.length, payload.length);
+        return all;
     }
 
     /** {@code 1700000000.123456789}, as the engine's {@code since} takes it. */
