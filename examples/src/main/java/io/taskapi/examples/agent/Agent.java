@@ -49,6 +49,7 @@ public final class Agent implements AutoCloseable {
     private final AgentDataDir dataDir;
     private final LocalNodeRegistry node;
     private final DriverCatalog drivers;
+    private final DriverHealthMonitor health;
     private final JobScheduler scheduler;
     private final TaskApi api;
     private final Optional<Path> caCertificate;
@@ -56,11 +57,13 @@ public final class Agent implements AutoCloseable {
     private boolean closed;
 
     private Agent(AgentOptions options, AgentDataDir dataDir, LocalNodeRegistry node, DriverCatalog drivers,
-                  JobScheduler scheduler, TaskApi api, Optional<Path> caCertificate, String address) {
+                  DriverHealthMonitor health, JobScheduler scheduler, TaskApi api, Optional<Path> caCertificate,
+                  String address) {
         this.options = options;
         this.dataDir = dataDir;
         this.node = node;
         this.drivers = drivers;
+        this.health = health;
         this.scheduler = scheduler;
         this.api = api;
         this.caCertificate = caCertificate;
@@ -99,12 +102,18 @@ public final class Agent implements AutoCloseable {
             String nodeId = LocalNodeRegistry.loadOrCreateId(dataDir.nodeIdFile());
             NodeInfo nodeInfo = LocalNodeRegistry.node(nodeId, options, NodeFingerprint.attributes(drivers.names()));
             LocalNodeRegistry node = new LocalNodeRegistry(nodeInfo);
+            // Each driver's health in the node's Drivers before anything is placed, and now and then after.
+            DriverHealthMonitor health = new DriverHealthMonitor(drivers, node, clock);
+            health.refreshAll();
+            health.start();
+            opened.add(health);
             IdentityKeyring keyring = IdentityKeyring.loadOrCreate(dataDir.keysDir());
             AllocationStore allocations = new AllocationStore();
             DeferredTaskApi sockets = new DeferredTaskApi();
             JobScheduler scheduler = new JobScheduler(drivers, allocations,
                     new WorkloadIdentitySigner(keyring, options.region(), IDENTITY_TTL, clock), node, dataDir,
                     options.region(), sockets, ClientState.open(dataDir.clientDir()), clock);
+            scheduler.useHealthMonitor(health);
             opened.add(0, scheduler);
 
             // Plain HTTP on the operator address in -dev; otherwise the plugin's operator listener serves HTTPS
@@ -138,7 +147,7 @@ public final class Agent implements AutoCloseable {
             String address = (options.dev() ? "http://" : "https://") + hostForUrl(options.bindHost()) + ":" + port;
             dataDir.markInUse();
             LOG.info("agent started: node {} at {}, data dir {}", nodeId, address, dataDir.root());
-            return new Agent(options, dataDir, node, drivers, scheduler, api, caCertificate, address);
+            return new Agent(options, dataDir, node, drivers, health, scheduler, api, caCertificate, address);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable closeable : opened) {
                 try {
@@ -192,6 +201,7 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         LOG.info("agent shutting down");
+        health.close();
         if (options.dev()) {
             scheduler.close();
         } else {

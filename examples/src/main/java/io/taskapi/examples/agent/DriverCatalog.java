@@ -3,6 +3,7 @@ package io.taskapi.examples.agent;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.driver.TaskDriver;
+import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.examples.driver.DriverLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +60,21 @@ public final class DriverCatalog {
         List<TaskDriver> all = new ArrayList<>(drivers.values());
         all.addAll(extra);
         return of(all);
+    }
+
+    /**
+     * Gives each driver the operator's {@code plugin "NAME" { config { ... } }} block ({@link TaskDriver#configure});
+     * called once, before the agent fingerprints the drivers.
+     *
+     * @param pluginConfigs each block by driver name
+     * @throws TaskDriverException when a block names no loaded driver, or its driver refuses it
+     */
+    public void configure(Map<String, Map<String, Object>> pluginConfigs) throws TaskDriverException {
+        for (Map.Entry<String, Map<String, Object>> block : new TreeMap<>(pluginConfigs).entrySet()) {
+            TaskDriver driver = find(block.getKey()).orElseThrow(() -> new TaskDriverException("plugin \""
+                    + block.getKey() + "\": no such driver on this agent (it has " + names() + ")"));
+            driver.configure(block.getValue());
+        }
     }
 
     /**

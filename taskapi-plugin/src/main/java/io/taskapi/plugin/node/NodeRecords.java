@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -55,7 +54,21 @@ public final class NodeRecords {
         record.put("StatusDescription", "");
         record.put("Drain", false);
         record.put("SchedulingEligibility", "eligible");
-        record.set("Drivers", mapper.valueToTree(Map.of()));
+        record.set("Drivers", drivers(node));
         return record;
+    }
+
+    /** Nomad's {@code Drivers}: each driver's {@code DriverInfo}, as the agent's last fingerprint found it. */
+    private ObjectNode drivers(NodeInfo node) {
+        ObjectNode drivers = mapper.createObjectNode();
+        new TreeMap<>(node.drivers()).forEach((name, driver) -> {
+            ObjectNode info = drivers.putObject(name);
+            info.set("Attributes", mapper.valueToTree(new TreeMap<>(driver.attributes())));
+            info.put("Detected", driver.detected());
+            info.put("Healthy", driver.healthy());
+            info.put("HealthDescription", driver.healthDescription());
+            info.put("UpdateTime", driver.updateTime().toString());
+        });
+        return drivers;
     }
 }
