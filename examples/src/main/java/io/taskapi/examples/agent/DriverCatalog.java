@@ -63,26 +63,37 @@ public final class DriverCatalog {
     }
 
     /**
-     * Gives each driver the operator's {@code plugin "NAME" { config { ... } }} block ({@link TaskDriver#configure});
-     * called once, before the agent fingerprints the drivers.
-     *
-     * @param pluginConfigs each block by driver name
-     * @throws TaskDriverException when a block names no loaded driver, or its driver refuses it
-     */
-    public void configure(Map<String, Map<String, Object>> pluginConfigs) throws TaskDriverException {
-        for (Map.Entry<String, Map<String, Object>> block : new TreeMap<>(pluginConfigs).entrySet()) {
-            TaskDriver driver = find(block.getKey()).orElseThrow(() -> new TaskDriverException("plugin \""
-                    + block.getKey() + "\": no such driver on this agent (it has " + names() + ")"));
-            driver.configure(block.getValue());
-        }
-    }
-
-    /**
      * @param name a driver name
      * @return the driver
      */
     public Optional<TaskDriver> find(String name) {
         return Optional.ofNullable(drivers.get(name));
+    }
+
+    /**
+     * Hands each driver its operator configuration ({@code plugin "NAME" { config { … } }}).
+     *
+     * @param config each driver's block, by driver name
+     * @throws IllegalArgumentException naming every block for a driver that is not loaded and every block its driver
+     *     refused, with the driver's reason
+     */
+    public void configure(Map<String, Map<String, Object>> config) {
+        List<String> problems = new ArrayList<>();
+        config.forEach((name, block) -> {
+            TaskDriver driver = drivers.get(name);
+            if (driver == null) {
+                problems.add("plugin \"" + name + "\": no such driver here (loaded: " + names() + ")");
+                return;
+            }
+            try {
+                driver.configure(block);
+            } catch (TaskDriverException e) {
+                problems.add("plugin \"" + name + "\": " + e.getMessage());
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
     }
 
     /** @return the driver names, sorted */

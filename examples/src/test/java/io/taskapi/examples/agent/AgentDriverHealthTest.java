@@ -48,7 +48,8 @@ final class AgentDriverHealthTest {
 
         @Override
         public DriverHealth fingerprint() {
-            return healthy.get() ? DriverHealth.healthy("Healthy").withAttributes(Map.of("driver.switchable.mode", "on"))
+            return healthy.get()
+                    ? DriverHealth.healthy("Healthy").withAttributes(Map.of("driver.switchable.mode", "on"))
                     : DriverHealth.unhealthy("switched off");
         }
 
