@@ -12,6 +12,7 @@ import io.taskapi.examples.jobspec.TaskSpec;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskHandle;
+import io.taskapi.spi.state.NodeDriver;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class JobScheduler implements AutoCloseable {
     private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
     private final Map<String, List<TaskRunner>> runners = new LinkedHashMap<>();
     private boolean closed;
+    private volatile DriverHealthMonitor healthMonitor;
 
     /**
      * @param drivers the drivers tasks run with
@@ -110,6 +112,11 @@ public final class JobScheduler implements AutoCloseable {
             return thread;
         };
         this.executor = Executors.newCachedThreadPool(factory);
+    }
+
+    /** @param monitor looks at an unhealthy driver again before a job that needs it is refused */
+    void useHealthMonitor(DriverHealthMonitor monitor) {
+        this.healthMonitor = requireNonNull(monitor, "monitor is null");
     }
 
     /**
@@ -205,7 +212,8 @@ public final class JobScheduler implements AutoCloseable {
      *
      * @param job the job
      * @return the allocations placed
-     * @throws RejectedException when a driver, a datacenter, a user or a variable does not exist here
+     * @throws RejectedException when a driver, a datacenter, a user or a variable does not exist here, or a driver is
+     *     not healthy
      */
     public Result register(JobSpec job) throws RejectedException {
         return register(job, OptionalLong.empty());
@@ -541,6 +549,18 @@ public final class JobScheduler implements AutoCloseable {
                 if (driver.isEmpty()) {
                     throw new RejectedException(where + "no driver \"" + task.driver() + "\" on this node (it has "
                             + drivers.names() + ")");
+                }
+                NodeDriver health = node.node().drivers().get(task.driver());
+                if (health != null && !health.healthy()) {
+                    // Fingerprinted unhealthy a while ago: look again before refusing (the engine may be back).
+                    DriverHealthMonitor monitor = healthMonitor;
+                    if (monitor != null) {
+                        health = monitor.refresh(task.driver()).orElse(health);
+                    }
+                }
+                if (health != null && !health.healthy()) {
+                    throw new RejectedException(where + "driver \"" + task.driver() + "\" is not healthy on this node"
+                            + " (" + (health.detected() ? "" : "not detected: ") + health.healthDescription() + ")");
                 }
                 if (task.user().isPresent()) {
                     try {

@@ -253,6 +253,10 @@ final class TaskRunner {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             LOG.warn("task {} of allocation {} ended abnormally: {}", task.name(), allocation.id(),
                     cause.getClass().getSimpleName());
+            if (cause instanceof TaskDriverException) {
+                // The driver's own words (the docker engine stopped under the task, say): never a secret.
+                allocation.event(task.name(), "Driver Failure", cause.getMessage());
+            }
             started.stop(JobScheduler.STOP_GRACE);
             return TaskExit.killed(-1);
         }

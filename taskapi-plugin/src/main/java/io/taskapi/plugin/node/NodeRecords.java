@@ -10,7 +10,6 @@ import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -116,12 +115,26 @@ public final class NodeRecords {
         record.put("StatusDescription", "");
         record.put("Drain", false);
         record.put("SchedulingEligibility", "eligible");
-        record.set("Drivers", mapper.valueToTree(Map.of()));
+        record.set("Drivers", drivers(node));
         // Nomad's stub reads these two from the fingerprint
         record.put("Address", node.attributes().getOrDefault("unique.network.ip-address", ""));
         record.put("Version", node.attributes().getOrDefault("nomad.version", ""));
         record.put("CreateIndex", REGISTRATION_INDEX);
         record.put("ModifyIndex", REGISTRATION_INDEX);
         return record;
+    }
+
+    /** Nomad's {@code Drivers}: each driver's {@code DriverInfo}, as the agent's last fingerprint found it. */
+    private ObjectNode drivers(NodeInfo node) {
+        ObjectNode drivers = mapper.createObjectNode();
+        new TreeMap<>(node.drivers()).forEach((name, driver) -> {
+            ObjectNode info = drivers.putObject(name);
+            info.set("Attributes", mapper.valueToTree(new TreeMap<>(driver.attributes())));
+            info.put("Detected", driver.detected());
+            info.put("Healthy", driver.healthy());
+            info.put("HealthDescription", driver.healthDescription());
+            info.put("UpdateTime", driver.updateTime().toString());
+        });
+        return drivers;
     }
 }
