@@ -20,10 +20,11 @@ import java.util.Optional;
  *
  * @param pid the process id
  * @param state the state letter ({@code R}, {@code S}, {@code Z}...)
+ * @param parentPid its parent's process id
  * @param session the session id (the supervisor's pid for every process of a supervised task)
  * @param startTicks when it started, in clock ticks since boot
  */
-record ProcStat(long pid, char state, long session, long startTicks) {
+record ProcStat(long pid, char state, long parentPid, long session, long startTicks) {
     private static final Path PROC = Path.of("/proc");
 
     /**
@@ -44,8 +45,8 @@ record ProcStat(long pid, char state, long session, long startTicks) {
         }
         String[] fields = stat.substring(end + 2).split(" ");
         try {
-            return Optional.of(new ProcStat(pid, fields[0].charAt(0), Long.parseLong(fields[3]),
-                    Long.parseLong(fields[19])));
+            return Optional.of(new ProcStat(pid, fields[0].charAt(0), Long.parseLong(fields[1]),
+                    Long.parseLong(fields[3]), Long.parseLong(fields[19])));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

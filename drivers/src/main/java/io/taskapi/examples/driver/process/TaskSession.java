@@ -76,9 +76,13 @@ final class TaskSession {
         if (leader.isPresent() && leader.get().startTicks() != record.supervisorStart()) {
             return List.of();
         }
+        // Without the supervisor, also without its own helpers: once the task has ended, the supervisor records the
+        // exit code through a child (mv) that must not be killed as one of the task's processes. The task's own
+        // processes are the task and its descendants, never the supervisor's other children.
         return ProcStat.all().stream()
                 .filter(p -> p.session() == session && p.isRunning() && p.startTicks() >= record.supervisorStart())
-                .filter(p -> includeSupervisor || p.pid() != session)
+                .filter(p -> includeSupervisor || (p.pid() != session && (p.parentPid() != session
+                        || p.pid() == record.taskPid())))
                 .toList();
     }
 }
