@@ -127,6 +127,8 @@ public final class Agent implements AutoCloseable {
             config.put("acl.enabled", Boolean.toString(options.aclEnabled()));
             config.put("state.data-dir", dataDir.stateDir().toString());
             config.put("socket.link-dir", dataDir.socketLinkDir().toString());
+            // A query for another region is Nomad's 500 "No path to region".
+            config.put("http.region", options.region());
             AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
                     .build();
             TaskApi api = provider().start(AgentContext.builder(state).config(config)

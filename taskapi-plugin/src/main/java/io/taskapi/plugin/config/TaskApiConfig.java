@@ -59,6 +59,7 @@ public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl,
     public static final String HTTP_REQUEST_BODY_TIMEOUT = "http.request-body-timeout";
     public static final String HTTP_MIN_BODY_RATE = "http.min-body-rate";
     public static final String FILTER_TIMEOUT = "filter.evaluation-timeout";
+    public static final String HTTP_REGION = "http.region";
 
     /** The longest leeway accepted: beyond this an expired token is simply not expired. */
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
