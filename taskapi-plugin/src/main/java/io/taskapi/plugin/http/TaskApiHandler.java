@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
@@ -203,6 +204,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         // run that follows can park it again, so the wait it closes must be the one registered last.
         synchronized (exchange) {
             exchange.parked = true;
+            metrics.queryParked();
             exchange.waiting = index.await(exchange.match.route().watches(), exchange.seen, () -> wake(exchange));
         }
         if (exchange.timedOut) {
@@ -217,6 +219,7 @@ public final class TaskApiHandler extends Handler.Abstract {
                 return;
             }
             exchange.parked = false;
+            metrics.queryUnparked();
             if (exchange.waiting != null) {
                 exchange.waiting.close();
             }
@@ -454,11 +457,13 @@ public final class TaskApiHandler extends Handler.Abstract {
             return;
         }
         Route route = exchange.match.route();
+        OptionalLong own = result instanceof ApiResponse answer ? answer.index() : OptionalLong.empty();
         long stateIndex;
-        if (result instanceof ApiResponse answer && answer.index().isPresent()) {
-            stateIndex = answer.index().getAsLong();
+        if (isQuery(exchange.request)) {
+            stateIndex = own.orElse(index.index(route.watches()));
         } else {
-            stateIndex = index.index(route.watches());
+            // A write: the index its change was recorded at (at least the store's own index for it).
+            stateIndex = Math.max(own.orElse(0), index.index(route.watches()));
         }
         HttpFields.Mutable headers = exchange.response.getHeaders();
         headers.put(INDEX_HEADER, Long.toString(Math.max(1, stateIndex)));

@@ -88,10 +88,12 @@ public final class VariableRoutes implements RouteGroup {
         // The permission ran first: whether a variable exists is only disclosed to callers allowed to read it.
         DecryptedVariable variable = variables.read(target.namespace(), target.path())
                 .orElseThrow(() -> new ApiException(404, "variable not found"));
-        return ApiResponse.ok(VariableView.of(variable), Map.of()).withIndex(variable.modifyIndex());
+        // Its index is the variables' (the chain sets it), not its ModifyIndex: the store's indexes need not be the
+        // API's, and a blocking read must compare like with like.
+        return VariableView.of(variable);
     }
 
-    /** Answers the variable as written; its modify index is the write's {@code X-Nomad-Index}. */
+    /** Answers the variable as written; the write's {@code X-Nomad-Index} is at least its modify index. */
     private Object write(ApiRequest request) throws ApiException, StateUnavailableException {
         VariableTarget target = VariableTarget.of(request, request.param("path"));
         VariableRequests.refuseLocks(request);
