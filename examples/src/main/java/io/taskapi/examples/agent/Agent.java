@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At start it recovers the tasks a previous run left ({@link JobScheduler#load()}, {@link JobScheduler#resume()}).
  * {@link #close()} in {@code -dev} stops every task (each gets a grace period); otherwise it leaves them running for
- * the next start to recover, as Nomad's client does. Then it closes the plugin (and so every socket) and deletes a temporary data
- * directory.
+ * the next start to recover, as Nomad's client does. Then it closes the plugin (and so every socket) and deletes a
+ * temporary data directory.
  */
 public final class Agent implements AutoCloseable {
     /** How long a workload identity is valid, unless its allocation ends first. */
