@@ -3,8 +3,12 @@ package io.taskapi.plugin;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.taskapi.plugin.api.variables.EncryptedVariables;
+import io.taskapi.plugin.http.QueryIndex;
+import io.taskapi.plugin.http.Watch;
+import io.taskapi.plugin.lifecycle.Lifecycle;
 import io.taskapi.plugin.state.Keyring;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.plugin.state.VariableCipher;
@@ -15,6 +19,7 @@ import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.NodeRegistry;
+import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.VariableStore;
 
 /**
@@ -43,5 +48,29 @@ final class StateModule extends AbstractModule {
         bind(Keyring.class).toInstance(stores.keyring());
         bind(VariableCipher.class).in(Singleton.class);
         bind(EncryptedVariables.class).in(Singleton.class);
+    }
+
+    /**
+     * The index of the state, for the query metadata and blocking queries: it starts at the embedded database's, and
+     * hears of the changes the stores report themselves (ACL tokens and policies, which change outside the API too:
+     * a token's expiry, another replica) and of allocations that end (the agent's jobs and allocations). The chain
+     * records the writes made through the API.
+     */
+    @Provides
+    @Singleton
+    QueryIndex queryIndex(Lifecycle lifecycle) {
+        QueryIndex index = new QueryIndex();
+        try {
+            index.raiseTo(stores.embeddedIndex());
+        } catch (StateUnavailableException e) {
+            throw new IllegalStateException("cannot read the embedded state's index: " + e.getMessage(), e);
+        }
+        lifecycle.register("the ACL token index", stores.aclTokens().onChange(
+                () -> index.changed(Watch.ACL_TOKENS, 0)));
+        lifecycle.register("the ACL policy index", stores.aclPolicies().onChange(
+                () -> index.changed(Watch.ACL_POLICIES, 0)));
+        lifecycle.register("the allocation index", agent.allocations().onAllocationEnded(
+                allocation -> index.changed(Watch.AGENT, 0)));
+        return index;
     }
 }

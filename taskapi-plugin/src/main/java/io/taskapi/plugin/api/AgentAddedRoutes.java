@@ -10,6 +10,7 @@ import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.plugin.http.Watch;
 import io.taskapi.spi.api.AgentPermission;
 import io.taskapi.spi.api.AgentRequest;
 import io.taskapi.spi.api.AgentResponse;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The routes the agent adds through the SPI, served like the plugin's own: each becomes a {@link Route}, so the same
@@ -27,6 +29,8 @@ import java.util.Optional;
  * {@link AgentRequest}/{@link AgentResponse}.
  */
 public final class AgentAddedRoutes implements RouteGroup {
+    private static final String INDEX_HEADER = "X-Nomad-Index";
+
     private final List<Route> routes;
 
     /** @param routes the agent's routes */
@@ -44,6 +48,10 @@ public final class AgentAddedRoutes implements RouteGroup {
                 .permission(permissionOf(route.permission()))
                 .help(route.help())
                 // The agent's code: nothing says it cannot block.
+                // An index for their answers and the writes through them; no blocking: their state (allocations
+                // starting, say) changes without the plugin hearing of it, and a wait would miss those changes.
+                .watches(Watch.AGENT)
+                .answersAtOnce()
                 .runs(Execution.BLOCKING_WITH_BODY, request -> handle(route, request));
     }
 
@@ -57,12 +65,35 @@ public final class AgentAddedRoutes implements RouteGroup {
         try {
             AgentResponse response = route.handle(new AgentRequest(params, request.queryParameters(), request.body(),
                     request.identity().auditName()));
+            Map<String, String> headers = new LinkedHashMap<>(response.headers());
+            OptionalLong index = agentIndex(headers);
             return new ApiResponse(response.status(), response.body().length == 0 ? Optional.empty()
                     : Optional.of(new ApiResponse.RawBody(response.contentType(), response.body())),
-                    response.headers());
+                    headers, index);
         } catch (AgentRouteException e) {
             throw new ApiException(e.status(), e.messages());
         }
+    }
+
+    /**
+     * The index the agent put in its answer ({@code X-Nomad-Index}, the index of its own state), taken out of the
+     * headers so that the chain sends it, with the rest of the query metadata, from the one place that does.
+     */
+    private static OptionalLong agentIndex(Map<String, String> headers) {
+        OptionalLong index = OptionalLong.empty();
+        for (var iterator = headers.entrySet().iterator(); iterator.hasNext(); ) {
+            Map.Entry<String, String> header = iterator.next();
+            if (header.getKey().equalsIgnoreCase(INDEX_HEADER)) {
+                iterator.remove();
+                try {
+                    index = OptionalLong.of(Long.parseUnsignedLong(header.getValue().trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalStateException("the agent's route answered X-Nomad-Index '" + header.getValue()
+                            + "', not an index", e);
+                }
+            }
+        }
+        return index;
     }
 
     private static Permission permissionOf(AgentPermission permission) {

@@ -206,7 +206,8 @@ public final class AgentInfoRoutes implements RouteGroup {
                 "Count", count, "Labels", Map.of("limit", limit))));
         return Map.of("Timestamp", Instant.now().toString(),
                 "Gauges", List.of(Map.of("Name", "taskapi.open_task_sockets", "Value", snapshot.openSockets(),
-                        "Labels", Map.of())),
+                        "Labels", Map.of()), Map.of("Name", "taskapi.blocked_queries",
+                        "Value", snapshot.blockedQueries(), "Labels", Map.of())),
                 "Counters", counters,
                 "Samples", List.of(Map.of("Name", "taskapi.http.request_duration", "Count", snapshot.latencyCount(),
                         "Sum", snapshot.latencySumSeconds(), "Labels", Map.of())));

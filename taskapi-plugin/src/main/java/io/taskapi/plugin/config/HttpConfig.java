@@ -7,6 +7,7 @@ import static io.taskapi.plugin.config.TaskApiConfig.HTTP_MAX_HEADER_BYTES;
 import static io.taskapi.plugin.config.TaskApiConfig.HTTP_MAX_THREADS;
 import static io.taskapi.plugin.config.TaskApiConfig.HTTP_MIN_BODY_RATE;
 import static io.taskapi.plugin.config.TaskApiConfig.HTTP_MIN_THREADS;
+import static io.taskapi.plugin.config.TaskApiConfig.AGENT_REGION;
 import static io.taskapi.plugin.config.TaskApiConfig.HTTP_REQUEST_BODY_TIMEOUT;
 import static io.taskapi.plugin.config.TaskApiConfig.HTTP_REQUEST_HEAD_TIMEOUT;
 import static io.taskapi.plugin.config.TaskApiConfig.IDENTITY_MAX_TOKEN_LENGTH;
@@ -36,12 +37,14 @@ import java.util.Optional;
  * @param requestBodyTimeout how long a request body may take to arrive, in total (408 beyond)
  * @param minBodyRate the slowest a request body may arrive, in bytes a second, after its first second (408 below)
  * @param filterTimeout how long evaluating one request's {@code ?filter=} may take (400 beyond)
+ * @param region the agent's region ({@code agent.region}): a query for another ({@code ?region=}) is Nomad's 500
+ *     "No path to region"
  */
 public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> operatorAddress,
                          Optional<OperatorTlsConfig> operatorTls, int maxBodyBytes,
                          int maxHeaderBytes, Duration idleTimeout, int operatorMaxConnections,
                          int operatorMaxInFlight, Duration requestHeadTimeout, Duration requestBodyTimeout,
-                         int minBodyRate, Duration filterTimeout) {
+                         int minBodyRate, Duration filterTimeout, String region) {
     /**
      * Checks that nothing is missing.
      *
@@ -58,6 +61,7 @@ public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> o
      * @param requestBodyTimeout see the record component of that name
      * @param minBodyRate see the record component of that name
      * @param filterTimeout see the record component of that name
+     * @param region see the record component of that name
      */
     public HttpConfig {
         requireNonNull(operatorAddress, "operatorAddress is null");
@@ -66,6 +70,7 @@ public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> o
         requireNonNull(requestHeadTimeout, "requestHeadTimeout is null");
         requireNonNull(requestBodyTimeout, "requestBodyTimeout is null");
         requireNonNull(filterTimeout, "filterTimeout is null");
+        requireNonNull(region, "region is null");
     }
 
     static HttpConfig read(Settings settings, AuthConfig auth) {
@@ -91,7 +96,8 @@ public record HttpConfig(int minThreads, int maxThreads, Optional<HostAndPort> o
                 settings.duration(HTTP_REQUEST_HEAD_TIMEOUT, Duration.ofSeconds(10)),
                 settings.duration(HTTP_REQUEST_BODY_TIMEOUT, Duration.ofSeconds(10)),
                 settings.integer(HTTP_MIN_BODY_RATE, 1024),
-                settings.duration(FILTER_TIMEOUT, Duration.ofSeconds(1)));
+                settings.duration(FILTER_TIMEOUT, Duration.ofSeconds(1)),
+                settings.string(AGENT_REGION, "global"));
         config.check(settings, auth);
         return config;
     }

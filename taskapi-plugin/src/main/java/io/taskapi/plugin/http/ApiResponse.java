@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A success other than a plain 200 with a body: another status, no body, or extra headers. Routes return a bare
@@ -12,15 +13,44 @@ import java.util.Optional;
  * @param status a 2xx status
  * @param body the JSON body, if any
  * @param headers extra response headers
+ * @param index the index of the state the answer reflects, when the route knows it better than its
+ *     {@linkplain Route#watches parts'} index (a variable's modify index); the chain sends it as {@code X-Nomad-Index}
  */
-public record ApiResponse(int status, Optional<Object> body, Map<String, String> headers) {
-    /** Checks the status and copies the headers. */
+public record ApiResponse(int status, Optional<Object> body, Map<String, String> headers, OptionalLong index) {
+    /**
+     * Checks the status and copies the headers.
+     *
+     * @param status see the record component of that name
+     * @param body see the record component of that name
+     * @param headers see the record component of that name
+     * @param index see the record component of that name
+     */
     public ApiResponse {
         if (status < 200 || status > 299) {
             throw new IllegalArgumentException("not a success status: " + status);
         }
         requireNonNull(body, "body is null");
         headers = Map.copyOf(requireNonNull(headers, "headers is null"));
+        requireNonNull(index, "index is null");
+    }
+
+    /**
+     * An answer whose index is its route's parts' index.
+     *
+     * @param status a 2xx status
+     * @param body the JSON body, if any
+     * @param headers extra response headers
+     */
+    public ApiResponse(int status, Optional<Object> body, Map<String, String> headers) {
+        this(status, body, headers, OptionalLong.empty());
+    }
+
+    /**
+     * @param stateIndex the index of the state this answer reflects
+     * @return this answer with it
+     */
+    public ApiResponse withIndex(long stateIndex) {
+        return new ApiResponse(status, body, headers, OptionalLong.of(stateIndex));
     }
 
     /** @return 204 with no body */

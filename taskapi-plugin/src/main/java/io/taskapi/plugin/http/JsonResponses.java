@@ -33,7 +33,11 @@ public final class JsonResponses {
      * @param body any value Jackson can serialize
      */
     public void send(Response response, Callback callback, int status, Object body) {
-        byte[] bytes = toBytes(body);
+        send(response, callback, status, body, false);
+    }
+
+    private void send(Response response, Callback callback, int status, Object body, boolean pretty) {
+        byte[] bytes = pretty ? toPrettyBytes(body) : toBytes(body);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
         response.write(true, ByteBuffer.wrap(bytes), callback);
@@ -49,6 +53,23 @@ public final class JsonResponses {
         } catch (JsonProcessingException e) {
             // Our own response types always serialize; reaching this is a bug worth a 500 with a real cause.
             throw new IllegalStateException("cannot serialize response body of type " + body.getClass().getName(), e);
+        }
+    }
+
+    private byte[] toPrettyBytes(Object body) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize response body of type " + body.getClass().getName(), e);
+        }
+    }
+
+    /** A JSON body written elsewhere (an agent's route), indented; as it is if it does not parse. */
+    private byte[] indented(byte[] json) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(mapper.readTree(json));
+        } catch (java.io.IOException e) {
+            return json;
         }
     }
 
@@ -68,17 +89,30 @@ public final class JsonResponses {
      * @param result the route's result
      */
     public void sendResult(Response response, Callback callback, Object result) {
+        sendResult(response, callback, result, false);
+    }
+
+    /**
+     * Sends whatever a route returned, indented for {@code ?pretty}.
+     *
+     * @param response where to write
+     * @param callback completed when the body is written
+     * @param result the route's result
+     * @param pretty whether to indent JSON
+     */
+    public void sendResult(Response response, Callback callback, Object result, boolean pretty) {
         if (!(result instanceof ApiResponse answer)) {
-            send(response, callback, 200, result);
+            send(response, callback, 200, result, pretty);
             return;
         }
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         if (answer.body().isPresent() && answer.body().get() instanceof ApiResponse.RawBody raw) {
             response.setStatus(answer.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, raw.contentType());
-            response.write(true, ByteBuffer.wrap(raw.bytes()), callback);
+            byte[] bytes = pretty && raw.contentType().startsWith(JSON) ? indented(raw.bytes()) : raw.bytes();
+            response.write(true, ByteBuffer.wrap(bytes), callback);
         } else if (answer.body().isPresent()) {
-            send(response, callback, answer.status(), answer.body().get());
+            send(response, callback, answer.status(), answer.body().get(), pretty);
         } else {
             response.setStatus(answer.status());
             callback.succeeded();
@@ -93,9 +127,21 @@ public final class JsonResponses {
      * @param error the status and messages
      */
     public void sendError(Response response, Callback callback, ApiException error) {
+        sendError(response, callback, error, false);
+    }
+
+    /**
+     * Sends {@code {"errors":[...]}}, indented for {@code ?pretty}.
+     *
+     * @param response where to write
+     * @param callback completed when the body is written
+     * @param error the status and messages
+     * @param pretty whether to indent it
+     */
+    public void sendError(Response response, Callback callback, ApiException error, boolean pretty) {
         Map<String, Object> body = new java.util.LinkedHashMap<>(error.details());
         body.put("errors", error.messages());
-        send(response, callback, error.status(), body);
+        send(response, callback, error.status(), body, pretty);
     }
 
     /**

@@ -28,6 +28,8 @@ public final class Route {
     private final String help;
     private final Function<ApiRequest, Execution> execution;
     private final Handler handler;
+    private final Set<Watch> watches;
+    private final boolean blocks;
 
     private Route(Builder builder, Function<ApiRequest, Execution> execution, Handler handler) {
         this.methods = builder.methods;
@@ -36,6 +38,8 @@ public final class Route {
         this.help = requireNonNull(builder.help, "help is not set: " + builder.path);
         this.execution = requireNonNull(execution, "execution is null");
         this.handler = requireNonNull(handler, "handler is null");
+        this.watches = builder.watches;
+        this.blocks = builder.blocks && !builder.watches.isEmpty();
     }
 
     /**
@@ -74,6 +78,24 @@ public final class Route {
     /** @return what {@code ?help=1} answers: one or two sentences on what the route does and needs */
     public String help() {
         return help;
+    }
+
+    /**
+     * @return the parts of the state its answers reflect: their index is its answers' {@code X-Nomad-Index}, a write
+     *     through it changes them, and a {@code GET} on it blocks on them with {@code ?index=}; empty for a route whose
+     *     answers do not come from the state (they carry the latest index and do not block)
+     */
+    public Set<Watch> watches() {
+        return watches;
+    }
+
+    /**
+     * @return whether a {@code GET} with {@code ?index=N} waits until the index of its {@linkplain #watches parts}
+     *     passes N (Nomad's blocking query); false for a route that watches nothing, or whose state changes without
+     *     the plugin hearing of it
+     */
+    public boolean blocks() {
+        return blocks;
     }
 
     /**
@@ -117,6 +139,8 @@ public final class Route {
         private final String path;
         private Permission permission;
         private String help;
+        private Set<Watch> watches = Set.of();
+        private boolean blocks = true;
 
         private Builder(Set<String> methods, String path) {
             if (requireNonNull(methods, "methods is null").isEmpty()) {
@@ -141,6 +165,27 @@ public final class Route {
          */
         public Builder help(String help) {
             this.help = requireNonNull(help, "help is null");
+            return this;
+        }
+
+        /**
+         * @param parts the parts of the state its answers reflect, or that a write through it changes; see
+         *     {@link Route#watches()}
+         * @return this builder
+         */
+        public Builder watches(Watch... parts) {
+            this.watches = Set.of(parts);
+            return this;
+        }
+
+        /**
+         * Makes a route that watches parts of the state answer a blocking query at once, with their index: for state
+         * that can change without the plugin hearing of it, where waiting would miss changes.
+         *
+         * @return this builder
+         */
+        public Builder answersAtOnce() {
+            this.blocks = false;
             return this;
         }
 

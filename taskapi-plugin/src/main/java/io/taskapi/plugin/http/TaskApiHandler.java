@@ -18,17 +18,24 @@ import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.socket.SocketOrigin;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.Subscription;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +64,11 @@ public final class TaskApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(TaskApiHandler.class);
     // The operator listener's lane in the worker pool; task sockets each have their own.
     private static final Object OPERATOR_LANE = new Object();
+    private static final String INDEX_HEADER = "X-Nomad-Index";
+    private static final String KNOWN_LEADER_HEADER = "X-Nomad-KnownLeader";
+    private static final String LAST_CONTACT_HEADER = "X-Nomad-LastContact";
+    // How much longer than a blocking query's wait its connection may stay silent.
+    private static final Duration IDLE_MARGIN = Duration.ofSeconds(30);
 
     private final TokenExtractor tokens;
     private final AuthenticationGate gate;
@@ -70,6 +82,7 @@ public final class TaskApiHandler extends Handler.Abstract {
     private final BodyReader bodies;
     private final ApiMetrics metrics;
     private final AuditLog audit;
+    private final QueryIndex index;
 
     /**
      * @param tokens finds the credential in a request
@@ -84,11 +97,13 @@ public final class TaskApiHandler extends Handler.Abstract {
      * @param bodies reads bodies without holding a thread
      * @param metrics counts what happened
      * @param audit writes one line per request
+     * @param index the index of the state, for the query metadata and blocking queries
      */
     @Inject
     public TaskApiHandler(TokenExtractor tokens, AuthenticationGate gate, Router router, AclResolver acls,
                           JsonResponses json, ObjectMapper mapper, TaskApiConfig config, RateLimiter rateLimiter,
-                          WorkerLanes lanes, BodyReader bodies, ApiMetrics metrics, AuditLog audit) {
+                          WorkerLanes lanes, BodyReader bodies, ApiMetrics metrics, AuditLog audit,
+                          QueryIndex index) {
         super(InvocationType.NON_BLOCKING);
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.gate = requireNonNull(gate, "gate is null");
@@ -102,6 +117,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         this.bodies = requireNonNull(bodies, "bodies is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.index = requireNonNull(index, "index is null");
     }
 
     @Override
@@ -120,6 +136,11 @@ public final class TaskApiHandler extends Handler.Abstract {
         try {
             result = proceed(exchange, mayBlock);
         } catch (ApiException e) {
+            if (e.status() == 404 && mayWait(exchange, exchange.seen)) {
+                // Nomad blocks on what is not there yet too (a variable someone is about to write).
+                park(exchange);
+                return;
+            }
             answer(exchange, null, e);
             return;
         } catch (StateUnavailableException e) {
@@ -143,9 +164,75 @@ public final class TaskApiHandler extends Handler.Abstract {
                 exchange.bodyRead = true;
                 dispatch(exchange);
             });
+        } else if (mayWait(exchange, answerIndex(exchange, result))) {
+            park(exchange);
         } else {
             answer(exchange, result, null);
         }
+    }
+
+    /**
+     * Whether a blocking query goes on waiting after this run: it asked to ({@code ?index=N}), its route watches the
+     * state, the answer's index is not above N, and its wait is not over.
+     */
+    private boolean mayWait(Exchange exchange, long answerIndex) {
+        return exchange.options != null && exchange.options.blocking() && !exchange.timedOut
+                && exchange.match.route().blocks() && exchange.request.getMethod().equals("GET")
+                && answerIndex <= exchange.options.minIndex().getAsLong();
+    }
+
+    /**
+     * Holds a blocking query without a thread until the state it watches changes (then it runs again, on a worker of
+     * its lane, as Nomad's {@code blockingRPC} runs its query again) or its wait is over (then it runs once more and
+     * answers whatever it finds). The request stays in flight: Jetty keeps its connection, which counts against the
+     * socket's (or the operator listener's) connection limit until the answer; a run takes a worker of the lane
+     * like any request, and the wait itself none.
+     */
+    private void park(Exchange exchange) {
+        if (exchange.timeout == null) {
+            Duration wait = exchange.options.maxWait();
+            // The connection must outlive the wait: Jetty's idle timeout would otherwise fail the request first.
+            EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
+            exchange.idleTimeout = endPoint.getIdleTimeout();
+            endPoint.setIdleTimeout(Math.max(exchange.idleTimeout, wait.plus(IDLE_MARGIN).toMillis()));
+            exchange.timeout = exchange.request.getComponents().getScheduler().schedule(() -> {
+                exchange.timedOut = true;
+                wake(exchange);
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        // Under the exchange's lock: a change can wake it (on the writer's thread) as soon as it is registered, and the
+        // run that follows can park it again, so the wait it closes must be the one registered last.
+        synchronized (exchange) {
+            exchange.parked = true;
+            metrics.queryParked();
+            exchange.waiting = index.await(exchange.match.route().watches(), exchange.seen, () -> wake(exchange));
+        }
+        if (exchange.timedOut) {
+            wake(exchange);   // the wait ended while this run was deciding to park
+        }
+    }
+
+    /** Runs a parked query again, once, whoever wakes it first (a change or its timeout). */
+    private void wake(Exchange exchange) {
+        synchronized (exchange) {
+            if (!exchange.parked) {
+                return;
+            }
+            exchange.parked = false;
+            metrics.queryUnparked();
+            if (exchange.waiting != null) {
+                exchange.waiting.close();
+            }
+        }
+        dispatch(exchange);
+    }
+
+    /** @return the index of the state an answer reflects: the route's own if it gave one, else its parts' */
+    private long answerIndex(Exchange exchange, Object result) {
+        if (result instanceof ApiResponse answer && answer.index().isPresent()) {
+            return answer.index().getAsLong();
+        }
+        return exchange.seen;
     }
 
     private void dispatch(Exchange exchange) {
@@ -195,6 +282,9 @@ public final class TaskApiHandler extends Handler.Abstract {
         if (apiRequest.query("help").filter(value -> !value.equals("0") && !value.equals("false")).isPresent()) {
             return Map.of("help", route.help());
         }
+        if (exchange.options == null) {
+            exchange.options = QueryOptions.of(apiRequest, config.http().region());
+        }
         Execution execution = route.execution(apiRequest);
         if (execution.readsBody() && !exchange.bodyRead) {
             return Next.BODY;
@@ -202,7 +292,32 @@ public final class TaskApiHandler extends Handler.Abstract {
         if (!mayBlock && execution.mayBlock()) {
             return Next.WORKER;
         }
-        return route.handle(apiRequest);
+        // Read before the route reads the state: the answer reflects at least this index, never less.
+        exchange.seen = index.index(route.watches());
+        Object result = route.handle(apiRequest);
+        if (!isQuery(request) && JsonResponses.statusOf(result) < 300) {
+            recordWrite(route, exchange.seen, result);
+        }
+        return result;
+    }
+
+    /**
+     * A successful write changed the parts its route watches: their index moves on and their blocking queries wake,
+     * unless the store already said so during the request (its notification moved the index), so that one write is
+     * one change.
+     */
+    private void recordWrite(Route route, long before, Object result) {
+        if (route.watches().isEmpty() || index.index(route.watches()) != before) {
+            return;
+        }
+        long atLeast = result instanceof ApiResponse answer ? answer.index().orElse(0) : 0;
+        for (Watch watch : route.watches()) {
+            index.changed(watch, atLeast);
+        }
+    }
+
+    private static boolean isQuery(Request request) {
+        return request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
     }
 
     /**
@@ -297,7 +412,12 @@ public final class TaskApiHandler extends Handler.Abstract {
     private void answer(Exchange exchange, Object result, ApiException error) {
         Request request = exchange.request;
         Response response = exchange.response;
+        if (exchange.timeout != null) {
+            exchange.timeout.cancel();
+            request.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(exchange.idleTimeout);
+        }
         try {
+            setMeta(exchange, result);
             int status = error != null ? error.status() : JsonResponses.statusOf(result);
             long nanos = System.nanoTime() - exchange.startNanos;
             metrics.requestServed(exchange.route, request.getMethod(), status, nanos);
@@ -311,9 +431,9 @@ public final class TaskApiHandler extends Handler.Abstract {
                 if (error.status() == 405) {
                     response.getHeaders().put(HttpHeader.ALLOW, router.allowed(Request.getPathInContext(request)));
                 }
-                json.sendError(response, exchange.callback, error);
+                json.sendError(response, exchange.callback, error, pretty(exchange));
             } else {
-                json.sendResult(response, exchange.callback, result);
+                json.sendResult(response, exchange.callback, result, pretty(exchange));
             }
         } catch (RuntimeException | Error e) {
             // Never leave a request unanswered: what cannot be written is a 500, or at least a failed exchange.
@@ -323,6 +443,43 @@ public final class TaskApiHandler extends Handler.Abstract {
                 exchange.callback.failed(e);
             }
         }
+    }
+
+    /**
+     * The one place that sets Nomad's query metadata ({@code command/agent/http.go} {@code setMeta}, {@code setIndex}):
+     * {@code X-Nomad-Index} on every answer of a route, query or write, error or not; on queries also
+     * {@code X-Nomad-KnownLeader: true} and {@code X-Nomad-LastContact: 0}, as this agent's state is its own authority
+     * (there is no leader to lose). Nothing before a route is found (401, 404 of an unknown path): there is no state
+     * it reflects.
+     */
+    private void setMeta(Exchange exchange, Object result) {
+        if (exchange.match == null) {
+            return;
+        }
+        Route route = exchange.match.route();
+        OptionalLong own = result instanceof ApiResponse answer ? answer.index() : OptionalLong.empty();
+        long stateIndex;
+        if (isQuery(exchange.request)) {
+            stateIndex = own.orElse(index.index(route.watches()));
+        } else {
+            // A write: the index its change was recorded at (at least the store's own index for it).
+            stateIndex = Math.max(own.orElse(0), index.index(route.watches()));
+        }
+        HttpFields.Mutable headers = exchange.response.getHeaders();
+        headers.put(INDEX_HEADER, Long.toString(Math.max(1, stateIndex)));
+        if (isQuery(exchange.request)) {
+            headers.put(KNOWN_LEADER_HEADER, "true");
+            headers.put(LAST_CONTACT_HEADER, "0");
+        }
+    }
+
+    /** Nomad indents unless {@code ?pretty} is absent or a boolean that is false. */
+    private static boolean pretty(Exchange exchange) {
+        if (exchange.apiRequest == null) {
+            return false;
+        }
+        Optional<String> pretty = exchange.apiRequest.query("pretty");
+        return pretty.isPresent() && !List.of("0", "f", "F", "false", "FALSE", "False").contains(pretty.get());
     }
 
     /** The query's parameters; one that cannot be decoded (say {@code %zz}) is the caller's error, not a 500. */
@@ -365,6 +522,14 @@ public final class TaskApiHandler extends Handler.Abstract {
         private ApiRequest apiRequest;
         private boolean bodyRead;
         private boolean failurePrepaid;
+        private QueryOptions options;
+        private long seen;
+        // A blocking query's wait: set once, by the run that parks it first.
+        private Scheduler.Task timeout;
+        private long idleTimeout;
+        private volatile boolean timedOut;
+        private Subscription waiting;
+        private boolean parked;
 
         Exchange(Request request, Response response, Callback callback, Optional<ListenerKind> kind,
                  Optional<SocketOrigin> origin) {

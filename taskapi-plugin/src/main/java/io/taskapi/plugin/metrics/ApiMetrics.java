@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -37,6 +38,8 @@ public final class ApiMetrics {
     private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BOUNDS.length + 1];
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
+
+    private final AtomicInteger blockedQueries = new AtomicInteger();
 
     /** Starts every count at zero. */
     public ApiMetrics() {
@@ -89,6 +92,16 @@ public final class ApiMetrics {
         rateLimited.computeIfAbsent(kind, key -> new LongAdder()).increment();
     }
 
+    /** A blocking query began to wait, holding no thread. */
+    public void queryParked() {
+        blockedQueries.incrementAndGet();
+    }
+
+    /** A blocking query stopped waiting (a change, or its wait is over) and runs again. */
+    public void queryUnparked() {
+        blockedQueries.decrementAndGet();
+    }
+
     /**
      * @param openSockets the task sockets open now
      * @return every metric, as a consistent-enough copy for one scrape
@@ -107,7 +120,7 @@ public final class ApiMetrics {
             cumulative.add(running);
         }
         return new Snapshot(requestCounts, failures, limited, openSockets, cumulative, latencyCount.sum(),
-                latencyNanos.sum() / 1e9);
+                latencyNanos.sum() / 1e9, blockedQueries.get());
     }
 
     /**
@@ -145,8 +158,9 @@ public final class ApiMetrics {
      * @param latencyCumulative cumulative counts per bucket of {@link #LATENCY_BOUNDS}, then +Inf
      * @param latencyCount requests timed
      * @param latencySumSeconds their total time
+     * @param blockedQueries blocking queries waiting now
      */
     public record Snapshot(Map<RequestKey, Long> requests, Map<String, Long> authFailures,
                            Map<String, Long> rateLimited, int openSockets, List<Long> latencyCumulative,
-                           long latencyCount, double latencySumSeconds) {}
+                           long latencyCount, double latencySumSeconds, int blockedQueries) {}
 }

@@ -26,6 +26,8 @@ public final class PrometheusFormat {
                 snapshot.rateLimited());
         header(out, "taskapi_open_task_sockets", "gauge", "Task sockets open now.");
         out.append("taskapi_open_task_sockets ").append(snapshot.openSockets()).append('\n');
+        header(out, "taskapi_blocked_queries", "gauge", "Blocking queries waiting now (they hold no thread).");
+        out.append("taskapi_blocked_queries ").append(snapshot.blockedQueries()).append('\n');
         header(out, "taskapi_http_request_duration_seconds", "histogram", "Time to answer a request.");
         for (int i = 0; i < snapshot.latencyCumulative().size(); i++) {
             String bound = i < ApiMetrics.LATENCY_BOUNDS.length

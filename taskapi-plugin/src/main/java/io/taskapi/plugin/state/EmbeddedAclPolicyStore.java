@@ -134,4 +134,9 @@ public final class EmbeddedAclPolicyStore implements AclPolicyStore {
             throw new SQLException("the ACL policy row " + name + " is corrupt (" + e.getMessage() + ")");
         }
     }
+
+    /** @return the database it keeps its rows in, for the index the plugin's answers start from */
+    EmbeddedDatabase database() {
+        return database;
+    }
 }

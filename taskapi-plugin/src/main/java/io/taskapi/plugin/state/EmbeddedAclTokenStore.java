@@ -281,4 +281,9 @@ public final class EmbeddedAclTokenStore implements AclTokenStore {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
+
+    /** @return the database it keeps its rows in, for the index the plugin's answers start from */
+    EmbeddedDatabase database() {
+        return database;
+    }
 }

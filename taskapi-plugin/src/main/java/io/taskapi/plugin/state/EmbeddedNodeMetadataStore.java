@@ -112,4 +112,9 @@ public final class EmbeddedNodeMetadataStore implements NodeMetadataStore {
             throw new SQLException("the node metadata row " + nodeId + " is not JSON");
         }
     }
+
+    /** @return the database it keeps its rows in, for the index the plugin's answers start from */
+    EmbeddedDatabase database() {
+        return database;
+    }
 }

@@ -197,4 +197,9 @@ public final class EmbeddedVariableStore implements VariableStore {
     static Instant fromNanos(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
     }
+
+    /** @return the database it keeps its rows in, for the index the plugin's answers start from */
+    EmbeddedDatabase database() {
+        return database;
+    }
 }

@@ -6,7 +6,11 @@ import io.taskapi.spi.AgentState;
 import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.NodeMetadataStore;
+import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.VariableStore;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The stores the plugin uses: the agent's own where it passed them, the embedded ones for the rest, and the variable
@@ -35,6 +39,23 @@ public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, N
         requireNonNull(nodeMetadata, "nodeMetadata is null");
         requireNonNull(variables, "variables is null");
         requireNonNull(keyring, "keyring is null");
+    }
+
+    /**
+     * The index the API's answers start from, so that the indexes a store put in its records (a variable's
+     * {@code ModifyIndex}) are never above the index of an answer.
+     *
+     * @return the embedded database's index when one of the stores is embedded; 0 otherwise
+     * @throws StateUnavailableException when the database cannot answer
+     */
+    public long embeddedIndex() throws StateUnavailableException {
+        Optional<EmbeddedDatabase> database = Stream.of(
+                        aclTokens instanceof EmbeddedAclTokenStore store ? store.database() : null,
+                        aclPolicies instanceof EmbeddedAclPolicyStore store ? store.database() : null,
+                        nodeMetadata instanceof EmbeddedNodeMetadataStore store ? store.database() : null,
+                        variables instanceof EmbeddedVariableStore store ? store.database() : null)
+                .filter(Objects::nonNull).findFirst();
+        return database.isPresent() ? database.get().currentIndex() : 0;
     }
 
     /**

@@ -152,6 +152,14 @@ final class RouteSecurityMatrixTest {
                 .isEqualTo(expectedForPolicyless);
         HttpResponse allowed = call(method, route, management);
         assertThat(allowed.status()).as("management: %s", allowed.body()).isBetween(200, 299);
+        // Nomad's query metadata, from the one place in the chain that sets it: the index on every answer, the
+        // leader headers on queries (Nomad's SDK throws without them, its Go client reads index 0 and spins).
+        assertThat(allowed.header("X-Nomad-Index")).as("X-Nomad-Index").hasValueSatisfying(
+                index -> assertThat(Long.parseLong(index)).isPositive());
+        if (method.equals("GET")) {
+            assertThat(allowed.header("X-Nomad-KnownLeader")).contains("true");
+            assertThat(allowed.header("X-Nomad-LastContact")).contains("0");
+        }
     }
 
     private static HttpResponse call(String method, String route, String credential) throws Exception {

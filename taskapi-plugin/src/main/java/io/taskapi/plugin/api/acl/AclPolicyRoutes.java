@@ -10,6 +10,7 @@ import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.plugin.http.Watch;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.StateUnavailableException;
@@ -51,20 +52,24 @@ public final class AclPolicyRoutes implements RouteGroup {
                 Route.on("GET", "/v1/acl/policies").permission(Permission.AUTHENTICATED)
                         .help("Lists ACL policies (name, description, job binding, indexes): all of them for a"
                                 + " management token, otherwise the ones the caller holds. ?prefix= on the name.")
+                        .watches(Watch.ACL_POLICIES)
                         .runs(Execution.BLOCKING, this::list),
                 Route.on("GET", "/v1/acl/policy/:name").permission(managementOrHolder)
                         .help("Returns the named ACL policy with its rules. Management tokens may read any policy;"
                                 + " other callers only the policies they hold.")
+                        .watches(Watch.ACL_POLICIES)
                         .runs(Execution.BLOCKING, this::read),
                 // Nomad takes both methods.
                 Route.on(Set.of("POST", "PUT"), "/v1/acl/policy/:name").permission(Permission.MANAGEMENT)
                         .help("Creates or replaces the named ACL policy from {\"Description\",\"Rules\",\"JobACL\":"
                                 + "{\"Namespace\",\"JobID\",\"Group\",\"Task\"}}. Rules are Nomad's policy language"
                                 + " (HCL or JSON), checked strictly.")
+                        .watches(Watch.ACL_POLICIES)
                         .runs(Execution.BLOCKING_WITH_BODY, request -> AclPolicyView.of(
                                 writer.write(request.param("name"), request.bodyJson()))),
                 Route.on("DELETE", "/v1/acl/policy/:name").permission(Permission.MANAGEMENT)
                         .help("Deletes the named ACL policy. 404 when there is none.")
+                        .watches(Watch.ACL_POLICIES)
                         .runs(Execution.BLOCKING, this::delete));
     }
 

@@ -11,6 +11,7 @@ import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.plugin.http.Watch;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
@@ -60,32 +61,40 @@ public final class AclTokenRoutes implements RouteGroup {
                 Route.on(Set.of("POST", "PUT"), "/v1/acl/bootstrap").permission(Permission.AUTHENTICATED)
                         .help("Creates the initial management token and returns it with its SecretID. Works once;"
                                 + " afterwards answers 400.")
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.BLOCKING, request -> bootstrap()),
                 Route.on("GET", "/v1/acl/token/self").permission(Permission.AUTHENTICATED)
                         .help("Returns the token the request was made with. For a workload identity, returns its"
                                 + " claims under WorkloadIdentity instead of an accessor and secret.")
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.IN_MEMORY, AclTokenRoutes::self), // the caller's own identity, in memory
                 Route.on("GET", "/v1/acl/tokens").permission(Permission.MANAGEMENT)
                         .help("Lists every ACL token (accessor, name, type, policies, times, indexes), without"
                                 + " secrets. ?prefix= on the accessor id.")
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.BLOCKING, this::list),
                 // Nomad's path (PUT or POST, as Nomad), and the plural one.
                 Route.on(Set.of("POST", "PUT"), "/v1/acl/token").permission(Permission.MANAGEMENT).help(CREATE_HELP)
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.BLOCKING_WITH_BODY, this::create),
                 Route.on("POST", "/v1/acl/tokens").permission(Permission.MANAGEMENT).help(CREATE_HELP)
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.BLOCKING_WITH_BODY, this::create),
                 Route.on("GET", "/v1/acl/token/:accessor").permission(MANAGEMENT_OR_OWN)
                         .help("Returns the ACL token with this accessor id, including its SecretID.")
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.BLOCKING, this::read),
                 // Changes a token's name or policies; its secret, type and expiry stay.
                 Route.on(Set.of("POST", "PUT"), "/v1/acl/token/:accessor").permission(Permission.MANAGEMENT)
                         .help("Updates the ACL token with this accessor id from {\"Name\",\"Policies\":[...]} and"
                                 + " returns it.")
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.BLOCKING_WITH_BODY, request -> withSecret(
                                 writer.update(request.param("accessor"), request.bodyJson()))),
                 // It stops working on the next request.
                 Route.on("DELETE", "/v1/acl/token/:accessor").permission(Permission.MANAGEMENT)
                         .help("Deletes the ACL token with this accessor id. 404 when there is none.")
+                        .watches(Watch.ACL_TOKENS)
                         .runs(Execution.BLOCKING, this::delete));
     }
 

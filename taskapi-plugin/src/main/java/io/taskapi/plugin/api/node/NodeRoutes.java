@@ -13,6 +13,7 @@ import io.taskapi.plugin.http.JsonResponses;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.plugin.http.Watch;
 import io.taskapi.plugin.node.NodeMetadata;
 import io.taskapi.plugin.node.NodeMetadataService;
 import io.taskapi.plugin.node.NodeRecords;
@@ -64,22 +65,26 @@ public final class NodeRoutes implements RouteGroup {
                                 + " (for example Meta.example == \"Hello World!\"), ?per_page= and ?next_token= to"
                                 + " page (X-Nomad-NextToken).")
                         // A filter over every node is CPU work without a small bound.
+                        .watches(Watch.NODES, Watch.NODE_METADATA)
                         .runs(Execution.BLOCKING, this::list),
                 Route.on("GET", "/v1/node/:id").permission(Permission.NODE_READ)
                         .help("Returns the node with this id: ID, Name, Datacenter, NodeClass, NodePool, Status,"
                                 + " Attributes, Meta.")
                         // Dynamic metadata merged into Meta: the metadata store may do I/O.
+                        .watches(Watch.NODES, Watch.NODE_METADATA)
                         .runs(Execution.BLOCKING, request -> records.full(nodes.find(request.param("id"))
                                 .orElseThrow(() -> new ApiException(404, "node not found")))),
                 Route.on("GET", "/v1/client/metadata").permission(Permission.NODE_READ)
                         .help("Returns this node's metadata as {\"Meta\":{merged},\"Dynamic\":{…},\"Static\":{…}}."
                                 + " ?node_id= picks another known node.")
+                        .watches(Watch.NODE_METADATA)
                         .runs(this::metadataExecution, this::readMetadata),
                 // The change is durable before the answer.
                 Route.on("POST", "/v1/client/metadata").permission(Permission.NODE_WRITE)
                         .help("Sets dynamic node metadata from {\"Meta\":{\"key\":\"value\",\"gone\":null}}: a string"
                                 + " sets a key, null deletes it. Keys are dotted identifiers. Returns the metadata"
                                 + " after the change.")
+                        .watches(Watch.NODE_METADATA)
                         .runs(Execution.BLOCKING_WITH_BODY, this::applyMetadata));
     }
 

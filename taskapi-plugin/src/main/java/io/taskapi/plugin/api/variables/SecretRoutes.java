@@ -11,6 +11,7 @@ import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.plugin.http.Watch;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class SecretRoutes implements RouteGroup {
                         .help("Reads the secret at the path: {\"data\":{\"key\":\"value\"}}. A secret is the variable"
                                 + " secret/<path> in ?namespace= (default \"default\"); needs read on that variable"
                                 + " path.")
+                        .watches(Watch.VARIABLES)
                         .runs(Execution.BLOCKING, this::read),
                 // POST as the seed's curl example sends it; PUT the same.
                 Route.on(Set.of("POST", "PUT"), PATH)
@@ -52,12 +54,14 @@ public final class SecretRoutes implements RouteGroup {
                         .help("Writes the secret at the path from a JSON object of strings, e.g. {\"value\":\"bar\"}"
                                 + " (64 KiB in all), replacing it; 204. Stored encrypted as the variable"
                                 + " secret/<path> in ?namespace=; needs write on that variable path.")
+                        .watches(Watch.VARIABLES)
                         .runs(Execution.BLOCKING_WITH_BODY, this::write),
                 Route.on("DELETE", PATH)
                         .permission(permission("variables:destroy on the path under secret/",
                                 VariableCapability.DESTROY))
                         .help("Deletes the secret at the path (the variable secret/<path> in ?namespace=); 204 even"
                                 + " if there was none. Needs destroy on that variable path.")
+                        .watches(Watch.VARIABLES)
                         .runs(Execution.BLOCKING, this::delete));
     }
 

@@ -51,7 +51,6 @@ final class VariableList {
 
         List<VariableView.Metadata> page = new ArrayList<>();
         String next = null;
-        long index = 0;
         for (StoredVariable variable : variables.list(namespace, query.prefix())) {
             if (from.isPresent() && from.get().isAfter(variable)) {
                 continue;
@@ -68,9 +67,9 @@ final class VariableList {
                 break;
             }
             page.add(metadata);
-            index = Math.max(index, variable.modifyIndex());
         }
-        Map<String, String> headers = new LinkedHashMap<>(VariableRequests.queryHeaders(index));
+        // The index is the variables' (the chain sets it): a delete moves it, which no listed ModifyIndex shows.
+        Map<String, String> headers = new LinkedHashMap<>();
         if (next != null) {
             headers.put(ListQuery.NEXT_TOKEN_HEADER, next);
         }

@@ -11,7 +11,6 @@ import io.taskapi.plugin.authz.Permission;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.ApiRequest;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -20,8 +19,6 @@ import java.util.function.Function;
 final class VariableRequests {
     /** Nomad's default when a request names no namespace. */
     static final String DEFAULT_NAMESPACE = "default";
-    /** Nomad's index header, on query and write answers. */
-    static final String INDEX_HEADER = "X-Nomad-Index";
 
     private static final List<String> LOCK_OPERATIONS = List.of("lock-acquire", "lock-release", "lock-renew");
     /**
@@ -39,19 +36,6 @@ final class VariableRequests {
      */
     static String namespace(AccessRequest request) {
         return request.query("namespace").filter(value -> !value.isEmpty()).orElse(DEFAULT_NAMESPACE);
-    }
-
-    /**
-     * The headers Nomad's Go client requires on a query answer: its {@code parseQueryMeta} fails without them, and
-     * with it {@code nomad var get}. There is no leader here: this agent's store is the authority, so it is always
-     * "known" and contacted 0 ms ago. Nomad never answers a query with index 0 (a blocking client would spin).
-     *
-     * @param index the index of what the answer shows
-     * @return the headers
-     */
-    static Map<String, String> queryHeaders(long index) {
-        return Map.of(INDEX_HEADER, Long.toString(Math.max(1, index)),
-                "X-Nomad-LastContact", "0", "X-Nomad-KnownLeader", "true");
     }
 
     /**

@@ -12,6 +12,7 @@ import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.plugin.http.Watch;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -52,11 +53,13 @@ public final class VariableRoutes implements RouteGroup {
                         .help("Lists the metadata of the variables you may list. ?namespace= (default \"default\", *"
                                 + " for all), ?prefix= on the path, ?filter= a go-bexpr expression over the metadata,"
                                 + " ?per_page= and ?next_token= to page (X-Nomad-NextToken).")
+                        .watches(Watch.VARIABLES)
                         .runs(Execution.BLOCKING, list::answer),
                 Route.on("GET", PATH).permission(permission("variables:read on the path", VariableCapability.READ))
                         .help("Reads the variable at the path in ?namespace= (default \"default\"): its metadata and"
                                 + " Items. Needs read on the path; a workload identity may always read"
                                 + " nomad/jobs/<its job>[/<group>[/<task>]].")
+                        .watches(Watch.VARIABLES)
                         .runs(Execution.BLOCKING, this::read),
                 // PUT is what Nomad's CLI and Go client send; Nomad answers POST the same way.
                 Route.on(Set.of("PUT", "POST"), PATH)
@@ -65,12 +68,14 @@ public final class VariableRoutes implements RouteGroup {
                                 + "\"value\"}} (strings, 64 KiB in all). ?cas=0 creates only if absent, ?cas=N"
                                 + " replaces only at ModifyIndex N (409 otherwise). Needs write on the path. Locks are"
                                 + " not supported.")
+                        .watches(Watch.VARIABLES)
                         .runs(Execution.BLOCKING_WITH_BODY, this::write),
                 Route.on("DELETE", PATH)
                         .permission(permission("variables:destroy on the path", VariableCapability.DESTROY))
                         .help("Deletes the variable at the path in ?namespace= (204 even if there was none). ?cas=N"
                                 + " deletes only at ModifyIndex N, ?cas=0 only if absent (409 otherwise). Needs"
                                 + " destroy on the path.")
+                        .watches(Watch.VARIABLES)
                         .runs(Execution.BLOCKING, this::delete));
     }
 
@@ -83,10 +88,12 @@ public final class VariableRoutes implements RouteGroup {
         // The permission ran first: whether a variable exists is only disclosed to callers allowed to read it.
         DecryptedVariable variable = variables.read(target.namespace(), target.path())
                 .orElseThrow(() -> new ApiException(404, "variable not found"));
-        return ApiResponse.ok(VariableView.of(variable), VariableRequests.queryHeaders(variable.modifyIndex()));
+        // Its index is the variables' (the chain sets it), not its ModifyIndex: the store's indexes need not be the
+        // API's, and a blocking read must compare like with like.
+        return VariableView.of(variable);
     }
 
-    /** Answers the variable as written, with {@code X-Nomad-Index}. */
+    /** Answers the variable as written; the write's {@code X-Nomad-Index} is at least its modify index. */
     private Object write(ApiRequest request) throws ApiException, StateUnavailableException {
         VariableTarget target = VariableTarget.of(request, request.param("path"));
         VariableRequests.refuseLocks(request);
@@ -94,8 +101,7 @@ public final class VariableRoutes implements RouteGroup {
         Map<String, String> items = VariableItems.ofVariableBody(request.bodyJson(), target.namespace(),
                 target.path());
         DecryptedVariable written = variables.write(target.namespace(), target.path(), items, cas);
-        return ApiResponse.ok(VariableView.of(written),
-                Map.of(VariableRequests.INDEX_HEADER, Long.toString(written.modifyIndex())));
+        return ApiResponse.ok(VariableView.of(written), Map.of()).withIndex(written.modifyIndex());
     }
 
     /** 204 whether or not it existed, as Nomad. */

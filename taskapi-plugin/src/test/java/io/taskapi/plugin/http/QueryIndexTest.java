@@ -1,0 +1,63 @@
+package io.taskapi.plugin.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskapi.spi.state.Subscription;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+final class QueryIndexTest {
+    private final QueryIndex index = new QueryIndex();
+
+    @Test
+    void indexesStartAtOneAndOnlyGrowAboveEveryIndexHandedOut() {
+        assertThat(index.index(Set.of(Watch.VARIABLES))).isEqualTo(1);
+
+        long first = index.changed(Watch.VARIABLES, 0);
+        long second = index.changed(Watch.NODES, 0);
+        long raised = index.changed(Watch.VARIABLES, 100);
+        long after = index.changed(Watch.ACL_TOKENS, 5);
+
+        assertThat(first).isEqualTo(2);
+        assertThat(second).isEqualTo(3);
+        assertThat(raised).as("the store's own index is a floor").isEqualTo(100);
+        assertThat(after).isEqualTo(101);
+        assertThat(index.index(Set.of(Watch.VARIABLES))).isEqualTo(100);
+        assertThat(index.index(Set.of(Watch.NODES, Watch.NODE_METADATA))).isEqualTo(3);
+        assertThat(index.index(Set.of())).as("no part: the whole state").isEqualTo(101);
+    }
+
+    @Test
+    void aWaitWakesOnceOnAChangeOfAPartItWatches() {
+        AtomicInteger woken = new AtomicInteger();
+        long seen = index.index(Set.of(Watch.VARIABLES));
+        Subscription unused = index.await(Set.of(Watch.VARIABLES, Watch.NODES), seen, woken::incrementAndGet);
+
+        index.changed(Watch.ACL_POLICIES, 0);
+        assertThat(woken).hasValue(0);
+        assertThat(index.waiting()).isEqualTo(1);
+        index.changed(Watch.NODES, 0);
+        index.changed(Watch.VARIABLES, 0);
+
+        assertThat(woken).hasValue(1);
+        assertThat(index.waiting()).isZero();
+    }
+
+    @Test
+    void aWaitForAnIndexAlreadyPassedWakesAtOnceAndAClosedOneNever() {
+        AtomicInteger woken = new AtomicInteger();
+        long seen = index.index(Set.of(Watch.VARIABLES));
+        index.changed(Watch.VARIABLES, 0);
+
+        Subscription passed = index.await(Set.of(Watch.VARIABLES), seen, woken::incrementAndGet);
+        Subscription closed = index.await(Set.of(Watch.VARIABLES), index.index(Set.of(Watch.VARIABLES)),
+                woken::incrementAndGet);
+        closed.close();
+        index.changed(Watch.VARIABLES, 0);
+        passed.close();
+
+        assertThat(woken).hasValue(1);
+        assertThat(index.waiting()).isZero();
+    }
+}
