@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * One HTTP/1.1 exchange ({@code Connection: close}) over a TCP or Unix domain socket, on the JDK's
- * {@link SocketChannel}: {@code http://} and {@code unix://} addresses (a task's {@code ${NOMAD_SECRETS_DIR}/api.sock}).
+ * {@link SocketChannel}: {@code http://} and {@code unix://} addresses (a task's
+ * {@code ${NOMAD_SECRETS_DIR}/api.sock}).
  * A CLI call makes one request or a few; an HTTP client library costs it more start-up (the JDK's sets up TLS even
  * for plain HTTP, Jetty's starts thread pools) than the exchange itself.
  */
