@@ -48,6 +48,21 @@ public final class HclJson {
      * @throws HclParseException on malformed JSON (at Jackson's location) or any schema error
      */
     public static HclBody parse(String json, HclSchema schema) {
+        HclBody body = read(json, schema);
+        schema.validate(body);
+        return body;
+    }
+
+    /**
+     * Reads without checking the body against the schema beyond what tells blocks from attributes: a key the schema
+     * does not know is read as an attribute, so {@link HclSchema#problems} can report it with every other problem.
+     *
+     * @param json the JSON text: one object
+     * @param schema what decides which keys are blocks
+     * @return the body, not yet checked
+     * @throws HclParseException on malformed JSON, or a block key whose value is not a block
+     */
+    public static HclBody read(String json, HclSchema schema) {
         requireNonNull(json, "json is null");
         requireNonNull(schema, "schema is null");
         try (JsonParser parser = JSON.createParser(json)) {
@@ -61,7 +76,6 @@ public final class HclJson {
                 throw new HclParseException(reader.here(), "trailing content after the top-level object: "
                         + reader.describe());
             }
-            schema.validate(body);
             return body;
         } catch (JsonProcessingException e) {
             throw new HclParseException(position(e.getLocation()), cleanMessage(e.getOriginalMessage()));
@@ -80,13 +94,12 @@ public final class HclJson {
             HclPosition at = here();
             unique(keys, name, at);
             parser.nextToken();
-            if (schema.attributeType(name).isPresent()) {
-                attributes.add(new HclAttribute(name, value(), at));
-            } else if (schema.block(name).isPresent()) {
+            if (schema.block(name).isPresent()) {
                 HclSchema.BlockSpec spec = schema.block(name).orElseThrow();
                 blocks(spec, spec.labels(), new ArrayList<>(), blocks);
             } else {
-                throw new HclParseException(at, "unknown key \"" + name + "\" in " + schema.description());
+                // An attribute, or an unknown key that the schema reports when the body is checked.
+                attributes.add(new HclAttribute(name, value(), at));
             }
         }
         return new HclBody(attributes, blocks);

@@ -51,9 +51,11 @@ public final class HclSchema {
     private final String description;
     private final Map<String, AttributeSpec> attributes;
     private final Map<String, BlockSpec> blocks;
+    private final boolean anyAttributes;
 
     private HclSchema(Builder builder) {
         this.description = builder.description;
+        this.anyAttributes = builder.anyAttributes;
         this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.attributes));
         this.blocks = Collections.unmodifiableMap(new LinkedHashMap<>(builder.blocks));
     }
@@ -99,34 +101,56 @@ public final class HclSchema {
      * @throws HclParseException at the first problem in source order
      */
     public void validate(HclBody body) {
-        validate(body, HclPosition.START);
+        List<HclParseException> problems = problems(body);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
     }
 
-    private void validate(HclBody body, HclPosition where) {
-        requireNonNull(body, "body is null");
-        // Walk attributes and blocks together in source order so the first problem in the file is the one reported.
+    /**
+     * Checks a top-level body and reports every problem, for files a person fixes in one round (an agent's
+     * configuration). A block with a problem in its header (labels) is not looked into.
+     *
+     * @param body the body
+     * @return the problems in source order; empty when the body is valid
+     */
+    public List<HclParseException> problems(HclBody body) {
+        List<HclParseException> problems = new ArrayList<>();
+        collect(requireNonNull(body, "body is null"), HclPosition.START, problems);
+        return List.copyOf(problems);
+    }
+
+    private void collect(HclBody body, HclPosition where, List<HclParseException> problems) {
+        // Walk attributes and blocks together in source order so that problems come in the file's order.
         List<Object> items = new ArrayList<>(body.attributes());
         items.addAll(body.blocks());
         items.sort(Comparator.comparing(HclSchema::positionOf, Comparator.comparingInt(HclPosition::line)
                 .thenComparingInt(HclPosition::column)));
         Map<String, HclBlock> seenOnce = new HashMap<>();
         for (Object item : items) {
-            if (item instanceof HclAttribute) {
-                checkAttribute((HclAttribute) item);
-            } else {
-                checkBlock((HclBlock) item, seenOnce);
+            try {
+                if (item instanceof HclAttribute) {
+                    checkAttribute((HclAttribute) item);
+                } else {
+                    checkBlock((HclBlock) item, seenOnce, problems);
+                }
+            } catch (HclParseException e) {
+                problems.add(e);
             }
         }
         for (Map.Entry<String, AttributeSpec> spec : attributes.entrySet()) {
             if (spec.getValue().required() && body.attribute(spec.getKey()).isEmpty()) {
-                throw new HclParseException(where,
-                        "missing required attribute \"" + spec.getKey() + "\" in " + description);
+                problems.add(new HclParseException(where,
+                        "missing required attribute \"" + spec.getKey() + "\" in " + description));
             }
         }
     }
 
     private void checkAttribute(HclAttribute attribute) {
         AttributeSpec spec = attributes.get(attribute.name());
+        if (spec == null && anyAttributes && !blocks.containsKey(attribute.name())) {
+            return;
+        }
         if (spec == null) {
             if (blocks.containsKey(attribute.name())) {
                 throw new HclParseException(attribute.position(),
@@ -137,7 +161,7 @@ public final class HclSchema {
         spec.type().check(attribute.name(), attribute.value());
     }
 
-    private void checkBlock(HclBlock block, Map<String, HclBlock> seenOnce) {
+    private void checkBlock(HclBlock block, Map<String, HclBlock> seenOnce, List<HclParseException> problems) {
         BlockSpec spec = blocks.get(block.type());
         if (spec == null) {
             if (attributes.containsKey(block.type())) {
@@ -163,7 +187,7 @@ public final class HclSchema {
                         + description + " (first defined at " + first.position() + ")");
             }
         }
-        spec.body().validate(block.body(), block.position());
+        spec.body().collect(block.body(), block.position(), problems);
     }
 
     private HclParseException unknown(String name, HclPosition position) {
@@ -177,6 +201,7 @@ public final class HclSchema {
     /** Declares what a body may contain. */
     public static final class Builder {
         private final String description;
+        private boolean anyAttributes;
         private final Map<String, AttributeSpec> attributes = new LinkedHashMap<>();
         private final Map<String, BlockSpec> blocks = new LinkedHashMap<>();
 
@@ -228,6 +253,17 @@ public final class HclSchema {
          */
         public Builder singleBlock(String type, int labels, HclSchema body) {
             return add(new BlockSpec(type, labels, false, body));
+        }
+
+        /**
+         * Allows attributes of any name and type besides those declared: a body whose keys its reader checks itself
+         * (a driver's {@code config}, say).
+         *
+         * @return this
+         */
+        public Builder anyAttributes() {
+            this.anyAttributes = true;
+            return this;
         }
 
         /** {@return the schema} */

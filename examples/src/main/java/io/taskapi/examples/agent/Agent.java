@@ -111,7 +111,9 @@ public final class Agent implements AutoCloseable {
             // itself there (no plain-HTTP TCP listener at all). Port 0: a free port, chosen here so that the address
             // printed is the one that answers.
             int port = options.port() == 0 ? freePort(options.bindHost()) : options.port();
-            Map<String, String> config = new LinkedHashMap<>();
+            drivers.configure(options.driverConfig());
+            // The operator's settings first: the agent's own below come from its options and win.
+            Map<String, String> config = new LinkedHashMap<>(options.taskApiSettings());
             config.put("http.operator-address", options.bindHost() + ":" + port);
             Optional<Path> caCertificate = Optional.empty();
             if (!options.dev()) {

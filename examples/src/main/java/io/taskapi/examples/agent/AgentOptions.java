@@ -24,10 +24,13 @@ import java.util.TreeMap;
  * @param meta this node's static metadata
  * @param tls the operator listener's TLS settings (not in {@code dev})
  * @param pluginDir a directory of third-party driver jars; {@code <data-dir>/plugins} unless set
+ * @param taskApiSettings the Task API plugin's settings from the configuration files ({@code SECTION.KEY})
+ * @param driverConfig each driver's {@code plugin "NAME" { config { … } }}, by driver name
  */
 public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabled, String bindHost, int port,
                            String region, String datacenter, String nodeName, String nodeClass,
-                           Map<String, String> meta, Tls tls, Optional<Path> pluginDir) {
+                           Map<String, String> meta, Tls tls, Optional<Path> pluginDir,
+                           Map<String, String> taskApiSettings, Map<String, Map<String, Object>> driverConfig) {
     /** Nomad's HTTP port. */
     public static final int DEFAULT_PORT = 4646;
 
@@ -42,6 +45,10 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
         meta = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(meta, "meta is null")));
         requireNonNull(tls, "tls is null");
         requireNonNull(pluginDir, "pluginDir is null");
+        taskApiSettings = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(taskApiSettings,
+                "taskApiSettings is null")));
+        driverConfig = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(driverConfig,
+                "driverConfig is null")));
         if (!dev && dataDir.isEmpty()) {
             throw new IllegalArgumentException("-data-dir is required unless -dev");
         }
@@ -85,7 +92,8 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public static AgentOptions dev(boolean aclEnabled) {
         return new AgentOptions(true, Optional.empty(), aclEnabled, "127.0.0.1", DEFAULT_PORT, "global", "dc1",
-                NodeFingerprint.hostname(), "", Map.of(), Tls.GENERATED, Optional.empty());
+                NodeFingerprint.hostname(), "", Map.of(), Tls.GENERATED, Optional.empty(),
+                Map.of(), Map.of());
     }
 
     /**
@@ -94,7 +102,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withPort(int port) {
         return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
-                meta, tls, pluginDir);
+                meta, tls, pluginDir, taskApiSettings, driverConfig);
     }
 
     /**
@@ -103,7 +111,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withDataDir(Path dataDir) {
         return new AgentOptions(dev, Optional.of(dataDir), aclEnabled, bindHost, port, region, datacenter, nodeName,
-                nodeClass, meta, tls, pluginDir);
+                nodeClass, meta, tls, pluginDir, taskApiSettings, driverConfig);
     }
 
     /**
@@ -112,6 +120,6 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withMeta(Map<String, String> meta) {
         return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
-                meta, tls, pluginDir);
+                meta, tls, pluginDir, taskApiSettings, driverConfig);
     }
 }

@@ -3,6 +3,7 @@ package io.taskapi.examples.agent;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.driver.TaskDriver;
+import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.examples.driver.DriverLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,6 +68,32 @@ public final class DriverCatalog {
      */
     public Optional<TaskDriver> find(String name) {
         return Optional.ofNullable(drivers.get(name));
+    }
+
+    /**
+     * Hands each driver its operator configuration ({@code plugin "NAME" { config { … } }}).
+     *
+     * @param config each driver's block, by driver name
+     * @throws IllegalArgumentException naming every block for a driver that is not loaded and every block its driver
+     *     refused, with the driver's reason
+     */
+    public void configure(Map<String, Map<String, Object>> config) {
+        List<String> problems = new ArrayList<>();
+        config.forEach((name, block) -> {
+            TaskDriver driver = drivers.get(name);
+            if (driver == null) {
+                problems.add("plugin \"" + name + "\": no such driver here (loaded: " + names() + ")");
+                return;
+            }
+            try {
+                driver.configure(block);
+            } catch (TaskDriverException e) {
+                problems.add("plugin \"" + name + "\": " + e.getMessage());
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
     }
 
     /** @return the driver names, sorted */

@@ -1,11 +1,14 @@
 package io.taskapi.examples.cli;
 
 import io.taskapi.examples.agent.Agent;
+import io.taskapi.examples.agent.AgentConfigFile;
 import io.taskapi.examples.agent.AgentOptions;
 import io.taskapi.examples.agent.NodeFingerprint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +29,11 @@ import picocli.CommandLine.Spec;
 public final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Option(names = "-config", paramLabel = "FILE", description = "An agent configuration file (HCL, or JSON by its"
+            + " .json suffix) in Nomad's shape; repeat for more: later files override earlier ones, flags override"
+            + " files.")
+    List<Path> configFiles = new ArrayList<>();
 
     @Option(names = "-dev", description = "Development mode: plain HTTP, and a temporary data directory unless"
             + " -data-dir is given.")
@@ -87,10 +95,11 @@ public final class AgentCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         AgentOptions options;
         try {
-            options = new AgentOptions(dev, Optional.ofNullable(dataDir), aclEnabled, bind, port, region, datacenter,
-                    nodeName == null ? NodeFingerprint.hostname() : nodeName, nodeClass, meta,
-                    new AgentOptions.Tls(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
-                            Optional.ofNullable(tlsCa), verifyHttpsClient), Optional.ofNullable(pluginDir));
+            options = options(AgentConfigFile.read(configFiles));
+        } catch (AgentConfigFile.InvalidException e) {
+            err.println("Error reading the agent configuration:");
+            e.getMessage().lines().forEach(line -> err.println("  " + line));
+            return 1;
         } catch (IllegalArgumentException e) {
             err.println("Error: " + e.getMessage());
             return 1;
@@ -116,6 +125,30 @@ public final class AgentCommand implements Callable<Integer> {
             agent.close();
         }
         return 0;
+    }
+
+    /** Each setting from its flag when the flag was given, else from the files, else the flag's default. */
+    private AgentOptions options(AgentConfigFile.Settings files) {
+        Map<String, String> allMeta = new LinkedHashMap<>(files.meta());
+        allMeta.putAll(meta);
+        return new AgentOptions(dev, given("-data-dir") ? Optional.of(dataDir) : files.dataDir(),
+                given("-acl-enabled") ? aclEnabled : files.aclEnabled().orElse(false),
+                given("-bind") ? bind : files.bindAddr().orElse(bind),
+                given("-port") ? port : files.httpPort().orElse(port),
+                given("-region") ? region : files.region().orElse(region),
+                given("-dc") ? datacenter : files.datacenter().orElse(datacenter),
+                given("-node") ? nodeName : files.nodeName().orElseGet(NodeFingerprint::hostname),
+                given("-node-class") ? nodeClass : files.nodeClass().orElse(nodeClass), allMeta,
+                new AgentOptions.Tls(given("-tls-cert-file") ? Optional.of(tlsCert) : files.tlsCertFile(),
+                        given("-tls-key-file") ? Optional.of(tlsKey) : files.tlsKeyFile(),
+                        given("-tls-ca-file") ? Optional.of(tlsCa) : files.tlsCaFile(),
+                        given("-tls-verify-https-client") ? verifyHttpsClient
+                                : files.verifyHttpsClient().orElse(false)),
+                given("-plugin-dir") ? Optional.of(pluginDir) : files.pluginDir(), files.taskApi(), files.drivers());
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private static void banner(PrintWriter out, Agent agent) {
