@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>At start it recovers the tasks a previous run left (see {@link JobScheduler#recover()}). {@link #close()} in
- * {@code -dev} stops every task (each gets a grace period); otherwise it leaves them running for the next start to
- * recover, as Nomad's client does. Then it closes the plugin (and so every socket) and deletes a temporary data
+ * <p>At start it recovers the tasks a previous run left ({@link JobScheduler#load()}, {@link JobScheduler#resume()}).
+ * {@link #close()} in {@code -dev} stops every task (each gets a grace period); otherwise it leaves them running for
+ * the next start to recover, as Nomad's client does. Then it closes the plugin (and so every socket) and deletes a temporary data
  * directory.
  */
 public final class Agent implements AutoCloseable {
@@ -105,7 +105,9 @@ public final class Agent implements AutoCloseable {
             JobScheduler scheduler = new JobScheduler(drivers, allocations,
                     new WorkloadIdentitySigner(keyring, options.region(), IDENTITY_TTL, clock), node, dataDir,
                     options.region(), sockets, ClientState.open(dataDir.clientDir()), clock);
-            opened.add(0, scheduler);
+            // A start that fails halfway leaves tasks as a stop would: running outside -dev, for the next start.
+            opened.add(0, options.dev() ? scheduler::close : scheduler::detach);
+            scheduler.load(); // jobs and allocations known before the API answers
 
             // Plain HTTP on the operator address in -dev; otherwise the plugin's operator listener serves HTTPS
             // itself there (no plain-HTTP TCP listener at all). Port 0: a free port, chosen here so that the address
@@ -135,7 +137,7 @@ public final class Agent implements AutoCloseable {
                     .routes(JobRoutes.all(scheduler, allocations)).build());
             opened.add(0, api);
             sockets.set(api);
-            scheduler.recover(); // the tasks of the last run, their sockets opened again
+            scheduler.resume(); // the tasks of the last run, their sockets opened again
 
             String address = (options.dev() ? "http://" : "https://") + hostForUrl(options.bindHost()) + ":" + port;
             dataDir.markInUse();

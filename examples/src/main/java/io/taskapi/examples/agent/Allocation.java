@@ -50,6 +50,8 @@ public final class Allocation {
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Events kept per task, Nomad's number. */
+    private static final int MAX_EVENTS = 10;
 
     private final String id;
     private final String name;
@@ -435,6 +437,9 @@ public final class Allocation {
         }
 
         void event(String type, String message, Instant time, OptionalInt exitCode) {
+            if (events.size() == MAX_EVENTS) {
+                events.remove(0); // as Nomad's client keeps a task's latest 10: a crash loop must not grow it
+            }
             ObjectNode event = NODES.objectNode();
             event.put("Type", type);
             event.put("Time", nanos(time));

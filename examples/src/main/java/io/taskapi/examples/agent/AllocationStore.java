@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The allocations this agent placed, and the {@link AllocationRegistry} the plugin asks whether an identity's
- * allocation is still live. In memory: after a restart every earlier allocation is unknown, so its identities are
- * refused, as they should be (its tasks are gone).
+ * allocation is still live. Each allocation keeps itself on disk through its journal ({@link ClientState}); after a
+ * restart the scheduler loads them back here.
  */
 public final class AllocationStore implements AllocationRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(AllocationStore.class);

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * then on the plugin refuses its identities. Registering a job again stops its live allocations and places new ones
  * (a destructive update).
  *
- * <p>Jobs and allocations are kept in {@link ClientState}: after an agent restart {@link #recover()} reads them back
- * and has the drivers find every task that was running, so its socket, identity and status carry on.
+ * <p>Jobs and allocations are kept in {@link ClientState}: after an agent restart {@link #load()} reads them back
+ * and {@link #resume()} has the drivers find every task that was running, so its socket, identity and status carry
+ * on.
  */
 public final class JobScheduler implements AutoCloseable {
     /** How long a task may take to end after it is asked to stop, before it is killed. */
@@ -243,31 +244,42 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     /**
-     * Reads back the jobs and allocations kept on disk and takes up every allocation that was not over: each task
-     * that was running is recovered through its driver (or marked failed when it cannot be), one that had not started
-     * yet is started, and an allocation that was being stopped is stopped.
+     * Reads back the jobs and allocations kept on disk, before the API answers, so that they are known from the first
+     * request. A record that cannot be read is logged and skipped rather than keep the agent from starting.
      *
-     * @return how many tasks were recovered
-     * @throws IOException when the state cannot be read
+     * @throws IOException when the state directory cannot be read
      */
-    public int recover() throws IOException {
-        List<Allocation> live = new ArrayList<>();
+    public void load() throws IOException {
         synchronized (this) {
             for (JsonNode document : state.jobs()) {
-                JobRecord job = readJob(document);
-                jobs.put(key(job.spec().namespace(), job.spec().id()), job);
-                index.accumulateAndGet(job.modifyIndex(), Math::max);
+                try {
+                    JobRecord job = readJob(document);
+                    jobs.put(key(job.spec().namespace(), job.spec().id()), job);
+                    index.accumulateAndGet(job.modifyIndex(), Math::max);
+                } catch (RuntimeException e) {
+                    LOG.error("skipping a job record that cannot be read: {}", e.toString());
+                }
             }
             for (JsonNode document : state.allocations()) {
                 String id = document.path("ID").asText();
-                Allocation allocation = Allocation.restore(document, clock,
-                        record -> state.saveAllocation(id, record));
-                allocations.add(allocation);
-                if (!allocation.clientStatus().terminal()) {
-                    live.add(allocation);
+                try {
+                    allocations.add(Allocation.restore(document, clock, record -> state.saveAllocation(id, record)));
+                } catch (RuntimeException e) {
+                    LOG.error("skipping the record of allocation {}: {}", id, e.toString());
                 }
             }
         }
+    }
+
+    /**
+     * Takes up every loaded allocation that was not over, once the Task API runs: each task that was running is
+     * recovered through its driver (or marked failed when it cannot be), one that had not started yet is started,
+     * and an allocation that was being stopped is stopped.
+     *
+     * @return how many tasks are being recovered
+     */
+    public int resume() {
+        List<Allocation> live = allocations.list().stream().filter(a -> !a.clientStatus().terminal()).toList();
         int recovered = 0;
         for (Allocation allocation : live) {
             recovered += resume(allocation);
@@ -306,6 +318,13 @@ public final class JobScheduler implements AutoCloseable {
             ids = new ArrayList<>(runners.keySet());
         }
         if (!stopTasks) {
+            List<TaskRunner> all;
+            synchronized (this) {
+                all = runners.values().stream().flatMap(List::stream).toList();
+            }
+            List<Future<?>> stopping = all.stream().map(r -> executor.submit(r::stopUnlessRecoverable))
+                    .collect(java.util.stream.Collectors.toList());
+            awaitAll(stopping);
             // No interrupt: an interrupted runner would stop its task. The threads are daemons and end with the JVM.
             executor.shutdown();
             LOG.info("leaving {} allocation(s) running for the next start to recover", ids.size());
@@ -430,6 +449,9 @@ public final class JobScheduler implements AutoCloseable {
             allocations.ended(allocation.id());
             return 0;
         }
+        if (stop) {
+            allocation.requestStop(); // before the runners run: none starts a task, a recovered one is stopped
+        }
         execute(allocation, work);
         if (stop) {
             executor.execute(() -> stopAllocations(List.of(allocation.id())));
@@ -452,7 +474,14 @@ public final class JobScheduler implements AutoCloseable {
         }
         for (Supplier<Allocation.ClientStatus> task : work.values()) {
             executor.execute(() -> {
-                Allocation.ClientStatus status = task.get();
+                Allocation.ClientStatus status;
+                try {
+                    status = task.get();
+                } catch (RuntimeException e) {
+                    // The runner's own last resort failed (its state cannot be written): say so, keep the thread.
+                    LOG.error("allocation {}: a task runner failed: {}", allocation.id(), e.toString());
+                    status = allocation.clientStatus();
+                }
                 if (status.terminal()) {
                     synchronized (this) {
                         runners.remove(allocation.id());
@@ -505,6 +534,10 @@ public final class JobScheduler implements AutoCloseable {
                 stopping.add(executor.submit(() -> runner.stop(STOP_GRACE)));
             }
         }
+        awaitAll(stopping);
+    }
+
+    private static void awaitAll(List<Future<?>> stopping) {
         for (Future<?> future : stopping) {
             try {
                 future.get(STOP_GRACE.toSeconds() + 5, TimeUnit.SECONDS);

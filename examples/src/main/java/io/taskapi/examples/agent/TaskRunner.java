@@ -121,6 +121,12 @@ final class TaskRunner {
                     return allocation.failedToStart(task.name(), "Task stopped before it restarted");
                 }
             }
+        } catch (RuntimeException e) {
+            // A driver's stop that threw, a state write that failed (a full disk): the task must not outlive its
+            // socket, released below, nor leave its allocation running forever.
+            LOG.error("task {} of allocation {} failed: {}", task.name(), allocation.id(), e.toString());
+            stopQuietly();
+            return allocation.failedToStart(task.name(), "Task failed: " + e.getClass().getSimpleName());
         } finally {
             // The task is done for good (or never ran): its socket goes, as Nomad's api_hook closes it at the task's
             // end. Restarts keep it: the loop above never leaves between attempts.
@@ -205,13 +211,16 @@ final class TaskRunner {
         boolean stopNow;
         synchronized (this) {
             this.running = running;
-            stopNow = stopRequested;
+            stopNow = stopRequested || allocation.stopRequested();
         }
         try {
             record.run();
         } catch (UncheckedIOException e) {
             LOG.error("task {} of allocation {}: cannot record its state, stopping it: {}", task.name(),
                     allocation.id(), e.getMessage());
+            synchronized (this) {
+                stopRequested = true; // not to be restarted either
+            }
             stopNow = true;
         }
         if (stopNow) {
@@ -264,8 +273,40 @@ final class TaskRunner {
         return false;
     }
 
+    /** @return whether this task or its whole allocation was asked to stop */
     private synchronized boolean stopRequested() {
-        return stopRequested;
+        return stopRequested || allocation.stopRequested();
+    }
+
+    /** Stops the running task, if any, after a failure; a stop that fails too is logged. */
+    private void stopQuietly() {
+        RunningTask current;
+        synchronized (this) {
+            stopRequested = true;
+            current = running;
+        }
+        if (current != null) {
+            try {
+                current.stop(JobScheduler.STOP_GRACE);
+            } catch (RuntimeException e) {
+                LOG.error("task {} of allocation {} could not be stopped: {}", task.name(), allocation.id(),
+                        e.toString());
+            }
+        }
+    }
+
+    /**
+     * At a graceful agent stop outside {@code -dev}: a task its driver cannot recover (no handle) is stopped now,
+     * since no later start of the agent could find it; a recoverable one is left running.
+     */
+    void stopUnlessRecoverable() {
+        RunningTask current;
+        synchronized (this) {
+            current = running;
+        }
+        if (current != null && current.handle().isEmpty()) {
+            stop(JobScheduler.STOP_GRACE);
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -277,12 +278,20 @@ public final class SocketPlacer {
         LOG.info("Removed a leftover {} ({})", stageDir, stat.get().describe());
     }
 
-    /** Links a crashed agent made to a stage it left behind would point at the new stage otherwise. */
+    /**
+     * Links a crashed agent made to a stage it left behind would point at the new stage otherwise. Other placements
+     * (an agent recovering its tasks places their sockets at once) add and remove their own links meanwhile: a link
+     * gone between the listing and the reading is none of this stage's.
+     */
     private void removeLinksTo(Path stageDir) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(linkDir)) {
             for (Path entry : entries) {
-                if (Files.isSymbolicLink(entry) && Files.readSymbolicLink(entry).equals(stageDir)) {
-                    Files.deleteIfExists(entry);
+                try {
+                    if (Files.isSymbolicLink(entry) && Files.readSymbolicLink(entry).equals(stageDir)) {
+                        Files.deleteIfExists(entry);
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed by another placement since the listing
                 }
             }
         }
