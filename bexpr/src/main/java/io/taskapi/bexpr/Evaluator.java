@@ -230,12 +230,25 @@ final class Evaluator {
             throw new FilterEvaluationException("value of type " + (value instanceof IndexNode ? "int" : kind.goType)
                     + " is not convertible to []byte");
         }
-        Re2Regex regex = match.value().flatMap(Expr.MatchValue::regex)
-                .orElseThrow(() -> new IllegalStateException("regular expression not compiled"));
+        Re2Regex regex = compiledRegex(match);
         try {
             return regex.find(deadline.watch(value.asText(), regex.programSize()));
         } catch (FilterDeadline.Expired e) {
             throw new FilterTimeoutException(deadline.timeout());
+        }
+    }
+
+    /** The expression compiled with the filter; one Go does not compile fails here, when a value is tested. */
+    private static Re2Regex compiledRegex(Expr.Match match) throws FilterEvaluationException {
+        Expr.MatchValue value = match.value().orElseThrow(() -> new IllegalStateException("matches without value"));
+        if (value.regex().isPresent()) {
+            return value.regex().get();
+        }
+        try {
+            return Re2Regex.compile(value.raw());
+        } catch (Re2Regex.SyntaxException e) {
+            throw new FilterEvaluationException("failed to compile regular expression " + GoStrconv.quote(value.raw())
+                    + ": " + e.getMessage());
         }
     }
 

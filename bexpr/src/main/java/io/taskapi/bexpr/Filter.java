@@ -110,8 +110,10 @@ public final class Filter {
     }
 
     /**
-     * Compiles each regular expression once, and reports the first bad one at its position. The expressions share
-     * one budget of program size, because compiling costs time in proportion to it.
+     * Compiles each regular expression once. As in bexpr, one Go does not compile is an error only when a value is
+     * tested against it (so a filter whose bad expression is never reached still answers); one that is too large for
+     * this filter's shared budget of program size (compiling costs time in proportion to it) is reported here, at its
+     * position.
      */
     private static Expr compileRegexes(Expr expr, String source) throws FilterException {
         return new RegexCompiler(source).compile(expr);
@@ -148,6 +150,9 @@ public final class Filter {
                 sizeLeft -= regex.programSize();
                 return new Expr.Match(match.selector(), match.operator(), Optional.of(value.withRegex(regex)));
             } catch (Re2Regex.SyntaxException e) {
+                if (!e.tooLarge()) {
+                    return match; // left uncompiled: the evaluator reports it if a value reaches it
+                }
                 SourcePosition at = SourcePosition.of(source, value.index());
                 throw new FilterException(at + ": failed to compile regular expression "
                         + GoStrconv.quote(value.raw()) + ": " + e.getMessage(), at);

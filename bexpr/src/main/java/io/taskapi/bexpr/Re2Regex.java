@@ -56,7 +56,7 @@ final class Re2Regex {
             throw new SyntaxException("invalid repeat count", shape.repeatOverLimit().get());
         }
         if (shape.size() > sizeAllowed) {
-            throw new SyntaxException("expression too large", expression);
+            throw new SyntaxException("expression too large", expression, true);
         }
         String compiled = GoRegexRules.withScriptsSpelledOut(expression);
         Pattern pattern;
@@ -75,7 +75,7 @@ final class Re2Regex {
             }
         }
         if (pattern.programSize() > sizeAllowed) { // the estimate is close, but this is the number that counts
-            throw new SyntaxException("expression too large", expression);
+            throw new SyntaxException("expression too large", expression, true);
         }
         return new Re2Regex(expression, pattern);
     }
@@ -115,9 +115,20 @@ final class Re2Regex {
     /** A Go regexp syntax error, with Go's message: {@code error parsing regexp: CODE: `EXPR`}. */
     static final class SyntaxException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean tooLarge;
 
         SyntaxException(String code, String expr) {
+            this(code, expr, false);
+        }
+
+        SyntaxException(String code, String expr, boolean tooLarge) {
             super("error parsing regexp: " + code + ": `" + expr + "`");
+            this.tooLarge = tooLarge;
+        }
+
+        /** Over this project's program-size budget, which Go does not have, rather than a Go syntax error. */
+        boolean tooLarge() {
+            return tooLarge;
         }
     }
 }

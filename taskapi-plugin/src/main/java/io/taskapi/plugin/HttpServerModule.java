@@ -18,6 +18,7 @@ import io.taskapi.plugin.http.TaskApiHandler;
 import io.taskapi.plugin.limits.ConnectionLimiter;
 import io.taskapi.plugin.limits.RateLimiter;
 import io.taskapi.plugin.limits.RequestHeadDeadline;
+import io.taskapi.plugin.listener.OperatorAddress;
 import io.taskapi.plugin.listener.OperatorConnector;
 import io.taskapi.plugin.listener.OperatorTls;
 import io.taskapi.plugin.metrics.ApiMetrics;
@@ -58,6 +59,7 @@ final class HttpServerModule extends AbstractModule {
         bind(Router.class).in(Singleton.class);
         bind(JsonResponses.class).in(Singleton.class);
         bind(TaskApiHandler.class).in(Singleton.class);
+        bind(OperatorAddress.class).in(Singleton.class);
     }
 
     @Provides

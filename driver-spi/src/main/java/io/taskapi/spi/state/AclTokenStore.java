@@ -68,4 +68,16 @@ public interface AclTokenStore {
      * @return closing it stops the notifications
      */
     Subscription onChange(Runnable listener);
+
+    /**
+     * The indexes Nomad shows as a token's {@code CreateIndex} and {@code ModifyIndex}. A store that keeps none
+     * answers {@link WriteIndexes#NONE}, which is the default.
+     *
+     * @param accessorId a token's public id
+     * @return the indexes of the token's first and last write ({@link WriteIndexes#NONE} when there is no such token)
+     * @throws StateUnavailableException when the store cannot answer
+     */
+    default WriteIndexes writeIndexes(String accessorId) throws StateUnavailableException {
+        return WriteIndexes.NONE;
+    }
 }

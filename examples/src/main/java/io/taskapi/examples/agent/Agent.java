@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At start it recovers the tasks a previous run left ({@link JobScheduler#load()}, {@link JobScheduler#resume()}).
  * {@link #close()} in {@code -dev} stops every task (each gets a grace period); otherwise it leaves them running for
- * the next start to recover, as Nomad's client does. Then it closes the plugin (and so every socket) and deletes a temporary data
- * directory.
+ * the next start to recover, as Nomad's client does. Then it closes the plugin (and so every socket) and deletes a
+ * temporary data directory.
  */
 public final class Agent implements AutoCloseable {
     /** How long a workload identity is valid, unless its allocation ends first. */
@@ -49,6 +49,7 @@ public final class Agent implements AutoCloseable {
     private final AgentDataDir dataDir;
     private final LocalNodeRegistry node;
     private final DriverCatalog drivers;
+    private final DriverHealthMonitor health;
     private final JobScheduler scheduler;
     private final TaskApi api;
     private final Optional<Path> caCertificate;
@@ -56,11 +57,13 @@ public final class Agent implements AutoCloseable {
     private boolean closed;
 
     private Agent(AgentOptions options, AgentDataDir dataDir, LocalNodeRegistry node, DriverCatalog drivers,
-                  JobScheduler scheduler, TaskApi api, Optional<Path> caCertificate, String address) {
+                  DriverHealthMonitor health, JobScheduler scheduler, TaskApi api, Optional<Path> caCertificate,
+                  String address) {
         this.options = options;
         this.dataDir = dataDir;
         this.node = node;
         this.drivers = drivers;
+        this.health = health;
         this.scheduler = scheduler;
         this.api = api;
         this.caCertificate = caCertificate;
@@ -99,12 +102,19 @@ public final class Agent implements AutoCloseable {
             String nodeId = LocalNodeRegistry.loadOrCreateId(dataDir.nodeIdFile());
             NodeInfo nodeInfo = LocalNodeRegistry.node(nodeId, options, NodeFingerprint.attributes(drivers.names()));
             LocalNodeRegistry node = new LocalNodeRegistry(nodeInfo);
+            drivers.configure(options.driverConfig());   // the operator's plugin blocks, before any fingerprint
+            // Each driver's health in the node's Drivers before anything is placed, and now and then after.
+            DriverHealthMonitor health = new DriverHealthMonitor(drivers, node, clock);
+            health.refreshAll();
+            health.start();
+            opened.add(health);
             IdentityKeyring keyring = IdentityKeyring.loadOrCreate(dataDir.keysDir());
             AllocationStore allocations = new AllocationStore();
             DeferredTaskApi sockets = new DeferredTaskApi();
             JobScheduler scheduler = new JobScheduler(drivers, allocations,
                     new WorkloadIdentitySigner(keyring, options.region(), IDENTITY_TTL, clock), node, dataDir,
                     options.region(), sockets, ClientState.open(dataDir.clientDir()), clock);
+            scheduler.useHealthMonitor(health);
             // A start that fails halfway leaves tasks as a stop would: running outside -dev, for the next start.
             opened.add(0, options.dev() ? scheduler::close : scheduler::detach);
             scheduler.load(); // jobs and allocations known before the API answers
@@ -113,7 +123,6 @@ public final class Agent implements AutoCloseable {
             // itself there (no plain-HTTP TCP listener at all). Port 0: a free port, chosen here so that the address
             // printed is the one that answers.
             int port = options.port() == 0 ? freePort(options.bindHost()) : options.port();
-            drivers.configure(options.driverConfig());
             // The operator's settings first: the agent's own below come from its options and win.
             Map<String, String> config = new LinkedHashMap<>(options.taskApiSettings());
             config.put("http.operator-address", options.bindHost() + ":" + port);
@@ -129,6 +138,7 @@ public final class Agent implements AutoCloseable {
                 caCertificate = Optional.of(pem.certFile());
             }
             config.put("acl.enabled", Boolean.toString(options.aclEnabled()));
+            config.put("agent.region", options.region());
             config.put("state.data-dir", dataDir.stateDir().toString());
             config.put("socket.link-dir", dataDir.socketLinkDir().toString());
             AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
@@ -142,7 +152,7 @@ public final class Agent implements AutoCloseable {
             String address = (options.dev() ? "http://" : "https://") + hostForUrl(options.bindHost()) + ":" + port;
             dataDir.markInUse();
             LOG.info("agent started: node {} at {}, data dir {}", nodeId, address, dataDir.root());
-            return new Agent(options, dataDir, node, drivers, scheduler, api, caCertificate, address);
+            return new Agent(options, dataDir, node, drivers, health, scheduler, api, caCertificate, address);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable closeable : opened) {
                 try {
@@ -196,6 +206,7 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         LOG.info("agent shutting down");
+        health.close();
         if (options.dev()) {
             scheduler.close();
         } else {

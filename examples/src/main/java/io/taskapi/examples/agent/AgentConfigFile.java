@@ -63,7 +63,7 @@ public final class AgentConfigFile {
     /** Plugin settings the agent derives from its own options; setting them in {@code taskapi} would be ignored. */
     private static final Set<String> SET_BY_THE_AGENT = Set.of("http.operator-address", "http.operator-tls-cert-file",
             "http.operator-tls-key-file", "http.operator-tls-verify-client", "http.operator-tls-ca-file",
-            "acl.enabled", "state.data-dir", "socket.link-dir");
+            "acl.enabled", "agent.region", "state.data-dir", "socket.link-dir");
 
     private static final HclSchema SECTION = HclSchema.builder("taskapi section").anyAttributes().build();
     private static final HclSchema SCHEMA = HclSchema.builder("agent configuration")

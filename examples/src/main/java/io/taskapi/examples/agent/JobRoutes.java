@@ -17,8 +17,11 @@ import io.taskapi.spi.api.AgentResponse;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentRouteException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The agent's job and allocation routes, added to the plugin through the SPI so that they get its authentication,
@@ -31,6 +34,8 @@ import java.util.List;
  * POST     /v1/jobs/parse        {"JobHCL":"…"}    namespace parse-job    a job file to the Job JSON
  * GET      /v1/jobs              ?prefix=          namespace list-jobs
  * GET      /v1/job/:id                             namespace read-job
+ * GET      /v1/job/:id/summary                     namespace read-job
+ * GET      /v1/evaluation/:id                      namespace read-job
  * DELETE   /v1/job/:id                             namespace submit-job   stop
  * GET      /v1/job/:id/allocations                 namespace read-job
  * GET      /v1/allocations       ?prefix=          namespace read-job
@@ -51,8 +56,10 @@ public final class JobRoutes {
         requireNonNull(scheduler, "scheduler is null");
         requireNonNull(allocations, "allocations is null");
         return List.of(
-                new Route("PUT", "/v1/jobs", "submit-job", "Registers a job: {\"Job\":{…}} in Nomad's JSON shape."
-                        + " Answers {\"EvalID\",\"JobModifyIndex\",\"AllocationIDs\"}.",
+                new Route("PUT", "/v1/jobs", "submit-job", "Registers a job: {\"Job\":{…},\"EnforceIndex\","
+                        + "\"JobModifyIndex\",\"PolicyOverride\"} in Nomad's JSON shape; EnforceIndex makes it a"
+                        + " check-and-set on JobModifyIndex (0: the job must not exist). Answers {\"EvalID\","
+                        + "\"JobModifyIndex\",\"AllocationIDs\"}.",
                         request -> register(scheduler, request)),
                 new Route("POST", "/v1/jobs", "submit-job", "Registers a job, as PUT does.",
                         request -> register(scheduler, request)),
@@ -62,6 +69,12 @@ public final class JobRoutes {
                         request -> listJobs(scheduler, request)),
                 new Route("GET", "/v1/job/:id", "read-job", "Reads a job.",
                         request -> json(scheduler.toJson(job(scheduler, request), true))),
+                new Route("GET", "/v1/job/:id/summary", "read-job", "Counts a job's allocations by status, per"
+                        + " group (Nomad's JobSummary).",
+                        request -> json(scheduler.summary(job(scheduler, request)))),
+                new Route("GET", "/v1/evaluation/:id", "read-job", "Reads the evaluation a registration or stop"
+                        + " returned (EvalID): complete, as this agent places before it answers.",
+                        request -> evaluation(scheduler, request)),
                 new Route("DELETE", "/v1/job/:id", "submit-job", "Stops a job: its tasks get 5s to end.",
                         request -> stop(scheduler, request)),
                 new Route("GET", "/v1/job/:id/allocations", "read-job", "Lists a job's current allocations.",
@@ -74,13 +87,7 @@ public final class JobRoutes {
 
     private static AgentResponse register(JobScheduler scheduler, AgentRequest request) throws AgentRouteException {
         JsonNode body = body(request);
-        Iterator<String> fields = body.fieldNames();
-        while (fields.hasNext()) {
-            String field = fields.next();
-            if (!field.equals("Job")) {
-                throw new AgentRouteException(400, "unknown field \"" + field + "\"");
-            }
-        }
+        OptionalLong expectedIndex = registerOptions(body);
         JsonNode jobNode = body.get("Job");
         if (jobNode == null || !jobNode.isObject()) {
             throw new AgentRouteException(400, "missing Job object");
@@ -104,7 +111,10 @@ public final class JobRoutes {
         }
         JobScheduler.Result result;
         try {
-            result = scheduler.register(job);
+            result = scheduler.register(job, expectedIndex);
+        } catch (JobScheduler.IndexConflictException e) {
+            // Nomad answers 500 with this text; a conflict is what it is
+            throw new AgentRouteException(409, e.getMessage());
         } catch (JobScheduler.RejectedException e) {
             throw new AgentRouteException(400, e.getMessage());
         }
@@ -117,6 +127,75 @@ public final class JobRoutes {
         ArrayNode ids = out.putArray("AllocationIDs");
         result.allocationIds().forEach(ids::add);
         return json(out);
+    }
+
+    /**
+     * Nomad's {@code JobRegisterRequest} around the job: {@code EnforceIndex} with {@code JobModifyIndex} is a
+     * check-and-set; {@code PolicyOverride} (Sentinel) has nothing to override here; the write request's fields are
+     * accepted empty. Anything else set is refused, every such field at once.
+     *
+     * @return the job modify index to enforce, if any
+     */
+    private static OptionalLong registerOptions(JsonNode body) throws AgentRouteException {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            switch (name) {
+                case "Job":
+                    break;
+                case "EnforceIndex":
+                case "PolicyOverride":
+                    if (!value.isNull() && !value.isBoolean()) {
+                        problems.add(name + " must be true or false");
+                    }
+                    break;
+                case "JobModifyIndex":
+                    if (!value.isNull() && !(value.isIntegralNumber() && value.canConvertToLong()
+                            && value.longValue() >= 0)) {
+                        problems.add(name + " must be a non-negative whole number");
+                    }
+                    break;
+                // set, these are features this agent lacks: counts kept across updates, eval priorities, the job
+                // source, idempotent writes
+                case "PreserveCounts":
+                case "EvalPriority":
+                case "Submission":
+                case "IdempotencyToken":
+                // the write request's own fields: the query string and the token header carry them here
+                case "Region":
+                case "Namespace":
+                case "SecretID":
+                    if (!isUnset(value)) {
+                        problems.add(name + ": not supported by this agent");
+                    }
+                    break;
+                default:
+                    problems.add("unknown field \"" + name + "\"");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AgentRouteException(400, String.join("; ", problems));
+        }
+        if (!body.path("EnforceIndex").asBoolean(false)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(body.path("JobModifyIndex").asLong(0));
+    }
+
+    private static boolean isUnset(JsonNode value) {
+        return value.isNull() || value.isBoolean() && !value.booleanValue()
+                || value.isNumber() && value.decimalValue().signum() == 0
+                || value.isTextual() && value.textValue().isEmpty();
+    }
+
+    private static AgentResponse evaluation(JobScheduler scheduler, AgentRequest request)
+            throws AgentRouteException {
+        // Another namespace's evaluation is "not found", as its job would be.
+        return json(scheduler.evaluation(request.params().get("id"))
+                .filter(evaluation -> evaluation.namespace().equals(namespace(request)))
+                .orElseThrow(() -> new AgentRouteException(404, "eval not found"))
+                .toJson());
     }
 
     private static AgentResponse parse(AgentRequest request) throws AgentRouteException {

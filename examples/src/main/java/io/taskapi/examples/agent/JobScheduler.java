@@ -12,6 +12,7 @@ import io.taskapi.examples.jobspec.TaskSpec;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskHandle;
+import io.taskapi.spi.state.NodeDriver;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +54,9 @@ public final class JobScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
+    /** How many evaluations {@link #evaluation} still finds. */
+    private static final int EVALUATIONS_KEPT = 1024;
+
     private final DriverCatalog drivers;
     private final AllocationStore allocations;
     private final WorkloadIdentitySigner signer;
@@ -63,9 +68,19 @@ public final class JobScheduler implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService executor;
     private final AtomicLong index = new AtomicLong();
+    /** The last evaluations, oldest first; guarded by itself. */
+    private final Map<String, Evaluation> evaluations = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Evaluation> eldest) {
+            return size() > EVALUATIONS_KEPT;
+        }
+    };
     private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
     private final Map<String, List<TaskRunner>> runners = new LinkedHashMap<>();
     private boolean closed;
+    private volatile DriverHealthMonitor healthMonitor;
 
     /**
      * @param drivers the drivers tasks run with
@@ -97,6 +112,11 @@ public final class JobScheduler implements AutoCloseable {
             return thread;
         };
         this.executor = Executors.newCachedThreadPool(factory);
+    }
+
+    /** @param monitor looks at an unhealthy driver again before a job that needs it is refused */
+    void useHealthMonitor(DriverHealthMonitor monitor) {
+        this.healthMonitor = requireNonNull(monitor, "monitor is null");
     }
 
     /**
@@ -133,8 +153,53 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * What Nomad calls an evaluation: here, the placement a registration or a stop did before it answered.
+     *
+     * @param id its id, which the registration or stop returned as {@code EvalID}
+     * @param namespace the job's namespace
+     * @param jobId the job
+     * @param type the job's type
+     * @param triggeredBy {@code job-register} or {@code job-deregister}
+     * @param index the change's index
+     * @param nodeId the node that placed it
+     * @param createTime when it was made
+     */
+    public record Evaluation(String id, String namespace, String jobId, String type, String triggeredBy, long index,
+                             String nodeId, Instant createTime) {
+        /** @return Nomad's {@code Evaluation} JSON */
+        public ObjectNode toJson() {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("ID", id);
+            out.put("Namespace", namespace);
+            out.put("Priority", 50);
+            out.put("Type", type);
+            out.put("TriggeredBy", triggeredBy);
+            out.put("JobID", jobId);
+            out.put("JobModifyIndex", index);
+            out.put("NodeID", nodeId);
+            out.put("Status", "complete");
+            out.put("StatusDescription", "");
+            out.put("CreateIndex", index);
+            out.put("ModifyIndex", index);
+            long nanos = ChronoUnit.NANOS.between(Instant.EPOCH, createTime);
+            out.put("CreateTime", nanos);
+            out.put("ModifyTime", nanos);
+            return out;
+        }
+    }
+
+    /** A conditional registration whose index did not match; the message is Nomad's. */
+    public static final class IndexConflictException extends RejectedException {
+        private static final long serialVersionUID = 1L;
+
+        IndexConflictException(String message) {
+            super(message);
+        }
+    }
+
     /** A job this node cannot run; the message says why and is safe to show. */
-    public static final class RejectedException extends Exception {
+    public static class RejectedException extends Exception {
         private static final long serialVersionUID = 1L;
 
         RejectedException(String message) {
@@ -147,10 +212,26 @@ public final class JobScheduler implements AutoCloseable {
      *
      * @param job the job
      * @return the allocations placed
-     * @throws RejectedException when a driver, a datacenter, a user or a variable does not exist here
+     * @throws RejectedException when a driver, a datacenter, a user or a variable does not exist here, or a driver is
+     *     not healthy
      */
     public Result register(JobSpec job) throws RejectedException {
+        return register(job, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #register(JobSpec)}, as a check-and-set when {@code expectedModifyIndex} is given (Nomad's
+     * {@code EnforceIndex}): 0 means the job must not exist yet, another value that its modify index is that one.
+     *
+     * @param job the job
+     * @param expectedModifyIndex the job's modify index the caller last saw, if the registration is conditional
+     * @return the allocations placed
+     * @throws RejectedException when the job cannot run here; an {@link IndexConflictException} when the job's modify
+     *     index is not the expected one, with Nomad's message
+     */
+    public Result register(JobSpec job, OptionalLong expectedModifyIndex) throws RejectedException {
         requireNonNull(job, "job is null");
+        requireNonNull(expectedModifyIndex, "expectedModifyIndex is null");
         check(job);
         List<Allocation> placed = new ArrayList<>();
         List<String> previous;
@@ -161,6 +242,9 @@ public final class JobScheduler implements AutoCloseable {
             }
             String key = key(job.namespace(), job.id());
             JobRecord old = jobs.get(key);
+            if (expectedModifyIndex.isPresent()) {
+                enforceIndex(expectedModifyIndex.getAsLong(), old);
+            }
             previous = old == null ? List.of() : old.allocationIds();
             modifyIndex = index.incrementAndGet();
             for (GroupSpec group : job.groups()) {
@@ -181,7 +265,91 @@ public final class JobScheduler implements AutoCloseable {
             start(job, allocation);
         }
         LOG.info("job {} (namespace {}) registered: {} allocation(s)", job.id(), job.namespace(), placed.size());
-        return new Result(UUID.randomUUID().toString(), modifyIndex, placed.stream().map(Allocation::id).toList());
+        Evaluation evaluation = evaluated(job.namespace(), job.id(), job.type(), "job-register", modifyIndex);
+        return new Result(evaluation.id(), modifyIndex, placed.stream().map(Allocation::id).toList());
+    }
+
+    /** Nomad's {@code EnforceIndex} check, with its messages ({@code api.RegisterEnforceIndexErrPrefix}). */
+    private static void enforceIndex(long expected, JobRecord existing) throws IndexConflictException {
+        String prefix = "Enforcing job modify index " + expected + ": ";
+        if (existing != null && expected == 0) {
+            throw new IndexConflictException(prefix + "job already exists");
+        }
+        if (existing != null && expected != existing.modifyIndex()) {
+            throw new IndexConflictException(prefix + "job exists with conflicting job modify index: "
+                    + existing.modifyIndex());
+        }
+        if (existing == null && expected != 0) {
+            throw new IndexConflictException(prefix + "job does not exist");
+        }
+    }
+
+    /** Records the evaluation a change stands for: this agent places at once, so it is complete when answered. */
+    private Evaluation evaluated(String namespace, String jobId, String type, String trigger, long modifyIndex) {
+        Evaluation evaluation = new Evaluation(UUID.randomUUID().toString(), namespace, jobId, type, trigger,
+                modifyIndex, node.localNodeId(), clock.instant());
+        synchronized (evaluations) {
+            evaluations.put(evaluation.id(), evaluation);
+        }
+        return evaluation;
+    }
+
+    /**
+     * @param evalId an evaluation id a registration or a stop returned
+     * @return the evaluation, while it is among the last {@value #EVALUATIONS_KEPT} (none survives a restart)
+     */
+    public Optional<Evaluation> evaluation(String evalId) {
+        synchronized (evaluations) {
+            return Optional.ofNullable(evaluations.get(evalId));
+        }
+    }
+
+    /**
+     * @param job a job
+     * @return Nomad's {@code JobSummary}: per group, how many of its current allocations are in each client status
+     */
+    public ObjectNode summary(JobRecord job) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("JobID", job.spec().id());
+        out.put("Namespace", job.spec().namespace());
+        ObjectNode groups = out.putObject("Summary");
+        for (GroupSpec group : job.spec().groups()) {
+            ObjectNode counts = groups.putObject(group.name());
+            for (String state : List.of("Queued", "Complete", "Failed", "Running", "Starting", "Lost", "Unknown")) {
+                counts.put(state, 0);
+            }
+        }
+        for (String id : job.allocationIds()) {
+            allocations.find(id).ifPresent(allocation -> {
+                JsonNode counts = groups.get(allocation.group());
+                if (counts instanceof ObjectNode group) {
+                    String state = summaryState(allocation.clientStatus());
+                    group.put(state, group.path(state).asLong() + 1);
+                }
+            });
+        }
+        ObjectNode children = out.putObject("Children");
+        children.put("Pending", 0);
+        children.put("Running", 0);
+        children.put("Dead", 0);
+        out.put("CreateIndex", job.createIndex());
+        out.put("ModifyIndex", job.modifyIndex());
+        return out;
+    }
+
+    private static String summaryState(Allocation.ClientStatus status) {
+        switch (status) {
+            case PENDING:
+                return "Starting";
+            case RUNNING:
+                return "Running";
+            case COMPLETE:
+                return "Complete";
+            case FAILED:
+                return "Failed";
+            default:
+                return "Unknown";
+        }
     }
 
     /**
@@ -205,7 +373,9 @@ public final class JobScheduler implements AutoCloseable {
         }
         stopAllocations(ids);
         LOG.info("job {} (namespace {}) stopped", jobId, namespace);
-        return Optional.of(new Result(UUID.randomUUID().toString(), modifyIndex, List.of()));
+        String type = find(namespace, jobId).map(j -> j.spec().type()).orElse("service");
+        Evaluation evaluation = evaluated(namespace, jobId, type, "job-deregister", modifyIndex);
+        return Optional.of(new Result(evaluation.id(), modifyIndex, List.of()));
     }
 
     /**
@@ -240,6 +410,19 @@ public final class JobScheduler implements AutoCloseable {
         out.put("ModifyIndex", job.modifyIndex());
         out.put("JobModifyIndex", job.modifyIndex());
         out.put("SubmitTime", ChronoUnit.NANOS.between(Instant.EPOCH, job.submitTime()));
+        // What Nomad always sends, at the values this agent's jobs have: no priorities, no periodic or
+        // parameterized jobs and so no children.
+        out.put("Priority", 50);
+        out.put("StatusDescription", "");
+        out.put("ParentID", "");
+        if (full) {
+            out.putNull("Periodic");
+            out.putNull("ParameterizedJob");
+        } else {
+            out.put("Periodic", false);
+            out.put("ParameterizedJob", false);
+            out.set("JobSummary", summary(job));
+        }
         return out;
     }
 
@@ -366,6 +549,18 @@ public final class JobScheduler implements AutoCloseable {
                 if (driver.isEmpty()) {
                     throw new RejectedException(where + "no driver \"" + task.driver() + "\" on this node (it has "
                             + drivers.names() + ")");
+                }
+                NodeDriver health = node.node().drivers().get(task.driver());
+                if (health != null && !health.healthy()) {
+                    // Fingerprinted unhealthy a while ago: look again before refusing (the engine may be back).
+                    DriverHealthMonitor monitor = healthMonitor;
+                    if (monitor != null) {
+                        health = monitor.refresh(task.driver()).orElse(health);
+                    }
+                }
+                if (health != null && !health.healthy()) {
+                    throw new RejectedException(where + "driver \"" + task.driver() + "\" is not healthy on this node"
+                            + " (" + (health.detected() ? "" : "not detected: ") + health.healthDescription() + ")");
                 }
                 if (task.user().isPresent()) {
                     try {

@@ -2,6 +2,7 @@ package io.taskapi.examples.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.state.NodeDriver;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
@@ -21,11 +22,31 @@ public final class LocalNodeRegistry implements NodeRegistry {
     private static final Pattern UUID_SHAPE =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private final NodeInfo node;
+    private volatile NodeInfo node;
 
     /** @param node the node */
     public LocalNodeRegistry(NodeInfo node) {
         this.node = requireNonNull(node, "node is null");
+    }
+
+    /**
+     * Publishes the drivers' health (Nomad's {@code Drivers}); a detected driver's attributes, and
+     * {@code driver.NAME = "1"}, join the node's attributes, an undetected one's {@code driver.NAME} leaves them.
+     *
+     * @param drivers each driver's health by name
+     */
+    public synchronized void publishDrivers(Map<String, NodeDriver> drivers) {
+        NodeInfo current = node;
+        Map<String, String> attributes = new TreeMap<>(current.attributes());
+        drivers.forEach((name, driver) -> {
+            attributes.keySet().removeIf(key -> key.equals("driver." + name) || key.startsWith("driver." + name + "."));
+            if (driver.detected()) {
+                attributes.put("driver." + name, "1");
+                attributes.putAll(driver.attributes());
+            }
+        });
+        node = new NodeInfo(current.id(), current.name(), current.datacenter(), current.nodePool(),
+                current.nodeClass(), current.status(), attributes, current.staticMeta(), drivers);
     }
 
     /**

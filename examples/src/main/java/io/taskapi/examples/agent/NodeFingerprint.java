@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** What this machine is, in the attribute names Nomad's fingerprinters use ({@code kernel.name}, {@code cpu.arch}…). */
@@ -27,6 +28,8 @@ public final class NodeFingerprint {
         attributes.put("cpu.arch", goArch(System.getProperty("os.arch", "unknown")));
         attributes.put("cpu.numcores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         attributes.put("unique.hostname", hostname());
+        attributes.put("unique.network.ip-address", ipAddress());
+        memoryBytes().ifPresent(bytes -> attributes.put("memory.totalbytes", Long.toString(bytes)));
         attributes.put("nomad.version", "taskapi-0.1.0");
         Map<String, String> osRelease = osRelease();
         attributes.put("os.name", osRelease.getOrDefault("ID", attributes.get("kernel.name")));
@@ -48,6 +51,30 @@ public final class NodeFingerprint {
             String env = System.getenv("HOSTNAME");
             return env == null || env.isBlank() ? "localhost" : env;
         }
+    }
+
+    /** @return this host's address as its name resolves (Nomad's network fingerprint's default-route address) */
+    private static String ipAddress() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    /** @return MemTotal from /proc/meminfo, as Nomad's memory fingerprint reports it */
+    private static Optional<Long> memoryBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    String kib = line.substring("MemTotal:".length()).replace("kB", "").trim();
+                    return Optional.of(Long.parseLong(kib) * 1024);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: no memory attribute, as Nomad without the fingerprint
+        }
+        return Optional.empty();
     }
 
     /** Java's names to Go's GOARCH, which Nomad reports. */

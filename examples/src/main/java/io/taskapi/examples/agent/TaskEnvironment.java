@@ -24,7 +24,8 @@ import java.util.Optional;
  * interpolated against all of that, and an unknown variable there is an error, as in Nomad's HCL 2 evaluation of a
  * driver config. The driver adds the socket's variables from its mount last.
  *
- * <p>Only {@code PATH} is taken from the agent's own environment, so that commands are found; nothing else of the
+ * <p>Only {@code PATH} is taken from the agent's own environment, so that commands are found, and only for a driver
+ * that runs no image ({@link FilesystemIsolation#IMAGE}: the image's own {@code PATH} stays); nothing else of the
  * agent's (its tokens, say) leaks into a task.
  */
 public final class TaskEnvironment {
@@ -55,8 +56,12 @@ public final class TaskEnvironment {
                                         Map<String, String> nodeVariables) {
         requireNonNull(token, "token is null");
         Map<String, String> env = new LinkedHashMap<>();
-        String path = System.getenv("PATH");
-        env.put("PATH", path == null || path.isBlank() ? DEFAULT_PATH : path);
+        if (isolation != FilesystemIsolation.IMAGE) {
+            // As Nomad: host variables only for drivers that run no image. An image has its own PATH (its programs
+            // may be only there), which the agent's would replace.
+            String path = System.getenv("PATH");
+            env.put("PATH", path == null || path.isBlank() ? DEFAULT_PATH : path);
+        }
         boolean host = isolation == FilesystemIsolation.NONE;
         env.put("NOMAD_ALLOC_DIR", host ? dirs.allocShared().toString() : "/alloc");
         env.put("NOMAD_TASK_DIR", host ? dirs.localDir().toString() : "/local");

@@ -112,6 +112,9 @@ final class TaskRunner {
                 // A task the agent stopped on purpose is over, however it ended; otherwise its policy decides.
                 RestartTracker.Decision decision = restarts.next(exit.exitCode(), stopRequested());
                 if (decision.action() != RestartTracker.Decision.Action.RESTART) {
+                    // Released before the status says the task is over, so that whoever sees that status finds
+                    // the socket gone (the finally below then has nothing left to do).
+                    sockets.release(ref);
                     return allocation.exited(task.name(), exit.exitCode(), exit.killed(),
                             decision.action() == RestartTracker.Decision.Action.FAIL
                                     ? Optional.of(decision.displayMessage()) : Optional.empty());
@@ -250,6 +253,10 @@ final class TaskRunner {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             LOG.warn("task {} of allocation {} ended abnormally: {}", task.name(), allocation.id(),
                     cause.getClass().getSimpleName());
+            if (cause instanceof TaskDriverException) {
+                // The driver's own words (the docker engine stopped under the task, say): never a secret.
+                allocation.event(task.name(), "Driver Failure", cause.getMessage());
+            }
             started.stop(JobScheduler.STOP_GRACE);
             return TaskExit.killed(-1);
         }

@@ -34,7 +34,8 @@ import java.util.Set;
  * effective policy, as Nomad's {@code GET /v1/job/:id} does.
  *
  * <p>Reading is as strict as the job file: unknown fields, wrong types and invalid names are errors naming the field's
- * path ({@code TaskGroups[0].Tasks[0].Driver}).
+ * path ({@code TaskGroups[0].Tasks[0].Driver}). The fields of Nomad's API schema this agent does not implement are
+ * ignored at their null, zero or default value; set, they are refused, all of them in one message ({@link JobFields}).
  */
 public final class JobJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -82,10 +83,11 @@ public final class JobJson {
     /**
      * @param json a job in the API's JSON shape
      * @return the job
-     * @throws IllegalArgumentException naming the first field that is wrong
+     * @throws IllegalArgumentException naming every field of Nomad's schema that is set but not implemented here and
+     *     every field outside it (see {@link JobFields}), or else the first field that is wrong
      */
     public static JobSpec read(JsonNode json) {
-        Reader job = new Reader(json, "Job");
+        Reader job = new Reader(JobFields.strip(json), "Job");
         String id = job.requiredName("ID");
         job.optionalString("Name").ifPresent(name -> {
             if (!name.equals(id)) {

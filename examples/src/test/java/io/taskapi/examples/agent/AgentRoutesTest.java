@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.cli.ApiClient;
 import io.taskapi.examples.cli.ApiException;
+import io.taskapi.examples.jobspec.JobJson;
+import io.taskapi.examples.jobspec.JobspecParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,6 +174,106 @@ class AgentRoutesTest {
         String identity = Files.readString(secrets.resolve("nomad_token"), StandardCharsets.US_ASCII);
         assertThat(TestAgents.status(TestAgents.client(agent, Optional.of(identity)), "GET", "/v1/acl/token/self"))
                 .isEqualTo(403);
+    }
+
+    @Test
+    void registrationTakesNomadsWrapperEnforcesTheIndexAndAnswersItsEvaluation() throws Exception {
+        ObjectNode job = JobJson.write(JobspecParser.parse(SLEEPER.replace("job \"sleeper\"", "job \"cas\"")));
+
+        assertRefused(409, () -> register(job, 5), "Enforcing job modify index 5: job does not exist");
+        JsonNode first = register(job, 0);
+        long index = first.get("JobModifyIndex").asLong();
+        assertRefused(409, () -> register(job, 0), "Enforcing job modify index 0: job already exists");
+        assertRefused(409, () -> register(job, index + 7), "Enforcing job modify index " + (index + 7)
+                + ": job exists with conflicting job modify index: " + index);
+        JsonNode second = register(job, index);
+        assertThat(second.get("JobModifyIndex").asLong()).isGreaterThan(index);
+
+        JsonNode evaluation = management.get("/v1/evaluation/" + second.get("EvalID").asText());
+        assertThat(evaluation.get("Status").asText()).isEqualTo("complete");
+        assertThat(evaluation.get("JobID").asText()).isEqualTo("cas");
+        assertThat(evaluation.get("TriggeredBy").asText()).isEqualTo("job-register");
+        assertThat(evaluation.get("JobModifyIndex").asLong()).isEqualTo(second.get("JobModifyIndex").asLong());
+        assertThat(TestAgents.status(management, "GET", "/v1/evaluation/" + UUID.randomUUID())).isEqualTo(404);
+        assertThat(TestAgents.status(management, "GET", "/v1/evaluation/" + second.get("EvalID").asText()
+                + "?namespace=other")).isEqualTo(404);
+
+        TestAgents.await(management, second.get("AllocationIDs").get(0).asText(), "running");
+        JsonNode summary = management.get("/v1/job/cas/summary");
+        assertThat(summary.get("JobID").asText()).isEqualTo("cas");
+        assertThat(summary.path("Summary").path("g").path("Running").asInt()).isEqualTo(1);
+        assertThat(summary.path("Children").path("Dead").asInt()).isZero();
+        JsonNode stub = null;
+        for (JsonNode listed : management.get("/v1/jobs")) {
+            if (listed.get("ID").asText().equals("cas")) {
+                stub = listed;
+            }
+        }
+        assertThat(stub).isNotNull();
+        assertThat(stub.get("Priority").asInt()).isEqualTo(50);
+        assertThat(stub.get("StatusDescription").asText()).isEmpty();
+        assertThat(stub.get("ParentID").asText()).isEmpty();
+        assertThat(stub.get("Periodic").asBoolean()).isFalse();
+        assertThat(stub.get("ParameterizedJob").asBoolean()).isFalse();
+        assertThat(stub.get("JobSummary")).isEqualTo(summary);
+
+        JsonNode stopped = management.write("DELETE", "/v1/job/cas", null);
+        JsonNode stop = management.get("/v1/evaluation/" + stopped.get("EvalID").asText());
+        assertThat(stop.get("TriggeredBy").asText()).isEqualTo("job-deregister");
+        assertThat(stop.get("Status").asText()).isEqualTo("complete");
+    }
+
+    @Test
+    void unsetFieldsOfNomadsSchemaAreIgnoredAndEverySetOneThisAgentLacksIsNamedInOneAnswer() throws Exception {
+        ObjectNode job = JobJson.write(JobspecParser.parse(SLEEPER.replace("job \"sleeper\"", "job \"shapes\"")
+                .replace("[\"60\"]", "[\"0\"]").replace("\"service\"", "\"batch\"")));
+        ObjectNode group = (ObjectNode) job.get("TaskGroups").get(0);
+        ObjectNode task = (ObjectNode) group.get("Tasks").get(0);
+        // what Nomad's clients send for "not set": nulls, zero values, canonical defaults, server-side fields
+        job.putNull("Meta").put("Priority", 50).put("AllAtOnce", false).put("NodePool", "default")
+                .put("Status", "running").put("Version", 3).put("CreateIndex", 9).putNull("Periodic");
+        job.putArray("Constraints");
+        group.putNull("Networks").putNull("Update").putObject("EphemeralDisk").put("SizeMB", 300)
+                .put("Sticky", false);
+        task.putNull("Templates").put("KillTimeout", 5_000_000_000L).put("Leader", false).put("KillSignal", "");
+        task.putObject("Resources").put("CPU", 100).put("MemoryMB", 300);
+        task.putObject("LogConfig").put("MaxFiles", 10).put("MaxFileSizeMB", 10);
+        ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
+        wrapper.set("Job", job);
+        wrapper.put("PolicyOverride", false).put("PreserveCounts", false).putNull("Submission");
+        assertThat(management.write("PUT", "/v1/jobs", wrapper).get("AllocationIDs")).hasSize(1);
+
+        job.putObject("Meta").put("owner", "ops");
+        job.put("Priority", 70);
+        group.putArray("Networks").addObject().put("Mode", "bridge");
+        task.putObject("Resources").put("CPU", 500);
+        task.put("Bogus", 1);
+        ((ObjectNode) task.get("Identity")).put("TTL", 3_600_000_000_000L);
+        wrapper.put("PreserveCounts", true).put("Unheard", "x");
+        assertRefused(400, () -> management.write("PUT", "/v1/jobs", wrapper),
+                "PreserveCounts: not supported by this agent; unknown field \"Unheard\"");
+        wrapper.remove("Unheard");
+        wrapper.put("PreserveCounts", false);
+        assertRefused(400, () -> management.write("PUT", "/v1/jobs", wrapper),
+                "6 fields this agent does not accept: Job.Meta: not supported by this agent; Job.Priority: not"
+                        + " supported by this agent; Job.TaskGroups[0].Networks: not supported by this agent;"
+                        + " Job.TaskGroups[0].Tasks[0].Identity.TTL: not supported by this agent;"
+                        + " Job.TaskGroups[0].Tasks[0].Resources: not supported by this agent;"
+                        + " Job.TaskGroups[0].Tasks[0]: unknown field \"Bogus\"");
+    }
+
+    private static JsonNode register(ObjectNode job, long jobModifyIndex) throws Exception {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.set("Job", job);
+        body.put("EnforceIndex", true).put("JobModifyIndex", jobModifyIndex).put("PolicyOverride", false);
+        return management.write("PUT", "/v1/jobs", body);
+    }
+
+    private static void assertRefused(int status, ThrowingCallable call, String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(status);
+            assertThat(e.getMessage()).contains(message);
+        });
     }
 
     private static void writePolicy(String name, String rules, String job) throws Exception {

@@ -10,11 +10,14 @@ import io.taskapi.plugin.http.ApiResponse;
 import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
+import io.taskapi.plugin.listener.OperatorAddress;
 import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.PrometheusFormat;
 import io.taskapi.plugin.socket.TaskSocketRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
+import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.NodeRegistry;
+import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.lang.management.ManagementFactory;
@@ -37,22 +40,25 @@ public final class AgentInfoRoutes implements RouteGroup {
     private final IdentityKeyStore keys;
     // A provider: the registry sits behind the server that holds these routes (a cycle otherwise).
     private final Provider<TaskSocketRegistry> sockets;
+    private final OperatorAddress address;
 
     /**
      * @param config the settings {@code /v1/agent/self} shows
-     * @param nodes this agent's node id
+     * @param nodes this agent's node: id, name, datacenter, version
      * @param metrics the counters
      * @param keys the published identity keys
      * @param sockets how many task sockets are open
+     * @param address where this agent answers, as its member address
      */
     @Inject
     public AgentInfoRoutes(TaskApiConfig config, NodeRegistry nodes, ApiMetrics metrics, IdentityKeyStore keys,
-                       Provider<TaskSocketRegistry> sockets) {
+                       Provider<TaskSocketRegistry> sockets, OperatorAddress address) {
         this.config = requireNonNull(config, "config is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.keys = requireNonNull(keys, "keys is null");
         this.sockets = requireNonNull(sockets, "sockets is null");
+        this.address = requireNonNull(address, "address is null");
     }
 
     @Override
@@ -65,9 +71,23 @@ public final class AgentInfoRoutes implements RouteGroup {
                         // client's health here.
                         .runs(Execution.IN_MEMORY, request -> HEALTHY),
                 Route.on("GET", "/v1/agent/self").permission(Permission.AGENT_READ)
-                        .help("Returns this agent's Task API configuration, its node id and statistics (open task"
-                                + " sockets, uptime).")
-                        .runs(Execution.IN_MEMORY, request -> self()), // the agent's settings, from memory
+                        .help("Returns this agent's configuration (Region, Datacenter, NodeName, Version and the Task"
+                                + " API settings), its member (Name, Addr, Port, Status, Tags, NodeID) and statistics"
+                                + " (open task sockets, uptime).")
+                        // The node registry may do I/O.
+                        .runs(Execution.BLOCKING, request -> self()),
+                Route.on("GET", "/v1/agent/members").permission(Permission.NODE_READ)
+                        .help("Lists the agents this one knows: itself only, as {\"ServerName\",\"ServerRegion\","
+                                + "\"ServerDC\",\"Members\":[{Name, Addr, Port, Status, Tags}]}.")
+                        .runs(Execution.BLOCKING, request -> members()),
+                // Nomad checks no ACL on these two.
+                Route.on("GET", "/v1/status/leader").permission(Permission.AUTHENTICATED)
+                        .help("Returns the leader's address as a JSON string: this single-node agent's own"
+                                + " host:port.")
+                        .runs(Execution.IN_MEMORY, request -> address.hostAndPort().orElse("")),
+                Route.on("GET", "/v1/regions").permission(Permission.AUTHENTICATED)
+                        .help("Lists the known regions: this agent's one region, as a JSON array of strings.")
+                        .runs(Execution.IN_MEMORY, request -> List.of(config.agent().region())),
                 Route.on("GET", "/v1/metrics").permission(Permission.AGENT_READ)
                         .help("Returns requests by route and status, refused credentials by reason, rate-limited"
                                 + " requests, open task sockets and a latency histogram; ?format=prometheus for"
@@ -90,8 +110,13 @@ public final class AgentInfoRoutes implements RouteGroup {
     }
 
     /** {@code /v1/agent/self}: no secrets (there are none in it), under Nomad's keys config, member and stats. */
-    private Object self() {
+    private Object self() throws StateUnavailableException {
+        NodeInfo node = localNode();
         Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("Region", config.agent().region());
+        settings.put("Datacenter", node.datacenter());
+        settings.put("NodeName", node.name());
+        settings.put("Version", version(node));
         settings.put("ACLEnabled", config.acl().aclEnabled());
         settings.put("Audience", config.auth().audience());
         settings.put("ClockLeeway", config.auth().clockLeeway().toString());
@@ -108,12 +133,57 @@ public final class AgentInfoRoutes implements RouteGroup {
         settings.put("RequestBodyTimeout", config.http().requestBodyTimeout().toString());
         settings.put("MinBodyRate", config.http().minBodyRate());
         settings.put("FilterEvaluationTimeout", config.http().filterTimeout().toString());
+        Map<String, Object> member = member(node);
+        member.put("NodeID", nodes.localNodeId());
         return Map.of(
                 "config", settings,
-                "member", Map.of("NodeID", nodes.localNodeId()),
+                "member", member,
                 "stats", Map.of("taskapi", Map.of(
                         "open_task_sockets", sockets.get().openSockets(),
                         "uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)));
+    }
+
+    /** {@code /v1/agent/members}: Nomad's {@code ServerMembers}, with this agent as the only member. */
+    private Object members() throws StateUnavailableException {
+        NodeInfo node = localNode();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ServerName", node.name());
+        answer.put("ServerRegion", config.agent().region());
+        answer.put("ServerDC", node.datacenter());
+        answer.put("Members", List.of(member(node)));
+        return answer;
+    }
+
+    private NodeInfo localNode() throws StateUnavailableException {
+        String id = nodes.localNodeId();
+        return nodes.find(id).orElseThrow(() -> new StateUnavailableException("this agent's node " + id
+                + " is not in its registry"));
+    }
+
+    /** Nomad's {@code AgentMember}: the agent's name is {@code NODE.REGION}, as Nomad names its members. */
+    private Map<String, Object> member(NodeInfo node) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("role", "client");
+        tags.put("region", config.agent().region());
+        tags.put("dc", node.datacenter());
+        tags.put("build", node.attributes().getOrDefault("nomad.version", ""));
+        Map<String, Object> member = new LinkedHashMap<>();
+        member.put("Name", node.name() + "." + config.agent().region());
+        member.put("Addr", address.host());
+        member.put("Port", address.port());
+        member.put("Status", "alive");
+        member.put("Tags", tags);
+        return member;
+    }
+
+    /** Nomad's {@code version.VersionInfo}, from the node's {@code nomad.version} attribute. */
+    private static Map<String, Object> version(NodeInfo node) {
+        Map<String, Object> version = new LinkedHashMap<>();
+        version.put("Revision", "");
+        version.put("Version", node.attributes().getOrDefault("nomad.version", ""));
+        version.put("VersionPrerelease", "");
+        version.put("VersionMetadata", "");
+        return version;
     }
 
     /** {@code /v1/metrics}: Nomad-style JSON, or Prometheus' text format with {@code ?format=prometheus}. */

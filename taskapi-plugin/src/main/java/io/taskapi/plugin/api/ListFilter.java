@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * One list request's {@code ?filter=}: compiled once, then applied to the records one by one under a single deadline
- * for them all, which starts with the first record. An absent or blank expression lets everything through, as in
- * Nomad. Failures are 400s: Nomad's {@code failed to read filter expression: …} and {@code failed to read result page:
- * …}, and this server's {@code filter evaluation exceeded 1s; simplify the filter}. Not thread-safe: one per request.
+ * for them all, which starts with the first record. An absent or empty expression lets everything through, as in
+ * Nomad; one of only whitespace does not parse, as in Nomad. Failures are 400s: Nomad's {@code failed to read filter
+ * expression: …} and {@code failed to read result page: …}, and this server's
+ * {@code filter evaluation exceeded 1s; simplify the filter}. Not thread-safe: one per request.
  */
 public final class ListFilter {
     private final Optional<Filter> filter;
@@ -37,7 +38,8 @@ public final class ListFilter {
     public static ListFilter compile(Optional<String> expression, Duration timeout) throws ApiException {
         requireNonNull(expression, "expression is null");
         requireNonNull(timeout, "timeout is null");
-        if (expression.isEmpty() || expression.get().isBlank()) {
+        // Only an absent or empty filter is none: Nomad parses one of only whitespace, and refuses it.
+        if (expression.isEmpty() || expression.get().isEmpty()) {
             return new ListFilter(Optional.empty(), timeout);
         }
         try {

@@ -15,8 +15,10 @@ import java.util.Map;
  * @param acl whether policies decide
  * @param state where the embedded store lives
  * @param http the server: threads, listeners, request limits
+ * @param agent what the hosting agent says about itself
  */
-public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl, StateConfig state, HttpConfig http) {
+public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl, StateConfig state, HttpConfig http,
+                            AgentConfig agent) {
 
     /** When a socket cannot be given to its task user. */
     public enum OwnershipFallback {
@@ -59,6 +61,7 @@ public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl,
     public static final String HTTP_REQUEST_BODY_TIMEOUT = "http.request-body-timeout";
     public static final String HTTP_MIN_BODY_RATE = "http.min-body-rate";
     public static final String FILTER_TIMEOUT = "filter.evaluation-timeout";
+    public static final String AGENT_REGION = "agent.region";
 
     /** The longest leeway accepted: beyond this an expired token is simply not expired. */
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
@@ -71,6 +74,7 @@ public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl,
      * @param acl see the record component of that name
      * @param state see the record component of that name
      * @param http see the record component of that name
+     * @param agent see the record component of that name
      */
     public TaskApiConfig {
         requireNonNull(socket, "socket is null");
@@ -78,6 +82,7 @@ public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl,
         requireNonNull(acl, "acl is null");
         requireNonNull(state, "state is null");
         requireNonNull(http, "http is null");
+        requireNonNull(agent, "agent is null");
     }
 
     /** @return the defaults, as {@link #fromMap} gives for an empty map */
@@ -99,7 +104,8 @@ public record TaskApiConfig(SocketConfig socket, AuthConfig auth, AclConfig acl,
         SocketConfig socket = SocketConfig.read(settings, http);
         AclConfig acl = AclConfig.read(settings);
         StateConfig state = StateConfig.read(settings);
+        AgentConfig agent = AgentConfig.read(settings);
         settings.finish();
-        return new TaskApiConfig(socket, auth, acl, state, http);
+        return new TaskApiConfig(socket, auth, acl, state, http, agent);
     }
 }

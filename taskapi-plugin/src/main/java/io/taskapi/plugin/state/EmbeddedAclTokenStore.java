@@ -12,6 +12,7 @@ import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.Subscription;
+import io.taskapi.spi.state.WriteIndexes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -71,6 +72,20 @@ public final class EmbeddedAclTokenStore implements AclTokenStore {
         return database.read("look up an ACL token", connection ->
                 queryOne(connection, "SELECT " + COLUMNS + " FROM acl_tokens WHERE accessor_id = ?",
                         statement -> statement.setString(1, accessorId)));
+    }
+
+    @Override
+    public WriteIndexes writeIndexes(String accessorId) throws StateUnavailableException {
+        requireNonNull(accessorId, "accessorId is null");
+        return database.read("read an ACL token's indexes", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT create_index, modify_index FROM acl_tokens WHERE accessor_id = ?")) {
+                statement.setString(1, accessorId);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? new WriteIndexes(rows.getLong(1), rows.getLong(2)) : WriteIndexes.NONE;
+                }
+            }
+        });
     }
 
     @Override

@@ -78,13 +78,26 @@ final class FilterEndToEndTest {
     }
 
     @Test
-    void aBadRegularExpressionIsGoSErrorAtItsPosition() throws Exception {
+    void aBadRegularExpressionIsGoSErrorWhenAValueIsTestedAgainstIt() throws Exception {
         HttpResponse response = nodes("Name matches \"(x{100}){11}\"");
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().path("errors").get(0).asText()).isEqualTo("failed to read filter expression:"
-                + " 1:14 (13): failed to compile regular expression \"(x{100}){11}\":"
+        assertThat(response.json().path("errors").get(0).asText()).isEqualTo("failed to read result page:"
+                + " failed to compile regular expression \"(x{100}){11}\":"
                 + " error parsing regexp: invalid repeat count: `{11}`");
+
+        // as go-bexpr: a key no node has is false before the expression is compiled
+        HttpResponse missing = nodes("Meta.nobody_has_this matches \"(x{100}){11}\"");
+        assertThat(missing.status()).isEqualTo(200);
+        assertThat(missing.json()).isEmpty();
+    }
+
+    @Test
+    void aFilterOfOnlyWhitespaceIsA400AsInNomad() throws Exception {
+        HttpResponse response = nodes("   ");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().path("errors").get(0).asText()).startsWith("failed to read filter expression: ");
     }
 
     private HttpResponse setMeta(Map<String, String> meta) throws Exception {

@@ -53,9 +53,16 @@ final class RouteSecurityMatrixTest {
     private static final Map<String, Supplier<Example>> EXAMPLES = Map.ofEntries(
             Map.entry("GET /v1/agent/health", () -> Example.of("/v1/agent/health")),
             Map.entry("GET /v1/agent/self", () -> Example.of("/v1/agent/self")),
+            Map.entry("GET /v1/agent/members", () -> Example.of("/v1/agent/members")),
+            Map.entry("GET /v1/status/leader", () -> Example.of("/v1/status/leader")),
+            Map.entry("GET /v1/regions", () -> Example.of("/v1/regions")),
             Map.entry("GET /v1/metrics", () -> Example.of("/v1/metrics?format=prometheus")),
             Map.entry("GET /.well-known/jwks.json", () -> Example.of("/.well-known/jwks.json")),
             Map.entry("POST /v1/acl/bootstrap", () -> {
+                API.tokens().resetBootstrap();
+                return Example.of("/v1/acl/bootstrap");
+            }),
+            Map.entry("PUT /v1/acl/bootstrap", () -> {
                 API.tokens().resetBootstrap();
                 return Example.of("/v1/acl/bootstrap");
             }),
@@ -63,10 +70,14 @@ final class RouteSecurityMatrixTest {
             Map.entry("GET /v1/acl/tokens", () -> Example.of("/v1/acl/tokens")),
             Map.entry("POST /v1/acl/token", () -> Example.of("/v1/acl/token",
                     "{\"Name\":\"made\",\"Type\":\"client\",\"Policies\":[\"p\"]}")),
+            Map.entry("PUT /v1/acl/token", () -> Example.of("/v1/acl/token",
+                    "{\"Name\":\"made\",\"Type\":\"client\",\"Policies\":[\"p\"]}")),
             Map.entry("POST /v1/acl/tokens", () -> Example.of("/v1/acl/tokens",
                     "{\"Name\":\"made\",\"Type\":\"client\",\"Policies\":[\"p\"]}")),
             Map.entry("GET /v1/acl/token/:accessor", () -> Example.of("/v1/acl/token/" + someToken().accessorId())),
             Map.entry("POST /v1/acl/token/:accessor", () -> Example.of(
+                    "/v1/acl/token/" + someToken().accessorId(), "{\"Name\":\"renamed\",\"Policies\":[\"p\"]}")),
+            Map.entry("PUT /v1/acl/token/:accessor", () -> Example.of(
                     "/v1/acl/token/" + someToken().accessorId(), "{\"Name\":\"renamed\",\"Policies\":[\"p\"]}")),
             Map.entry("DELETE /v1/acl/token/:accessor", () -> Example.of(
                     "/v1/acl/token/" + someToken().accessorId())),

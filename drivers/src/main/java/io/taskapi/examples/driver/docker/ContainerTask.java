@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.examples.driver.TaskLogs;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskHandle;
 import java.io.IOException;
@@ -13,26 +14,37 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running container. A daemon thread waits for it ({@code POST /containers/{id}/wait}); when it ends, its output is
- * appended to the task's logs and it is removed, and only then {@link #exit()} completes.
+ * A running container. A daemon thread follows its output into the task's logs as it comes
+ * ({@code GET /containers/{id}/logs?follow=1}), another waits for it ({@code POST /containers/{id}/wait}); when it
+ * ends and its output is in, it is removed, and only then {@link #exit()} completes. When the engine stops answering
+ * (an engine that stops kills its containers), {@link #exit()} fails with a {@link TaskDriverException} that says so,
+ * instead of passing the engine's doing off as the task's exit code; the container is removed once the engine is back.
  *
  * <p>Thread-safe.
  */
 final class ContainerTask implements RunningTask {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerTask.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(30);
+    /** How long the output may take to arrive after the container stopped. */
+    private static final Duration FOLLOWER_DRAIN = Duration.ofSeconds(10);
     private static final int SIGKILL_EXIT = 128 + 9;
     /** Exit code reported when the engine no longer knows the container, so its real one is lost. */
     static final int UNKNOWN_EXIT = 255;
@@ -43,6 +55,9 @@ final class ContainerTask implements RunningTask {
     private final TaskLogs logs;
     private final CompletableFuture<TaskExit> exit = new CompletableFuture<>();
     private final AtomicBoolean sentKill = new AtomicBoolean();
+    private volatile Thread follower;
+    /** The engine's time of the last message written to the logs, so that nothing is written twice. */
+    private final AtomicReference<Instant> lastLogged = new AtomicReference<>();
 
     private ContainerTask(DockerEngine engine, TaskRef task, String id, TaskLogs logs) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -56,8 +71,13 @@ final class ContainerTask implements RunningTask {
     static final String CONTAINER_ID = "container.id";
 
     /** A container that was started (or found running again after an agent restart): a thread waits for it. */
-    static ContainerTask watch(DockerEngine engine, TaskRef task, String id, TaskLogs logs) {
+    static ContainerTask watch(DockerEngine engine, TaskRef task, String id, TaskLogs logs,
+                               Optional<String> since) {
         ContainerTask running = new ContainerTask(engine, task, id, logs);
+        Thread follower = new Thread(() -> running.followLogs(since), "docker-logs-" + DockerDriver.shortId(id));
+        follower.setDaemon(true);
+        running.follower = follower;
+        follower.start();
         Thread waiter = new Thread(running::awaitContainer, "docker-wait-" + DockerDriver.shortId(id));
         waiter.setDaemon(true);
         waiter.start();
@@ -70,7 +90,7 @@ final class ContainerTask implements RunningTask {
      */
     static ContainerTask ended(DockerEngine engine, TaskRef task, String id, TaskLogs logs, int code) {
         ContainerTask ended = new ContainerTask(engine, task, id, logs);
-        ended.finish(code);
+        ended.finishEnded(code);
         return ended;
     }
 
@@ -132,53 +152,143 @@ final class ContainerTask implements RunningTask {
         }
     }
 
-    /** The waiting thread: wait (retrying while the engine is away), then clean up and report. */
+    /**
+     * The waiting thread: wait for the container, let the log follower drain, remove the container, report. A wait
+     * that breaks is retried while the engine still answers; an engine that no longer answers (stopped or crashed,
+     * with or without a code from the wait) fails the task, as Nomad's driver does when its wait fails.
+     */
     private void awaitContainer() {
-        int code = UNKNOWN_EXIT;
+        OptionalInt code = OptionalInt.empty();
+        String engineFailure = null;
         long backoffMillis = 250;
-        while (true) {
+        while (code.isEmpty() && engineFailure == null) {
             try {
-                code = engine.waitForExit(id);
-                break;
-            } catch (DockerEngine.EngineError e) {
-                if (e.status() == 404) {
-                    LOG.warn("docker task {}: container {} vanished; its exit code is unknown", task.taskName(),
-                            DockerDriver.shortId(id));
-                    break;
-                }
-                LOG.warn("docker task {}: waiting for container {} failed: {}", task.taskName(),
-                        DockerDriver.shortId(id), e.getMessage());
+                code = OptionalInt.of(engine.waitForExit(id));
             } catch (IOException e) {
                 LOG.warn("docker task {}: waiting for container {} failed: {}", task.taskName(),
                         DockerDriver.shortId(id), e.getMessage());
                 try {
-                    Optional<Integer> stopped = engine.exitCodeIfStopped(id);
-                    if (stopped.isPresent()) {
-                        code = stopped.get();
-                        break;
+                    Optional<DockerEngine.ContainerState> state = engine.inspect(id);
+                    if (state.isEmpty()) {
+                        LOG.warn("docker task {}: container {} vanished; its exit code is unknown", task.taskName(),
+                                DockerDriver.shortId(id));
+                        code = OptionalInt.of(UNKNOWN_EXIT);
+                    } else if (!state.get().running()) {
+                        code = OptionalInt.of(state.get().exitCode());
                     }
+                    // still running and the engine answers: the wait broke on its own, wait again
                 } catch (IOException inspectFailure) {
-                    // the engine is away: retry below
+                    engineFailure = e.getMessage();
                 }
             }
+            if (code.isEmpty() && engineFailure == null) {
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    engineFailure = "interrupted";
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 10_000);
+            }
+        }
+        awaitFollower();
+        if (engineFailure == null) {
+            // A follow can end before the engine has logged the container's last lines: copy what is left.
+            engineFailure = unlessTheEngineAnswered(() -> appendLogs(false, sinceLastLogged()), "copy the output of");
+        }
+        if (engineFailure == null) {
+            engineFailure = unlessTheEngineAnswered(() -> engine.remove(id), "remove");
+        }
+        if (engineFailure != null) {
+            failBecauseTheEngineIsGone(code, engineFailure);
+            return;
+        }
+        int exitCode = code.getAsInt();
+        boolean killed = sentKill.get() && exitCode == SIGKILL_EXIT;
+        LOG.info("docker task {} (alloc {}) ended: container {}, exit code {}{}", task.taskName(),
+                task.allocationId(), DockerDriver.shortId(id), exitCode, killed ? " (killed)" : "");
+        exit.complete(killed ? TaskExit.killed(exitCode) : TaskExit.exited(exitCode));
+    }
+
+    /** A call to the engine after the wait. */
+    private interface EngineCall {
+        void run() throws IOException;
+    }
+
+    /**
+     * @return null when the engine answered (a refusal is only logged), else why it did not: the engine answered the
+     *     wait but no longer answers, so it is shutting down, and that is what ended the container (it stops every
+     *     container then): the code cannot be the task's own
+     */
+    private String unlessTheEngineAnswered(EngineCall call, String what) {
+        try {
+            call.run();
+            return null;
+        } catch (DockerEngine.EngineError e) {
+            LOG.warn("docker task {}: cannot {} container {}: {}", task.taskName(), what, DockerDriver.shortId(id),
+                    e.getMessage());
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    private void failBecauseTheEngineIsGone(OptionalInt code, String why) {
+        String message = "driver " + DockerDriver.NAME + ": the Docker engine at " + engine.socket()
+                + " stopped answering while task " + task.taskName() + " ran (" + why + ")"
+                + (code.isPresent() ? "; container " + DockerDriver.shortId(id) + " gave exit code "
+                + code.getAsInt() + ", which is the engine's doing, not the task's: an engine that stops kills its"
+                + " containers" : "") + "; the task's output up to then is in its logs, and the container is"
+                + " removed when the engine answers again";
+        LOG.warn("{}", message);
+        Thread remover = new Thread(this::removeWhenTheEngineIsBack, "docker-remove-" + DockerDriver.shortId(id));
+        remover.setDaemon(true);
+        remover.start();
+        exit.completeExceptionally(new TaskDriverException(message));
+    }
+
+    /**
+     * After the engine went away: once it answers again, copies what the container printed since the logs were last
+     * written, and removes it (an engine without live-restore keeps the stopped container; with live-restore it may
+     * still run, and the force-removal ends it: its task was reported failed).
+     */
+    private void removeWhenTheEngineIsBack() {
+        long backoffMillis = 500;
+        while (true) {
             try {
                 Thread.sleep(backoffMillis);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                return;
             }
-            backoffMillis = Math.min(backoffMillis * 2, 10_000);
+            backoffMillis = Math.min(backoffMillis * 2, 30_000);
+            try {
+                engine.ping();
+            } catch (IOException e) {
+                continue;
+            }
+            try {
+                appendLogs(false, sinceLastLogged());
+                engine.remove(id);
+                LOG.info("docker task {}: container {} removed now that the engine answers again", task.taskName(),
+                        DockerDriver.shortId(id));
+                return;
+            } catch (DockerEngine.EngineError e) {
+                if (e.status() == 404) {
+                    return;    // gone already
+                }
+                LOG.warn("docker task {}: cannot remove container {} yet: {}", task.taskName(),
+                        DockerDriver.shortId(id), e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("docker task {}: cannot remove container {} yet: {}", task.taskName(),
+                        DockerDriver.shortId(id), e.getMessage());
+            }
         }
-        finish(code);
     }
 
-    private void finish(int code) {
-        boolean killed = sentKill.get() && code == SIGKILL_EXIT;
-        try (OutputStream stdout = Files.newOutputStream(logs.stdout(), StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
-             OutputStream stderr = Files.newOutputStream(logs.stderr(), StandardOpenOption.APPEND,
-                        LinkOption.NOFOLLOW_LINKS)) {
-            engine.copyLogs(id, stdout, stderr);
+    /** Copies the rest of the output of a container that ended while the agent was down, then removes it. */
+    private void finishEnded(int code) {
+        try {
+            appendLogs(false, since(logs));
         } catch (IOException | RuntimeException e) {
             LOG.warn("docker task {}: cannot copy the output of container {}: {}", task.taskName(),
                     DockerDriver.shortId(id), e.getMessage());
@@ -189,9 +299,68 @@ final class ContainerTask implements RunningTask {
             LOG.warn("docker task {}: cannot remove container {}: {}", task.taskName(), DockerDriver.shortId(id),
                     e.getMessage());
         }
-        LOG.info("docker task {} (alloc {}) ended: container {}, exit code {}{}", task.taskName(),
-                task.allocationId(), DockerDriver.shortId(id), code, killed ? " (killed)" : "");
-        exit.complete(killed ? TaskExit.killed(code) : TaskExit.exited(code));
+        exit.complete(TaskExit.exited(code));
+    }
+
+    /** The follower: streams the container's output into the task's logs as it comes, until the container stops. */
+    private void followLogs(Optional<String> since) {
+        try {
+            appendLogs(true, since);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("docker task {}: following the output of container {} stopped: {}", task.taskName(),
+                    DockerDriver.shortId(id), e.getMessage());
+        }
+    }
+
+    private void appendLogs(boolean follow, Optional<String> since) throws IOException {
+        try (OutputStream stdout = Files.newOutputStream(logs.stdout(), StandardOpenOption.APPEND,
+                LinkOption.NOFOLLOW_LINKS);
+             OutputStream stderr = Files.newOutputStream(logs.stderr(), StandardOpenOption.APPEND,
+                        LinkOption.NOFOLLOW_LINKS)) {
+            engine.copyLogs(id, follow, since, lastLogged, stdout, stderr);
+        }
+    }
+
+    /** The follower ends when the container stops; a follower cut off by a dying engine ends with it. */
+    private void awaitFollower() {
+        Thread current = follower;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.join(FOLLOWER_DRAIN.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return the engine's {@code since} for what came after the last message written (or the logs' time) */
+    private Optional<String> sinceLastLogged() {
+        Instant last = lastLogged.get();
+        return last == null ? since(logs) : Optional.of(epochSeconds(last));
+    }
+
+    private static String epochSeconds(Instant time) {
+        return time.getEpochSecond() + "." + String.format(Locale.ROOT, "%09d", time.getNano());
+    }
+
+    /**
+     * @return the engine's {@code since} for output not yet in the logs: the later of the two files' modification
+     *     times (seconds.nanoseconds), or empty when both are empty (everything is new)
+     */
+    static Optional<String> since(TaskLogs logs) {
+        try {
+            long stdoutSize = Files.size(logs.stdout());
+            long stderrSize = Files.size(logs.stderr());
+            if (stdoutSize == 0 && stderrSize == 0) {
+                return Optional.empty();
+            }
+            Instant last = Collections.max(List.of(Files.getLastModifiedTime(logs.stdout()).toInstant(),
+                    Files.getLastModifiedTime(logs.stderr()).toInstant()));
+            return Optional.of(epochSeconds(last));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

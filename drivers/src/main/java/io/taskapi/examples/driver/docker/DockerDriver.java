@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.driver.DriverConfig;
 import io.taskapi.examples.driver.TaskLogs;
 import io.taskapi.examples.driver.process.HostUser;
-import io.taskapi.spi.driver.TaskRef;
+import io.taskapi.spi.driver.DriverHealth;
 import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.SocketMount;
 import io.taskapi.spi.driver.SocketNeeds;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * }
  * </pre>
  *
- * <p>Isolation {@link FilesystemIsolation#IMAGE}: the task's secrets <em>directory</em> is bind-mounted at
+ * <p>Isolation {@link FilesystemIsolation#IMAGE}: as in Nomad, the allocation's shared directory is bind-mounted at
+ * {@code /alloc}, the task's {@code local/} at {@code /local}, and the task's secrets <em>directory</em> at
  * {@code /secrets} (a directory, not the socket file, so that a socket the Task API re-creates is visible in the
  * running container), and the task is told {@code NOMAD_SECRETS_DIR=/secrets} and
  * {@code NOMAD_UNIX_ADDR=unix:///secrets/api.sock}. With a {@code user}, the container runs as that host user's
@@ -49,26 +51,39 @@ import org.slf4j.LoggerFactory;
  * not the agent, owns the containers: a task's handle is its container's id, and
  * {@link #recover(TaskLaunch, TaskHandle)} finds it again after an agent restart.
  *
- * <p>The engine is {@code DOCKER_HOST} when that is a {@code unix://} address, else {@code /var/run/docker.sock}.
- * Every call has a connect and a read timeout, so a missing or stuck engine is an error, never a hang. Not supported:
- * registry credentials, ports, volumes other than {@code /secrets}, resource limits.
+ * <p>The engine is the plugin config's {@code endpoint} ({@link #configure(Map)}), else {@code DOCKER_HOST} when that
+ * is a {@code unix://} address, else {@code /var/run/docker.sock}; {@link #fingerprint()} says whether it answers.
+ * Every call has a connect and a read timeout, so a missing or stuck engine is an error, never a hang. An image
+ * without a tag is {@code :latest}. The container's environment is the task's only: the agent gives a driver that
+ * runs an image none of the host's variables, so the image's own {@code PATH} stays. Not supported: registry
+ * credentials, ports, volumes other than Nomad's three, resource limits.
  */
 public final class DockerDriver implements TaskDriver {
     /** The driver's name. */
     public static final String NAME = "docker";
     /** The config keys this driver reads. */
     public static final Set<String> CONFIG_KEYS = Set.of("image", "command", "args", "entrypoint");
+    /** The keys of the operator's {@code plugin "docker" { config { … } }} block. */
+    public static final Set<String> PLUGIN_CONFIG_KEYS = Set.of("endpoint");
     /** Where the engine listens unless {@code DOCKER_HOST} says otherwise. */
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
     /** Where the secrets directory appears inside the container. */
     public static final String CONTAINER_SECRETS_DIR = "/secrets";
+    /** Where the allocation's shared directory appears inside the container ({@code NOMAD_ALLOC_DIR}). */
+    public static final String CONTAINER_ALLOC_DIR = "/alloc";
+    /** Where the task's {@code local/} directory appears inside the container ({@code NOMAD_TASK_DIR}). */
+    public static final String CONTAINER_LOCAL_DIR = "/local";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
+    /** A fingerprint must not hold the agent up: an engine that takes longer is unhealthy. */
+    private static final Duration FINGERPRINT_TIMEOUT = Duration.ofSeconds(2);
 
-    private final DockerEngine engine;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private volatile DockerEngine engine;
 
     /** The driver as the agent finds it with {@link java.util.ServiceLoader}. */
     public DockerDriver() {
@@ -81,8 +96,55 @@ public final class DockerDriver implements TaskDriver {
      * @param readTimeout how long the engine may take to answer a call (pulls and waits excepted)
      */
     public DockerDriver(Path engineSocket, Duration connectTimeout, Duration readTimeout) {
-        this.engine = new DockerEngine(engineSocket, connectTimeout, readTimeout,
+        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout is null");
+        this.readTimeout = requireNonNull(readTimeout, "readTimeout is null");
+        this.engine = engine(engineSocket);
+    }
+
+    private DockerEngine engine(Path socket) {
+        return new DockerEngine(socket, connectTimeout, readTimeout,
                 DEFAULT_PULL_TIMEOUT.compareTo(readTimeout) > 0 ? DEFAULT_PULL_TIMEOUT : readTimeout);
+    }
+
+    /**
+     * The operator's {@code plugin "docker" { config { … } }}, as Nomad's docker plugin reads it:
+     * {@code endpoint = "unix:///path/to/docker.sock"} (only {@code unix://}: this driver speaks to a local engine).
+     * Without it, {@code DOCKER_HOST}, then {@code /var/run/docker.sock}.
+     *
+     * @throws TaskDriverException naming an unknown key or a wrong endpoint
+     */
+    @Override
+    public void configure(Map<String, Object> config) throws TaskDriverException {
+        requireNonNull(config, "config is null");
+        DriverConfig plugin = DriverConfig.of(NAME, config, PLUGIN_CONFIG_KEYS);
+        Optional<String> endpoint = plugin.optionalString("endpoint");
+        if (endpoint.isPresent()) {
+            String value = endpoint.get();
+            if (!value.startsWith("unix:///")) {
+                throw new TaskDriverException("driver " + NAME + ": config.endpoint must be unix:///path/to/socket"
+                        + " (this driver speaks to a local engine only), not \"" + value + "\"");
+            }
+            engine = engine(Path.of(value.substring("unix://".length())));
+            LOG.info("docker: engine endpoint {}", value);
+        }
+    }
+
+    /**
+     * Pings the engine and asks its version, within two seconds: healthy with
+     * {@code driver.docker = "1"} and {@code driver.docker.version}, or unhealthy with where the engine was looked for
+     * and why it did not answer.
+     */
+    @Override
+    public DriverHealth fingerprint() {
+        DockerEngine current = engine;
+        try {
+            String version = current.version(FINGERPRINT_TIMEOUT);
+            return DriverHealth.healthy("Healthy").withAttributes(Map.of("driver.docker", "1",
+                    "driver.docker.version", version));
+        } catch (IOException | RuntimeException e) {
+            return DriverHealth.unhealthy("Docker engine at " + current.socket() + " does not answer: "
+                    + e.getMessage());
+        }
     }
 
     static Path defaultSocket(String dockerHost) {
@@ -106,7 +168,7 @@ public final class DockerDriver implements TaskDriver {
     public RunningTask start(TaskLaunch launch) throws TaskDriverException {
         requireNonNull(launch, "launch is null");
         DriverConfig config = DriverConfig.of(NAME, launch.config(), CONFIG_KEYS);
-        String image = config.requiredString("image");
+        String image = withDefaultTag(config.requiredString("image"));
         Optional<String> command = config.optionalString("command");
         List<String> args = config.strings("args");
         List<String> entrypoint = config.strings("entrypoint");
@@ -135,7 +197,7 @@ public final class DockerDriver implements TaskDriver {
             engine.start(id);
             LOG.info("docker task {} (alloc {}) started: container {} ({}), image {}", launch.task().taskName(),
                     launch.task().allocationId(), name, shortId(id), image);
-            return ContainerTask.watch(engine, launch.task(), id, logs);
+            return ContainerTask.watch(engine, launch.task(), id, logs, Optional.empty());
         } catch (IOException | RuntimeException e) {
             if (id != null) {
                 try {
@@ -213,7 +275,8 @@ public final class DockerDriver implements TaskDriver {
         }
         LOG.info("docker task {} (alloc {}) recovered: container {} still runs", task, launch.task().allocationId(),
                 shortId(id));
-        return ContainerTask.watch(engine, launch.task(), id, logs);
+        // Only what the container printed while nobody followed it: the logs hold what came before.
+        return ContainerTask.watch(engine, launch.task(), id, logs, ContainerTask.since(logs));
     }
 
     /** The same request at start and at recovery: the Task API refuses another one for the same task. */
@@ -279,8 +342,24 @@ public final class DockerDriver implements TaskDriver {
         labels.put("com.hashicorp.nomad.task_name", task.taskName());
         ObjectNode host = spec.putObject("HostConfig");
         // The directory, not the socket file: a socket the Task API re-creates after an agent restart stays visible.
-        host.putArray("Binds").add(launch.secretsDir() + ":" + CONTAINER_SECRETS_DIR);
+        // Nomad's three mounts. The alloc and local directories are where Nomad's layout (and the agent's) has them:
+        // <alloc>/alloc beside the task directory, and the task directory's local/.
+        Path allocDir = launch.taskDir().toAbsolutePath().getParent().resolve("alloc");
+        host.putArray("Binds")
+                .add(allocDir + ":" + CONTAINER_ALLOC_DIR)
+                .add(launch.taskDir().toAbsolutePath().resolve("local") + ":" + CONTAINER_LOCAL_DIR)
+                .add(launch.secretsDir() + ":" + CONTAINER_SECRETS_DIR);
         return spec;
+    }
+
+    /**
+     * @param image an image reference
+     * @return it with {@code :latest} when it names neither a tag nor a digest, as Nomad and the docker CLI do: the
+     *     engine would pull every tag of a bare name, then not find {@code :latest} at create
+     */
+    static String withDefaultTag(String image) {
+        String lastPart = image.substring(image.lastIndexOf('/') + 1);   // a registry's host:port has a ':' too
+        return lastPart.contains(":") || lastPart.contains("@") ? image : image + ":latest";
     }
 
     /**

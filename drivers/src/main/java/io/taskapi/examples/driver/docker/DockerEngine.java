@@ -5,19 +5,31 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -92,6 +104,21 @@ final class DockerEngine {
     }
 
     /**
+     * {@code GET /version}, for the fingerprint.
+     *
+     * @param timeout how long the engine may take to answer
+     * @return the engine's {@code Version}, such as {@code 20.10.24+dfsg1}
+     */
+    String version(Duration timeout) throws IOException {
+        JsonNode answer = json(call("version", "GET", "/version", null, timeout, 200));
+        String version = answer.path("Version").asText("");
+        if (version.isEmpty()) {
+            throw new IOException("version: the engine's answer has no Version");
+        }
+        return version;
+    }
+
+    /**
      * {@code POST /containers/create?name=…}.
      *
      * @return the container's id
@@ -153,25 +180,163 @@ final class DockerEngine {
     }
 
     /**
-     * {@code GET /containers/{id}/logs?stdout=1&stderr=1}: the whole output so far, demultiplexed (no TTY: each
-     * frame is a stream byte, three zero bytes, a big-endian length, then the payload).
+     * {@code GET /containers/{id}/logs?stdout=1&stderr=1[&follow=1][&since=…]}, demultiplexed as it arrives (no TTY:
+     * each frame is a stream byte, three zero bytes, a big-endian length, then the payload) and flushed frame by frame,
+     * so that what a task printed is on disk even if the engine goes away later.
+     *
+     * @param follow whether to go on until the container stops (no time limit then), or stop at the output so far
+     * @param since only output logged at or after this time (seconds since the epoch, {@code 1700000000.123456789})
+     * @param last the time of the last message written: messages not after it are skipped, and it is moved on
      */
-    void copyLogs(String id, OutputStream stdout, OutputStream stderr) throws IOException {
-        Response response = exchange("GET", "/containers/" + encode(id)
-                + "/logs?stdout=1&stderr=1", null, pullTimeout);
-        expect("container logs", response, 200);
-        byte[] body = response.body();
-        int at = 0;
-        while (at + 8 <= body.length) {
-            int stream = body[at];
-            int length = ((body[at + 4] & 0xff) << 24) | ((body[at + 5] & 0xff) << 16) | ((body[at + 6] & 0xff) << 8)
-                    | (body[at + 7] & 0xff);
-            at += 8;
-            if (length < 0 || at + length > body.length) {
-                throw new IOException("container logs: truncated frame");
+    void copyLogs(String id, boolean follow, Optional<String> since, AtomicReference<Instant> last,
+                  OutputStream stdout, OutputStream stderr) throws IOException {
+        String target = "/containers/" + encode(id) + "/logs?stdout=1&stderr=1&timestamps=1"
+                + (follow ? "&follow=1" : "") + since.map(s -> "&since=" + encode(s)).orElse("");
+        // A plain blocking exchange on the JDK's Unix socket channel: Jetty's InputStreamResponseListener did not
+        // hand over a followed stream's chunks as they came (seen with dockerd 20.10), and this call must.
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            if (!follow) {
+                // Bounded, as every call but the waits: closing the channel ends a read that waits too long.
+                CompletableFuture.delayedExecutor(pullTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> closeQuietly(channel));
             }
-            (stream == 2 ? stderr : stdout).write(body, at, length);
-            at += length;
+            channel.write(ByteBuffer.wrap(("GET " + target + " HTTP/1.1\r\nHost: docker\r\nUser-Agent:"
+                    + " taskapi-docker-driver\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+            InputStream raw = new BufferedInputStream(Channels.newInputStream(channel));
+            String[] statusLine = readLine(raw).split(" ", 3);
+            int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : 0;
+            boolean chunked = false;
+            for (String line = readLine(raw); !line.isEmpty(); line = readLine(raw)) {
+                chunked |= line.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:")
+                        && line.toLowerCase(Locale.ROOT).contains("chunked");
+            }
+            InputStream body = chunked ? new ChunkedInputStream(raw) : raw;
+            if (status != 200) {
+                expect("container logs", new Response(status, body.readNBytes(64 * 1024)), 200);
+            }
+            byte[] header = new byte[8];
+            while (true) {
+                int got = body.readNBytes(header, 0, 8);
+                if (got == 0) {
+                    return;
+                }
+                if (got < 8) {
+                    throw new IOException("container logs: truncated frame");
+                }
+                int length = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
+                        | (header[7] & 0xff);
+                if (length < 0) {
+                    throw new IOException("container logs: bad frame length");
+                }
+                byte[] payload = body.readNBytes(length);
+                if (payload.length < length) {
+                    throw new IOException("container logs: truncated frame");
+                }
+                // Each frame is one logged message, "<RFC 3339 time with nanoseconds> <text>": a message at or before
+                // the last one written is skipped, so that copying again after a broken follow writes nothing twice.
+                int space = indexOf(payload, (byte) ' ');
+                Optional<Instant> logged = space > 0 ? parseTime(new String(payload, 0, space,
+                        StandardCharsets.US_ASCII)) : Optional.empty();
+                if (logged.isPresent() && last.get() != null && !logged.get().isAfter(last.get())) {
+                    continue;
+                }
+                int from = logged.isPresent() ? space + 1 : 0;
+                OutputStream out = header[0] == 2 ? stderr : stdout;
+                out.write(payload, from, payload.length - from);
+                out.flush();
+                logged.ifPresent(last::set);
+            }
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted) {
+        for (int i = 0; i < bytes.length && i < 40; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Optional<Instant> parseTime(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed already
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("the engine closed the connection");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
+    /** HTTP/1.1's chunked body: each chunk's size in hex on its own line, then the bytes; size 0 ends it. */
+    private static final class ChunkedInputStream extends InputStream {
+        private final InputStream in;
+        private long left;
+        private boolean done;
+
+        ChunkedInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (!nextChunk()) {
+                return -1;
+            }
+            int got = in.read(buffer, offset, (int) Math.min(length, left));
+            if (got < 0) {
+                throw new IOException("the engine closed the connection inside a chunk");
+            }
+            left -= got;
+            return got;
+        }
+
+        private boolean nextChunk() throws IOException {
+            if (done) {
+                return false;
+            }
+            if (left == 0) {
+                String size = readLine(in);
+                if (size.isEmpty()) {
+                    size = readLine(in);    // the CRLF that ends the previous chunk
+                }
+                int extension = size.indexOf(';');
+                left = Long.parseLong((extension < 0 ? size : size.substring(0, extension)).trim(), 16);
+                if (left == 0) {
+                    done = true;
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -218,6 +383,19 @@ final class DockerEngine {
      * @param idleTimeout how long any single wait for the engine may take; {@link Duration#ZERO}: no limit
      */
     private Response exchange(String method, String target, byte[] body, Duration idleTimeout) throws IOException {
+        Request request = request(method, target, body, idleTimeout);
+        try {
+            ContentResponse response = new CompletableResponseListener(request, MAX_BODY_BYTES).send().get();
+            return new Response(response.getStatus(), response.getContent());
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while calling the engine");
+        }
+    }
+
+    private Request request(String method, String target, byte[] body, Duration idleTimeout) throws IOException {
         Request request = http().newRequest("docker", 80)
                 .transport(new Transport.TCPUnix(socket))
                 .method(method)
@@ -229,15 +407,7 @@ final class DockerEngine {
         } else if (!"GET".equals(method) && !"HEAD".equals(method) && !"DELETE".equals(method)) {
             request.body(new BytesRequestContent((String) null, new byte[0]));   // Content-Length: 0
         }
-        try {
-            ContentResponse response = new CompletableResponseListener(request, MAX_BODY_BYTES).send().get();
-            return new Response(response.getStatus(), response.getContent());
-        } catch (ExecutionException e) {
-            throw failure(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while calling the engine");
-        }
+        return request;
     }
 
     /** Jetty's failure in the words the driver reports: the errno text for a connect, the limit for a timeout. */

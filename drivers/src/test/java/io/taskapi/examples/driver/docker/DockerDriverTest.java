@@ -7,12 +7,14 @@ import static io.taskapi.examples.driver.Tasks.stderr;
 import static io.taskapi.examples.driver.Tasks.stdout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.examples.driver.Tasks;
-import io.taskapi.spi.driver.TaskRef;
+import io.taskapi.spi.driver.DriverHealth;
 import io.taskapi.spi.driver.FilesystemIsolation;
+import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
@@ -98,18 +100,27 @@ final class DockerDriverTest {
 
         assertThat(exit).isEqualTo(TaskExit.exited(0));
         String id = running.id();
-        assertThat(engine.calls()).containsExactly(
+        List<String> calls = engine.calls();
+        assertThat(calls.subList(0, 3)).containsExactly(
                 "GET /_ping",
                 "POST /containers/create?name=web-" + task.allocationId(),
-                "POST /containers/" + id + "/start",
+                "POST /containers/" + id + "/start");
+        // The output is followed while the container runs, in parallel with the wait; the removal comes last.
+        assertThat(calls.subList(3, 5)).containsExactlyInAnyOrder(
                 "POST /containers/" + id + "/wait",
-                "GET /containers/" + id + "/logs?stdout=1&stderr=1",
-                "DELETE /containers/" + id + "?force=1&v=1");
+                "GET /containers/" + id + "/logs?stdout=1&stderr=1&timestamps=1&follow=1");
+        // Then what the engine logged after the follow ended (nothing here: the output is written once), and removal.
+        assertThat(calls.get(5)).startsWith("GET /containers/" + id + "/logs?stdout=1&stderr=1&timestamps=1&since=");
+        assertThat(calls).hasSize(7).last().isEqualTo("DELETE /containers/" + id + "?force=1&v=1");
         JsonNode spec = engine.onlyRequest("POST", "/containers/create").json();
         assertThat(spec.path("Image").asText()).isEqualTo(IMAGE);
         assertThat(texts(spec.path("Cmd"))).containsExactly("/bin/sh", "-c", "curl --unix-socket /secrets/api.sock ...");
         assertThat(spec.has("Entrypoint")).isFalse();
-        assertThat(texts(spec.path("HostConfig").path("Binds"))).containsExactly(task.secretsDir() + ":/secrets");
+        Path allocRoot = task.taskDir().getParent();
+        assertThat(texts(spec.path("HostConfig").path("Binds"))).as("Nomad's three mounts").containsExactly(
+                allocRoot.resolve("alloc") + ":/alloc",
+                task.taskDir().resolve("local") + ":/local",
+                task.secretsDir() + ":/secrets");
         assertThat(texts(spec.path("Env"))).contains(
                 "NOMAD_SECRETS_DIR=/secrets",
                 "NOMAD_UNIX_ADDR=unix:///secrets/api.sock",
@@ -185,6 +196,95 @@ final class DockerDriverTest {
                 "POST /containers/create?name=pull-" + task.allocationId(),
                 "POST /images/create?fromImage=curlimages%2Fcurl%3A8.10.1",
                 "POST /containers/create?name=pull-" + task.allocationId());
+    }
+
+    @Test
+    void anImageWithoutATagIsLatestForThePullAndTheCreate() throws Exception {
+        TestTask task = API.newTask("untagged");
+        engine.missingImage("localhost:5000/tools/curl:latest");
+
+        awaitExit(driver.start(launch(task, Map.of("image", "localhost:5000/tools/curl"), Map.of(),
+                Optional.empty())));
+
+        assertThat(engine.calls()).contains(
+                "POST /images/create?fromImage=localhost%3A5000%2Ftools%2Fcurl%3Alatest");
+        assertThat(engine.requests().stream().filter(r -> r.path().equals("/containers/create"))
+                .map(r -> r.json().path("Image").asText())).containsOnly("localhost:5000/tools/curl:latest");
+        assertThat(DockerDriver.withDefaultTag("busybox")).isEqualTo("busybox:latest");
+        assertThat(DockerDriver.withDefaultTag("busybox:1.36")).isEqualTo("busybox:1.36");
+        assertThat(DockerDriver.withDefaultTag("busybox@sha256:0123")).isEqualTo("busybox@sha256:0123");
+    }
+
+    // ---- the operator's plugin config and the fingerprint
+
+    @Test
+    void theEndpointOfThePluginConfigIsTheEngine() throws Exception {
+        DockerDriver configured = new DockerDriver(dir.resolve("absent.sock"), Duration.ofSeconds(2),
+                Duration.ofSeconds(5));
+        assertThat(configured.fingerprint().healthy()).isFalse();
+
+        configured.configure(Map.of("endpoint", "unix://" + engine.socket()));
+
+        TestTask task = API.newTask("configured");
+        assertThat(awaitExit(configured.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()))))
+                .isEqualTo(TaskExit.exited(0));
+        assertThat(configured.toString()).contains(engine.socket().toString());
+    }
+
+    @Test
+    void thePluginConfigIsReadStrictly() {
+        assertThatThrownBy(() -> driver.configure(Map.of("endpoint", "unix:///x.sock", "allow_privileged", true)))
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("unknown config key(s) [allow_privileged]");
+        assertThatThrownBy(() -> driver.configure(Map.of("endpoint", "tcp://127.0.0.1:2375")))
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("config.endpoint must be unix:///");
+        assertThatThrownBy(() -> driver.configure(Map.of("endpoint", 3)))
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("endpoint");
+    }
+
+    @Test
+    void theFingerprintIsHealthyWithTheEnginesVersionWhenItAnswers() {
+        assertThat(driver.fingerprint()).isEqualTo(DriverHealth.healthy("Healthy").withAttributes(Map.of(
+                "driver.docker", "1", "driver.docker.version", "27.0.3")));
+    }
+
+    @Test
+    void theFingerprintIsUnhealthyWithTheReasonWhenNoEngineAnswers() throws Exception {
+        Path absent = dir.resolve("absent.sock");
+        DriverHealth health = new DockerDriver(absent, Duration.ofSeconds(2), Duration.ofSeconds(5)).fingerprint();
+
+        assertThat(health.detected()).isTrue();
+        assertThat(health.healthy()).isFalse();
+        assertThat(health.description()).startsWith("Docker engine at " + absent + " does not answer: ");
+        assertThat(health.attributes()).isEmpty();
+
+        engine.shutDown(0);
+        assertThat(driver.fingerprint().healthy()).as("an engine that stopped").isFalse();
+    }
+
+    // ---- the engine going away under a running task
+
+    @Test
+    void anEngineThatStopsUnderATaskFailsItKeepsItsOutputAndItsContainerGoesWhenTheEngineIsBack() throws Exception {
+        TestTask task = API.newTask("orphan");
+        engine.program(RecordingDockerEngine.untilSignalled(false));
+        RunningTask running = driver.start(launch(task, Map.of("image", IMAGE), Map.of(), Optional.empty()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.calls().containsAll(List.of(
+                "POST /containers/" + running.id() + "/wait",
+                "GET /containers/" + running.id() + "/logs?stdout=1&stderr=1&timestamps=1&follow=1")));
+
+        engine.shutDown(0);    // the container "exits 0" because the engine stopped it
+
+        assertThatThrownBy(() -> awaitExit(running)).hasCauseInstanceOf(TaskDriverException.class)
+                .cause().hasMessageContaining("the Docker engine at " + engine.socket() + " stopped answering while"
+                        + " task orphan ran").hasMessageContaining("gave exit code 0, which is the engine's doing");
+        assertThat(stdout(task)).isEqualTo("running\n");
+        assertThat(engine.containers()).hasSize(1);
+
+        engine.startAgain();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(engine.containers()).isEmpty());
+        assertThat(stdout(task)).as("nothing twice").isEqualTo("running\n");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +99,8 @@ final class RecordingDockerEngine implements AutoCloseable {
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
         final BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         volatile boolean started;
+        /** When the program last printed a line: the engine's {@code since} filters on it. */
+        volatile Instant lastPrint = Instant.EPOCH;
 
         Container(String id, String name, JsonNode spec) {
             this.id = id;
@@ -127,6 +131,7 @@ final class RecordingDockerEngine implements AutoCloseable {
         }
 
         void print(String line) {
+            lastPrint = Instant.now();
             stdout.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -145,22 +150,40 @@ final class RecordingDockerEngine implements AutoCloseable {
     }
 
     private final Path socket;
-    private final ServerSocketChannel server;
+    private volatile ServerSocketChannel server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
     private volatile Program program = container -> 0;
     private volatile int failCreateWith;
     private volatile int failStartWith;
-    private final Thread acceptor;
-
     RecordingDockerEngine(Path socket) throws IOException {
         this.socket = requireNonNull(socket, "socket is null");
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        acceptor = new Thread(this::acceptLoop, "recording-docker-engine");
+        listen();
+    }
+
+    private void listen() throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.bind(UnixDomainSocketAddress.of(socket));
+        server = channel;
+        Thread acceptor = new Thread(() -> acceptLoop(channel), "recording-docker-engine");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * Shuts down as dockerd does: first its listener (new connections are refused; the socket file stays), then it
+     * stops every running container, whose waits (on connections already open) answer with {@code code}.
+     */
+    void shutDown(int code) throws IOException {
+        server.close();
+        containers.values().stream().filter(c -> c.started).forEach(c -> c.exit.complete(code));
+    }
+
+    /** Listens again after {@link #shutDown(int)}, keeping its containers, as an engine without live-restore. */
+    void startAgain() throws IOException {
+        Files.deleteIfExists(socket);
+        listen();
     }
 
     Path socket() {
@@ -243,7 +266,7 @@ final class RecordingDockerEngine implements AutoCloseable {
 
     // ---- the server
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocketChannel server) {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
@@ -297,6 +320,8 @@ final class RecordingDockerEngine implements AutoCloseable {
         String method = request.method();
         if (method.equals("GET") && path.equals("/_ping")) {
             respond(out, 200, "text/plain", "OK");
+        } else if (method.equals("GET") && path.equals("/version")) {
+            respond(out, 200, "application/json", "{\"Version\":\"27.0.3\",\"ApiVersion\":\"1.47\"}");
         } else if (method.equals("POST") && path.equals("/containers/create")) {
             create(request, out);
         } else if (method.equals("POST") && path.equals("/images/create")) {
@@ -374,9 +399,19 @@ final class RecordingDockerEngine implements AutoCloseable {
                 respond(out, 204, null, null);
             }
             case "GET logs" -> {
+                if (request.query("follow").isPresent() && container.started) {
+                    container.exit.join();    // the output as one piece when it ends: enough for a fake
+                }
                 startChunked(out, 200, "application/vnd.docker.multiplexed-stream");
-                frame(out, 1, container.stdout.toByteArray());
-                frame(out, 2, container.stderr.toByteArray());
+                Optional<Instant> since = request.query("since").map(RecordingDockerEngine::epochSeconds);
+                if (since.isEmpty() || !container.lastPrint.isBefore(since.get())) {
+                    // One frame a stream (a real engine sends one a line), with ?timestamps=1 the time in front.
+                    boolean stamped = request.query("timestamps").isPresent();
+                    frame(out, 1, withPrefix(stamped ? container.lastPrint + " " : "", container.stdout.toByteArray()));
+                    // a later message than stdout's, as each line of a real engine has its own time
+                    frame(out, 2, withPrefix(stamped ? container.lastPrint.plusNanos(1) + " " : "",
+                            container.stderr.toByteArray()));
+                }
                 chunk(out, "");
             }
             case "GET json" -> respond(out, 200, "application/json", "{\"Id\":\"" + container.id + "\",\"State\":{"
@@ -468,6 +503,24 @@ final class RecordingDockerEngine implements AutoCloseable {
             case 500 -> "Internal Server Error";
             default -> "Status";
         };
+    }
+
+    private static byte[] withPrefix(String prefix, byte[] payload) {
+        if (payload.length == 0) {
+            return payload;
+        }
+        byte[] start = prefix.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[start.length + payload.length];
+        System.arraycopy(start, 0, all, 0, start.length);
+        System.arraycopy(payload, 0, all, start.length, payload.length);
+        return all;
+    }
+
+    /** {@code 1700000000.123456789}, as the engine's {@code since} takes it. */
+    private static Instant epochSeconds(String text) {
+        BigDecimal seconds = new BigDecimal(text);
+        return Instant.ofEpochSecond(seconds.longValue(),
+                seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
     }
 
     private static String newId() {

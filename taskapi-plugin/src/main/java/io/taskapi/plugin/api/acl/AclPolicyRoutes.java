@@ -50,7 +50,7 @@ public final class AclPolicyRoutes implements RouteGroup {
                 // Nomad answers workload identities with 500 here.
                 Route.on("GET", "/v1/acl/policies").permission(Permission.AUTHENTICATED)
                         .help("Lists ACL policies (name, description, job binding, indexes): all of them for a"
-                                + " management token, otherwise the ones the caller holds.")
+                                + " management token, otherwise the ones the caller holds. ?prefix= on the name.")
                         .runs(Execution.BLOCKING, this::list),
                 Route.on("GET", "/v1/acl/policy/:name").permission(managementOrHolder)
                         .help("Returns the named ACL policy with its rules. Management tokens may read any policy;"
@@ -71,7 +71,9 @@ public final class AclPolicyRoutes implements RouteGroup {
     private Object list(ApiRequest request) throws StateUnavailableException {
         boolean all = request.acl().isManagement();
         Set<String> held = all ? Set.of() : acls.policyNames(request.identity());
+        String prefix = request.query("prefix").orElse("");
         return policies.list().stream()
+                .filter(policy -> policy.name().startsWith(prefix))
                 .filter(policy -> all || held.contains(policy.name()))
                 .map(AclPolicyView::stub)
                 .toList();

@@ -15,12 +15,15 @@ import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.WriteIndexes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Nomad's ACL token routes: bootstrap, the caller's own token, and management's list, read, create, update, delete. */
@@ -54,7 +57,7 @@ public final class AclTokenRoutes implements RouteGroup {
         return List.of(
                 // Like Nomad it needs no token on the operator listener; on a task socket every request needs one,
                 // so a task cannot bootstrap.
-                Route.on("POST", "/v1/acl/bootstrap").permission(Permission.AUTHENTICATED)
+                Route.on(Set.of("POST", "PUT"), "/v1/acl/bootstrap").permission(Permission.AUTHENTICATED)
                         .help("Creates the initial management token and returns it with its SecretID. Works once;"
                                 + " afterwards answers 400.")
                         .runs(Execution.BLOCKING, request -> bootstrap()),
@@ -63,10 +66,11 @@ public final class AclTokenRoutes implements RouteGroup {
                                 + " claims under WorkloadIdentity instead of an accessor and secret.")
                         .runs(Execution.IN_MEMORY, AclTokenRoutes::self), // the caller's own identity, in memory
                 Route.on("GET", "/v1/acl/tokens").permission(Permission.MANAGEMENT)
-                        .help("Lists every ACL token (accessor, name, type, policies, times), without secrets.")
-                        .runs(Execution.BLOCKING, request -> list()),
-                // Nomad's path, and the plural one.
-                Route.on("POST", "/v1/acl/token").permission(Permission.MANAGEMENT).help(CREATE_HELP)
+                        .help("Lists every ACL token (accessor, name, type, policies, times, indexes), without"
+                                + " secrets. ?prefix= on the accessor id.")
+                        .runs(Execution.BLOCKING, this::list),
+                // Nomad's path (PUT or POST, as Nomad), and the plural one.
+                Route.on(Set.of("POST", "PUT"), "/v1/acl/token").permission(Permission.MANAGEMENT).help(CREATE_HELP)
                         .runs(Execution.BLOCKING_WITH_BODY, this::create),
                 Route.on("POST", "/v1/acl/tokens").permission(Permission.MANAGEMENT).help(CREATE_HELP)
                         .runs(Execution.BLOCKING_WITH_BODY, this::create),
@@ -74,10 +78,10 @@ public final class AclTokenRoutes implements RouteGroup {
                         .help("Returns the ACL token with this accessor id, including its SecretID.")
                         .runs(Execution.BLOCKING, this::read),
                 // Changes a token's name or policies; its secret, type and expiry stay.
-                Route.on("POST", "/v1/acl/token/:accessor").permission(Permission.MANAGEMENT)
+                Route.on(Set.of("POST", "PUT"), "/v1/acl/token/:accessor").permission(Permission.MANAGEMENT)
                         .help("Updates the ACL token with this accessor id from {\"Name\",\"Policies\":[...]} and"
                                 + " returns it.")
-                        .runs(Execution.BLOCKING_WITH_BODY, request -> AclTokenView.withSecret(
+                        .runs(Execution.BLOCKING_WITH_BODY, request -> withSecret(
                                 writer.update(request.param("accessor"), request.bodyJson()))),
                 // It stops working on the next request.
                 Route.on("DELETE", "/v1/acl/token/:accessor").permission(Permission.MANAGEMENT)
@@ -92,14 +96,14 @@ public final class AclTokenRoutes implements RouteGroup {
         if (!tokens.bootstrap(token)) {
             throw new ApiException(400, "ACL bootstrap already done");
         }
-        return AclTokenView.withSecret(token);
+        return AclTokenView.withSecret(token, tokens.writeIndexes(token.accessorId()), true);
     }
 
     /** Nomad's shape; for a workload identity (where Nomad answers 500), the identity's claims instead. */
     private static Object self(ApiRequest request) {
         if (request.identity() instanceof AclTokenIdentity acl) {
             // The caller already holds the secret; Nomad returns it too, and its CLI expects it.
-            return AclTokenView.withSecret(acl.token());
+            return AclTokenView.withSecret(acl.token(), WriteIndexes.NONE);
         }
         if (request.identity() instanceof WorkloadIdentity workload) {
             return AclTokenView.of(workload);
@@ -107,20 +111,29 @@ public final class AclTokenRoutes implements RouteGroup {
         return AclTokenView.anonymous();
     }
 
-    private Object list() throws StateUnavailableException {
-        return tokens.list().stream()
+    private Object list(ApiRequest request) throws StateUnavailableException {
+        String prefix = request.query("prefix").orElse("");
+        List<AclToken> listed = tokens.list().stream()
+                .filter(token -> token.accessorId().startsWith(prefix))
                 .sorted(Comparator.comparing(AclToken::createTime).thenComparing(AclToken::accessorId))
-                .map(AclTokenView::stub)
                 .toList();
+        List<AclTokenView> stubs = new ArrayList<>(listed.size());
+        for (AclToken token : listed) {
+            stubs.add(AclTokenView.stub(token, tokens.writeIndexes(token.accessorId())));
+        }
+        return stubs;
     }
 
     private Object read(ApiRequest request) throws ApiException, StateUnavailableException {
-        return AclTokenView.withSecret(tokens.findByAccessorId(request.param("accessor"))
-                .orElseThrow(AclTokenRoutes::notFound));
+        return withSecret(tokens.findByAccessorId(request.param("accessor")).orElseThrow(AclTokenRoutes::notFound));
     }
 
     private Object create(ApiRequest request) throws ApiException, StateUnavailableException {
-        return AclTokenView.withSecret(writer.create(request.bodyJson()));
+        return withSecret(writer.create(request.bodyJson()));
+    }
+
+    private AclTokenView withSecret(AclToken token) throws StateUnavailableException {
+        return AclTokenView.withSecret(token, tokens.writeIndexes(token.accessorId()));
     }
 
     private Object delete(ApiRequest request) throws ApiException, StateUnavailableException {

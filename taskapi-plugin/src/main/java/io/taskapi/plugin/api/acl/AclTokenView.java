@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.taskapi.plugin.auth.WorkloadIdentity;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
+import io.taskapi.spi.state.WriteIndexes;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,30 +23,39 @@ record AclTokenView(@JsonProperty("AccessorID") String accessorId,
                     @JsonProperty("Global") boolean global,
                     @JsonProperty("CreateTime") Instant createTime,
                     @JsonProperty("ExpirationTime") @JsonInclude(JsonInclude.Include.ALWAYS) Instant expirationTime,
-                    @JsonProperty("WorkloadIdentity") WorkloadView workloadIdentity) {
+                    @JsonProperty("WorkloadIdentity") WorkloadView workloadIdentity,
+                    @JsonProperty("CreateIndex") long createIndex,
+                    @JsonProperty("ModifyIndex") long modifyIndex) {
 
-    static AclTokenView withSecret(AclToken token) {
+    static AclTokenView withSecret(AclToken token, WriteIndexes indexes) {
+        return withSecret(token, indexes, false);
+    }
+
+    /** @param global Nomad's bootstrap token is global; this agent's other tokens are local to its one region */
+    static AclTokenView withSecret(AclToken token, WriteIndexes indexes, boolean global) {
         return new AclTokenView(token.accessorId(), token.secretId(), token.name(), typeName(token.type()),
-                token.policies(), List.of(), false, token.createTime(), token.expirationTime().orElse(null), null);
+                token.policies(), List.of(), global, token.createTime(), token.expirationTime().orElse(null), null,
+                indexes.createIndex(), indexes.modifyIndex());
     }
 
     /** The list stub: everything but the secret. */
-    static AclTokenView stub(AclToken token) {
+    static AclTokenView stub(AclToken token, WriteIndexes indexes) {
         return new AclTokenView(token.accessorId(), null, token.name(), typeName(token.type()), token.policies(),
-                List.of(), false, token.createTime(), token.expirationTime().orElse(null), null);
+                List.of(), false, token.createTime(), token.expirationTime().orElse(null), null,
+                indexes.createIndex(), indexes.modifyIndex());
     }
 
     static AclTokenView of(WorkloadIdentity identity) {
         return new AclTokenView("", "", "workload identity " + identity.subject(), "client", List.of(), List.of(),
                 false, identity.issuedAt().orElse(null), identity.expiresAt().orElse(null),
                 new WorkloadView(identity.namespace(), identity.jobId(), identity.allocationId(),
-                        identity.task(), identity.subject(), identity.audience()));
+                        identity.task(), identity.subject(), identity.audience()), 0, 0);
     }
 
     /** Nomad's built-in anonymous token, as its API shows it. */
     static AclTokenView anonymous() {
         return new AclTokenView("anonymous", "", "Anonymous Token", "client", List.of("anonymous"), List.of(), false,
-                null, null, null);
+                null, null, null, 0, 0);
     }
 
     static String typeName(AclTokenType type) {
