@@ -42,8 +42,10 @@ public final class ApiClient {
 
     private final String address;
     private final Optional<String> token;
-    private final HttpClient http;
-    private final Path unixSocket;
+    /** For https: the JDK's client, which brings TLS. */
+    private final HttpClient https;
+    /** For http and unix: a plain exchange, without a client library's start-up. */
+    private final Http1 plain;
 
     /**
      * An HTTP answer.
@@ -70,16 +72,19 @@ public final class ApiClient {
         this.address = requireNonNull(address, "address is null").replaceAll("/+$", "");
         this.token = requireNonNull(token, "token is null").filter(t -> !t.isBlank());
         if (address.startsWith("unix://") || address.startsWith("unix:/")) {
-            this.unixSocket = Path.of(address.substring(address.startsWith("unix://") ? 7 : 5));
-            this.http = null;
-        } else if (address.startsWith("http://") || address.startsWith("https://")) {
-            this.unixSocket = null;
-            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .version(HttpClient.Version.HTTP_1_1);
-            if (address.startsWith("https://")) {
-                builder.sslContext(sslContext(caCert, skipVerify));
+            this.plain = Http1.unix(Path.of(address.substring(address.startsWith("unix://") ? 7 : 5)));
+            this.https = null;
+        } else if (address.startsWith("http://")) {
+            URI uri = URI.create(this.address);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host in the address " + address);
             }
-            this.http = builder.build();
+            this.plain = Http1.tcp(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+            this.https = null;
+        } else if (address.startsWith("https://")) {
+            this.plain = null;
+            this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .version(HttpClient.Version.HTTP_1_1).sslContext(sslContext(caCert, skipVerify)).build();
         } else {
             throw new IllegalArgumentException("address must start with http://, https:// or unix://, not "
                     + address);
@@ -128,16 +133,15 @@ public final class ApiClient {
             headers.put("Content-Type", "application/json");
         }
         Response response;
-        if (unixSocket != null) {
-            response = UnixHttp.exchange(unixSocket, method, path, headers, body == null ? new byte[0] : body,
-                    TIMEOUT);
+        if (plain != null) {
+            response = plain.exchange(method, path, headers, body == null ? new byte[0] : body, TIMEOUT);
         } else {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path)).timeout(TIMEOUT)
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(request::header);
             try {
-                HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> answer = https.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                 Map<String, String> answerHeaders = new LinkedHashMap<>();
                 answer.headers().map().forEach((k, v) -> answerHeaders.put(k.toLowerCase(java.util.Locale.ROOT),
                         String.join(",", v)));

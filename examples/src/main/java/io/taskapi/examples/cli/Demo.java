@@ -191,7 +191,7 @@ public final class Demo {
     private static Run quietCli(Map<String, String> env, String... args) {
         StringWriter text = new StringWriter();
         PrintWriter writer = new PrintWriter(text, true);
-        CommandLine command = new CommandLine(new TaskapiCommand(env)).setOut(writer).setErr(writer);
+        CommandLine command = TaskapiCommand.commandLine(env, args).setOut(writer).setErr(writer);
         int code = command.execute(args);
         writer.flush();
         return new Run(code, text.toString());

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI, run in this process (picocli) against a live dev agent with ACLs on. */
+/**
+ * The CLI against a live dev agent with ACLs on, each command its own process through {@code Main} (see
+ * {@link #taskapi}); {@code DocsCliCommandsTest} runs the commands the docs show the same way.
+ */
 class CliTest {
     private static Agent agent;
     private static String management;
