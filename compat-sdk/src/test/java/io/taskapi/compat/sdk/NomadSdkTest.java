@@ -1,0 +1,227 @@
+package io.taskapi.compat.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hashicorp.nomad.apimodel.AclPolicy;
+import com.hashicorp.nomad.apimodel.AclPolicyListStub;
+import com.hashicorp.nomad.apimodel.AclToken;
+import com.hashicorp.nomad.apimodel.AclTokenListStub;
+import com.hashicorp.nomad.apimodel.Allocation;
+import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.Evaluation;
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.JobListStub;
+import com.hashicorp.nomad.apimodel.Node;
+import com.hashicorp.nomad.apimodel.NodeListStub;
+import com.hashicorp.nomad.apimodel.RestartPolicy;
+import com.hashicorp.nomad.apimodel.Task;
+import com.hashicorp.nomad.apimodel.TaskGroup;
+import com.hashicorp.nomad.javasdk.EvaluationResponse;
+import com.hashicorp.nomad.javasdk.NomadApiClient;
+import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
+import com.hashicorp.nomad.javasdk.QueryOptions;
+import com.hashicorp.nomad.javasdk.ServerQueryResponse;
+import com.hashicorp.nomad.javasdk.ServerResponse;
+import com.hashicorp.nomad.javasdk.WaitStrategy;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HashiCorp's Java SDK as a black box against a real agent process: what a Nomad user's Java tooling would call, with
+ * the query metadata ({@code X-Nomad-Index}, {@code X-Nomad-KnownLeader}) the SDK reads on every answer.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+final class NomadSdkTest {
+    private static final String READ_POLICY = "namespace \"default\" {\n  policy = \"read\"\n}\n";
+
+    @TempDir
+    static Path dir;
+
+    private static AgentProcess agent;
+    private static NomadApiClient client; // with the management token
+
+    @BeforeAll
+    static void startAndBootstrap() throws Exception {
+        agent = AgentProcess.startDev(dir.resolve("data"));
+        String secret;
+        try (NomadApiClient anonymous = new NomadApiClient(config(null))) {
+            ServerResponse<AclToken> bootstrap = anonymous.getAclTokensApi().bootstrap();
+            assertIndexed(bootstrap);
+            assertThat(bootstrap.getValue().getType()).isEqualTo("management");
+            secret = bootstrap.getValue().getSecretId();
+        }
+        client = new NomadApiClient(config(secret));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (agent != null) {
+            agent.stop();
+        }
+    }
+
+    @Test
+    void aclPoliciesUpsertListInfoDelete() throws Exception {
+        AclPolicy policy = new AclPolicy().setName("sdk-read").setDescription("read default").setRules(READ_POLICY);
+        assertIndexed(client.getAclPoliciesApi().upsert(policy));
+
+        ServerQueryResponse<List<AclPolicyListStub>> list = client.getAclPoliciesApi().list();
+        assertQueried(list);
+        assertThat(list.getValue()).extracting(AclPolicyListStub::getName).contains("sdk-read");
+
+        ServerQueryResponse<AclPolicy> info = client.getAclPoliciesApi().info("sdk-read");
+        assertQueried(info);
+        assertThat(info.getValue().getRules()).isEqualTo(READ_POLICY);
+        assertThat(info.getValue().getDescription()).isEqualTo("read default");
+
+        assertIndexed(client.getAclPoliciesApi().delete("sdk-read"));
+        assertThat(client.getAclPoliciesApi().list().getValue()).extracting(AclPolicyListStub::getName)
+                .doesNotContain("sdk-read");
+    }
+
+    @Test
+    void aclTokensCreateSelfListInfoDelete() throws Exception {
+        assertIndexed(client.getAclPoliciesApi().upsert(new AclPolicy().setName("sdk-token-policy")
+                .setRules(READ_POLICY)));
+        ServerResponse<AclToken> created = client.getAclTokensApi().create(new AclToken().setName("sdk-client")
+                .setType("client").addPolicies("sdk-token-policy"));
+        assertIndexed(created);
+        AclToken token = created.getValue();
+        assertThat(token.getAccessorId()).isNotBlank();
+        assertThat(token.getSecretId()).isNotBlank();
+
+        try (NomadApiClient asToken = new NomadApiClient(config(token.getSecretId()))) {
+            ServerQueryResponse<AclToken> self = asToken.getAclTokensApi().self();
+            assertQueried(self);
+            assertThat(self.getValue().getAccessorId()).isEqualTo(token.getAccessorId());
+            assertThat(self.getValue().getPolicies()).containsExactly("sdk-token-policy");
+        }
+
+        ServerQueryResponse<List<AclTokenListStub>> list = client.getAclTokensApi().list();
+        assertQueried(list);
+        assertThat(list.getValue()).extracting(AclTokenListStub::getAccessorId).contains(token.getAccessorId());
+
+        ServerQueryResponse<AclToken> info = client.getAclTokensApi().info(token.getAccessorId());
+        assertQueried(info);
+        assertThat(info.getValue().getName()).isEqualTo("sdk-client");
+
+        assertIndexed(client.getAclTokensApi().delete(token.getAccessorId()));
+        assertThat(client.getAclTokensApi().list().getValue()).extracting(AclTokenListStub::getAccessorId)
+                .doesNotContain(token.getAccessorId());
+        assertIndexed(client.getAclPoliciesApi().delete("sdk-token-policy"));
+    }
+
+    @Test
+    void nodesListInfoWithPrefix() throws Exception {
+        ServerQueryResponse<List<NodeListStub>> list = client.getNodesApi().list();
+        assertQueried(list);
+        assertThat(list.getValue()).hasSize(1);
+        NodeListStub stub = list.getValue().get(0);
+        assertThat(stub.getStatus()).isEqualTo("ready");
+
+        ServerQueryResponse<List<NodeListStub>> prefixed = client.getNodesApi().list(stub.getId().substring(0, 4));
+        assertQueried(prefixed);
+        assertThat(prefixed.getValue()).extracting(NodeListStub::getId).containsExactly(stub.getId());
+        assertThat(client.getNodesApi().list("zzzz").getValue()).isEmpty();
+
+        ServerQueryResponse<Node> info = client.getNodesApi().info(stub.getId());
+        assertQueried(info);
+        assertThat(info.getValue().getName()).isEqualTo(stub.getName());
+        assertThat(info.getValue().getDrivers()).containsKey("exec");
+    }
+
+    @Test
+    void execJobRegisterInfoListAllocationsEvaluationDeregister() throws Exception {
+        Job job = new Job().setId("sdk-job").setName("sdk-job").setType("batch").addDatacenters("dc1")
+                .addTaskGroups(new TaskGroup().setName("g").setCount(1)
+                        .setRestartPolicy(new RestartPolicy().setAttempts(0).setMode("fail"))
+                        .addTasks(new Task().setName("t").setDriver("exec").addConfig("command", "/bin/sh")
+                                .addConfig("args", List.of("-c", "sleep 30"))));
+        EvaluationResponse registered = client.getJobsApi().register(job);
+        assertIndexed(registered);
+        String evalId = registered.getValue();
+        assertThat(evalId).isNotBlank();
+
+        ServerQueryResponse<Evaluation> evaluation = client.getEvaluationsApi().info(evalId);
+        assertQueried(evaluation);
+        assertThat(evaluation.getValue().getJobId()).isEqualTo("sdk-job");
+
+        ServerQueryResponse<Job> info = client.getJobsApi().info("sdk-job");
+        assertQueried(info);
+        assertThat(info.getValue().getType()).isEqualTo("batch");
+        assertThat(info.getValue().getTaskGroups()).extracting(TaskGroup::getName).containsExactly("g");
+
+        ServerQueryResponse<List<JobListStub>> jobs = client.getJobsApi().list();
+        assertQueried(jobs);
+        assertThat(jobs.getValue()).extracting(JobListStub::getId).contains("sdk-job");
+
+        ServerQueryResponse<List<AllocationListStub>> allocations = client.getAllocationsApi().list();
+        assertQueried(allocations);
+        AllocationListStub stub = allocations.getValue().stream().filter(a -> a.getJobId().equals("sdk-job"))
+                .findFirst().orElseThrow();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(client.getAllocationsApi().info(stub.getId()).getValue().getClientStatus())
+                        .isEqualTo("running"));
+        ServerQueryResponse<Allocation> allocation = client.getAllocationsApi().info(stub.getId());
+        assertQueried(allocation);
+        assertThat(allocation.getValue().getTaskGroup()).isEqualTo("g");
+
+        EvaluationResponse deregistered = client.getJobsApi().deregister("sdk-job");
+        assertIndexed(deregistered);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(client.getAllocationsApi().info(stub.getId()).getValue().getClientStatus())
+                        .isNotEqualTo("running"));
+    }
+
+    @Test
+    void blockingPolicyListReturnsWhenAPolicyIsWritten() throws Exception {
+        ServerQueryResponse<List<AclPolicyListStub>> before = client.getAclPoliciesApi().list();
+        assertQueried(before);
+        QueryOptions<List<AclPolicyListStub>> newer = new QueryOptions<List<AclPolicyListStub>>()
+                .setIndex(before.getIndex()).setWaitStrategy(WaitStrategy.waitForSeconds(30));
+        CompletableFuture<ServerQueryResponse<List<AclPolicyListStub>>> blocked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.getAclPoliciesApi().list(newer);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertIndexed(client.getAclPoliciesApi().upsert(new AclPolicy().setName("sdk-blocking")
+                .setRules(READ_POLICY)));
+        ServerQueryResponse<List<AclPolicyListStub>> after = blocked.get(30, TimeUnit.SECONDS);
+        assertQueried(after);
+        assertThat(after.getIndex()).isGreaterThan(before.getIndex());
+        assertThat(after.getValue()).extracting(AclPolicyListStub::getName).contains("sdk-blocking");
+        assertIndexed(client.getAclPoliciesApi().delete("sdk-blocking"));
+    }
+
+    private static NomadApiConfiguration config(String token) {
+        NomadApiConfiguration.Builder builder = new NomadApiConfiguration.Builder().setAddress(agent.address());
+        if (token != null) {
+            builder.setAuthToken(token);
+        }
+        return builder.build();
+    }
+
+    private static void assertIndexed(ServerResponse<?> response) throws Exception {
+        assertThat(response.getIndex()).as("X-Nomad-Index").isNotNull().isGreaterThan(BigInteger.ZERO);
+    }
+
+    private static void assertQueried(ServerQueryResponse<?> response) throws Exception {
+        assertIndexed(response);
+        assertThat(response.hadKnownLeader()).as("X-Nomad-KnownLeader").isTrue();
+    }
+}
