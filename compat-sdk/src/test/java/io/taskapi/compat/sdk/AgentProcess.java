@@ -1,6 +1,5 @@
 package io.taskapi.compat.sdk;
 
-import io.taskapi.examples.cli.Main;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -34,7 +33,7 @@ final class AgentProcess {
     static AgentProcess startDev(Path dataDir) throws IOException {
         int port = freePort();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "agent", "-dev", "-acl-enabled",
+                agentJar(), "io.taskapi.examples.cli.Main", "agent", "-dev", "-acl-enabled",
                 "-bind", "127.0.0.1", "-port", Integer.toString(port), "-data-dir", dataDir.toString());
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -44,7 +43,7 @@ final class AgentProcess {
         HttpRequest health = HttpRequest.newBuilder(URI.create(agent.address + "/v1/agent/health"))
                 .timeout(Duration.ofSeconds(10)).build();
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .ignoreException(IOException.class).until(() -> {
+                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
                     if (!process.isAlive()) {
                         throw new AssertionError("the agent process ended (its log: " + log + ")");
                     }
@@ -64,6 +63,18 @@ final class AgentProcess {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * The examples jar alone (its manifest lists its lib/ jars), not this JVM's classpath: the SDK needs an older
+     * Jackson than the agent runs on.
+     */
+    private static String agentJar() throws IOException {
+        Path jar = Path.of(System.getProperty("taskapi.examples.jar", "../examples/target/taskapi-examples.jar"));
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IOException("no examples jar at " + jar + ": build with -am up to verify (package)");
+        }
+        return jar.toString();
     }
 
     private static int freePort() throws IOException {
