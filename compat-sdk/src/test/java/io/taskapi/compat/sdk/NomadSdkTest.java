@@ -11,6 +11,7 @@ import com.hashicorp.nomad.apimodel.AllocationListStub;
 import com.hashicorp.nomad.apimodel.Evaluation;
 import com.hashicorp.nomad.apimodel.Job;
 import com.hashicorp.nomad.apimodel.JobListStub;
+import com.hashicorp.nomad.apimodel.JobSummary;
 import com.hashicorp.nomad.apimodel.Node;
 import com.hashicorp.nomad.apimodel.NodeListStub;
 import com.hashicorp.nomad.apimodel.RestartPolicy;
@@ -19,6 +20,7 @@ import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.javasdk.EvaluationResponse;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
+import com.hashicorp.nomad.javasdk.NomadResponse;
 import com.hashicorp.nomad.javasdk.QueryOptions;
 import com.hashicorp.nomad.javasdk.ServerQueryResponse;
 import com.hashicorp.nomad.javasdk.ServerResponse;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,12 +148,7 @@ final class NomadSdkTest {
 
     @Test
     void execJobRegisterInfoListAllocationsEvaluationDeregister() throws Exception {
-        Job job = new Job().setId("sdk-job").setName("sdk-job").setType("batch").addDatacenters("dc1")
-                .addTaskGroups(new TaskGroup().setName("g").setCount(1)
-                        .setRestartPolicy(new RestartPolicy().setAttempts(0).setMode("fail"))
-                        .addTasks(new Task().setName("t").setDriver("exec").addConfig("command", "/bin/sh")
-                                .addConfig("args", List.of("-c", "sleep 30"))));
-        EvaluationResponse registered = client.getJobsApi().register(job);
+        EvaluationResponse registered = client.getJobsApi().register(execJob("sdk-job", "sleep 30"));
         assertIndexed(registered);
         String evalId = registered.getValue();
         assertThat(evalId).isNotBlank();
@@ -206,6 +204,84 @@ final class NomadSdkTest {
         assertThat(after.getIndex()).isGreaterThan(before.getIndex());
         assertThat(after.getValue()).extracting(AclPolicyListStub::getName).contains("sdk-blocking");
         assertIndexed(client.getAclPoliciesApi().delete("sdk-blocking"));
+    }
+
+    @Test
+    void agentStatusAndRegions() throws Exception {
+        assertThat(client.getAgentApi().health().getValue()).isNotNull();
+        assertThat(client.getAgentApi().self().getValue().getConfig()).isNotEmpty();
+        assertThat(client.getAgentApi().members().getValue().getMembers()).hasSize(1);
+        NomadResponse<String> leader = client.getStatusApi().leader();
+        assertThat(leader.getValue()).isNotBlank();
+        assertThat(client.getRegionsApi().list().getValue()).hasSize(1);
+        ServerQueryResponse<?> ready = client.pollUntilServerIsReady(false, null, WaitStrategy.waitForSeconds(10));
+        assertQueried(ready);
+    }
+
+    @Test
+    void queriesAroundARegisteredJob() throws Exception {
+        EvaluationResponse registered = client.getJobsApi().register(execJob("sdk-queries", "true"));
+        assertIndexed(registered);
+
+        ServerQueryResponse<List<JobListStub>> prefixed = client.getJobsApi().list("sdk-q");
+        assertQueried(prefixed);
+        assertThat(prefixed.getValue()).extracting(JobListStub::getId).containsExactly("sdk-queries");
+
+        ServerQueryResponse<JobSummary> summary = client.getJobsApi().summary("sdk-queries");
+        assertQueried(summary);
+        assertThat(summary.getValue().getSummary()).containsKey("g");
+
+        ServerQueryResponse<List<AllocationListStub>> allocations = client.getJobsApi().allocations("sdk-queries");
+        assertQueried(allocations);
+        assertThat(allocations.getValue()).hasSize(1);
+
+        ServerQueryResponse<Job> info = client.getJobsApi().info("sdk-queries");
+        ServerQueryResponse<Job> newer = client.getJobsApi().info("sdk-queries", QueryOptions.newerThan(info)
+                .setWaitStrategy(WaitStrategy.waitForMilliseconds(200)));
+        assertQueried(newer);
+
+        assertIndexed(client.getJobsApi().deregister("sdk-queries"));
+    }
+
+    @Test
+    @Disabled("agent returns 404 \"no route /v1/job/:id/evaluations\" where Nomad returns the job's evaluations")
+    void jobEvaluations() throws Exception {
+        EvaluationResponse registered = client.getJobsApi().register(execJob("sdk-evaluations", "true"));
+        ServerQueryResponse<List<Evaluation>> evaluations = client.getJobsApi().evaluations("sdk-evaluations");
+        assertQueried(evaluations);
+        assertThat(evaluations.getValue()).extracting(Evaluation::getId).contains(registered.getValue());
+        assertIndexed(client.getJobsApi().deregister("sdk-evaluations"));
+    }
+
+    @Test
+    @Disabled("agent returns 404 \"no route /v1/evaluation/:id/allocations\" where Nomad returns the evaluation's"
+            + " allocations")
+    void evaluationAllocations() throws Exception {
+        EvaluationResponse registered = client.getJobsApi().register(execJob("sdk-eval-allocs", "true"));
+        ServerQueryResponse<List<AllocationListStub>> ofEvaluation =
+                client.getEvaluationsApi().allocations(registered.getValue());
+        assertQueried(ofEvaluation);
+        assertThat(ofEvaluation.getValue()).hasSize(1);
+        assertIndexed(client.getJobsApi().deregister("sdk-eval-allocs"));
+    }
+
+    @Test
+    @Disabled("agent returns 404 \"no route /v1/node/:id/allocations\" where Nomad returns the node's allocations")
+    void nodeAllocations() throws Exception {
+        client.getJobsApi().register(execJob("sdk-node-allocs", "true"));
+        String nodeId = client.getNodesApi().list().getValue().get(0).getId();
+        ServerQueryResponse<List<AllocationListStub>> ofNode = client.getNodesApi().allocations(nodeId);
+        assertQueried(ofNode);
+        assertThat(ofNode.getValue()).extracting(AllocationListStub::getJobId).contains("sdk-node-allocs");
+        assertIndexed(client.getJobsApi().deregister("sdk-node-allocs"));
+    }
+
+    private static Job execJob(String id, String script) {
+        return new Job().setId(id).setName(id).setType("batch").addDatacenters("dc1")
+                .addTaskGroups(new TaskGroup().setName("g").setCount(1)
+                        .setRestartPolicy(new RestartPolicy().setAttempts(0).setMode("fail"))
+                        .addTasks(new Task().setName("t").setDriver("exec").addConfig("command", "/bin/sh")
+                                .addConfig("args", List.of("-c", script))));
     }
 
     private static NomadApiConfiguration config(String token) {
