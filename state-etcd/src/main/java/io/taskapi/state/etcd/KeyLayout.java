@@ -1,0 +1,79 @@
+package io.taskapi.state.etcd;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The one key layout, under {@code <prefix>/v1/} (docs/cluster.md lists it). Values are JSON; a record's
+ * {@code CreateIndex} and {@code ModifyIndex} are its key's etcd create and mod revisions, never stored in the value.
+ *
+ * <pre>
+ * acl/tokens/&lt;accessor id&gt;          a token (its secret included: the ACL API gives it back)
+ * acl/token-secrets/&lt;sha-256 hex&gt;    the accessor id holding that secret: one token per secret
+ * acl/bootstrap                       written once, by the bootstrap that won
+ * acl/policies/&lt;name&gt;                a policy
+ * variables/&lt;namespace&gt;/&lt;path&gt;     a variable: key id and ciphertext, never plaintext
+ * </pre>
+ */
+final class KeyLayout {
+    /** The layout's version, part of every key: a new layout gets a new version beside the old. */
+    static final String VERSION = "v1";
+
+    static final String TOKENS = "acl/tokens/";
+    static final String TOKEN_SECRETS = "acl/token-secrets/";
+    static final String BOOTSTRAP = "acl/bootstrap";
+    static final String POLICIES = "acl/policies/";
+    static final String VARIABLES = "variables/";
+
+    private final String root;
+
+    /** @param keyPrefix the deployment's prefix, such as {@code /taskapi} */
+    KeyLayout(String keyPrefix) {
+        this.root = keyPrefix + "/" + VERSION + "/";
+    }
+
+    /** @return {@code <prefix>/v1/}, under which every key lives */
+    String root() {
+        return root;
+    }
+
+    /**
+     * @param relative a key relative to the root
+     * @return the full key
+     */
+    ByteSequence key(String relative) {
+        return ByteSequence.from(root + relative, UTF_8);
+    }
+
+    ByteSequence token(String accessorId) {
+        return key(TOKENS + accessorId);
+    }
+
+    ByteSequence tokenSecret(String secretId) {
+        return key(TOKEN_SECRETS + sha256Hex(secretId));
+    }
+
+    ByteSequence bootstrap() {
+        return key(BOOTSTRAP);
+    }
+
+    ByteSequence policy(String name) {
+        return key(POLICIES + name);
+    }
+
+    ByteSequence variable(String namespace, String path) {
+        return key(VARIABLES + namespace + "/" + path);
+    }
+
+    static String sha256Hex(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
