@@ -257,6 +257,14 @@ class TwoAgentsTest {
         throw new AssertionError("nothing after " + WAIT + "; last " + last);
     }
 
+    static <T> Optional<T> awaitValueOrEmpty(Probe<T> probe) throws InterruptedException {
+        try {
+            return Optional.of(awaitValue(probe));
+        } catch (AssertionError e) {
+            return Optional.empty();
+        }
+    }
+
     static List<Object> race(List<Callable<Object>> calls) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(calls.size());
         try {
