@@ -11,16 +11,29 @@ import io.etcd.jetcd.ByteSequence;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
+import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.spi.state.JobAcl;
+import io.taskapi.spi.state.NodeDriver;
+import io.taskapi.spi.state.NodeInfo;
+import io.taskapi.spi.state.SigningAlgorithm;
 import io.taskapi.spi.state.StoredVariable;
+import io.taskapi.spi.state.VerificationKey;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The JSON of every value (field names as Nomad's API spells them). Indexes are not in the values: they are the
@@ -116,6 +129,151 @@ final class Codec {
         }
         return new StoredVariable(namespace, path, text(node, "KeyID"), ciphertext, createRevision, modRevision,
                 instant(node, "CreateTime"), instant(node, "ModifyTime"));
+    }
+
+    static ByteSequence node(NodeInfo node) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("ID", node.id());
+        json.put("Name", node.name());
+        json.put("Datacenter", node.datacenter());
+        json.put("NodePool", node.nodePool());
+        json.put("NodeClass", node.nodeClass());
+        json.put("Status", node.status());
+        putStrings(json.putObject("Attributes"), node.attributes());
+        putStrings(json.putObject("Meta"), node.staticMeta());
+        ObjectNode drivers = json.putObject("Drivers");
+        node.drivers().forEach((name, driver) -> {
+            ObjectNode d = drivers.putObject(name);
+            d.put("Detected", driver.detected());
+            d.put("Healthy", driver.healthy());
+            d.put("HealthDescription", driver.healthDescription());
+            d.put("UpdateTime", driver.updateTime().toString());
+            putStrings(d.putObject("Attributes"), driver.attributes());
+        });
+        return bytes(json);
+    }
+
+    static NodeInfo node(byte[] value) throws IOException {
+        JsonNode json = read(value);
+        Map<String, NodeDriver> drivers = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> d : fields(json, "Drivers")) {
+            JsonNode driver = d.getValue();
+            drivers.put(d.getKey(), new NodeDriver(driver.path("Detected").asBoolean(),
+                    driver.path("Healthy").asBoolean(), text(driver, "HealthDescription"),
+                    instant(driver, "UpdateTime"), strings(driver, "Attributes")));
+        }
+        return new NodeInfo(text(json, "ID"), text(json, "Name"), text(json, "Datacenter"), text(json, "NodePool"),
+                text(json, "NodeClass"), text(json, "Status"), strings(json, "Attributes"), strings(json, "Meta"),
+                drivers);
+    }
+
+    static ByteSequence metadata(Map<String, Optional<String>> metadata) {
+        ObjectNode json = JSON.createObjectNode();
+        metadata.forEach((key, value) -> {
+            if (value.isPresent()) {
+                json.put(key, value.get());
+            } else {
+                json.putNull(key);
+            }
+        });
+        return bytes(json);
+    }
+
+    static Map<String, Optional<String>> metadata(byte[] value) throws IOException {
+        JsonNode json = read(value);
+        Map<String, Optional<String>> metadata = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> field : json.properties()) {
+            if (field.getValue().isNull()) {
+                metadata.put(field.getKey(), Optional.empty());
+            } else if (field.getValue().isTextual()) {
+                metadata.put(field.getKey(), Optional.of(field.getValue().asText()));
+            } else {
+                throw new IOException("metadata value of " + field.getKey() + " is not a string or null");
+            }
+        }
+        return Map.copyOf(metadata);
+    }
+
+    private static void putStrings(ObjectNode into, Map<String, String> values) {
+        new TreeMap<>(values).forEach(into::put);
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> fields(JsonNode node, String field) throws IOException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isObject()) {
+            throw new IOException(field + " is missing or not an object");
+        }
+        return value.properties();
+    }
+
+    private static Map<String, String> strings(JsonNode node, String field) throws IOException {
+        Map<String, String> values = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> entry : fields(node, field)) {
+            if (!entry.getValue().isTextual()) {
+                throw new IOException(field + "." + entry.getKey() + " is not a string");
+            }
+            values.put(entry.getKey(), entry.getValue().asText());
+        }
+        return values;
+    }
+
+    /** An allocation as stored: the node it runs on, what it runs, and whether it still runs. */
+    record Allocation(String nodeId, AllocationWorkload workload, boolean live) {}
+
+    static ByteSequence allocation(Allocation allocation) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("NodeID", allocation.nodeId());
+        json.put("Namespace", allocation.workload().namespace());
+        json.put("JobID", allocation.workload().jobId());
+        json.put("TaskGroup", allocation.workload().group());
+        ArrayNode tasks = json.putArray("Tasks");
+        new TreeSet<>(allocation.workload().tasks()).forEach(tasks::add);
+        json.put("Live", allocation.live());
+        return bytes(json);
+    }
+
+    static Allocation allocation(byte[] value) throws IOException {
+        JsonNode json = read(value);
+        Set<String> tasks = new TreeSet<>();
+        JsonNode array = json.path("Tasks");
+        if (!array.isArray()) {
+            throw new IOException("Tasks is not an array");
+        }
+        for (JsonNode task : array) {
+            tasks.add(task.asText());
+        }
+        JsonNode live = json.get("Live");
+        if (live == null || !live.isBoolean()) {
+            throw new IOException("Live is missing or not a boolean");
+        }
+        try {
+            return new Allocation(text(json, "NodeID"), new AllocationWorkload(text(json, "Namespace"),
+                    text(json, "JobID"), text(json, "TaskGroup"), tasks), live.asBoolean());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("invalid allocation: " + e.getMessage(), e);
+        }
+    }
+
+    static ByteSequence verificationKey(VerificationKey key) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("KeyID", key.keyId());
+        json.put("Algorithm", key.algorithm().jwsName());
+        json.put("PublicKey", Base64.getEncoder().encodeToString(key.publicKey().getEncoded()));
+        return bytes(json);
+    }
+
+    static VerificationKey verificationKey(byte[] value) throws IOException {
+        JsonNode json = read(value);
+        SigningAlgorithm algorithm = SigningAlgorithm.fromJwsName(text(json, "Algorithm"))
+                .orElseThrow(() -> new IOException("unknown algorithm"));
+        try {
+            KeyFactory factory = KeyFactory.getInstance(algorithm == SigningAlgorithm.RS256 ? "RSA" : "Ed25519");
+            PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(
+                    Base64.getDecoder().decode(text(json, "PublicKey"))));
+            return new VerificationKey(text(json, "KeyID"), algorithm, publicKey);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException("unreadable public key: " + e.getMessage(), e);
+        }
     }
 
     static ByteSequence bootstrap(String accessorId, Instant time) {

@@ -8,6 +8,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.StateUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,11 @@ public final class EtcdState implements AutoCloseable {
     private EtcdAclTokenStore aclTokens;
     private EtcdAclPolicyStore aclPolicies;
     private EtcdVariableStore variables;
+    private EtcdNodeMetadataStore nodeMetadata;
+    private EtcdNodeRegistry nodeRegistry;
+    private EtcdIdentityKeyStore identityKeys;
+    private EtcdAllocationRegistry allocations;
+    private WatchedPrefix<Boolean> liveNodes;
 
     private EtcdState(EtcdStateConfig config, Clock clock) {
         this.config = config;
@@ -109,6 +115,53 @@ public final class EtcdState implements AutoCloseable {
             variables = new EtcdVariableStore(this);
         }
         return variables;
+    }
+
+    /** @return the node metadata store (one per connection) */
+    public synchronized EtcdNodeMetadataStore nodeMetadata() {
+        if (nodeMetadata == null) {
+            nodeMetadata = new EtcdNodeMetadataStore(this);
+        }
+        return nodeMetadata;
+    }
+
+    /**
+     * Registers this agent's node under a lease and answers for every agent's node. Once per connection.
+     *
+     * @param local this agent's node
+     * @param ttl how long after the agent stops renewing its lease the node is down everywhere (at least 2 s)
+     * @return the registry
+     */
+    public synchronized EtcdNodeRegistry nodeRegistry(NodeInfo local, Duration ttl) {
+        if (nodeRegistry != null) {
+            throw new IllegalStateException("this agent's node is registered already");
+        }
+        nodeRegistry = new EtcdNodeRegistry(this, local, ttl, liveNodes());
+        return nodeRegistry;
+    }
+
+    /** @return the public keys that verify workload identities (one store per connection) */
+    public synchronized EtcdIdentityKeyStore identityKeys() {
+        if (identityKeys == null) {
+            identityKeys = new EtcdIdentityKeyStore(this);
+        }
+        return identityKeys;
+    }
+
+    /** @return every agent's allocations (one registry per connection) */
+    public synchronized EtcdAllocationRegistry allocations() {
+        if (allocations == null) {
+            allocations = new EtcdAllocationRegistry(this, liveNodes());
+        }
+        return allocations;
+    }
+
+    private synchronized WatchedPrefix<Boolean> liveNodes() {
+        if (liveNodes == null) {
+            liveNodes = cache("live nodes", KeyLayout.NODES_ALIVE, (key, value, create, modify) -> Boolean.TRUE,
+                    null);
+        }
+        return liveNodes;
     }
 
     /**
@@ -268,6 +321,13 @@ public final class EtcdState implements AutoCloseable {
 
     @Override
     public void close() {
+        EtcdNodeRegistry registry;
+        synchronized (this) {
+            registry = nodeRegistry;
+        }
+        if (registry != null) {
+            registry.close();
+        }
         closed = true;
         scheduler.shutdownNow();
         for (WatchedPrefix<?> cache : caches) {

@@ -17,6 +17,11 @@ import java.util.HexFormat;
  * acl/bootstrap                       written once, by the bootstrap that won
  * acl/policies/&lt;name&gt;                a policy
  * variables/&lt;namespace&gt;/&lt;path&gt;     a variable: key id and ciphertext, never plaintext
+ * nodes/&lt;node id&gt;                   a node as its agent registered it
+ * node-alive/&lt;node id&gt;              empty, under the agent's lease: gone when the agent is (the node is down)
+ * node-meta/&lt;node id&gt;               the node's dynamic metadata
+ * allocations/&lt;allocation id&gt;       an allocation: its node, workload and whether it runs
+ * keyring/public/&lt;key id&gt;           a public key that verifies workload identities (signing keys are not here)
  * </pre>
  */
 final class KeyLayout {
@@ -28,6 +33,11 @@ final class KeyLayout {
     static final String BOOTSTRAP = "acl/bootstrap";
     static final String POLICIES = "acl/policies/";
     static final String VARIABLES = "variables/";
+    static final String NODES = "nodes/";
+    static final String NODES_ALIVE = "node-alive/";
+    static final String NODE_META = "node-meta/";
+    static final String ALLOCATIONS = "allocations/";
+    static final String PUBLIC_KEYS = "keyring/public/";
 
     private final String root;
 

@@ -57,6 +57,15 @@ final class WatchedPrefix<T> implements AutoCloseable {
         T decode(String relativeKey, byte[] value, long createRevision, long modRevision) throws IOException;
     }
 
+    /** Hears of each key that changed: its value before and after ({@code null} when absent). */
+    @FunctionalInterface
+    interface KeyListener<T> {
+        void changed(String relativeKey, T before, T after);
+    }
+
+    /** One key's change, collected under the lock and told after it. */
+    private record Change<T>(String key, T before, T after) {}
+
     /** A cached value with its key's revisions. */
     record Entry<T>(T value, long createRevision, long modRevision) {}
 
@@ -70,6 +79,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
     private final Function<T, String> secondaryKey;
     private final long boundNanos;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<KeyListener<T>> keyListeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     private final ArrayDeque<long[]> probes = new ArrayDeque<>();
@@ -128,6 +138,11 @@ final class WatchedPrefix<T> implements AutoCloseable {
         return entry == null ? Optional.empty() : Optional.of(entry.value);
     }
 
+    /** @return every relative key */
+    List<String> keys() throws StateUnavailableException {
+        return List.copyOf(fresh().entries.keySet());
+    }
+
     /** @return every value, by relative key */
     List<T> values() throws StateUnavailableException {
         return values(fresh().entries.values());
@@ -161,6 +176,13 @@ final class WatchedPrefix<T> implements AutoCloseable {
         Runnable wrapper = () -> listener.run();
         listeners.add(wrapper);
         return () -> listeners.remove(wrapper);
+    }
+
+    /** @param listener told of every key that changes, after the cache has it; must be quick */
+    Subscription onKeyChange(KeyListener<T> listener) {
+        KeyListener<T> wrapper = (key, before, after) -> listener.changed(key, before, after);
+        keyListeners.add(wrapper);
+        return () -> keyListeners.remove(wrapper);
     }
 
     /**
@@ -264,9 +286,13 @@ final class WatchedPrefix<T> implements AutoCloseable {
         }
         long revision = response.getHeader().getRevision();
         long gen;
+        List<Change<T>> changes = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
+            }
+            if (view != null && !keyListeners.isEmpty()) {
+                diff(view.entries, entries, changes);
             }
             view = new View<>(entries, secondary);
             applied = Math.max(applied, revision);
@@ -276,7 +302,22 @@ final class WatchedPrefix<T> implements AutoCloseable {
             lock.notifyAll();
         }
         startWatch(gen, revision + 1);
+        fire(changes);
         fire();
+    }
+
+    private static <T> void diff(Map<String, Entry<T>> before, Map<String, Entry<T>> after, List<Change<T>> into) {
+        for (Map.Entry<String, Entry<T>> old : before.entrySet()) {
+            Entry<T> now = after.get(old.getKey());
+            if (now == null || now.modRevision != old.getValue().modRevision) {
+                into.add(new Change<>(old.getKey(), old.getValue().value, now == null ? null : now.value));
+            }
+        }
+        for (Map.Entry<String, Entry<T>> now : after.entrySet()) {
+            if (!before.containsKey(now.getKey())) {
+                into.add(new Change<>(now.getKey(), null, now.getValue().value));
+            }
+        }
     }
 
     /** Resumes the watch after the last applied revision. Runs on the scheduler. */
@@ -316,6 +357,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
 
     private void onNext(long gen, WatchResponse response) {
         boolean changed = false;
+        List<Change<T>> changes = new ArrayList<>();
         synchronized (lock) {
             View<T> current = view;
             if (gen != generation || closed || current == null) {
@@ -323,10 +365,17 @@ final class WatchedPrefix<T> implements AutoCloseable {
             }
             for (WatchEvent event : response.getEvents()) {
                 KeyValue kv = event.getKeyValue();
+                String key = relative(kv);
+                Entry<T> before = current.entries.get(key);
                 if (event.getEventType() == WatchEvent.EventType.DELETE) {
-                    remove(current.entries, current.secondary, relative(kv));
+                    remove(current.entries, current.secondary, key);
                 } else if (event.getEventType() == WatchEvent.EventType.PUT) {
                     put(current.entries, current.secondary, kv);
+                }
+                if (!keyListeners.isEmpty()) {
+                    Entry<T> after = current.entries.get(key);
+                    changes.add(new Change<>(key, before == null ? null : before.value,
+                            after == null ? null : after.value));
                 }
                 applied = Math.max(applied, kv.getModRevision());
                 changed = true;
@@ -340,6 +389,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
             lock.notifyAll();
         }
         if (changed) {
+            fire(changes);
             fire();
         }
     }
@@ -403,6 +453,18 @@ final class WatchedPrefix<T> implements AutoCloseable {
 
     private String relative(KeyValue kv) {
         return kv.getKey().toString(UTF_8).substring(prefix.length());
+    }
+
+    private void fire(List<Change<T>> changes) {
+        for (Change<T> change : changes) {
+            for (KeyListener<T> listener : keyListeners) {
+                try {
+                    listener.changed(change.key, change.before, change.after);
+                } catch (RuntimeException e) {
+                    LOG.warn("a {} key listener failed", what, e);
+                }
+            }
+        }
     }
 
     private void fire() {

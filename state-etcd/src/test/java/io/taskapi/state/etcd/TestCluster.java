@@ -116,9 +116,9 @@ final class TestCluster implements AutoCloseable {
 
     /** Closes every connection made here; the cluster keeps running. */
     void closeConnections() {
+        restoreLinks();
         opened.forEach(EtcdState::close);
         opened.clear();
-        restoreLinks();
     }
 
     @Override
