@@ -178,7 +178,7 @@ public final class EtcdNodeRegistry implements NodeRegistry, AutoCloseable {
             lease = leaseId;
             leaseId = 0;
         }
-        if (lease != 0) {
+        if (lease != 0 && state.isReachable()) {
             try {
                 state.read("revoke the node's lease", () -> state.client().getLeaseClient().revoke(lease));
             } catch (StateUnavailableException e) {

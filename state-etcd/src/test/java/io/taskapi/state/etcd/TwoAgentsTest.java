@@ -9,6 +9,8 @@ import io.etcd.jetcd.Client;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
+import io.taskapi.spi.state.AllocationStatus;
+import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.spi.state.CasConflictException;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
@@ -20,9 +22,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -212,6 +216,46 @@ class TwoAgentsTest {
         awaitPresent(() -> agentB.aclTokens().findBySecretId(added.secretId()), true);
         assertEquals(Optional.empty(), agentB.aclTokens().findBySecretId(revoked.secretId()));
         assertEquals(List.of(added), agentB.aclTokens().list());
+    }
+
+    @Test
+    void anAgentCutOffIsDownOnTheOtherWithinItsTtlAndItsAllocationsEndThereAndItComesBack() throws Exception {
+        prefix = TestCluster.freshPrefix();
+        agentA = cluster.connectDirect(prefix);
+        agentB = cluster.connect(prefix);
+        EtcdNodeRegistry nodesA = agentA.nodeRegistry(EtcdNodeRegistryContractTest.node("a"),
+                EtcdNodeRegistryContractTest.TTL);
+        EtcdNodeRegistry nodesB = agentB.nodeRegistry(EtcdNodeRegistryContractTest.node("b"),
+                EtcdNodeRegistryContractTest.TTL);
+        EtcdAllocationRegistry allocationsA = agentA.allocations();
+        EtcdAllocationRegistry allocationsB = agentB.allocations();
+        agentA.awaitLoaded(WAIT);
+        agentB.awaitLoaded(WAIT);
+        String nodeB = nodesB.localNodeId();
+        awaitPresent(() -> nodesA.find(nodeB).filter(node -> node.status().equals("ready")), true);
+        String allocation = UUID.randomUUID().toString();
+        allocationsB.markLive(allocation, nodeB, new AllocationWorkload("default", "web", "web", Set.of("server")));
+        awaitPresent(() -> allocationsA.status(allocation) == AllocationStatus.LIVE ? Optional.of(1)
+                : Optional.empty(), true);
+        List<String> ended = new CopyOnWriteArrayList<>();
+        Subscription subscription = allocationsA.onAllocationEnded(ended::add);
+        try {
+            long cut = System.nanoTime();
+            cluster.cutLinks();
+            awaitPresent(() -> nodesA.find(nodeB).filter(node -> node.status().equals(EtcdNodeRegistry.DOWN)),
+                    true);
+            System.out.println("a cut-off agent's node was down on the other after "
+                    + (System.nanoTime() - cut) / 1_000_000 + " ms (TTL " + EtcdNodeRegistryContractTest.TTL.toMillis()
+                    + " ms)");
+            assertEquals(AllocationStatus.TERMINAL, allocationsA.status(allocation));
+            awaitPresent(() -> ended.contains(allocation) ? Optional.of(1) : Optional.empty(), true);
+        } finally {
+            subscription.close();
+        }
+
+        cluster.restoreLinks();
+        awaitPresent(() -> nodesA.find(nodeB).filter(node -> node.status().equals("ready")), true);
+        assertEquals(AllocationStatus.LIVE, allocationsA.status(allocation));
     }
 
     // --- helpers
