@@ -258,6 +258,24 @@ class TwoAgentsTest {
         assertEquals(AllocationStatus.LIVE, allocationsA.status(allocation));
     }
 
+    @Test
+    void aCacheWhosePrefixDoesNotChangeStaysFreshWhileOthersChange() throws Exception {
+        twoAgents();
+        AclPolicy policy = agentA.aclPolicies().put(new AclPolicy("quiet", "", "node { policy = \"read\" }",
+                Optional.empty(), 0, 0));
+        long until = System.nanoTime() + TestCluster.BOUND.multipliedBy(2).toNanos();
+        int writes = 0;
+        while (System.nanoTime() - until < 0) {
+            // Other keys move the cluster's revision on; the policy caches only learn by progress notifications
+            // that nothing of theirs changed.
+            agentA.variables().put(variable("busy", "v" + writes++), OptionalLong.empty());
+            assertEquals(Optional.of(policy), agentB.aclPolicies().find("quiet"));
+            assertEquals(Optional.of(policy), agentA.aclPolicies().find("quiet"));
+            Thread.sleep(20);
+        }
+        System.out.println(writes + " writes elsewhere; the quiet caches stayed fresh");
+    }
+
     // --- helpers
 
     @FunctionalInterface
