@@ -39,6 +39,16 @@ final class KeyLayout {
     static final String ALLOCATIONS = "allocations/";
     static final String PUBLIC_KEYS = "keyring/public/";
 
+    private static final MessageDigest SHA_256;
+
+    static {
+        try {
+            SHA_256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String root;
 
     /** @param keyPrefix the deployment's prefix, such as {@code /taskapi} */
@@ -80,10 +90,19 @@ final class KeyLayout {
     }
 
     static String sha256Hex(String value) {
+        return HexFormat.of().formatHex(sha256().digest(value.getBytes(UTF_8)));
+    }
+
+    /** A clone of one prototype: looking the algorithm up again costs more than the digest (this is the hot path). */
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("every JDK has SHA-256", impossible);
+            }
         }
     }
 }

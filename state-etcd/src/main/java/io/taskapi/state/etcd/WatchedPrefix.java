@@ -70,7 +70,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
     record Entry<T>(T value, long createRevision, long modRevision) {}
 
     /** What readers see: replaced whole by a re-list, changed in place by watch events. */
-    private record View<T>(ConcurrentSkipListMap<String, Entry<T>> entries, Map<String, String> secondary) {}
+    private record View<T>(ConcurrentSkipListMap<String, Entry<T>> entries, Map<String, Entry<T>> secondary) {}
 
     private final String what;
     private final EtcdState state;
@@ -132,9 +132,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
     }
 
     Optional<T> getBySecondary(String key) throws StateUnavailableException {
-        View<T> current = fresh();
-        String primary = current.secondary.get(key);
-        Entry<T> entry = primary == null ? null : current.entries.get(primary);
+        Entry<T> entry = fresh().secondary.get(key);
         return entry == null ? Optional.empty() : Optional.of(entry.value);
     }
 
@@ -271,7 +269,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
         long sent = System.nanoTime();
         GetResponse response;
         ConcurrentSkipListMap<String, Entry<T>> entries = new ConcurrentSkipListMap<>();
-        Map<String, String> secondary = new ConcurrentHashMap<>();
+        Map<String, Entry<T>> secondary = new ConcurrentHashMap<>();
         try {
             response = state.read("read the " + what, () -> state.client().getKVClient().get(
                     ByteSequence.from(prefix, UTF_8), io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
@@ -424,7 +422,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
         return false;
     }
 
-    private void put(Map<String, Entry<T>> entries, Map<String, String> secondary, KeyValue kv) {
+    private void put(Map<String, Entry<T>> entries, Map<String, Entry<T>> secondary, KeyValue kv) {
         String key = relative(kv);
         T value;
         try {
@@ -435,19 +433,20 @@ final class WatchedPrefix<T> implements AutoCloseable {
             remove(entries, secondary, key);
             return;
         }
-        Entry<T> previous = entries.put(key, new Entry<>(value, kv.getCreateRevision(), kv.getModRevision()));
+        Entry<T> entry = new Entry<>(value, kv.getCreateRevision(), kv.getModRevision());
+        Entry<T> previous = entries.put(key, entry);
         if (secondaryKey != null) {
             if (previous != null) {
-                secondary.remove(secondaryKey.apply(previous.value), key);
+                secondary.remove(secondaryKey.apply(previous.value), previous);
             }
-            secondary.put(secondaryKey.apply(value), key);
+            secondary.put(secondaryKey.apply(value), entry);
         }
     }
 
-    private void remove(Map<String, Entry<T>> entries, Map<String, String> secondary, String key) {
+    private void remove(Map<String, Entry<T>> entries, Map<String, Entry<T>> secondary, String key) {
         Entry<T> previous = entries.remove(key);
         if (previous != null && secondaryKey != null) {
-            secondary.remove(secondaryKey.apply(previous.value), key);
+            secondary.remove(secondaryKey.apply(previous.value), previous);
         }
     }
 
