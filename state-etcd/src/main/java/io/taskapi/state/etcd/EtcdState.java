@@ -1,9 +1,11 @@
 package io.taskapi.state.etcd;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +68,29 @@ public final class EtcdState implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.layout = new KeyLayout(config.keyPrefix());
-        this.client = Client.builder().endpoints(config.endpoints()).maxInboundMessageSize(MAX_INBOUND_BYTES)
-                .connectTimeout(config.requestTimeout()).build();
+        this.client = client(config);
         this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads());
+    }
+
+    private static Client client(EtcdStateConfig config) {
+        ClientBuilder builder = Client.builder().endpoints(config.endpoints()).maxInboundMessageSize(MAX_INBOUND_BYTES)
+                .connectTimeout(config.requestTimeout());
+        config.credentials().ifPresent(credentials -> builder.user(ByteSequence.from(credentials.user(), UTF_8))
+                .password(ByteSequence.from(credentials.password(), UTF_8)));
+        if (config.tls().isPresent()) {
+            EtcdStateConfig.Tls tls = config.tls().get();
+            try {
+                builder.sslContext(ssl -> {
+                    ssl.trustManager(tls.caCert().toFile());
+                    if (tls.clientCert().isPresent()) {
+                        ssl.keyManager(tls.clientCert().get().toFile(), tls.clientKey().orElseThrow().toFile());
+                    }
+                });
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
+            }
+        }
+        return builder.build();
     }
 
     /**

@@ -3,8 +3,10 @@ package io.taskapi.state.etcd;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How an agent reaches its etcd cluster and how long it may trust what it cached.
@@ -16,9 +18,60 @@ import java.util.List;
  *     past it, reads throw {@code StateUnavailableException} (the caller answers 503)
  * @param requestTimeout how long one etcd request may take before it fails with {@code StateUnavailableException}
  * @param heartbeatInterval how often the agent checks that etcd is reachable and its watches are current
+ * @param tls how to verify the members and, optionally, the certificate this agent presents (https endpoints)
+ * @param credentials etcd's user and password for this agent, when etcd's authentication is on
  */
 public record EtcdStateConfig(List<URI> endpoints, String keyPrefix, Duration stalenessBound, Duration requestTimeout,
-                              Duration heartbeatInterval) {
+                              Duration heartbeatInterval, Optional<Tls> tls, Optional<Credentials> credentials) {
+    /**
+     * TLS to the members.
+     *
+     * @param caCert the PEM file of the CA that signed the members' certificates
+     * @param clientCert this agent's certificate (PEM), for members that require client certificates
+     * @param clientKey its private key (PEM, PKCS#8)
+     */
+    public record Tls(Path caCert, Optional<Path> clientCert, Optional<Path> clientKey) {
+        /**
+         * Checks that a certificate comes with its key.
+         *
+         * @param caCert see the record component of that name
+         * @param clientCert see the record component of that name
+         * @param clientKey see the record component of that name
+         */
+        public Tls {
+            requireNonNull(caCert, "caCert is null");
+            requireNonNull(clientCert, "clientCert is null");
+            requireNonNull(clientKey, "clientKey is null");
+            if (clientCert.isPresent() != clientKey.isPresent()) {
+                throw new IllegalArgumentException("a client certificate needs its key, and a key its certificate");
+            }
+        }
+    }
+
+    /**
+     * An etcd user. {@link #toString()} never shows the password.
+     *
+     * @param user the user name
+     * @param password its password
+     */
+    public record Credentials(String user, String password) {
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param user see the record component of that name
+         * @param password see the record component of that name
+         */
+        public Credentials {
+            requireNonNull(user, "user is null");
+            requireNonNull(password, "password is null");
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[user=" + user + ", password=<redacted>]";
+        }
+    }
+
     /** The default staleness bound: a disconnected agent stops authenticating within this. */
     public static final Duration DEFAULT_STALENESS_BOUND = Duration.ofSeconds(10);
     /** The default request timeout. */
@@ -34,8 +87,12 @@ public record EtcdStateConfig(List<URI> endpoints, String keyPrefix, Duration st
      * @param stalenessBound see the record component of that name
      * @param requestTimeout see the record component of that name
      * @param heartbeatInterval see the record component of that name
+     * @param tls see the record component of that name
+     * @param credentials see the record component of that name
      */
     public EtcdStateConfig {
+        requireNonNull(tls, "tls is null");
+        requireNonNull(credentials, "credentials is null");
         endpoints = List.copyOf(requireNonNull(endpoints, "endpoints is null"));
         requireNonNull(keyPrefix, "keyPrefix is null");
         requireNonNull(stalenessBound, "stalenessBound is null");
@@ -64,7 +121,7 @@ public record EtcdStateConfig(List<URI> endpoints, String keyPrefix, Duration st
      */
     public static EtcdStateConfig of(List<URI> endpoints, String keyPrefix) {
         return new EtcdStateConfig(endpoints, keyPrefix, DEFAULT_STALENESS_BOUND, DEFAULT_REQUEST_TIMEOUT,
-                DEFAULT_HEARTBEAT_INTERVAL);
+                DEFAULT_HEARTBEAT_INTERVAL, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -74,6 +131,24 @@ public record EtcdStateConfig(List<URI> endpoints, String keyPrefix, Duration st
      * @return this configuration with those timings
      */
     public EtcdStateConfig withTimings(Duration bound, Duration timeout, Duration heartbeat) {
-        return new EtcdStateConfig(endpoints, keyPrefix, bound, timeout, heartbeat);
+        return new EtcdStateConfig(endpoints, keyPrefix, bound, timeout, heartbeat, tls, credentials);
+    }
+
+    /**
+     * @param settings TLS to the members
+     * @return this configuration with it
+     */
+    public EtcdStateConfig withTls(Tls settings) {
+        return new EtcdStateConfig(endpoints, keyPrefix, stalenessBound, requestTimeout, heartbeatInterval,
+                Optional.of(settings), credentials);
+    }
+
+    /**
+     * @param user an etcd user
+     * @return this configuration with it
+     */
+    public EtcdStateConfig withCredentials(Credentials user) {
+        return new EtcdStateConfig(endpoints, keyPrefix, stalenessBound, requestTimeout, heartbeatInterval, tls,
+                Optional.of(user));
     }
 }

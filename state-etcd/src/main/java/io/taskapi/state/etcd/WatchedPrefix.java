@@ -89,6 +89,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
     private long generation;
     private Watch.Watcher watcher;
     private boolean closed;
+    private volatile String lastLoadFailure;
 
     /**
      * @param what what the prefix holds, for messages ("ACL tokens")
@@ -275,10 +276,15 @@ final class WatchedPrefix<T> implements AutoCloseable {
                     ByteSequence.from(prefix, UTF_8), io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
                             .build()));
         } catch (StateUnavailableException e) {
-            LOG.warn("cannot load the {} from etcd, retrying: {}", what, e.getMessage());
+            // Once per cause, not every retry: a refused user or an unreachable cluster would flood the log.
+            if (!String.valueOf(e.getMessage()).equals(lastLoadFailure)) {
+                LOG.warn("cannot load the {} from etcd, retrying: {}", what, e.getMessage());
+                lastLoadFailure = String.valueOf(e.getMessage());
+            }
             state.schedule(this::relist, RETRY_MILLIS * 2);
             return;
         }
+        lastLoadFailure = null;
         for (KeyValue kv : response.getKvs()) {
             put(entries, secondary, kv);
         }

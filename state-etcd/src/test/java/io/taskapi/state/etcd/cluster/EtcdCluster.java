@@ -58,6 +58,29 @@ public final class EtcdCluster implements AutoCloseable {
      * @throws IOException when it cannot start; whatever started is stopped
      */
     public static EtcdCluster start(int size) throws IOException {
+        return start(size, null);
+    }
+
+    /**
+     * The members' certificate, key and the CA whose clients they accept: the members then serve their clients over
+     * TLS only ({@code https}) and require a client certificate signed by that CA. Members talk to each other in
+     * plain text (loopback), and {@code /health} is served in plain text on a metrics port.
+     *
+     * @param caCert the CA's certificate (PEM)
+     * @param serverCert the members' certificate, for 127.0.0.1 (PEM)
+     * @param serverKey its key (PEM)
+     */
+    public record Tls(Path caCert, Path serverCert, Path serverKey) {}
+
+    /**
+     * Starts a cluster whose members serve their clients over TLS and require client certificates.
+     *
+     * @param size how many members
+     * @param tls the members' certificate and the clients' CA, or {@code null} for plain text
+     * @return the running cluster
+     * @throws IOException when it cannot start; whatever started is stopped
+     */
+    public static EtcdCluster start(int size, Tls tls) throws IOException {
         Optional<Path> etcd = binary();
         if (etcd.isEmpty()) {
             assumeTrue(isRoot(), "etcd is not installed (run .ci/install-test-deps as root)");
@@ -66,7 +89,8 @@ public final class EtcdCluster implements AutoCloseable {
         Path directory = Files.createTempDirectory("taskapi-etcd-");
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            members.add(new Member(etcd.orElseThrow(), "m" + i, directory.resolve("m" + i), freePort(), freePort()));
+            members.add(new Member(etcd.orElseThrow(), "m" + i, directory.resolve("m" + i), freePort(), freePort(),
+                    freePort(), tls));
         }
         String initialCluster = members.stream().map(member -> member.name + "=" + member.peerUrl())
                 .collect(Collectors.joining(","));
@@ -158,7 +182,7 @@ public final class EtcdCluster implements AutoCloseable {
                 throw new IllegalStateException(m.name + " exited; its log:\n" + m.logTail());
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.clientUrl()
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.metricsUrl()
                         + "/health")).timeout(Duration.ofSeconds(2)).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 last = response.statusCode() + " " + response.body();
@@ -179,7 +203,7 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /**
-     * Asks the running members which member leads.
+     * Asks the running members which member leads (plain-text clusters only).
      *
      * @return the leader's index, or empty when no running member knows a leader
      */
@@ -285,19 +309,27 @@ public final class EtcdCluster implements AutoCloseable {
         private final Path dataDir;
         private final int clientPort;
         private final int peerPort;
+        private final int metricsPort;
+        private final Tls tls;
         private final List<String> command = new ArrayList<>();
         private volatile Process process;
 
-        Member(Path binary, String name, Path dataDir, int clientPort, int peerPort) {
+        Member(Path binary, String name, Path dataDir, int clientPort, int peerPort, int metricsPort, Tls tls) {
             this.binary = binary;
             this.name = name;
             this.dataDir = dataDir;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.metricsPort = metricsPort;
+            this.tls = tls;
         }
 
         String clientUrl() {
-            return "http://127.0.0.1:" + clientPort;
+            return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+        }
+
+        String metricsUrl() {
+            return "http://127.0.0.1:" + metricsPort;
         }
 
         String peerUrl() {
@@ -312,7 +344,12 @@ public final class EtcdCluster implements AutoCloseable {
                     "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),
                     "--initial-cluster", initialCluster, "--initial-cluster-token", token,
                     "--initial-cluster-state", "new", "--logger", "zap", "--log-level", "warn",
-                    "--enable-v2=false"));
+                    "--enable-v2=false", "--listen-metrics-urls", metricsUrl()));
+            if (tls != null) {
+                command.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file",
+                        tls.serverKey().toString(), "--trusted-ca-file", tls.caCert().toString(),
+                        "--client-cert-auth"));
+            }
         }
 
         void launch() throws IOException {
