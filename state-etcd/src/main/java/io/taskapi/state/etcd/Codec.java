@@ -276,6 +276,27 @@ final class Codec {
         }
     }
 
+    /** A key as the keyring stores it: wrapped by the root key. */
+    record WrappedKey(String id, Instant created, byte[] wrapped) {}
+
+    static ByteSequence wrappedKey(WrappedKey key) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("ID", key.id());
+        json.put("Created", key.created().toString());
+        json.put("Wrapped", Base64.getEncoder().encodeToString(key.wrapped()));
+        return bytes(json);
+    }
+
+    static WrappedKey wrappedKey(byte[] value) throws IOException {
+        JsonNode json = read(value);
+        try {
+            return new WrappedKey(text(json, "ID"), instant(json, "Created"),
+                    Base64.getDecoder().decode(text(json, "Wrapped")));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Wrapped is not base64", e);
+        }
+    }
+
     static ByteSequence bootstrap(String accessorId, Instant time) {
         ObjectNode node = JSON.createObjectNode();
         node.put("AccessorID", accessorId);

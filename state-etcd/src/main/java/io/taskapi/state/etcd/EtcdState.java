@@ -15,6 +15,7 @@ import io.taskapi.spi.state.StateUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -63,6 +64,7 @@ public final class EtcdState implements AutoCloseable {
     private EtcdIdentityKeyStore identityKeys;
     private EtcdAllocationRegistry allocations;
     private WatchedPrefix<Boolean> liveNodes;
+    private EtcdKeyring keyring;
 
     private EtcdState(EtcdStateConfig config, Clock clock) {
         this.config = config;
@@ -177,6 +179,20 @@ public final class EtcdState implements AutoCloseable {
             allocations = new EtcdAllocationRegistry(this, liveNodes());
         }
         return allocations;
+    }
+
+    /**
+     * The cluster's variable keyring. Once per connection.
+     *
+     * @param rootKey the root key that wraps the keys in etcd; empty: the keyring is sealed (503 for variables)
+     * @return the keyring
+     */
+    public synchronized EtcdKeyring keyring(Optional<RootKey> rootKey) {
+        if (keyring != null) {
+            throw new IllegalStateException("the keyring is open already");
+        }
+        keyring = new EtcdKeyring(this, rootKey);
+        return keyring;
     }
 
     private synchronized WatchedPrefix<Boolean> liveNodes() {

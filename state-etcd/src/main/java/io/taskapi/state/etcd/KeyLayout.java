@@ -22,6 +22,8 @@ import java.util.HexFormat;
  * node-meta/&lt;node id&gt;               the node's dynamic metadata
  * allocations/&lt;allocation id&gt;       an allocation: its node, workload and whether it runs
  * keyring/public/&lt;key id&gt;           a public key that verifies workload identities (signing keys are not here)
+ * keyring/variable-keys/&lt;key id&gt;    a variable key, wrapped by the agents' root key (never in clear)
+ * keyring/active/variables          the active variable key's id
  * </pre>
  */
 final class KeyLayout {
@@ -38,6 +40,8 @@ final class KeyLayout {
     static final String NODE_META = "node-meta/";
     static final String ALLOCATIONS = "allocations/";
     static final String PUBLIC_KEYS = "keyring/public/";
+    static final String VARIABLE_KEYS = "keyring/variable-keys/";
+    static final String ACTIVE_KEYS = "keyring/active/";
 
     private static final MessageDigest SHA_256;
 
