@@ -130,7 +130,8 @@ public final class JobScheduler implements AutoCloseable {
      * @param spec the job
      * @param createIndex the index of its first registration
      * @param modifyIndex the index of its last change
-     * @param version Nomad's job version: 0 at the first registration, one more at each registration or stop
+     * @param version Nomad's job version: 0 at the first registration, one more at each later registration or stop
+     *     (every registration replaces the allocations here, so even an unchanged job is a new version)
      * @param submitTime when it was last registered
      * @param stopped whether it was stopped
      * @param allocationIds its allocations since the last registration
