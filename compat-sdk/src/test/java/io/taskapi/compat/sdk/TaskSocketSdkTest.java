@@ -1,0 +1,290 @@
+package io.taskapi.compat.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hashicorp.nomad.apimodel.AclPolicy;
+import com.hashicorp.nomad.apimodel.AclPolicyListStub;
+import com.hashicorp.nomad.apimodel.AclToken;
+import com.hashicorp.nomad.apimodel.AclTokenListStub;
+import com.hashicorp.nomad.apimodel.Allocation;
+import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.Node;
+import com.hashicorp.nomad.apimodel.NodeListStub;
+import com.hashicorp.nomad.apimodel.RestartPolicy;
+import com.hashicorp.nomad.apimodel.Task;
+import com.hashicorp.nomad.apimodel.TaskGroup;
+import com.hashicorp.nomad.javasdk.ErrorResponseException;
+import com.hashicorp.nomad.javasdk.NomadApiClient;
+import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
+import com.hashicorp.nomad.javasdk.QueryOptions;
+import com.hashicorp.nomad.javasdk.ServerQueryResponse;
+import com.hashicorp.nomad.javasdk.ServerResponse;
+import com.hashicorp.nomad.javasdk.VariablesApi;
+import com.hashicorp.nomad.javasdk.WaitStrategy;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HashiCorp's Java SDK as a black box against a task socket ({@code secrets/api.sock}) of a task a real agent process
+ * runs, through {@link UnixSocketBridge} (the SDK speaks TCP only): what a workload's Java code would call with its
+ * workload identity, and an operator with a management token, with the query metadata the SDK reads on every query.
+ *
+ * <p>The task has no {@code user}, so its socket is {@code 0666} and this JVM (root in CI) may connect, as the
+ * examples' agent tests reach task sockets; with a user only that user (and root with {@code socket.allow-root-peer})
+ * could.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+final class TaskSocketSdkTest {
+    private static final String JOB_ID = "sdk-socket";
+    private static final String TASK = "t";
+    /** Bound to the job: what its workload identity may do beyond its implicit variables. */
+    private static final String TASK_POLICY = "sdk-socket-task";
+    private static final String TASK_RULES = "namespace \"default\" {\n  policy = \"read\"\n}\nnode {\n"
+            + "  policy = \"read\"\n}\n";
+
+    @TempDir
+    static Path dir;
+
+    private static AgentProcess agent;
+    private static NomadApiClient operator; // management token, on the agent's TCP listener
+    private static UnixSocketBridge bridge;
+    private static NomadApiClient identity; // the task's workload identity, on its socket
+    private static NomadApiClient management; // the management token, on the task's socket
+    private static String allocId;
+
+    @BeforeAll
+    static void startATaskAndBridgeItsSocket() throws Exception {
+        Path dataDir = dir.resolve("data");
+        agent = AgentProcess.startDev(dataDir);
+        String secret;
+        try (NomadApiClient anonymous = new NomadApiClient(config(agent.address(), null))) {
+            secret = anonymous.getAclTokensApi().bootstrap().getValue().getSecretId();
+        }
+        operator = new NomadApiClient(config(agent.address(), secret));
+        assertIndexed(operator.getAclPoliciesApi().upsert(boundPolicy(TASK_POLICY, TASK_RULES)));
+        assertIndexed(operator.getJobsApi().register(runningJob()));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                operator.getJobsApi().allocations(JOB_ID).getValue().stream()
+                        .anyMatch(a -> "running".equals(a.getClientStatus())));
+        allocId = operator.getJobsApi().allocations(JOB_ID).getValue().get(0).getId();
+        // Nomad's layout: <data-dir>/alloc/<alloc-id>/<task>/secrets/{api.sock,nomad_token}
+        Path secrets = dataDir.resolve("alloc").resolve(allocId).resolve(TASK).resolve("secrets");
+        Path socket = secrets.resolve("api.sock");
+        Path tokenFile = secrets.resolve("nomad_token");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(socket) && Files.isRegularFile(tokenFile) && Files.size(tokenFile) > 0);
+        String workloadIdentity = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+
+        bridge = UnixSocketBridge.open(socket);
+        identity = new NomadApiClient(config(bridge.address(), workloadIdentity));
+        management = new NomadApiClient(config(bridge.address(), secret));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable closeable : new AutoCloseable[] {identity, management, bridge, operator}) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+        if (agent != null) {
+            agent.stop();
+        }
+    }
+
+    @Test
+    void agentHealthForAnyCallerSelfOnlyWithAgentRead() throws Exception {
+        assertThat(identity.getAgentApi().health().getValue().getClient().getOk()).isTrue();
+        assertThat(management.getAgentApi().self().getValue().getConfig()).containsKey("Region");
+        // agent:read is not in the job's policy
+        assertRefused(403, () -> identity.getAgentApi().self());
+    }
+
+    @Test
+    void nodesListAndInfoWithTheBoundNodeRead() throws Exception {
+        ServerQueryResponse<List<NodeListStub>> list = identity.getNodesApi().list();
+        assertQueried(list);
+        assertThat(list.getValue()).hasSize(1);
+        NodeListStub stub = list.getValue().get(0);
+
+        ServerQueryResponse<List<NodeListStub>> prefixed = identity.getNodesApi().list(stub.getId().substring(0, 4));
+        assertQueried(prefixed);
+        assertThat(prefixed.getValue()).extracting(NodeListStub::getId).containsExactly(stub.getId());
+
+        ServerQueryResponse<Node> info = identity.getNodesApi().info(stub.getId());
+        assertQueried(info);
+        assertThat(info.getValue().getName()).isEqualTo(stub.getName());
+        assertThat(info.getValue().getDrivers()).containsKey("exec");
+
+        assertQueried(management.getNodesApi().info(stub.getId()));
+    }
+
+    @Test
+    void whatTheIdentityMayNotDoIsA403() throws Exception {
+        assertRefused(403, () -> identity.getAclTokensApi().list());
+        assertRefused(403, () -> identity.getAclPoliciesApi().delete(TASK_POLICY));
+        assertRefused(403, () -> identity.getJobsApi().register(runningJob()));
+        assertRefused(403, () -> identity.getJobsApi().deregister(JOB_ID));
+    }
+
+    @Test
+    void variablesTheIdentityReadsImplicitlyAndMayNotWrite() throws Exception {
+        String path = "nomad/jobs/" + JOB_ID;
+        VariablesApi asManagement = new VariablesApi(management);
+        VariablesApi asIdentity = new VariablesApi(identity);
+        assertIndexed(asManagement.write(path, Map.of("greeting", "hello")));
+
+        ServerQueryResponse<JsonNode> read = asIdentity.read(path, null);
+        assertQueried(read);
+        assertThat(read.getValue().get("Items").get("greeting").asText()).isEqualTo("hello");
+
+        ServerQueryResponse<List<JsonNode>> list = asIdentity.list("nomad/jobs/", null);
+        assertQueried(list);
+        assertThat(list.getValue()).extracting(v -> v.get("Path").asText()).containsExactly(path);
+
+        // Nomad's implicit workload access is read and list only
+        assertRefused(403, () -> asIdentity.write(path, Map.of("greeting", "changed")));
+        assertRefused(403, () -> asIdentity.delete(path));
+        assertRefused(403, () -> asIdentity.read("other/app", null));
+
+        // a 204 without a body, as Nomad answers: the SDK 0.11.3 (older than variables) cannot read one
+        assertThat(catchThrowable(() -> asManagement.delete(path))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Entity may not be null");
+        assertRefused(404, () -> asIdentity.read(path, null));
+    }
+
+    @Test
+    void aclTokenSelf() throws Exception {
+        ServerQueryResponse<AclToken> self = management.getAclTokensApi().self();
+        assertQueried(self);
+        assertThat(self.getValue().getType()).isEqualTo("management");
+
+        ServerQueryResponse<List<AclTokenListStub>> tokens = management.getAclTokensApi().list();
+        assertQueried(tokens);
+        assertThat(tokens.getValue()).extracting(AclTokenListStub::getAccessorId)
+                .contains(self.getValue().getAccessorId());
+
+        // a workload identity is no ACL token: Nomad's token shape with the identity's claims beside it
+        ServerQueryResponse<AclToken> identitySelf = identity.getAclTokensApi().self();
+        assertQueried(identitySelf);
+        assertThat(identitySelf.getValue().getName()).startsWith("workload identity");
+        assertThat(identitySelf.getValue().getUnmappedProperties()).containsKey("WorkloadIdentity");
+    }
+
+    @Test
+    void itsOwnJobAndAllocation() throws Exception {
+        ServerQueryResponse<Job> job = identity.getJobsApi().info(JOB_ID);
+        assertQueried(job);
+        assertThat(job.getValue().getId()).isEqualTo(JOB_ID);
+        assertThat(job.getValue().getTaskGroups()).extracting(TaskGroup::getName).containsExactly("g");
+
+        ServerQueryResponse<List<AllocationListStub>> allocations = identity.getJobsApi().allocations(JOB_ID);
+        assertQueried(allocations);
+        assertThat(allocations.getValue()).extracting(AllocationListStub::getId).containsExactly(allocId);
+
+        ServerQueryResponse<Allocation> allocation = identity.getAllocationsApi().info(allocId);
+        assertQueried(allocation);
+        assertThat(allocation.getValue().getJobId()).isEqualTo(JOB_ID);
+        assertThat(allocation.getValue().getClientStatus()).isEqualTo("running");
+
+        assertQueried(management.getJobsApi().info(JOB_ID));
+    }
+
+    @Test
+    void blockingPolicyListWakesWhenAPolicyIsBoundToTheJob() throws Exception {
+        ServerQueryResponse<List<AclPolicyListStub>> before = identity.getAclPoliciesApi().list();
+        assertQueried(before);
+        // the identity sees the policies bound to its job, and only those
+        assertThat(before.getValue()).extracting(AclPolicyListStub::getName).containsExactly(TASK_POLICY);
+        CompletableFuture<ServerQueryResponse<List<AclPolicyListStub>>> blocked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return identity.getAclPoliciesApi().list(QueryOptions.newerThan(before)
+                        .setWaitStrategy(WaitStrategy.waitForSeconds(30)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertIndexed(operator.getAclPoliciesApi().upsert(boundPolicy("sdk-socket-extra", TASK_RULES)));
+        ServerQueryResponse<List<AclPolicyListStub>> after = blocked.get(30, TimeUnit.SECONDS);
+        assertQueried(after);
+        assertThat(after.getIndex()).isGreaterThan(before.getIndex());
+        assertThat(after.getValue()).extracting(AclPolicyListStub::getName)
+                .containsExactlyInAnyOrder(TASK_POLICY, "sdk-socket-extra");
+        assertIndexed(operator.getAclPoliciesApi().delete("sdk-socket-extra"));
+    }
+
+    @Test
+    void neverAnonymous() throws Exception {
+        try (NomadApiClient anonymous = new NomadApiClient(config(bridge.address(), null))) {
+            assertRefused(401, () -> anonymous.getAgentApi().health());
+            assertRefused(401, () -> anonymous.getNodesApi().list());
+            assertRefused(401, () -> anonymous.getAclTokensApi().self());
+            assertRefused(401, () -> anonymous.getAclTokensApi().bootstrap());
+        }
+        try (NomadApiClient guessing = new NomadApiClient(config(bridge.address(),
+                "00000000-0000-0000-0000-000000000000"))) {
+            assertRefused(403, () -> guessing.getAgentApi().health());
+        }
+    }
+
+    /** A service job whose task keeps running, with its workload identity in its environment and secrets dir. */
+    private static Job runningJob() {
+        Task task = new Task().setName(TASK).setDriver("exec").addConfig("command", "/bin/sh")
+                .addConfig("args", List.of("-c", "exec sleep 600"));
+        // the SDK 0.11.3 predates workload identities (Nomad 1.7): its Task has no Identity field
+        task.addUnmappedProperty("Identity", Map.of("Env", true, "File", true));
+        return new Job().setId(JOB_ID).setName(JOB_ID).setType("service").addDatacenters("dc1")
+                .addTaskGroups(new TaskGroup().setName("g").setCount(1)
+                        .setRestartPolicy(new RestartPolicy().setAttempts(0).setMode("fail"))
+                        .addTasks(task));
+    }
+
+    private static AclPolicy boundPolicy(String name, String rules) {
+        AclPolicy policy = new AclPolicy().setName(name).setRules(rules);
+        // the SDK 0.11.3 predates JobACL (Nomad 1.4)
+        policy.addUnmappedProperty("JobACL", Map.of("Namespace", "default", "JobID", JOB_ID));
+        return policy;
+    }
+
+    private static NomadApiConfiguration config(String address, String token) {
+        NomadApiConfiguration.Builder builder = new NomadApiConfiguration.Builder().setAddress(address);
+        if (token != null) {
+            builder.setAuthToken(token);
+        }
+        return builder.build();
+    }
+
+    private static void assertRefused(int status, ThrowingCallable call) {
+        Throwable thrown = catchThrowable(call);
+        assertThat(thrown).isInstanceOf(ErrorResponseException.class);
+        assertThat(((ErrorResponseException) thrown).getServerErrorCode()).as("%s", thrown.getMessage())
+                .isEqualTo(status);
+    }
+
+    private static void assertIndexed(ServerResponse<?> response) throws Exception {
+        assertThat(response.getIndex()).as("X-Nomad-Index").isNotNull().isGreaterThan(BigInteger.ZERO);
+    }
+
+    private static void assertQueried(ServerQueryResponse<?> response) throws Exception {
+        assertIndexed(response);
+        assertThat(response.hadKnownLeader()).as("X-Nomad-KnownLeader").isTrue();
+    }
+}
