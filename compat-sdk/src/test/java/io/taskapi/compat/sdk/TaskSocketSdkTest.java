@@ -10,13 +10,17 @@ import com.hashicorp.nomad.apimodel.AclToken;
 import com.hashicorp.nomad.apimodel.AclTokenListStub;
 import com.hashicorp.nomad.apimodel.Allocation;
 import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.Evaluation;
 import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.JobListStub;
+import com.hashicorp.nomad.apimodel.JobSummary;
 import com.hashicorp.nomad.apimodel.Node;
 import com.hashicorp.nomad.apimodel.NodeListStub;
 import com.hashicorp.nomad.apimodel.RestartPolicy;
 import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.javasdk.ErrorResponseException;
+import com.hashicorp.nomad.javasdk.EvaluationResponse;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
 import com.hashicorp.nomad.javasdk.QueryOptions;
@@ -68,6 +72,7 @@ final class TaskSocketSdkTest {
     private static NomadApiClient identity; // the task's workload identity, on its socket
     private static NomadApiClient management; // the management token, on the task's socket
     private static String allocId;
+    private static String evalId; // the job's registration
 
     @BeforeAll
     static void startATaskAndBridgeItsSocket() throws Exception {
@@ -79,7 +84,9 @@ final class TaskSocketSdkTest {
         }
         operator = new NomadApiClient(config(agent.address(), secret));
         assertIndexed(operator.getAclPoliciesApi().upsert(boundPolicy(TASK_POLICY, TASK_RULES)));
-        assertIndexed(operator.getJobsApi().register(runningJob()));
+        EvaluationResponse registered = operator.getJobsApi().register(runningJob());
+        assertIndexed(registered);
+        evalId = registered.getValue();
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
                 operator.getJobsApi().allocations(JOB_ID).getValue().stream()
@@ -119,6 +126,15 @@ final class TaskSocketSdkTest {
     }
 
     @Test
+    void statusRegionsMembersAndReadiness() throws Exception {
+        assertThat(identity.getStatusApi().leader().getValue()).isNotBlank();
+        assertThat(identity.getRegionsApi().list().getValue()).containsExactly("global");
+        assertThat(identity.getAgentApi().members().getValue().getMembers()).hasSize(1); // node:read
+        // the SDK's readiness poll: a node list until it had a known leader
+        assertQueried(identity.pollUntilServerIsReady(false, null, WaitStrategy.waitForSeconds(10)));
+    }
+
+    @Test
     void nodesListAndInfoWithTheBoundNodeRead() throws Exception {
         ServerQueryResponse<List<NodeListStub>> list = identity.getNodesApi().list();
         assertQueried(list);
@@ -135,6 +151,12 @@ final class TaskSocketSdkTest {
         assertThat(info.getValue().getDrivers()).containsKey("exec");
 
         assertQueried(management.getNodesApi().info(stub.getId()));
+
+        // a blocking list that nothing wakes answers when its wait is over, with the index it waited on
+        ServerQueryResponse<List<NodeListStub>> unchanged = identity.getNodesApi().list(QueryOptions.newerThan(list)
+                .setWaitStrategy(WaitStrategy.waitForMilliseconds(300)));
+        assertQueried(unchanged);
+        assertThat(unchanged.getIndex()).isEqualTo(list.getIndex());
     }
 
     @Test
@@ -160,6 +182,21 @@ final class TaskSocketSdkTest {
         assertQueried(list);
         assertThat(list.getValue()).extracting(v -> v.get("Path").asText()).containsExactly(path);
 
+        // a blocking read as the identity wakes when the operator writes the variable again
+        CompletableFuture<ServerQueryResponse<JsonNode>> blocked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return asIdentity.read(path, QueryOptions.newerThan(read)
+                        .setWaitStrategy(WaitStrategy.waitForSeconds(30)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertIndexed(asManagement.write(path, Map.of("greeting", "hello again")));
+        ServerQueryResponse<JsonNode> woken = blocked.get(30, TimeUnit.SECONDS);
+        assertQueried(woken);
+        assertThat(woken.getIndex()).isGreaterThan(read.getIndex());
+        assertThat(woken.getValue().get("Items").get("greeting").asText()).isEqualTo("hello again");
+
         // Nomad's implicit workload access is read and list only
         assertRefused(403, () -> asIdentity.write(path, Map.of("greeting", "changed")));
         assertRefused(403, () -> asIdentity.delete(path));
@@ -169,6 +206,30 @@ final class TaskSocketSdkTest {
         assertThat(catchThrowable(() -> asManagement.delete(path))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Entity may not be null");
         assertRefused(404, () -> asIdentity.read(path, null));
+    }
+
+    @Test
+    void variablesTheIdentityWritesWithABoundPolicy() throws Exception {
+        String path = "nomad/jobs/" + JOB_ID + "/out";
+        VariablesApi asIdentity = new VariablesApi(identity);
+        assertRefused(403, () -> asIdentity.write(path, Map.of("result", "42")));
+        assertIndexed(operator.getAclPoliciesApi().upsert(boundPolicy("sdk-socket-vars", "namespace \"default\" {\n"
+                + "  variables {\n    path \"nomad/jobs/" + JOB_ID + "/*\" {\n"
+                + "      capabilities = [\"write\", \"read\", \"destroy\"]\n    }\n  }\n}\n")));
+        try {
+            ServerResponse<JsonNode> written = asIdentity.write(path, Map.of("result", "42"));
+            assertIndexed(written);
+            assertThat(written.getValue().get("ModifyIndex").asLong()).isPositive();
+            ServerQueryResponse<JsonNode> read = asIdentity.read(path, null);
+            assertQueried(read);
+            assertThat(read.getValue().get("Items").get("result").asText()).isEqualTo("42");
+            // a 204 without a body (see variablesTheIdentityReadsImplicitlyAndMayNotWrite)
+            assertThat(catchThrowable(() -> asIdentity.delete(path))).isInstanceOf(IllegalArgumentException.class);
+            assertRefused(404, () -> asIdentity.read(path, null));
+        } finally {
+            assertIndexed(operator.getAclPoliciesApi().delete("sdk-socket-vars"));
+        }
+        assertRefused(403, () -> asIdentity.write(path, Map.of("result", "43")));
     }
 
     @Test
@@ -204,6 +265,22 @@ final class TaskSocketSdkTest {
         assertQueried(allocation);
         assertThat(allocation.getValue().getJobId()).isEqualTo(JOB_ID);
         assertThat(allocation.getValue().getClientStatus()).isEqualTo("running");
+
+        ServerQueryResponse<List<JobListStub>> jobs = identity.getJobsApi().list("sdk-");
+        assertQueried(jobs);
+        assertThat(jobs.getValue()).extracting(JobListStub::getId).containsExactly(JOB_ID);
+
+        ServerQueryResponse<JobSummary> summary = identity.getJobsApi().summary(JOB_ID);
+        assertQueried(summary);
+        assertThat(summary.getValue().getSummary().get("g").getRunning()).isEqualTo(1);
+
+        ServerQueryResponse<Evaluation> evaluation = identity.getEvaluationsApi().info(evalId);
+        assertQueried(evaluation);
+        assertThat(evaluation.getValue().getJobId()).isEqualTo(JOB_ID);
+
+        ServerQueryResponse<List<AllocationListStub>> all = identity.getAllocationsApi().list();
+        assertQueried(all);
+        assertThat(all.getValue()).extracting(AllocationListStub::getId).contains(allocId);
 
         assertQueried(management.getJobsApi().info(JOB_ID));
     }
