@@ -291,6 +291,10 @@ final class TaskSocketSdkTest {
         assertQueried(before);
         // the identity sees the policies bound to its job, and only those
         assertThat(before.getValue()).extracting(AclPolicyListStub::getName).containsExactly(TASK_POLICY);
+        ServerQueryResponse<AclPolicy> held = identity.getAclPoliciesApi().info(TASK_POLICY);
+        assertQueried(held);
+        assertThat(held.getValue().getRules()).isEqualTo(TASK_RULES);
+        assertRefused(403, () -> identity.getAclPoliciesApi().info("anonymous"));
         CompletableFuture<ServerQueryResponse<List<AclPolicyListStub>>> blocked = CompletableFuture.supplyAsync(() -> {
             try {
                 return identity.getAclPoliciesApi().list(QueryOptions.newerThan(before)
@@ -310,6 +314,11 @@ final class TaskSocketSdkTest {
 
     @Test
     void neverAnonymous() throws Exception {
+        // on the operator listener a token-less caller is served with the anonymous policy, health needing none
+        try (NomadApiClient anonymousOnTcp = new NomadApiClient(config(agent.address(), null))) {
+            assertThat(anonymousOnTcp.getAgentApi().health().getValue().getClient().getOk()).isTrue();
+        }
+        // on a task socket there is no anonymous access at all
         try (NomadApiClient anonymous = new NomadApiClient(config(bridge.address(), null))) {
             assertRefused(401, () -> anonymous.getAgentApi().health());
             assertRefused(401, () -> anonymous.getNodesApi().list());
