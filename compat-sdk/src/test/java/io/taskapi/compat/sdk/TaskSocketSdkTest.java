@@ -73,6 +73,7 @@ final class TaskSocketSdkTest {
     private static NomadApiClient management; // the management token, on the task's socket
     private static String allocId;
     private static String evalId; // the job's registration
+    private static String workloadIdentity; // the task's, from its secrets/nomad_token
 
     @BeforeAll
     static void startATaskAndBridgeItsSocket() throws Exception {
@@ -98,7 +99,7 @@ final class TaskSocketSdkTest {
         Path tokenFile = secrets.resolve("nomad_token");
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> Files.exists(socket) && Files.isRegularFile(tokenFile) && Files.size(tokenFile) > 0);
-        String workloadIdentity = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+        workloadIdentity = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
 
         bridge = UnixSocketBridge.open(socket);
         identity = new NomadApiClient(config(bridge.address(), workloadIdentity));
@@ -132,6 +133,17 @@ final class TaskSocketSdkTest {
         assertThat(identity.getAgentApi().members().getValue().getMembers()).hasSize(1); // node:read
         // the SDK's readiness poll: a node list until it had a known leader
         assertQueried(identity.pollUntilServerIsReady(false, null, WaitStrategy.waitForSeconds(10)));
+
+        // a client configured with the region and namespace sends them on every request
+        try (NomadApiClient scoped = new NomadApiClient(new NomadApiConfiguration.Builder()
+                .setAddress(bridge.address()).setAuthToken(workloadIdentity).setRegion("global").setNamespace("default")
+                .build())) {
+            assertQueried(scoped.getJobsApi().info(JOB_ID));
+            assertQueried(scoped.getNodesApi().list());
+        }
+        // as Nomad without a server in that region
+        assertRefused(500, () -> identity.getNodesApi().list(new QueryOptions<List<NodeListStub>>()
+                .setRegion("elsewhere")));
     }
 
     @Test
