@@ -2,6 +2,7 @@ package io.taskapi.compat.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hashicorp.nomad.apimodel.AclPolicy;
@@ -28,10 +29,15 @@ import com.hashicorp.nomad.javasdk.ServerQueryResponse;
 import com.hashicorp.nomad.javasdk.ServerResponse;
 import com.hashicorp.nomad.javasdk.VariablesApi;
 import com.hashicorp.nomad.javasdk.WaitStrategy;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +83,8 @@ final class TaskSocketSdkTest {
 
     @BeforeAll
     static void startATaskAndBridgeItsSocket() throws Exception {
+        // a task run as another user must be able to reach its directories (JUnit makes this one 0700)
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Path dataDir = dir.resolve("data");
         agent = AgentProcess.startDev(dataDir);
         String secret;
@@ -343,6 +351,59 @@ final class TaskSocketSdkTest {
         }
     }
 
+    @Test
+    void aTaskUsersSocketThroughABridgeRunAsThatUser() throws Exception {
+        assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+                "needs root: the agent gives the socket to nobody, and the bridge becomes nobody");
+        String jobId = "as-nobody"; // not under the prefix itsOwnJobAndAllocation lists
+        Job job = runningJob().setId(jobId).setName(jobId);
+        job.getTaskGroups().get(0).getTasks().get(0).setUser("nobody");
+        assertIndexed(operator.getJobsApi().register(job));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    operator.getJobsApi().allocations(jobId).getValue().stream()
+                            .anyMatch(a -> "running".equals(a.getClientStatus())));
+            String alloc = operator.getJobsApi().allocations(jobId).getValue().get(0).getId();
+            Path secrets = dir.resolve("data").resolve("alloc").resolve(alloc).resolve(TASK).resolve("secrets");
+            Path socket = secrets.resolve("api.sock");
+            Path tokenFile = secrets.resolve("nomad_token");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> Files.exists(socket) && Files.isRegularFile(tokenFile) && Files.size(tokenFile) > 0);
+            String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+            int uid = (Integer) Files.getAttribute(socket, "unix:uid");
+            assertThat(uid).as("the socket's owner").isNotZero();
+
+            // this JVM (root) is not the task's user: the SDK gets the peer check's 403
+            try (UnixSocketBridge asRoot = UnixSocketBridge.open(socket);
+                    NomadApiClient refused = new NomadApiClient(config(asRoot.address(), token))) {
+                assertRefused(403, () -> refused.getAgentApi().health());
+            }
+
+            Process bridgeAsUser = new ProcessBuilder("setpriv", "--reuid=" + uid,
+                    "--regid=" + Files.getAttribute(socket, "unix:gid"), "--clear-groups",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp",
+                    testClasses(), UnixSocketBridge.class.getName(), socket.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (NomadApiClient asUser = new NomadApiClient(config(firstLine(bridgeAsUser), token))) {
+                assertThat(asUser.getAgentApi().health().getValue().getClient().getOk()).isTrue();
+                ServerQueryResponse<AclToken> self = asUser.getAclTokensApi().self();
+                assertQueried(self);
+                assertThat(self.getValue().getName()).startsWith("workload identity");
+                ServerQueryResponse<List<JsonNode>> variables = new VariablesApi(asUser).list("nomad/jobs/", null);
+                assertQueried(variables);
+                // no policy is bound to this job
+                assertRefused(403, () -> asUser.getNodesApi().list());
+            } finally {
+                bridgeAsUser.getOutputStream().close(); // its end of input: it closes and exits
+                if (!bridgeAsUser.waitFor(10, TimeUnit.SECONDS)) {
+                    bridgeAsUser.destroyForcibly();
+                }
+            }
+        } finally {
+            assertIndexed(operator.getJobsApi().deregister(jobId));
+        }
+    }
+
     /** A service job whose task keeps running, with its workload identity in its environment and secrets dir. */
     private static Job runningJob() {
         Task task = new Task().setName(TASK).setDriver("exec").addConfig("command", "/bin/sh")
@@ -360,6 +421,26 @@ final class TaskSocketSdkTest {
         // the SDK 0.11.3 predates JobACL (Nomad 1.4)
         policy.addUnmappedProperty("JobACL", Map.of("Namespace", "default", "JobID", JOB_ID));
         return policy;
+    }
+
+    /** The bridge process's address, the first line it prints. */
+    private static String firstLine(Process process) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).get(30, TimeUnit.SECONDS);
+        assertThat(line).as("the bridge's address (it ended: %s)", !process.isAlive()).startsWith("http://");
+        return line;
+    }
+
+    /** This module's compiled test classes, where the bridge is: the bridge process needs nothing else. */
+    private static String testClasses() throws Exception {
+        return Path.of(UnixSocketBridge.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     private static NomadApiConfiguration config(String address, String token) {

@@ -58,6 +58,23 @@ final class UnixSocketBridge implements AutoCloseable {
         return bridge;
     }
 
+    /**
+     * The bridge as its own process, to be run as a task's user (setpriv) where only that user may connect: prints its
+     * address on a line, then bridges until its standard input ends.
+     *
+     * @param args the task socket
+     * @throws IOException when it cannot listen, or its input fails
+     */
+    public static void main(String[] args) throws IOException {
+        try (UnixSocketBridge bridge = open(Path.of(args[0]))) {
+            System.out.println(bridge.address());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // nothing is expected on stdin: its end is the signal to stop
+            }
+        }
+    }
+
     /** @return {@code http://127.0.0.1:PORT}, for the SDK's configuration */
     String address() {
         return "http://127.0.0.1:" + listener.socket().getLocalPort();
