@@ -56,9 +56,10 @@ import org.junit.jupiter.api.io.TempDir;
  * runs, through {@link UnixSocketBridge} (the SDK speaks TCP only): what a workload's Java code would call with its
  * workload identity, and an operator with a management token, with the query metadata the SDK reads on every query.
  *
- * <p>The task has no {@code user}, so its socket is {@code 0666} and this JVM (root in CI) may connect, as the
- * examples' agent tests reach task sockets; with a user only that user (and root with {@code socket.allow-root-peer})
- * could.
+ * <p>The main task has no {@code user}, so its socket is {@code 0666} and the bridge in this JVM may connect, as the
+ * examples' agent tests reach task sockets. A task with a user ({@link #aTaskUsersSocketThroughABridgeRunAsThatUser})
+ * serves only that user: there the bridge runs as its own process under the task's uid (setpriv, as the plugin's
+ * tests run curl).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class TaskSocketSdkTest {
