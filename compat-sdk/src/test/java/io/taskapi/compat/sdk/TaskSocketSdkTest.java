@@ -86,8 +86,7 @@ final class TaskSocketSdkTest {
     static void startATaskAndBridgeItsSocket() throws Exception {
         // a task run as another user must be able to reach its directories (JUnit makes this one 0700)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-        Path dataDir = dir.resolve("data");
-        agent = AgentProcess.startDev(dataDir);
+        agent = AgentProcess.startDev(dir.resolve("data"));
         String secret;
         try (NomadApiClient anonymous = new NomadApiClient(config(agent.address(), null))) {
             secret = anonymous.getAclTokensApi().bootstrap().getValue().getSecretId();
@@ -98,19 +97,11 @@ final class TaskSocketSdkTest {
         assertIndexed(registered);
         evalId = registered.getValue();
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                operator.getJobsApi().allocations(JOB_ID).getValue().stream()
-                        .anyMatch(a -> "running".equals(a.getClientStatus())));
-        allocId = operator.getJobsApi().allocations(JOB_ID).getValue().get(0).getId();
-        // Nomad's layout: <data-dir>/alloc/<alloc-id>/<task>/secrets/{api.sock,nomad_token}
-        Path secrets = dataDir.resolve("alloc").resolve(allocId).resolve(TASK).resolve("secrets");
-        Path socket = secrets.resolve("api.sock");
-        Path tokenFile = secrets.resolve("nomad_token");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> Files.exists(socket) && Files.isRegularFile(tokenFile) && Files.size(tokenFile) > 0);
-        workloadIdentity = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+        RunningTask task = awaitRunning(JOB_ID);
+        allocId = task.allocId();
+        workloadIdentity = task.identity();
 
-        bridge = UnixSocketBridge.open(socket);
+        bridge = UnixSocketBridge.open(task.socket());
         identity = new NomadApiClient(config(bridge.address(), workloadIdentity));
         management = new NomadApiClient(config(bridge.address(), secret));
     }
@@ -361,16 +352,9 @@ final class TaskSocketSdkTest {
         job.getTaskGroups().get(0).getTasks().get(0).setUser("nobody");
         assertIndexed(operator.getJobsApi().register(job));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    operator.getJobsApi().allocations(jobId).getValue().stream()
-                            .anyMatch(a -> "running".equals(a.getClientStatus())));
-            String alloc = operator.getJobsApi().allocations(jobId).getValue().get(0).getId();
-            Path secrets = dir.resolve("data").resolve("alloc").resolve(alloc).resolve(TASK).resolve("secrets");
-            Path socket = secrets.resolve("api.sock");
-            Path tokenFile = secrets.resolve("nomad_token");
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> Files.exists(socket) && Files.isRegularFile(tokenFile) && Files.size(tokenFile) > 0);
-            String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+            RunningTask task = awaitRunning(jobId);
+            Path socket = task.socket();
+            String token = task.identity();
             int uid = (Integer) Files.getAttribute(socket, "unix:uid");
             assertThat(uid).as("the socket's owner").isNotZero();
 
@@ -403,6 +387,24 @@ final class TaskSocketSdkTest {
         } finally {
             assertIndexed(operator.getJobsApi().deregister(jobId));
         }
+    }
+
+    /** A running task's allocation, its socket and its workload identity. */
+    private record RunningTask(String allocId, Path socket, String identity) {}
+
+    /** Waits for the job's task to run, and finds its socket and identity where Nomad's layout puts them. */
+    private static RunningTask awaitRunning(String jobId) throws Exception {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                operator.getJobsApi().allocations(jobId).getValue().stream()
+                        .anyMatch(a -> "running".equals(a.getClientStatus())));
+        String alloc = operator.getJobsApi().allocations(jobId).getValue().get(0).getId();
+        // <data-dir>/alloc/<alloc-id>/<task>/secrets/{api.sock,nomad_token}
+        Path secrets = dir.resolve("data").resolve("alloc").resolve(alloc).resolve(TASK).resolve("secrets");
+        Path socket = secrets.resolve("api.sock");
+        Path tokenFile = secrets.resolve("nomad_token");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(socket) && Files.isRegularFile(tokenFile) && Files.size(tokenFile) > 0);
+        return new RunningTask(alloc, socket, Files.readString(tokenFile, StandardCharsets.US_ASCII).trim());
     }
 
     /** A service job whose task keeps running, with its workload identity in its environment and secrets dir. */
