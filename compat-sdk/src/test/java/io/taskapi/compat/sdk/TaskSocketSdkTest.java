@@ -389,6 +389,24 @@ final class TaskSocketSdkTest {
         }
     }
 
+    @Test
+    void anIdentityStopsWorkingWhenItsAllocationEnds() throws Exception {
+        String jobId = "ends-soon";
+        assertIndexed(operator.getJobsApi().register(runningJob().setId(jobId).setName(jobId)));
+        RunningTask task = awaitRunning(jobId);
+        try (NomadApiClient other = new NomadApiClient(config(bridge.address(), task.identity()))) {
+            // a socket authenticates whatever valid credential it is given, as Nomad's Task API does
+            assertThat(other.getAgentApi().health().getValue().getClient().getOk()).isTrue();
+
+            assertIndexed(operator.getJobsApi().deregister(jobId));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(operator.getAllocationsApi().info(task.allocId()).getValue().getClientStatus())
+                            .isNotEqualTo("running"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertRefused(403, () -> other.getAgentApi().health()));
+        }
+    }
+
     /** A running task's allocation, its socket and its workload identity. */
     private record RunningTask(String allocId, Path socket, String identity) {}
 
