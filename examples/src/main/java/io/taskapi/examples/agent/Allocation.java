@@ -54,6 +54,7 @@ public final class Allocation {
     private static final int MAX_EVENTS = 10;
 
     private final String id;
+    private final String evalId;
     private final String name;
     private final String namespace;
     private final String jobId;
@@ -71,11 +72,12 @@ public final class Allocation {
 
     /**
      * @param id the allocation id (a UUID)
+     * @param evalId the evaluation that placed it
      * @param name {@code job.group[index]}
      * @param namespace the job's namespace
      * @param jobId the job
      * @param group the task group
-     * @param jobVersion the job's modify index when it was placed
+     * @param jobVersion the job's version it runs
      * @param nodeId this node
      * @param nodeName this node's name
      * @param taskNames the group's tasks, in order
@@ -83,10 +85,11 @@ public final class Allocation {
      * @param journal gets every change, as a {@link #record()}, before the change is visible to callers; it throws
      *     (an {@link java.io.UncheckedIOException}) when it cannot keep it
      */
-    public Allocation(String id, String name, String namespace, String jobId, String group, long jobVersion,
-                      String nodeId, String nodeName, List<String> taskNames, Clock clock,
+    public Allocation(String id, String evalId, String name, String namespace, String jobId, String group,
+                      long jobVersion, String nodeId, String nodeName, List<String> taskNames, Clock clock,
                       Consumer<JsonNode> journal) {
         this.id = requireNonNull(id, "id is null");
+        this.evalId = requireNonNull(evalId, "evalId is null");
         this.name = requireNonNull(name, "name is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.jobId = requireNonNull(jobId, "jobId is null");
@@ -108,6 +111,7 @@ public final class Allocation {
 
     private Allocation(JsonNode record, Clock clock, Consumer<JsonNode> journal) {
         this.id = record.path("ID").asText();
+        this.evalId = record.path("EvalID").asText(""); // "" in a record written before allocations named it
         this.name = record.path("Name").asText();
         this.namespace = record.path("Namespace").asText();
         this.jobId = record.path("JobID").asText();
@@ -141,6 +145,16 @@ public final class Allocation {
     public static Allocation restore(JsonNode record, Clock clock, Consumer<JsonNode> journal) {
         return new Allocation(requireNonNull(record, "record is null"), requireNonNull(clock, "clock is null"),
                 requireNonNull(journal, "journal is null"));
+    }
+
+    /** @return the evaluation that placed it ({@code ""} when its record predates the field) */
+    public String evalId() {
+        return evalId;
+    }
+
+    /** @return the node it runs on */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** @return the group's tasks, in order */
@@ -345,6 +359,7 @@ public final class Allocation {
     private ObjectNode toJson(boolean withHandles) {
         ObjectNode out = NODES.objectNode();
         out.put("ID", id);
+        out.put("EvalID", evalId);
         out.put("Name", name);
         out.put("Namespace", namespace);
         out.put("NodeID", nodeId);
