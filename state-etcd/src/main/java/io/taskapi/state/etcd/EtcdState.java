@@ -65,6 +65,7 @@ public final class EtcdState implements AutoCloseable {
     private EtcdAllocationRegistry allocations;
     private WatchedPrefix<Boolean> liveNodes;
     private EtcdKeyring keyring;
+    private EtcdSigningKeyring signingKeys;
 
     private EtcdState(EtcdStateConfig config, Clock clock) {
         this.config = config;
@@ -193,6 +194,21 @@ public final class EtcdState implements AutoCloseable {
         }
         keyring = new EtcdKeyring(this, rootKey);
         return keyring;
+    }
+
+    /**
+     * The keys that sign workload identities for the whole cluster (their public halves are
+     * {@link #identityKeys()}'). Once per connection.
+     *
+     * @param rootKey the root key that wraps the private keys in etcd; empty: signing is sealed
+     * @return the signing keyring
+     */
+    public synchronized EtcdSigningKeyring signingKeys(Optional<RootKey> rootKey) {
+        if (signingKeys != null) {
+            throw new IllegalStateException("the signing keyring is open already");
+        }
+        signingKeys = new EtcdSigningKeyring(this, rootKey);
+        return signingKeys;
     }
 
     private synchronized WatchedPrefix<Boolean> liveNodes() {

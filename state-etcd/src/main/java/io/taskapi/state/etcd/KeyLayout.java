@@ -21,9 +21,11 @@ import java.util.HexFormat;
  * node-alive/&lt;node id&gt;              empty, under the agent's lease: gone when the agent is (the node is down)
  * node-meta/&lt;node id&gt;               the node's dynamic metadata
  * allocations/&lt;allocation id&gt;       an allocation: its node, workload and whether it runs
- * keyring/public/&lt;key id&gt;           a public key that verifies workload identities (signing keys are not here)
+ * keyring/public/&lt;key id&gt;           a public key that verifies workload identities
  * keyring/variable-keys/&lt;key id&gt;    a variable key, wrapped by the agents' root key (never in clear)
  * keyring/active/variables          the active variable key's id
+ * keyring/signing-keys/&lt;key id&gt;     a signing key's private half, wrapped by the root key
+ * keyring/active/signing            the active signing key's id
  * </pre>
  */
 final class KeyLayout {
@@ -42,6 +44,7 @@ final class KeyLayout {
     static final String PUBLIC_KEYS = "keyring/public/";
     static final String VARIABLE_KEYS = "keyring/variable-keys/";
     static final String ACTIVE_KEYS = "keyring/active/";
+    static final String SIGNING_KEYS = "keyring/signing-keys/";
 
     private static final MessageDigest SHA_256;
 
