@@ -350,13 +350,17 @@ final class WatchedPrefix<T> implements AutoCloseable {
             state.schedule(this::rewatch, RETRY_MILLIS);
             return;
         }
+        Watch.Watcher replaced;
         synchronized (lock) {
-            if (gen == generation && !closed) {
+            if (gen != generation || closed) {
+                replaced = started;
+            } else {
+                // A resume and a re-list can overlap: the watch of the latest generation stays, any other closes.
+                replaced = watcher;
                 watcher = started;
-                return;
             }
         }
-        closeQuietly(started);
+        closeQuietly(replaced);
     }
 
     private void onNext(long gen, WatchResponse response) {
