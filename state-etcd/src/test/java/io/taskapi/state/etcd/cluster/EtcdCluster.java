@@ -96,6 +96,8 @@ public final class EtcdCluster implements AutoCloseable {
                 .collect(Collectors.joining(","));
         String token = "taskapi-test-" + UUID.randomUUID();
         EtcdCluster cluster = new EtcdCluster(directory, members);
+        // A test JVM that dies without closing (a timeout, ^C) must not leave members running.
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::closeQuietly, "etcd-cluster-cleanup"));
         try {
             for (Member member : members) {
                 member.configure(initialCluster, token);
@@ -253,11 +255,22 @@ public final class EtcdCluster implements AutoCloseable {
         }
     }
 
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            // at JVM exit: nothing more to do
+        }
+    }
+
     /** Kills every member and deletes every data directory. */
     @Override
     public void close() {
         for (Member member : members) {
             member.kill(true);
+        }
+        if (!Files.exists(directory)) {
+            return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
