@@ -186,6 +186,26 @@ public final class EtcdVariableStore implements VariableStore {
         }
     }
 
+    /**
+     * @return Nomad's index of the variables (the etcd revision of their last change), the same on every agent
+     * @throws StateUnavailableException when the cache is past the staleness bound
+     */
+    public long index() throws StateUnavailableException {
+        return cache.index();
+    }
+
+    /**
+     * A blocking query's wait: returns once the variables change after {@code afterIndex}, or after {@code maxWait}.
+     *
+     * @param afterIndex the index the caller has seen
+     * @param maxWait how long at most
+     * @return the index then
+     * @throws StateUnavailableException when the cache is, or becomes, past the staleness bound
+     */
+    public long awaitIndex(long afterIndex, java.time.Duration maxWait) throws StateUnavailableException {
+        return cache.awaitIndex(afterIndex, java.util.Objects.requireNonNull(maxWait, "maxWait is null"));
+    }
+
     @Override
     public String toString() {
         return "EtcdVariableStore[" + cache + "]";

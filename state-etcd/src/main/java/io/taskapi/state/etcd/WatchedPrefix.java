@@ -85,6 +85,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
     private final ArrayDeque<long[]> probes = new ArrayDeque<>();
     private volatile View<T> view;
     private volatile long applied;
+    private volatile long lastChange;
     private volatile long freshAsOfNanos;
     private long generation;
     private Watch.Watcher watcher;
@@ -182,6 +183,48 @@ final class WatchedPrefix<T> implements AutoCloseable {
         KeyListener<T> wrapper = (key, before, after) -> listener.changed(key, before, after);
         keyListeners.add(wrapper);
         return () -> keyListeners.remove(wrapper);
+    }
+
+    /**
+     * Nomad's index of this prefix's table: the revision of its last change (a put or a delete) this agent has seen,
+     * for {@code X-Nomad-Index}.
+     *
+     * @return the index
+     * @throws StateUnavailableException when the cache is past the staleness bound
+     */
+    long index() throws StateUnavailableException {
+        fresh();
+        return lastChange;
+    }
+
+    /**
+     * A blocking query: waits until the prefix changes after {@code afterIndex}, or the time is up.
+     *
+     * @param afterIndex the index the caller has seen
+     * @param maxWait how long at most
+     * @return the index then (above {@code afterIndex} when something changed)
+     * @throws StateUnavailableException when the cache is, or becomes, past the staleness bound
+     */
+    long awaitIndex(long afterIndex, Duration maxWait) throws StateUnavailableException {
+        fresh();
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        synchronized (lock) {
+            while (lastChange <= afterIndex && !closed) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                try {
+                    // Wakes up at least every bound, to notice a cache gone stale while waiting.
+                    TimeUnit.NANOSECONDS.timedWait(lock, Math.min(remaining, boundNanos));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                fresh();
+            }
+        }
+        return index();
     }
 
     /**
@@ -295,11 +338,18 @@ final class WatchedPrefix<T> implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (view != null && !keyListeners.isEmpty()) {
+            if (view != null) {
                 diff(view.entries, entries, changes);
             }
             view = new View<>(entries, secondary);
             applied = Math.max(applied, revision);
+            for (Entry<T> entry : entries.values()) {
+                lastChange = Math.max(lastChange, entry.modRevision);
+            }
+            if (!changes.isEmpty()) {
+                // Something changed while the watch was away (a delete leaves no revision behind): the re-list is it.
+                lastChange = Math.max(lastChange, revision);
+            }
             markFresh(sent);
             probes.clear();
             gen = ++generation;
@@ -386,6 +436,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
                             after == null ? null : after.value));
                 }
                 applied = Math.max(applied, kv.getModRevision());
+                lastChange = Math.max(lastChange, kv.getModRevision());
                 changed = true;
             }
             if (response.isProgressNotify()) {

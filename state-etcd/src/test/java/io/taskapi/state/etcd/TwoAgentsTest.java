@@ -276,6 +276,33 @@ class TwoAgentsTest {
         System.out.println(writes + " writes elsewhere; the quiet caches stayed fresh");
     }
 
+    @Test
+    void aBlockingQueryOnOneAgentWakesUpOnAWriteThroughTheOtherWithTheSameIndex() throws Exception {
+        twoAgents();
+        StoredVariable first = agentA.variables().put(variable("watched", "v1"), OptionalLong.empty());
+        awaitPresent(() -> agentB.variables().index() >= first.modifyIndex() ? Optional.of(1) : Optional.empty(),
+                true);
+        assertEquals(first.modifyIndex(), agentB.variables().index(), "the agents show other indexes");
+        assertEquals(first.modifyIndex(), agentB.variables().awaitIndex(first.modifyIndex(), Duration.ofMillis(200)),
+                "nothing changed, yet the index moved");
+        // Other prefixes moving the cluster's revision on do not change this table's index.
+        agentA.aclPolicies().put(new AclPolicy("unrelated", "", "node { policy = \"read\" }", Optional.empty(), 0,
+                0));
+        assertEquals(first.modifyIndex(), agentB.variables().index());
+
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> woken = waiter.submit(() -> agentB.variables().awaitIndex(first.modifyIndex(), WAIT));
+            Thread.sleep(100);
+            assertTrue(agentA.variables().delete("default", "watched", OptionalLong.empty()));
+            long index = woken.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(index > first.modifyIndex(), "a delete did not raise the index: " + index);
+            assertEquals(agentA.variables().index(), index);
+        } finally {
+            waiter.shutdownNow();
+        }
+    }
+
     // --- helpers
 
     @FunctionalInterface
