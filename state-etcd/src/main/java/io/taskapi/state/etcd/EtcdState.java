@@ -311,6 +311,11 @@ public final class EtcdState implements AutoCloseable {
      * @throws StateUnavailableException when etcd does not answer in time or fails
      */
     <R> R read(String what, Supplier<CompletableFuture<R>> request) throws StateUnavailableException {
+        return read(what, request, config.requestTimeout());
+    }
+
+    private <R> R read(String what, Supplier<CompletableFuture<R>> request, Duration timeout)
+            throws StateUnavailableException {
         if (closed) {
             throw new StateUnavailableException("the etcd state is closed: cannot " + what);
         }
@@ -321,10 +326,10 @@ public final class EtcdState implements AutoCloseable {
             throw new StateUnavailableException("etcd failed to " + what + ": " + e.getMessage(), e);
         }
         try {
-            return future.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new StateUnavailableException("etcd did not answer within " + config.requestTimeout().toMillis()
+            throw new StateUnavailableException("etcd did not answer within " + timeout.toMillis()
                     + " ms: cannot " + what, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -355,8 +360,9 @@ public final class EtcdState implements AutoCloseable {
         long sent = System.nanoTime();
         GetResponse response;
         try {
+            // A shorter timeout than a request's: writes start failing fast soon after etcd goes away.
             response = read("check that etcd is reachable", () -> client.getKVClient().get(layout.key(""),
-                    GetOption.builder().withCountOnly(true).build()));
+                    GetOption.builder().withCountOnly(true).build()), heartbeatTimeout());
         } catch (StateUnavailableException e) {
             if (reachable) {
                 LOG.warn("etcd is unreachable: {}", e.getMessage());
@@ -372,6 +378,13 @@ public final class EtcdState implements AutoCloseable {
         for (WatchedPrefix<?> cache : caches) {
             cache.probe(sent, revision);
         }
+    }
+
+    private Duration heartbeatTimeout() {
+        Duration twoBeats = config.heartbeatInterval().multipliedBy(2);
+        // Not under 2 s: a loaded machine must not pass for an unreachable cluster (writes would fail for nothing).
+        Duration atLeast = twoBeats.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : twoBeats;
+        return atLeast.compareTo(config.requestTimeout()) > 0 ? config.requestTimeout() : atLeast;
     }
 
     @Override
