@@ -126,6 +126,8 @@ class EtcdKeyringTest {
         assertNotEquals(first, second);
         TwoAgentsTest.awaitPresent(() -> a.activeKeyId().equals(second) ? Optional.of(1) : Optional.empty(), true);
         assertEquals(b.key(first), a.key(first));
+        // The pointer and the key come through two watches: wait for both.
+        TwoAgentsTest.awaitPresent(() -> a.keys().size() == 2 ? Optional.of(1) : Optional.empty(), true);
         assertEquals(List.of(first, second), a.keys().stream().map(EtcdKeyring.KeyInfo::id).toList());
         assertTrue(a.keys().get(1).active());
         assertFalse(a.keys().get(0).active());

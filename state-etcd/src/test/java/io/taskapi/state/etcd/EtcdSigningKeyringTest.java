@@ -86,6 +86,7 @@ class EtcdSigningKeyringTest {
         assertNotEquals(first.keyId(), second);
         TwoAgentsTest.awaitPresent(() -> a.signing().activeSigningKey().keyId().equals(second) ? Optional.of(1)
                 : Optional.empty(), true);
+        TwoAgentsTest.awaitPresent(() -> a.verifying().findKey(second), true);
         assertTrue(a.verifying().findKey(first.keyId()).isPresent(), "rotation unpublished the previous key");
         assertEquals(2, a.verifying().publishedKeys().size());
 

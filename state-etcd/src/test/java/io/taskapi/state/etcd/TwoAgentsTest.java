@@ -263,6 +263,7 @@ class TwoAgentsTest {
         twoAgents();
         AclPolicy policy = agentA.aclPolicies().put(new AclPolicy("quiet", "", "node { policy = \"read\" }",
                 Optional.empty(), 0, 0));
+        awaitPresent(() -> agentB.aclPolicies().find("quiet").filter(policy::equals), true);
         long until = System.nanoTime() + TestCluster.BOUND.multipliedBy(2).toNanos();
         int writes = 0;
         while (System.nanoTime() - until < 0) {
