@@ -97,6 +97,7 @@ class ClusterFailuresTest {
                         }
                     } catch (StateUnavailableException e) {
                         failed.incrementAndGet();
+                        pause();
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -158,6 +159,7 @@ class ClusterFailuresTest {
 
         assertThrows(StateUnavailableException.class, () -> agent.aclTokens().put(token(AclTokenType.CLIENT)));
         long servedUntil = stoppedAt;
+        long giveUp = stoppedAt + TestCluster.BOUND.multipliedBy(10).toNanos();
         while (true) {
             try {
                 assertEquals(Optional.of(token), agent.aclTokens().findBySecretId(token.secretId()));
@@ -165,6 +167,7 @@ class ClusterFailuresTest {
             } catch (StateUnavailableException expected) {
                 break;
             }
+            assertTrue(System.nanoTime() - giveUp < 0, "reads still answer long past the staleness bound");
             Thread.sleep(20);
         }
         assertFalse(agent.isReachable());
@@ -190,6 +193,15 @@ class ClusterFailuresTest {
             }
         }
         assertEquals(Optional.of(after), agent.aclTokens().findBySecretId(after.secretId()));
+    }
+
+    /** A writer whose write failed waits a little, as a client retrying would (writes fail fast while down). */
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long longestGapMillis(ConcurrentLinkedQueue<Long> times, long around) {

@@ -180,6 +180,8 @@ class TwoAgentsTest {
             } catch (StateUnavailableException expected) {
                 break;
             }
+            assertTrue(System.nanoTime() - cut < TestCluster.BOUND.multipliedBy(10).toNanos(),
+                    "B still answers long past the staleness bound");
             Thread.sleep(20);
         }
         long refusedAfter = System.nanoTime() - cut;
