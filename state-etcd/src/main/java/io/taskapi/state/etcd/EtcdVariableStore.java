@@ -53,6 +53,10 @@ public final class EtcdVariableStore implements VariableStore {
     public Optional<StoredVariable> get(String namespace, String path) throws StateUnavailableException {
         requireNonNull(namespace, "namespace is null");
         requireNonNull(path, "path is null");
+        if (namespace.contains("/")) {
+            // No variable can be in such a namespace; its key would name another namespace's variable.
+            return Optional.empty();
+        }
         return cache.get(namespace + "/" + path);
     }
 

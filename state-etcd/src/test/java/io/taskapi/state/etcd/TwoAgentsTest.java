@@ -122,6 +122,10 @@ class TwoAgentsTest {
         StoredVariable written = agentA.variables().put(variable("app/db", "v1"), OptionalLong.of(0));
         StoredVariable seen = awaitValue(() -> agentB.variables().get("default", "app/db"));
         assertEquals(written, seen, "B reads another variable (or other indexes) than A wrote");
+        assertEquals(Optional.empty(), agentB.variables().get("default/app", "db"), "a namespace with a / found one");
+        assertEquals(List.of(), agentB.variables().list("default/app", ""));
+        assertThrows(IllegalArgumentException.class, () -> agentA.variables().put(new StoredVariable("a/b", "c",
+                "key-1", new byte[] {1}, 0, 0, Instant.EPOCH, Instant.EPOCH), OptionalLong.empty()));
     }
 
     @Test
