@@ -41,6 +41,9 @@ import java.util.OptionalLong;
  * GET      /v1/allocations       ?prefix=          namespace read-job
  * GET      /v1/allocation/:id                      namespace read-job
  * </pre>
+ *
+ * <p>Every {@code GET} is a Nomad blocking query ({@code ?index=N&wait=D}): the plugin holds it until the scheduler's
+ * state index ({@link JobScheduler#stateIndex()}), which is also its {@code X-Nomad-Index}, passes {@code N}.
  */
 public final class JobRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -340,6 +343,12 @@ public final class JobRoutes {
         @Override
         public String help() {
             return help;
+        }
+
+        /** Every GET reads only jobs, allocations and evaluations, which the scheduler's state index numbers. */
+        @Override
+        public boolean blocks() {
+            return method.equals("GET");
         }
 
         @Override

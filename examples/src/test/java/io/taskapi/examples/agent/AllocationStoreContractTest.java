@@ -15,7 +15,7 @@ class AllocationStoreContractTest extends AllocationRegistryContract<AllocationS
     protected void markLive(AllocationStore store, String allocationId, AllocationWorkload workload) {
         store.add(new Allocation(allocationId, workload.jobId() + "." + workload.group() + "[0]",
                 workload.namespace(), workload.jobId(), workload.group(), 1, UUID.randomUUID().toString(), "node",
-                workload.tasks().stream().sorted().toList(), Clock.systemUTC(), record -> { }));
+                workload.tasks().stream().sorted().toList(), Clock.systemUTC(), record -> { }, new StateIndex()));
     }
 
     /** As the scheduler ends one: every task exits, then the store is told. */
