@@ -27,6 +27,10 @@ import java.util.OptionalLong;
  * chain runs first and its permission is checked against the caller's ACL in Nomad's terms. Only the request and the
  * answer are translated, between the plugin's {@link ApiRequest}/{@link ApiResponse} and the SPI's
  * {@link AgentRequest}/{@link AgentResponse}.
+ *
+ * <p>They all watch {@link Watch#AGENT}, whose index follows the agent's {@link io.taskapi.spi.api.AgentStateIndex}
+ * when it gave one; a route that {@linkplain AgentRoute#blocks() blocks} then parks Nomad's blocking queries like the
+ * plugin's own routes, and the others answer at once.
  */
 public final class AgentAddedRoutes implements RouteGroup {
     private static final String INDEX_HEADER = "X-Nomad-Index";
