@@ -1,7 +1,8 @@
 /**
  * Routes an agent adds to the Task API (its jobs and allocations, say). The plugin serves them on every listener
  * behind the same authentication, authorization, limits, errors and audit as its own routes; an agent route only
- * sees callers that passed all of that.
+ * sees callers that passed all of that. A route that shows objects of several namespaces leaves out those the caller
+ * may not read, as Nomad does, by asking {@link io.taskapi.spi.api.AgentRequest#access()}.
  *
  * <p><b>Query metadata.</b> The plugin sets Nomad's {@code X-Nomad-Index} on every answer of an agent route, and
  * {@code X-Nomad-KnownLeader}/{@code X-Nomad-LastContact} on its {@code GET} answers, as on its own routes. The index

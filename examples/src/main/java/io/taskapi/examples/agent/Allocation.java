@@ -58,6 +58,7 @@ public final class Allocation {
     private static final int MAX_EVENTS = 10;
 
     private final String id;
+    private final String evalId;
     private final String name;
     private final String namespace;
     private final String jobId;
@@ -79,24 +80,26 @@ public final class Allocation {
 
     /**
      * @param id the allocation id (a UUID)
+     * @param evalId the evaluation that placed it
      * @param name {@code job.group[index]}
      * @param namespace the job's namespace
      * @param jobId the job
      * @param group the task group
-     * @param jobVersion the job's modify index when it was placed
+     * @param jobVersion the job's version it runs
+     * @param createIndex the state index of the placement that creates it (its {@code CreateIndex})
      * @param nodeId this node
      * @param nodeName this node's name
      * @param taskNames the group's tasks, in order
      * @param clock the time events are stamped with
      * @param journal gets every change, as a {@link #record()}, before the change is visible to callers; it throws
      *     (an {@link java.io.UncheckedIOException}) when it cannot keep it
-     * @param index numbers every change after this creation (which the placement's index, {@code jobVersion},
-     *     numbers)
+     * @param index numbers every change after this creation (which {@code createIndex} numbers)
      */
-    public Allocation(String id, String name, String namespace, String jobId, String group, long jobVersion,
-                      String nodeId, String nodeName, List<String> taskNames, Clock clock,
-                      Consumer<JsonNode> journal, StateIndex index) {
+    public Allocation(String id, String evalId, String name, String namespace, String jobId, String group,
+                      long jobVersion, long createIndex, String nodeId, String nodeName, List<String> taskNames,
+                      Clock clock, Consumer<JsonNode> journal, StateIndex index) {
         this.id = requireNonNull(id, "id is null");
+        this.evalId = requireNonNull(evalId, "evalId is null");
         this.name = requireNonNull(name, "name is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.jobId = requireNonNull(jobId, "jobId is null");
@@ -109,9 +112,9 @@ public final class Allocation {
         this.index = requireNonNull(index, "index is null");
         this.createTime = clock.instant();
         this.modifyTime = createTime;
-        this.createIndex = jobVersion;
-        this.modifyIndex = jobVersion;
-        this.allocModifyIndex = jobVersion;
+        this.createIndex = createIndex;
+        this.modifyIndex = createIndex;
+        this.allocModifyIndex = createIndex;
         for (String task : taskNames) {
             TaskStatus status = new TaskStatus();
             status.event("Received", "Task received by client", createTime, OptionalInt.empty());
@@ -122,6 +125,7 @@ public final class Allocation {
 
     private Allocation(JsonNode record, Clock clock, Consumer<JsonNode> journal, StateIndex index) {
         this.id = record.path("ID").asText();
+        this.evalId = record.path("EvalID").asText(""); // "" in a record written before allocations named it
         this.name = record.path("Name").asText();
         this.namespace = record.path("Namespace").asText();
         this.jobId = record.path("JobID").asText();
@@ -132,8 +136,8 @@ public final class Allocation {
         this.clock = clock;
         this.journal = journal;
         this.index = index;
-        // Records written before allocations had indexes: the placement's.
-        this.createIndex = record.path("CreateIndex").asLong(jobVersion);
+        // Records written before allocations had indexes: 1, below every change.
+        this.createIndex = record.path("CreateIndex").asLong(1);
         this.modifyIndex = record.path("ModifyIndex").asLong(createIndex);
         this.allocModifyIndex = record.path("AllocModifyIndex").asLong(createIndex);
         this.createTime = instant(record.path("CreateTime").asLong());
@@ -161,6 +165,16 @@ public final class Allocation {
     public static Allocation restore(JsonNode record, Clock clock, Consumer<JsonNode> journal, StateIndex index) {
         return new Allocation(requireNonNull(record, "record is null"), requireNonNull(clock, "clock is null"),
                 requireNonNull(journal, "journal is null"), requireNonNull(index, "index is null"));
+    }
+
+    /** @return the evaluation that placed it ({@code ""} when its record predates the field) */
+    public String evalId() {
+        return evalId;
+    }
+
+    /** @return the node it runs on */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** @return the group's tasks, in order */
@@ -370,6 +384,7 @@ public final class Allocation {
     private ObjectNode toJson(boolean withHandles) {
         ObjectNode out = NODES.objectNode();
         out.put("ID", id);
+        out.put("EvalID", evalId);
         out.put("Name", name);
         out.put("Namespace", namespace);
         out.put("NodeID", nodeId);

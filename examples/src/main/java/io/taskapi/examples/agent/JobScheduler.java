@@ -57,6 +57,9 @@ public final class JobScheduler implements AutoCloseable {
     /** How many evaluations {@link #evaluation} still finds. */
     private static final int EVALUATIONS_KEPT = 1024;
 
+    /** How many versions of a job {@link #versions} keeps, the current one included: Nomad's default. */
+    static final int VERSIONS_KEPT = 6;
+
     private final DriverCatalog drivers;
     private final AllocationStore allocations;
     private final WorkloadIdentitySigner signer;
@@ -79,6 +82,8 @@ public final class JobScheduler implements AutoCloseable {
         }
     };
     private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
+    /** Each job's versions, newest (the current one) first, at most {@link #VERSIONS_KEPT}. */
+    private final Map<String, List<JobRecord>> versions = new LinkedHashMap<>();
     private final Map<String, List<TaskRunner>> runners = new LinkedHashMap<>();
     private boolean closed;
     private volatile DriverHealthMonitor healthMonitor;
@@ -134,12 +139,14 @@ public final class JobScheduler implements AutoCloseable {
      * @param spec the job
      * @param createIndex the index of its first registration
      * @param modifyIndex the index of its last change
+     * @param version Nomad's job version: 0 at the first registration, one more at each later registration or stop
+     *     (every registration replaces the allocations here, so even an unchanged job is a new version)
      * @param submitTime when it was last registered
      * @param stopped whether it was stopped
      * @param allocationIds its allocations since the last registration
      */
-    public record JobRecord(JobSpec spec, long createIndex, long modifyIndex, Instant submitTime, boolean stopped,
-                            List<String> allocationIds) {
+    public record JobRecord(JobSpec spec, long createIndex, long modifyIndex, long version, Instant submitTime,
+                            boolean stopped, List<String> allocationIds) {
         /** Copies the list. */
         public JobRecord {
             requireNonNull(spec, "spec is null");
@@ -245,7 +252,8 @@ public final class JobScheduler implements AutoCloseable {
         List<Allocation> placed = new ArrayList<>();
         List<String> previous;
         long modifyIndex;
-        Evaluation evaluation;
+        // Known before placement, so that each allocation names the evaluation that placed it (its EvalID).
+        String evalId = UUID.randomUUID().toString();
         synchronized (this) {
             if (closed) {
                 throw new RejectedException("the agent is shutting down");
@@ -259,19 +267,20 @@ public final class JobScheduler implements AutoCloseable {
             // The job, its allocations and its evaluation are one change: visible together, under one index.
             modifyIndex = index.reserve();
             try {
+                long version = old == null ? 0 : old.version() + 1;
                 for (GroupSpec group : job.groups()) {
                     for (int i = 0; i < group.count(); i++) {
-                        Allocation allocation = new Allocation(UUID.randomUUID().toString(),
+                        Allocation allocation = new Allocation(UUID.randomUUID().toString(), evalId,
                                 job.id() + "." + group.name() + "[" + i + "]", job.namespace(), job.id(),
-                                group.name(), modifyIndex, node.localNodeId(), node.node().name(),
+                                group.name(), version, modifyIndex, node.localNodeId(), node.node().name(),
                                 group.tasks().stream().map(TaskSpec::name).toList(), clock, journal(), index);
                         allocations.add(allocation);
                         placed.add(allocation);
                     }
                 }
-                save(new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex,
+                save(new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex, version,
                         clock.instant(), false, placed.stream().map(Allocation::id).toList()));
-                evaluation = evaluated(job.namespace(), job.id(), job.type(), "job-register", modifyIndex);
+                evaluated(evalId, job.namespace(), job.id(), job.type(), "job-register", modifyIndex);
             } finally {
                 index.release(modifyIndex);
             }
@@ -281,7 +290,7 @@ public final class JobScheduler implements AutoCloseable {
             start(job, allocation);
         }
         LOG.info("job {} (namespace {}) registered: {} allocation(s)", job.id(), job.namespace(), placed.size());
-        return new Result(evaluation.id(), modifyIndex, placed.stream().map(Allocation::id).toList());
+        return new Result(evalId, modifyIndex, placed.stream().map(Allocation::id).toList());
     }
 
     /** Nomad's {@code EnforceIndex} check, with its messages ({@code api.RegisterEnforceIndexErrPrefix}). */
@@ -300,9 +309,10 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     /** Records the evaluation a change stands for: this agent places at once, so it is complete when answered. */
-    private Evaluation evaluated(String namespace, String jobId, String type, String trigger, long modifyIndex) {
-        Evaluation evaluation = new Evaluation(UUID.randomUUID().toString(), namespace, jobId, type, trigger,
-                modifyIndex, node.localNodeId(), clock.instant());
+    private Evaluation evaluated(String evalId, String namespace, String jobId, String type, String trigger,
+                                 long modifyIndex) {
+        Evaluation evaluation = new Evaluation(evalId, namespace, jobId, type, trigger, modifyIndex,
+                node.localNodeId(), clock.instant());
         synchronized (evaluations) {
             evaluations.put(evaluation.id(), evaluation);
         }
@@ -317,6 +327,27 @@ public final class JobScheduler implements AutoCloseable {
         synchronized (evaluations) {
             return Optional.ofNullable(evaluations.get(evalId));
         }
+    }
+
+    /**
+     * @param namespace a namespace
+     * @param jobId a job id
+     * @return the job's evaluations among the last {@value #EVALUATIONS_KEPT}, oldest first; none for an unknown job
+     */
+    public List<Evaluation> evaluations(String namespace, String jobId) {
+        synchronized (evaluations) {
+            return evaluations.values().stream()
+                    .filter(e -> e.namespace().equals(namespace) && e.jobId().equals(jobId)).toList();
+        }
+    }
+
+    /**
+     * @param namespace a namespace
+     * @param jobId a job id
+     * @return the job's last {@value #VERSIONS_KEPT} versions, newest (the current one) first; none for an unknown job
+     */
+    public synchronized List<JobRecord> versions(String namespace, String jobId) {
+        return versions.getOrDefault(key(namespace, jobId), List.of());
     }
 
     /**
@@ -386,8 +417,11 @@ public final class JobScheduler implements AutoCloseable {
             modifyIndex = index.reserve();
             try {
                 ids = job.allocationIds();
-                save(new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.submitTime(), true, ids));
-                evaluation = evaluated(namespace, jobId, job.spec().type(), "job-deregister", modifyIndex);
+                // A stop is a new version of the job, as in Nomad.
+                save(new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.version() + 1, job.submitTime(),
+                        true, ids));
+                evaluation = evaluated(UUID.randomUUID().toString(), namespace, jobId, job.spec().type(),
+                        "job-deregister", modifyIndex);
             } finally {
                 index.release(modifyIndex);
             }
@@ -437,6 +471,8 @@ public final class JobScheduler implements AutoCloseable {
         if (full) {
             out.putNull("Periodic");
             out.putNull("ParameterizedJob");
+            out.put("Version", job.version());
+            out.put("Stable", false); // no deployments here: no version is ever marked stable
         } else {
             out.put("Periodic", false);
             out.put("ParameterizedJob", false);
@@ -456,7 +492,11 @@ public final class JobScheduler implements AutoCloseable {
             for (JsonNode document : state.jobs()) {
                 try {
                     JobRecord job = readJob(document);
-                    jobs.put(key(job.spec().namespace(), job.spec().id()), job);
+                    String key = key(job.spec().namespace(), job.spec().id());
+                    jobs.put(key, job);
+                    List<JobRecord> kept = new ArrayList<>(List.of(job));
+                    document.path("Versions").forEach(older -> kept.add(readJob(older)));
+                    versions.put(key, List.copyOf(kept));
                     index.raiseTo(job.modifyIndex());
                 } catch (RuntimeException e) {
                     LOG.error("skipping a job record that cannot be read: {}", e.toString());
@@ -718,25 +758,41 @@ public final class JobScheduler implements AutoCloseable {
         return record -> state.saveAllocation(record.path("ID").asText(), record);
     }
 
-    /** Keeps a job record, on disk first. Called with this scheduler's lock held. */
+    /**
+     * Keeps a job record as its new current version, with the versions before it, on disk first. Called with this
+     * scheduler's lock held.
+     */
     private void save(JobRecord job) {
+        String key = key(job.spec().namespace(), job.spec().id());
+        List<JobRecord> kept = new ArrayList<>(List.of(job));
+        kept.addAll(versions.getOrDefault(key, List.of()));
+        kept = List.copyOf(kept.subList(0, Math.min(kept.size(), VERSIONS_KEPT)));
+        ObjectNode document = document(job);
+        kept.stream().skip(1).forEach(older -> document.withArray("Versions").add(document(older)));
+        state.saveJob(job.spec().namespace(), job.spec().id(), document);
+        jobs.put(key, job);
+        versions.put(key, kept);
+    }
+
+    private static ObjectNode document(JobRecord job) {
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         document.set("Job", JobJson.write(job.spec()));
         document.put("CreateIndex", job.createIndex());
         document.put("ModifyIndex", job.modifyIndex());
+        document.put("Version", job.version());
         document.put("SubmitTime", ChronoUnit.NANOS.between(Instant.EPOCH, job.submitTime()));
         document.put("Stop", job.stopped());
         job.allocationIds().forEach(document.withArray("AllocationIDs")::add);
-        state.saveJob(job.spec().namespace(), job.spec().id(), document);
-        jobs.put(key(job.spec().namespace(), job.spec().id()), job);
+        return document;
     }
 
+    /** Reads a record {@link #document} wrote (one written before versions were kept is version 0). */
     private static JobRecord readJob(JsonNode document) {
         List<String> ids = new ArrayList<>();
         document.path("AllocationIDs").forEach(id -> ids.add(id.asText()));
         return new JobRecord(JobJson.read(document.path("Job")), document.path("CreateIndex").asLong(),
-                document.path("ModifyIndex").asLong(), Instant.EPOCH.plusNanos(document.path("SubmitTime").asLong()),
-                document.path("Stop").asBoolean(), ids);
+                document.path("ModifyIndex").asLong(), document.path("Version").asLong(),
+                Instant.EPOCH.plusNanos(document.path("SubmitTime").asLong()), document.path("Stop").asBoolean(), ids);
     }
 
     private void stopAllocations(List<String> ids) {

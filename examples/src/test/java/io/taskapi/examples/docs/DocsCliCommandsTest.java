@@ -1,13 +1,13 @@
 package io.taskapi.examples.docs;
 
+import static io.taskapi.examples.docs.TaskapiProcesses.ROOT;
+import static io.taskapi.examples.docs.TaskapiProcesses.awaitLine;
+import static io.taskapi.examples.docs.TaskapiProcesses.bootstrap;
+import static io.taskapi.examples.docs.TaskapiProcesses.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskapi.examples.cli.Main;
-import java.io.BufferedReader;
+import io.taskapi.examples.docs.TaskapiProcesses.Result;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * prints the node.
  */
 final class DocsCliCommandsTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** {@code ./taskapi …}, {@code $ taskapi …} and {@code `taskapi …}: the command words, up to three. */
     private static final Pattern DOC_COMMAND =
             Pattern.compile("(?:\\./|\\$ |`)taskapi((?: [a-z]+(?=[\\s`|)]|$)){1,3})");
@@ -48,8 +46,6 @@ final class DocsCliCommandsTest {
     Path files;
 
     private final Set<String> ran = new TreeSet<>();
-
-    private record Result(int code, String out, String err) {}
 
     @Test
     void everyCommandTheDocsShowIsTestedHere() throws IOException {
@@ -75,9 +71,8 @@ final class DocsCliCommandsTest {
     void theReadmeCommandsWorkAsProcesses() throws Exception {
         int port = freePort();
         Map<String, String> env = new HashMap<>(Map.of("NOMAD_ADDR", "http://127.0.0.1:" + port));
-        List<String> agentCommand = java("agent", "-dev", "-acl-enabled", "-port", Integer.toString(port));
         Path agentLog = files.resolve("agent.stderr");
-        Process agent = new ProcessBuilder(agentCommand).directory(ROOT.toFile())
+        Process agent = command(Map.of(), "agent", "-dev", "-acl-enabled", "-port", Integer.toString(port))
                 .redirectError(agentLog.toFile()).start();
         try {
             ran.add("agent");
@@ -86,9 +81,8 @@ final class DocsCliCommandsTest {
                     .contains("ACLs      = enabled");
 
             // export NOMAD_TOKEN=$(./taskapi acl bootstrap | awk '/^Secret ID/ {print $4}')
-            Result bootstrap = ok(env, "acl", "bootstrap");
-            String token = bootstrap.out().lines().filter(l -> l.startsWith("Secret ID")).findFirst().orElseThrow()
-                    .split("\\s+")[3];
+            noteRan("acl", "bootstrap");
+            String token = bootstrap(env);
             assertThat(token).matches("[0-9a-f-]{36}");
             env.put("NOMAD_TOKEN", token);
 
@@ -153,16 +147,18 @@ final class DocsCliCommandsTest {
         assertThat(ran).containsAll(TESTED);
     }
 
-    /** Runs a command that must succeed: exit 0, nothing on stderr. */
+    /** Runs a command that must succeed, noting which command it was. */
     private Result ok(Map<String, String> env, String... args) {
-        Result result = taskapi(env, args);
-        assertThat(result.code()).as("exit code of taskapi %s\nstdout:\n%s\nstderr:\n%s", String.join(" ", args),
-                result.out(), result.err()).isZero();
-        assertThat(result.err()).as("stderr of taskapi %s", String.join(" ", args)).isEmpty();
-        return result;
+        noteRan(args);
+        return TaskapiProcesses.ok(env, args);
     }
 
     private Result taskapi(Map<String, String> env, String... args) {
+        noteRan(args);
+        return TaskapiProcesses.run(env, args);
+    }
+
+    private void noteRan(String... args) {
         List<String> words = new ArrayList<>();
         for (String arg : args) {
             if (arg.startsWith("-") || !arg.matches("[a-z]+") || words.size() == 3) {
@@ -171,69 +167,6 @@ final class DocsCliCommandsTest {
             words.add(arg);
         }
         ran.add(String.join(" ", words));
-        try {
-            Process process = start(java(args), env);
-            process.getOutputStream().close();
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-            String out = read(process.getInputStream());
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("taskapi " + String.join(" ", args) + " did not exit in 120s");
-            }
-            return new Result(process.exitValue(), out, err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code java -cp … io.taskapi.examples.cli.Main ARGS}: what {@code ./taskapi ARGS} runs. */
-    private static List<String> java(String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static Process start(List<String> command, Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("NOMAD_"));
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
-    /** Reads the agent's stdout up to the line that starts with this, and returns what it read. */
-    private static String awaitLine(Process agent, String prefix) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(agent.getInputStream(),
-                StandardCharsets.UTF_8));
-        StringBuilder text = new StringBuilder();
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            text.append(line).append('\n');
-            if (line.startsWith(prefix)) {
-                // The rest of stdout is drained so that the agent never blocks on a full pipe.
-                Thread rest = new Thread(() -> {
-                    try {
-                        lines.lines().forEach(ignored -> { });
-                    } catch (UncheckedIOException e) {
-                        // the agent has exited: its stdout is closed
-                    }
-                }, "agent-stdout");
-                rest.setDaemon(true);
-                rest.start();
-                return text.toString();
-            }
-        }
-        throw new IllegalStateException("the agent exited before \"" + prefix + "\"; stdout:\n" + text);
-    }
-
-    private static String read(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static int freePort() throws IOException {

@@ -16,6 +16,7 @@ import io.taskapi.spi.api.AgentRequest;
 import io.taskapi.spi.api.AgentResponse;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentRouteException;
+import io.taskapi.spi.api.CallerAccess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class AgentAddedRoutes implements RouteGroup {
         }
         try {
             AgentResponse response = route.handle(new AgentRequest(params, request.queryParameters(), request.body(),
-                    request.identity().auditName()));
+                    request.identity().auditName(), access(request)));
             Map<String, String> headers = new LinkedHashMap<>(response.headers());
             OptionalLong index = agentIndex(headers);
             return new ApiResponse(response.status(), response.body().length == 0 ? Optional.empty()
@@ -110,6 +111,17 @@ public final class AgentAddedRoutes implements RouteGroup {
         return index;
     }
 
+    /** The caller's own ACL, for a route that shows only the namespaces it may read (Nomad's node allocations). */
+    private static CallerAccess access(ApiRequest request) {
+        return (namespace, wireName) -> request.acl().allowNamespaceOperation(
+                requireNonNull(namespace, "namespace is null"), capability(wireName));
+    }
+
+    private static NamespaceCapability capability(String wireName) {
+        return NamespaceCapability.fromWireName(wireName).orElseThrow(() ->
+                new IllegalArgumentException("unknown namespace capability '" + wireName + "'"));
+    }
+
     private static Permission permissionOf(AgentPermission permission) {
         return switch (permission.kind()) {
             case AUTHENTICATED -> Permission.AUTHENTICATED;
@@ -123,8 +135,7 @@ public final class AgentAddedRoutes implements RouteGroup {
     }
 
     private static Permission namespace(String wireName) {
-        NamespaceCapability capability = NamespaceCapability.fromWireName(wireName).orElseThrow(() ->
-                new IllegalArgumentException("unknown namespace capability '" + wireName + "'"));
+        NamespaceCapability capability = capability(wireName);
         return new Permission("namespace:" + wireName, request -> request.acl().allowNamespaceOperation(
                 request.query("namespace").orElse("default"), capability));
     }

@@ -15,6 +15,7 @@ import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskHandle;
 import io.taskapi.testing.HttpResponse;
+import io.taskapi.testing.PrivateDockerEngine;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import io.taskapi.testing.UnixHttpClient;

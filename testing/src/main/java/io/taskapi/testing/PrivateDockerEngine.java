@@ -1,11 +1,7 @@
-package io.taskapi.examples.driver.docker;
+package io.taskapi.testing;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.taskapi.examples.driver.Tasks;
-import io.taskapi.testing.HttpResponse;
-import io.taskapi.testing.UnixHttpClient;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -25,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,13 +35,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Skipped (an assumption, with the reason) when the tests do not run as root or {@code dockerd} is not installed.
  */
-final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
+public final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
     /** The seed job's image, which this engine has without pulling it. */
-    static final String IMAGE = "curlimages/curl:7.87.0";
+    public static final String IMAGE = "curlimages/curl:7.87.0";
     /** The same image under a bare name: {@code :latest}. */
-    static final String UNTAGGED_IMAGE = "taskapi-test/curl";
+    public static final String UNTAGGED_IMAGE = "taskapi-test/curl";
     /** Where curl is in the image: on the image's PATH, not on a host's. */
-    static final String TOOLS_DIR = "/opt/curl/bin";
+    public static final String TOOLS_DIR = "/opt/curl/bin";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> DOCKERD_PLACES = List.of("/usr/sbin/dockerd", "/usr/bin/dockerd");
@@ -56,9 +51,13 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
     private String storageDriver;
     private Process process;
 
+    /** An engine started by {@link #beforeAll}: register it with {@code @RegisterExtension}. */
+    public PrivateDockerEngine() {
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        assumeTrue(Tasks.isRoot(), "a private dockerd needs root; run the tests as root to test against a real engine");
+        assumeTrue(isRoot(), "a private dockerd needs root; run the tests as root to test against a real engine");
         Optional<Path> found = DOCKERD_PLACES.stream().map(Path::of).filter(Files::isExecutable).findFirst();
         assumeTrue(found.isPresent(), "no dockerd (Debian's docker.io, which .ci/install-test-deps installs) at "
                 + DOCKERD_PLACES);
@@ -86,12 +85,12 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** @return the engine's socket */
-    Path socket() {
+    public Path socket() {
         return dir.resolve("docker.sock");
     }
 
     /** @return {@code unix://} and the socket, as the plugin config's {@code endpoint} */
-    String endpoint() {
+    public String endpoint() {
         return "unix://" + socket();
     }
 
@@ -100,7 +99,7 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
      *
      * @return whether it answers
      */
-    boolean start() throws IOException, InterruptedException {
+    public boolean start() throws IOException, InterruptedException {
         Files.deleteIfExists(socket());
         ProcessBuilder builder = new ProcessBuilder(dockerd.toString(),
                 "--storage-driver", storageDriver, "--iptables=false", "--ip6tables=false", "--bridge=none",
@@ -110,11 +109,9 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
                         .toFile()));
         Process started = builder.start();
         process = started;
-        try {
-            await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> !started.isAlive() || answers());
-        } catch (ConditionTimeoutException e) {
-            // judged below
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (started.isAlive() && !answers() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
         if (started.isAlive() && answers()) {
             return true;
@@ -124,7 +121,7 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** Stops the engine as an operator would (SIGTERM): it stops its containers first. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -136,7 +133,7 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** @return whether it answers a ping */
-    boolean answers() {
+    public boolean answers() {
         if (!Files.exists(socket())) {
             return false;
         }
@@ -148,7 +145,7 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** @return the ids of the containers the engine has, running or not */
-    List<String> containers() throws IOException {
+    public List<String> containers() throws IOException {
         try (UnixHttpClient client = client()) {
             HttpResponse answer = client.get("/containers/json?all=1").send();
             List<String> ids = new ArrayList<>();
@@ -158,12 +155,16 @@ final class PrivateDockerEngine implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** @return the engine's log so far */
-    String log() {
+    public String log() {
         try {
             return Files.exists(dir.resolve("log")) ? Files.readString(dir.resolve("log")) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean isRoot() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
     }
 
     private UnixHttpClient client() {
