@@ -339,9 +339,6 @@ final class NomadSdkTest {
     }
 
     @Test
-    @Disabled("the agent's own routes (jobs, allocations) do not block yet: GET /v1/jobs?index=1&wait=30s answers at"
-            + " once with the unchanged list, where Nomad holds it until the index passes 1; it needs an"
-            + " agent-to-plugin change notification in the SPI (docs/api.md, blocking queries)")
     void blockingJobListReturnsWhenAJobIsRegistered() throws Exception {
         ServerQueryResponse<List<JobListStub>> before = client.getJobsApi().list();
         assertQueried(before);

@@ -4,7 +4,7 @@ package io.taskapi.spi.api;
  * What the caller of an {@link AgentRoute} may do in a namespace, checked against its policies as the route's own
  * {@link AgentPermission} is. For a route that shows objects of several namespaces and, as Nomad does, leaves out
  * those the caller may not read (a node's allocations need {@code node:read}, and each allocation {@code read-job}
- * in its namespace).
+ * in its namespace). Since SPI 1.2.
  */
 @FunctionalInterface
 public interface CallerAccess {

@@ -47,6 +47,9 @@ import java.util.OptionalLong;
  * GET      /v1/node/:id/allocations                node read          only allocations of namespaces the caller
  *                                                                     may read-job in, across namespaces (Nomad)
  * </pre>
+ *
+ * <p>Every {@code GET} is a Nomad blocking query ({@code ?index=N&wait=D}): the plugin holds it until the scheduler's
+ * state index ({@link JobScheduler#stateIndex()}), which is also its {@code X-Nomad-Index}, passes {@code N}.
  */
 public final class JobRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -425,6 +428,12 @@ public final class JobRoutes {
         @Override
         public String help() {
             return help;
+        }
+
+        /** Every GET reads only jobs, allocations and evaluations, which the scheduler's state index numbers. */
+        @Override
+        public boolean blocks() {
+            return method.equals("GET");
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.taskapi.examples.jobspec.GroupSpec;
 import io.taskapi.examples.jobspec.JobJson;
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskHandle;
@@ -32,7 +33,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -70,7 +70,8 @@ public final class JobScheduler implements AutoCloseable {
     private final ClientState state;
     private final Clock clock;
     private final ExecutorService executor;
-    private final AtomicLong index = new AtomicLong();
+    /** Numbers every change of the jobs and allocations, for the plugin's blocking queries. */
+    private final StateIndex index = new StateIndex();
     /** The last evaluations, oldest first; guarded by itself. */
     private final Map<String, Evaluation> evaluations = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -117,6 +118,14 @@ public final class JobScheduler implements AutoCloseable {
             return thread;
         };
         this.executor = Executors.newCachedThreadPool(factory);
+    }
+
+    /**
+     * @return the index of the jobs and allocations, for the plugin: every change a query of the job and allocation
+     *     routes would show raises it ({@link StateIndex})
+     */
+    AgentStateIndex stateIndex() {
+        return index;
     }
 
     /** @param monitor looks at an unhealthy driver again before a job that needs it is refused */
@@ -255,27 +264,32 @@ public final class JobScheduler implements AutoCloseable {
                 enforceIndex(expectedModifyIndex.getAsLong(), old);
             }
             previous = old == null ? List.of() : old.allocationIds();
-            modifyIndex = index.incrementAndGet();
-            long version = old == null ? 0 : old.version() + 1;
-            for (GroupSpec group : job.groups()) {
-                for (int i = 0; i < group.count(); i++) {
-                    Allocation allocation = new Allocation(UUID.randomUUID().toString(), evalId,
-                            job.id() + "." + group.name() + "[" + i + "]", job.namespace(), job.id(), group.name(),
-                            version, node.localNodeId(), node.node().name(),
-                            group.tasks().stream().map(TaskSpec::name).toList(), clock, journal());
-                    allocations.add(allocation);
-                    placed.add(allocation);
+            // The job, its allocations and its evaluation are one change: visible together, under one index.
+            modifyIndex = index.reserve();
+            try {
+                long version = old == null ? 0 : old.version() + 1;
+                for (GroupSpec group : job.groups()) {
+                    for (int i = 0; i < group.count(); i++) {
+                        Allocation allocation = new Allocation(UUID.randomUUID().toString(), evalId,
+                                job.id() + "." + group.name() + "[" + i + "]", job.namespace(), job.id(),
+                                group.name(), version, modifyIndex, node.localNodeId(), node.node().name(),
+                                group.tasks().stream().map(TaskSpec::name).toList(), clock, journal(), index);
+                        allocations.add(allocation);
+                        placed.add(allocation);
+                    }
                 }
+                save(new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex, version,
+                        clock.instant(), false, placed.stream().map(Allocation::id).toList()));
+                evaluated(evalId, job.namespace(), job.id(), job.type(), "job-register", modifyIndex);
+            } finally {
+                index.release(modifyIndex);
             }
-            save(new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex, version,
-                    clock.instant(), false, placed.stream().map(Allocation::id).toList()));
         }
         stopAllocations(previous);
         for (Allocation allocation : placed) {
             start(job, allocation);
         }
         LOG.info("job {} (namespace {}) registered: {} allocation(s)", job.id(), job.namespace(), placed.size());
-        evaluated(evalId, job.namespace(), job.id(), job.type(), "job-register", modifyIndex);
         return new Result(evalId, modifyIndex, placed.stream().map(Allocation::id).toList());
     }
 
@@ -394,22 +408,26 @@ public final class JobScheduler implements AutoCloseable {
     public Optional<Result> stop(String namespace, String jobId) {
         List<String> ids;
         long modifyIndex;
+        Evaluation evaluation;
         synchronized (this) {
             JobRecord job = jobs.get(key(namespace, jobId));
             if (job == null) {
                 return Optional.empty();
             }
-            modifyIndex = index.incrementAndGet();
-            ids = job.allocationIds();
-            // A stop is a new version of the job, as in Nomad.
-            save(new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.version() + 1, job.submitTime(), true,
-                    ids));
+            modifyIndex = index.reserve();
+            try {
+                ids = job.allocationIds();
+                // A stop is a new version of the job, as in Nomad.
+                save(new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.version() + 1, job.submitTime(),
+                        true, ids));
+                evaluation = evaluated(UUID.randomUUID().toString(), namespace, jobId, job.spec().type(),
+                        "job-deregister", modifyIndex);
+            } finally {
+                index.release(modifyIndex);
+            }
         }
         stopAllocations(ids);
         LOG.info("job {} (namespace {}) stopped", jobId, namespace);
-        String type = find(namespace, jobId).map(j -> j.spec().type()).orElse("service");
-        Evaluation evaluation = evaluated(UUID.randomUUID().toString(), namespace, jobId, type, "job-deregister",
-                modifyIndex);
         return Optional.of(new Result(evaluation.id(), modifyIndex, List.of()));
     }
 
@@ -479,7 +497,7 @@ public final class JobScheduler implements AutoCloseable {
                     List<JobRecord> kept = new ArrayList<>(List.of(job));
                     document.path("Versions").forEach(older -> kept.add(readJob(older)));
                     versions.put(key, List.copyOf(kept));
-                    index.accumulateAndGet(job.modifyIndex(), Math::max);
+                    index.raiseTo(job.modifyIndex());
                 } catch (RuntimeException e) {
                     LOG.error("skipping a job record that cannot be read: {}", e.toString());
                 }
@@ -487,7 +505,10 @@ public final class JobScheduler implements AutoCloseable {
             for (JsonNode document : state.allocations()) {
                 String id = document.path("ID").asText();
                 try {
-                    allocations.add(Allocation.restore(document, clock, record -> state.saveAllocation(id, record)));
+                    Allocation allocation = Allocation.restore(document, clock,
+                            record -> state.saveAllocation(id, record), index);
+                    allocations.add(allocation);
+                    index.raiseTo(allocation.modifyIndex());
                 } catch (RuntimeException e) {
                     LOG.error("skipping the record of allocation {}: {}", id, e.toString());
                 }

@@ -15,8 +15,8 @@ class AllocationStoreContractTest extends AllocationRegistryContract<AllocationS
     protected void markLive(AllocationStore store, String allocationId, AllocationWorkload workload) {
         store.add(new Allocation(allocationId, UUID.randomUUID().toString(),
                 workload.jobId() + "." + workload.group() + "[0]",
-                workload.namespace(), workload.jobId(), workload.group(), 1, UUID.randomUUID().toString(), "node",
-                workload.tasks().stream().sorted().toList(), Clock.systemUTC(), record -> { }));
+                workload.namespace(), workload.jobId(), workload.group(), 0, 1, UUID.randomUUID().toString(), "node",
+                workload.tasks().stream().sorted().toList(), Clock.systemUTC(), record -> { }, new StateIndex()));
     }
 
     /** As the scheduler ends one: every task exits, then the store is told. */

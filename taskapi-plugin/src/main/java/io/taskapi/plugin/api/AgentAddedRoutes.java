@@ -28,15 +28,24 @@ import java.util.OptionalLong;
  * chain runs first and its permission is checked against the caller's ACL in Nomad's terms. Only the request and the
  * answer are translated, between the plugin's {@link ApiRequest}/{@link ApiResponse} and the SPI's
  * {@link AgentRequest}/{@link AgentResponse}.
+ *
+ * <p>They all watch {@link Watch#AGENT}, whose index follows the agent's {@link io.taskapi.spi.api.AgentStateIndex}
+ * when it gave one; a route that {@linkplain AgentRoute#blocks() blocks} then parks Nomad's blocking queries like the
+ * plugin's own routes, and the others answer at once.
  */
 public final class AgentAddedRoutes implements RouteGroup {
     private static final String INDEX_HEADER = "X-Nomad-Index";
 
     private final List<Route> routes;
 
-    /** @param routes the agent's routes */
-    public AgentAddedRoutes(List<AgentRoute> routes) {
-        this.routes = requireNonNull(routes, "routes is null").stream().map(AgentAddedRoutes::route).toList();
+    /**
+     * @param routes the agent's routes
+     * @param indexed whether the agent gave its state index ({@link io.taskapi.spi.api.AgentStateIndex}), which the
+     *     index of {@link Watch#AGENT} then follows
+     * @throws IllegalArgumentException when a route blocks and the agent gave no state index
+     */
+    public AgentAddedRoutes(List<AgentRoute> routes, boolean indexed) {
+        this.routes = requireNonNull(routes, "routes is null").stream().map(route -> route(route, indexed)).toList();
     }
 
     @Override
@@ -44,16 +53,21 @@ public final class AgentAddedRoutes implements RouteGroup {
         return routes;
     }
 
-    private static Route route(AgentRoute route) {
-        return Route.on(route.method(), route.path())
+    private static Route route(AgentRoute route, boolean indexed) {
+        Route.Builder builder = Route.on(route.method(), route.path())
                 .permission(permissionOf(route.permission()))
                 .help(route.help())
-                // The agent's code: nothing says it cannot block.
-                // An index for their answers and the writes through them; no blocking: their state (allocations
-                // starting, say) changes without the plugin hearing of it, and a wait would miss those changes.
-                .watches(Watch.AGENT)
-                .answersAtOnce()
-                .runs(Execution.BLOCKING_WITH_BODY, request -> handle(route, request));
+                // An index for their answers and the writes through them.
+                .watches(Watch.AGENT);
+        if (!route.blocks()) {
+            // A route that did not opt in may read state the agent does not report: a wait could miss its changes.
+            builder.answersAtOnce();
+        } else if (!indexed) {
+            throw new IllegalArgumentException("the agent route " + route.method() + " " + route.path()
+                    + " blocks, which needs the agent's state index");
+        }
+        // The agent's code: nothing says it cannot block.
+        return builder.runs(Execution.BLOCKING_WITH_BODY, request -> handle(route, request));
     }
 
     private static ApiResponse handle(AgentRoute route, ApiRequest request) throws ApiException {
