@@ -104,8 +104,8 @@ public final class EtcdKeyring {
         if (known != null) {
             return known;
         }
-        Codec.WrappedKey wrapped = keys.get(id).orElseThrow(() -> new StateUnavailableException(
-                "the variable keyring has no key " + id));
+        Codec.WrappedKey wrapped = cachedOrRead(keys, KeyLayout.VARIABLE_KEYS + id).orElseThrow(
+                () -> new StateUnavailableException("the variable keyring has no key " + id));
         try {
             SecretKey key = new SecretKeySpec(root.unwrap(id, wrapped.wrapped()), "AES");
             unwrapped.put(id, key);
@@ -165,6 +165,34 @@ public final class EtcdKeyring {
             return id;
         }
         return response.getGetResponses().get(0).getKvs().get(0).getValue().toString(UTF_8);
+    }
+
+    /**
+     * A key from the cache, or else from etcd: a key and what names it (the active pointer, a ciphertext) come
+     * through different watches, so the name can arrive first.
+     */
+    static Optional<Codec.WrappedKey> cachedOrRead(WatchedPrefix<Codec.WrappedKey> cache, String relativeKey,
+                                                   EtcdState state) throws StateUnavailableException {
+        String id = relativeKey.substring(relativeKey.lastIndexOf('/') + 1);
+        Optional<Codec.WrappedKey> cached = cache.get(id);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        var stored = state.read("read a key", () -> state.client().getKVClient().get(state.layout().key(relativeKey)))
+                .getKvs();
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Codec.wrappedKey(stored.get(0).getValue().getBytes()));
+        } catch (java.io.IOException e) {
+            throw new StateUnavailableException("a stored key is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Codec.WrappedKey> cachedOrRead(WatchedPrefix<Codec.WrappedKey> cache, String relativeKey)
+            throws StateUnavailableException {
+        return cachedOrRead(cache, relativeKey, state);
     }
 
     private Op putKey(RootKey root, String id) {

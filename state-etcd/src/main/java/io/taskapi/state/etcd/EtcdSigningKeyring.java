@@ -171,8 +171,8 @@ public final class EtcdSigningKeyring {
         if (known != null) {
             return known;
         }
-        Codec.WrappedKey wrapped = keys.get(id).orElseThrow(() -> new StateUnavailableException(
-                "the signing keyring has no key " + id));
+        Codec.WrappedKey wrapped = EtcdKeyring.cachedOrRead(keys, KeyLayout.SIGNING_KEYS + id, state).orElseThrow(
+                () -> new StateUnavailableException("the signing keyring has no key " + id));
         byte[] material = null;
         try {
             material = root.unwrap(id, wrapped.wrapped());
