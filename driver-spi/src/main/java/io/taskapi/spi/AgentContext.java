@@ -3,19 +3,23 @@ package io.taskapi.spi;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.TaskExecutor;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What an agent hands the plugin when it starts it. Built with {@link #builder(AgentState)}. */
 public final class AgentContext {
     private final Map<String, String> config;
     private final AgentState state;
     private final List<AgentRoute> routes;
+    private final TaskExecutor exec;
 
     private AgentContext(Builder builder) {
         this.config = Map.copyOf(builder.config);
         this.state = builder.state;
         this.routes = List.copyOf(builder.routes);
+        this.exec = builder.exec;
     }
 
     /**
@@ -44,11 +48,21 @@ public final class AgentContext {
         return routes;
     }
 
+    /**
+     * @return how operators run commands in the agent's tasks ({@code alloc exec}); empty if the agent does not offer
+     *     it (the route then answers 404)
+     * @since 1.2
+     */
+    public Optional<TaskExecutor> exec() {
+        return Optional.ofNullable(exec);
+    }
+
     /** Collects an {@link AgentContext}. */
     public static final class Builder {
         private final AgentState state;
         private Map<String, String> config = Map.of();
         private List<AgentRoute> routes = List.of();
+        private TaskExecutor exec;
 
         private Builder(AgentState state) {
             this.state = requireNonNull(state, "state is null");
@@ -69,6 +83,16 @@ public final class AgentContext {
          */
         public Builder routes(List<AgentRoute> routes) {
             this.routes = List.copyOf(requireNonNull(routes, "routes is null"));
+            return this;
+        }
+
+        /**
+         * @param exec how operators run commands in the agent's tasks
+         * @return this builder
+         * @since 1.2
+         */
+        public Builder exec(TaskExecutor exec) {
+            this.exec = requireNonNull(exec, "exec is null");
             return this;
         }
 

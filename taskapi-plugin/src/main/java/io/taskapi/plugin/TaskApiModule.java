@@ -13,8 +13,10 @@ import io.taskapi.plugin.node.NodeRecords;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.TaskExecutor;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The plugin's wiring, one module per concern: {@link StateModule}, {@link SocketModule}, {@link AuthModule},
@@ -28,6 +30,7 @@ public final class TaskApiModule extends AbstractModule {
     private final StateStores stores;
     private final Clock clock;
     private final List<AgentRoute> agentRoutes;
+    private final Optional<TaskExecutor> exec;
     private final Lifecycle lifecycle;
 
     /**
@@ -36,15 +39,17 @@ public final class TaskApiModule extends AbstractModule {
      * @param stores the stores, opened by the start step ({@link StateStores#open})
      * @param clock the time source for token checks
      * @param agentRoutes routes the agent adds
+     * @param exec the agent's way into its tasks for {@code alloc exec}, if it offers one
      * @param lifecycle where what the injector creates is registered, to be closed when the Task API stops
      */
     public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
-                         List<AgentRoute> agentRoutes, Lifecycle lifecycle) {
+                         List<AgentRoute> agentRoutes, Optional<TaskExecutor> exec, Lifecycle lifecycle) {
         this.config = requireNonNull(config, "config is null");
         this.state = requireNonNull(state, "state is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
+        this.exec = requireNonNull(exec, "exec is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
     }
 
@@ -64,7 +69,7 @@ public final class TaskApiModule extends AbstractModule {
         install(new HttpServerModule(config.http()));
 
         // The API's routes, one group per area.
-        install(new ApiRoutesModule(agentRoutes));
+        install(new ApiRoutesModule(agentRoutes, exec));
 
         // Node records, which the node routes and the metadata routes share; one instance per agent.
         bind(NodeMetadataService.class).in(Singleton.class);

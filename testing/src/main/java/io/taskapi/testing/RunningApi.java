@@ -9,6 +9,7 @@ import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.TaskExecutor;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a {@link TaskApiExtension} has between start and stop: its directories, issuer, state, and the started
@@ -34,7 +36,7 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
      * @throws UncheckedIOException when the directories cannot be made
      */
     static RunningApi start(Map<String, String> config, TaskApiProvider provider, Clock clock, NodeRegistry nodes,
-                            boolean embeddedStores, List<AgentRoute> routes) {
+                            boolean embeddedStores, List<AgentRoute> routes, Optional<TaskExecutor> exec) {
         Path root = FixtureFiles.createRoot();
         try {
             Map<String, String> effective = new HashMap<>(config);
@@ -52,8 +54,10 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
             TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
             TestingAgentState state = TestingAgentState.forIssuer(issuer);
             SpiVersion.requireSupported(provider);
-            TaskApi api = provider.start(AgentContext.builder(agentState(state, nodes, embeddedStores))
-                    .config(effective).routes(routes).build());
+            AgentContext.Builder context = AgentContext.builder(agentState(state, nodes, embeddedStores))
+                    .config(effective).routes(routes);
+            exec.ifPresent(context::exec);
+            TaskApi api = provider.start(context.build());
             return new RunningApi(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());
         } catch (IOException e) {

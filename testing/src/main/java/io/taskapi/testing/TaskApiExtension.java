@@ -7,6 +7,7 @@ import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.TaskExecutor;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -72,6 +74,7 @@ public final class TaskApiExtension
     private final boolean embeddedStores;
     private final NodeRegistry nodes;
     private final List<AgentRoute> routes;
+    private final Optional<TaskExecutor> exec;
 
     // guarded by this
     private int classDepth;
@@ -86,6 +89,7 @@ public final class TaskApiExtension
         this.embeddedStores = builder.embeddedStores;
         this.nodes = builder.nodes;
         this.routes = List.copyOf(builder.routes);
+        this.exec = Optional.ofNullable(builder.exec);
     }
 
     /** @return a builder */
@@ -139,7 +143,7 @@ public final class TaskApiExtension
         }
         TaskApiProvider provider = explicitProvider != null ? explicitProvider : ProviderLookup.findProvider(
                 providerName);
-        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes);
+        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes, exec);
     }
 
     /**
@@ -368,6 +372,7 @@ public final class TaskApiExtension
     public static final class Builder {
         private NodeRegistry nodes;
         private final List<AgentRoute> routes = new ArrayList<>();
+        private TaskExecutor exec;
         private final Map<String, String> config = new HashMap<>();
         private TaskApiProvider provider;
         private String providerName;
@@ -455,6 +460,17 @@ public final class TaskApiExtension
          */
         public Builder routes(AgentRoute... routes) {
             this.routes.addAll(List.of(routes));
+            return this;
+        }
+
+        /**
+         * Lets operators run commands in tasks, the way an agent does through {@link AgentContext#exec()}.
+         *
+         * @param exec the agent's way into its tasks
+         * @return this builder
+         */
+        public Builder exec(TaskExecutor exec) {
+            this.exec = exec;
             return this;
         }
 

@@ -115,7 +115,7 @@ final class RouteSecurityMatrixTest {
         // The agent provides every store and there is no data directory: opening the state opens no file.
         StateStores stores = StateStores.open(agent, new EmbeddedState(Optional.empty(), Clock.systemUTC()));
         List<Route> routes = Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(), agent, stores,
-                        Clock.systemUTC(), List.of(), new Lifecycle()))
+                        Clock.systemUTC(), List.of(), Optional.empty(), new Lifecycle()))
                 .getInstance(Router.class).routes();
         Map<String, Route> byMethodAndPath = new TreeMap<>();
         routes.forEach(route -> route.methods().forEach(method -> byMethodAndPath.put(method + " " + route.path(),
