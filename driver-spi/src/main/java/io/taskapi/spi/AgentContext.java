@@ -3,6 +3,7 @@ package io.taskapi.spi;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.api.TaskExecutor;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,14 @@ public final class AgentContext {
     private final AgentState state;
     private final List<AgentRoute> routes;
     private final TaskExecutor exec;
+    private final Optional<AgentStateIndex> stateIndex;
 
     private AgentContext(Builder builder) {
         this.config = Map.copyOf(builder.config);
         this.state = builder.state;
         this.routes = List.copyOf(builder.routes);
         this.exec = builder.exec;
+        this.stateIndex = Optional.ofNullable(builder.stateIndex);
     }
 
     /**
@@ -50,11 +53,19 @@ public final class AgentContext {
 
     /**
      * @return how operators run commands in the agent's tasks ({@code alloc exec}); empty if the agent does not offer
-     *     it (the route then answers 404)
-     * @since 1.2
+     *     it (the route then answers 404). Since SPI 1.2.
      */
     public Optional<TaskExecutor> exec() {
         return Optional.ofNullable(exec);
+    }
+
+    /**
+     * @return the index of the state the agent's routes serve, which makes the routes that
+     *     {@linkplain AgentRoute#blocks() block} wait for its changes; empty when the agent gave none (its routes
+     *     answer at once). Since SPI 1.2.
+     */
+    public Optional<AgentStateIndex> stateIndex() {
+        return stateIndex;
     }
 
     /** Collects an {@link AgentContext}. */
@@ -63,6 +74,7 @@ public final class AgentContext {
         private Map<String, String> config = Map.of();
         private List<AgentRoute> routes = List.of();
         private TaskExecutor exec;
+        private AgentStateIndex stateIndex;
 
         private Builder(AgentState state) {
             this.state = requireNonNull(state, "state is null");
@@ -87,17 +99,42 @@ public final class AgentContext {
         }
 
         /**
+         * Lets operators run commands in the agent's tasks ({@code alloc exec}). Optional. Since SPI 1.2.
+         *
          * @param exec how operators run commands in the agent's tasks
          * @return this builder
-         * @since 1.2
          */
         public Builder exec(TaskExecutor exec) {
             this.exec = requireNonNull(exec, "exec is null");
             return this;
         }
 
-        /** @return the context */
+        /**
+         * Gives the plugin the index of the state the agent's routes serve, and its changes; see
+         * {@link AgentStateIndex} for the contract. Optional: without it no agent route blocks. Since SPI 1.2.
+         *
+         * @param stateIndex the agent's state index
+         * @return this builder
+         */
+        public Builder stateIndex(AgentStateIndex stateIndex) {
+            this.stateIndex = requireNonNull(stateIndex, "stateIndex is null");
+            return this;
+        }
+
+        /**
+         * @return the context
+         * @throws IllegalStateException when a route {@linkplain AgentRoute#blocks() blocks} and no
+         *     {@linkplain #stateIndex state index} was given: it would wait for changes nobody reports
+         */
         public AgentContext build() {
+            if (stateIndex == null) {
+                for (AgentRoute route : routes) {
+                    if (route.blocks()) {
+                        throw new IllegalStateException("the agent route " + route.method() + " " + route.path()
+                                + " blocks, which needs the agent's state index (AgentContext.Builder.stateIndex)");
+                    }
+                }
+            }
             return new AgentContext(this);
         }
     }

@@ -32,14 +32,17 @@ import java.util.Optional;
  */
 final class ApiRoutesModule extends AbstractModule {
     private final List<AgentRoute> agentRoutes;
+    private final boolean agentIndexed;
     private final Optional<TaskExecutor> exec;
 
     /**
      * @param agentRoutes the routes the agent adds
+     * @param agentIndexed whether the agent gave its state index (its blocking routes need it)
      * @param exec the agent's way into its tasks for {@code alloc exec}, if it offers one
      */
-    ApiRoutesModule(List<AgentRoute> agentRoutes, Optional<TaskExecutor> exec) {
+    ApiRoutesModule(List<AgentRoute> agentRoutes, boolean agentIndexed, Optional<TaskExecutor> exec) {
         this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
+        this.agentIndexed = agentIndexed;
         this.exec = requireNonNull(exec, "exec is null");
     }
 
@@ -56,7 +59,7 @@ final class ApiRoutesModule extends AbstractModule {
             groups.addBinding().to(group);
             bind(group).in(Singleton.class);
         }
-        groups.addBinding().toInstance(new AgentAddedRoutes(agentRoutes));
+        groups.addBinding().toInstance(new AgentAddedRoutes(agentRoutes, agentIndexed));
         groups.addBinding().to(AllocExecRoutes.class);
 
         // What the groups share within an area.

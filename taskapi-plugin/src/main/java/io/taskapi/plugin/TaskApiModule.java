@@ -13,6 +13,7 @@ import io.taskapi.plugin.node.NodeRecords;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.api.TaskExecutor;
 import java.time.Clock;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class TaskApiModule extends AbstractModule {
     private final List<AgentRoute> agentRoutes;
     private final Optional<TaskExecutor> exec;
     private final Lifecycle lifecycle;
+    private final Optional<AgentStateIndex> agentIndex;
 
     /**
      * @param config the plugin's settings
@@ -43,7 +45,24 @@ public final class TaskApiModule extends AbstractModule {
      * @param lifecycle where what the injector creates is registered, to be closed when the Task API stops
      */
     public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
-                         List<AgentRoute> agentRoutes, Optional<TaskExecutor> exec, Lifecycle lifecycle) {
+                         List<AgentRoute> agentRoutes, Lifecycle lifecycle) {
+        this(config, state, stores, clock, agentRoutes, Optional.empty(), Optional.empty(), lifecycle);
+    }
+
+    /**
+     * @param config the plugin's settings
+     * @param state the agent's state
+     * @param stores the stores, opened by the start step ({@link StateStores#open})
+     * @param clock the time source for token checks
+     * @param agentRoutes routes the agent adds
+     * @param agentIndex the index of the state the agent's routes serve, if it gave one (its blocking routes need it)
+     * @param exec the agent's way into its tasks for {@code alloc exec}, if it offers one
+     * @param lifecycle where what the injector creates is registered, to be closed when the Task API stops
+     */
+    public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
+                         List<AgentRoute> agentRoutes, Optional<AgentStateIndex> agentIndex,
+                         Optional<TaskExecutor> exec, Lifecycle lifecycle) {
+        this.agentIndex = requireNonNull(agentIndex, "agentIndex is null");
         this.config = requireNonNull(config, "config is null");
         this.state = requireNonNull(state, "state is null");
         this.stores = requireNonNull(stores, "stores is null");
@@ -62,14 +81,14 @@ public final class TaskApiModule extends AbstractModule {
 
         bind(TaskApiConfig.class).toInstance(config);
         bind(Clock.class).toInstance(clock);
-        install(new StateModule(state, stores));
+        install(new StateModule(state, stores, agentIndex));
         install(new SocketModule(config.socket()));
         install(new AuthModule(config.auth()));
         install(new AclModule(config.acl()));
         install(new HttpServerModule(config.http()));
 
         // The API's routes, one group per area.
-        install(new ApiRoutesModule(agentRoutes, exec));
+        install(new ApiRoutesModule(agentRoutes, agentIndex.isPresent(), exec));
 
         // Node records, which the node routes and the metadata routes share; one instance per agent.
         bind(NodeMetadataService.class).in(Singleton.class);

@@ -9,6 +9,7 @@ import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.api.TaskExecutor;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
@@ -33,10 +34,12 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
      * Makes the directories and state and starts the provider.
      *
      * @param nodes the test's node registry, or null for the in-memory one
+     * @param stateIndex the agent's state index, or null for none
      * @throws UncheckedIOException when the directories cannot be made
      */
     static RunningApi start(Map<String, String> config, TaskApiProvider provider, Clock clock, NodeRegistry nodes,
-                            boolean embeddedStores, List<AgentRoute> routes, Optional<TaskExecutor> exec) {
+                            boolean embeddedStores, List<AgentRoute> routes, AgentStateIndex stateIndex,
+                            TaskExecutor exec) {
         Path root = FixtureFiles.createRoot();
         try {
             Map<String, String> effective = new HashMap<>(config);
@@ -56,7 +59,12 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
             SpiVersion.requireSupported(provider);
             AgentContext.Builder context = AgentContext.builder(agentState(state, nodes, embeddedStores))
                     .config(effective).routes(routes);
-            exec.ifPresent(context::exec);
+            if (stateIndex != null) {
+                context.stateIndex(stateIndex);
+            }
+            if (exec != null) {
+                context.exec(exec);
+            }
             TaskApi api = provider.start(context.build());
             return new RunningApi(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());

@@ -7,6 +7,7 @@ import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.api.TaskExecutor;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
@@ -74,7 +75,8 @@ public final class TaskApiExtension
     private final boolean embeddedStores;
     private final NodeRegistry nodes;
     private final List<AgentRoute> routes;
-    private final Optional<TaskExecutor> exec;
+    private final AgentStateIndex stateIndex;
+    private final TaskExecutor exec;
 
     // guarded by this
     private int classDepth;
@@ -89,7 +91,8 @@ public final class TaskApiExtension
         this.embeddedStores = builder.embeddedStores;
         this.nodes = builder.nodes;
         this.routes = List.copyOf(builder.routes);
-        this.exec = Optional.ofNullable(builder.exec);
+        this.stateIndex = builder.stateIndex;
+        this.exec = builder.exec;
     }
 
     /** @return a builder */
@@ -143,7 +146,7 @@ public final class TaskApiExtension
         }
         TaskApiProvider provider = explicitProvider != null ? explicitProvider : ProviderLookup.findProvider(
                 providerName);
-        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes, exec);
+        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes, stateIndex, exec);
     }
 
     /**
@@ -372,6 +375,7 @@ public final class TaskApiExtension
     public static final class Builder {
         private NodeRegistry nodes;
         private final List<AgentRoute> routes = new ArrayList<>();
+        private AgentStateIndex stateIndex;
         private TaskExecutor exec;
         private final Map<String, String> config = new HashMap<>();
         private TaskApiProvider provider;
@@ -464,13 +468,25 @@ public final class TaskApiExtension
         }
 
         /**
+         * Gives the plugin the agent's state index, as an agent does with
+         * {@link AgentContext.Builder#stateIndex}: the routes that block wait for its changes.
+         *
+         * @param stateIndex the agent's state index
+         * @return this builder
+         */
+        public Builder stateIndex(AgentStateIndex stateIndex) {
+            this.stateIndex = requireNonNull(stateIndex, "stateIndex is null");
+            return this;
+        }
+
+        /**
          * Lets operators run commands in tasks, the way an agent does through {@link AgentContext#exec()}.
          *
          * @param exec the agent's way into its tasks
          * @return this builder
          */
         public Builder exec(TaskExecutor exec) {
-            this.exec = exec;
+            this.exec = requireNonNull(exec, "exec is null");
             return this;
         }
 

@@ -144,7 +144,8 @@ public final class Agent implements AutoCloseable {
             AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
                     .build();
             TaskApi api = provider().start(AgentContext.builder(state).config(config)
-                    .routes(JobRoutes.all(scheduler, allocations)).exec(new TaskExec(allocations, scheduler))
+                    .routes(JobRoutes.all(scheduler, allocations)).stateIndex(scheduler.stateIndex())
+                    .exec(new TaskExec(allocations, scheduler))
                     .build());
             opened.add(0, api);
             sockets.set(api);

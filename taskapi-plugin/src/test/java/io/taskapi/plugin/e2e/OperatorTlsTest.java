@@ -141,7 +141,7 @@ final class OperatorTlsTest {
         TaskApiConfig config = TaskApiConfig.fromMap(settings);
         StateStores stores = StateStores.open(agent, new EmbeddedState(Optional.empty(), Clock.systemUTC()));
         Injector injector = Guice.createInjector(
-                new TaskApiModule(config, agent, stores, Clock.systemUTC(), List.of(), Optional.empty(), lifecycle));
+                new TaskApiModule(config, agent, stores, Clock.systemUTC(), List.of(), lifecycle));
         Server server = injector.getInstance(Server.class);
         server.start();
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();

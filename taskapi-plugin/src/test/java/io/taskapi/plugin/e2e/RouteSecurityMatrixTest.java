@@ -55,6 +55,7 @@ final class RouteSecurityMatrixTest {
             Map.entry("GET /v1/agent/self", () -> Example.of("/v1/agent/self")),
             Map.entry("GET /v1/agent/members", () -> Example.of("/v1/agent/members")),
             Map.entry("GET /v1/status/leader", () -> Example.of("/v1/status/leader")),
+            Map.entry("GET /v1/status/peers", () -> Example.of("/v1/status/peers")),
             Map.entry("GET /v1/regions", () -> Example.of("/v1/regions")),
             Map.entry("GET /v1/metrics", () -> Example.of("/v1/metrics?format=prometheus")),
             Map.entry("GET /.well-known/jwks.json", () -> Example.of("/.well-known/jwks.json")),
@@ -115,7 +116,7 @@ final class RouteSecurityMatrixTest {
         // The agent provides every store and there is no data directory: opening the state opens no file.
         StateStores stores = StateStores.open(agent, new EmbeddedState(Optional.empty(), Clock.systemUTC()));
         List<Route> routes = Guice.createInjector(new TaskApiModule(TaskApiConfig.defaults(), agent, stores,
-                        Clock.systemUTC(), List.of(), Optional.empty(), new Lifecycle()))
+                        Clock.systemUTC(), List.of(), new Lifecycle()))
                 .getInstance(Router.class).routes();
         Map<String, Route> byMethodAndPath = new TreeMap<>();
         routes.forEach(route -> route.methods().forEach(method -> byMethodAndPath.put(method + " " + route.path(),

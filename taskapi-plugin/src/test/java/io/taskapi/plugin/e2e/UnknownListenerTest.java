@@ -45,7 +45,7 @@ final class UnknownListenerTest {
         TaskApiConfig config = TaskApiConfig.fromMap(Map.of(TaskApiConfig.OPERATOR_ADDRESS, "127.0.0.1:0"));
         StateStores stores = StateStores.open(agent, new EmbeddedState(Optional.empty(), Clock.systemUTC()));
         Injector injector = Guice.createInjector(
-                new TaskApiModule(config, agent, stores, Clock.systemUTC(), List.of(), Optional.empty(), lifecycle));
+                new TaskApiModule(config, agent, stores, Clock.systemUTC(), List.of(), lifecycle));
         server = injector.getInstance(Server.class);
         undeclared = new ServerConnector(server);
         undeclared.setHost("127.0.0.1");
