@@ -41,7 +41,6 @@ public final class TaskApiModule extends AbstractModule {
      * @param stores the stores, opened by the start step ({@link StateStores#open})
      * @param clock the time source for token checks
      * @param agentRoutes routes the agent adds
-     * @param exec the agent's way into its tasks for {@code alloc exec}, if it offers one
      * @param lifecycle where what the injector creates is registered, to be closed when the Task API stops
      */
     public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,

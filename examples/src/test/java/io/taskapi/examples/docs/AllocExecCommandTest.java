@@ -7,12 +7,19 @@ import static io.taskapi.examples.docs.TaskapiProcesses.ok;
 import static io.taskapi.examples.docs.TaskapiProcesses.run;
 import static io.taskapi.examples.docs.TaskapiProcesses.runWithInput;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskapi.examples.agent.TestAgents;
+import io.taskapi.examples.cli.Main;
 import io.taskapi.examples.docs.TaskapiProcesses.Result;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -63,7 +70,7 @@ final class AllocExecCommandTest {
         Matcher id = Pattern.compile("\"ID\" : \"([0-9a-f-]{36})\"").matcher(ok(ENV, "alloc", "status", "-json").out());
         assertThat(id.find()).isTrue();
         alloc = id.group(1);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+        await().atMost(Duration.ofSeconds(60)).until(() ->
                 ok(ENV, "alloc", "status", alloc).out().contains("Task \"t\" is \"running\""));
     }
 
@@ -116,5 +123,50 @@ final class AllocExecCommandTest {
         assertThat(refused.out()).isEmpty();
         assertThat(refused.err()).isEqualTo("Error executing command: Unexpected response code: 403\n");
         assertThat(files.resolve("ran")).doesNotExist();
+    }
+
+    @Test
+    void anInteractiveShellInARealTerminalTypesResizesAndExits() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux (installed by .ci/install-test-deps)");
+        Path exitFile = files.resolve("exit-code");
+        // The command a person types, run by a shell in a tmux pane: the pane is the terminal alloc exec makes raw.
+        Path script = Files.writeString(files.resolve("exec.sh"), "#!/bin/sh\n"
+                + "export NOMAD_ADDR='" + ENV.get("NOMAD_ADDR") + "' NOMAD_TOKEN='" + ENV.get("NOMAD_TOKEN") + "'\n"
+                + "cd '" + TaskapiProcesses.ROOT + "'\n"
+                + "'" + ProcessHandle.current().info().command().orElse("java") + "' -cp '"
+                + System.getProperty("java.class.path") + "' " + Main.class.getName() + " alloc exec -t " + alloc
+                + " sh\necho \"exit=$?\" > '" + exitFile + "'\n");
+        String server = "taskapi-test-" + ProcessHandle.current().pid();
+        try {
+            // The pane stays after the command, so that what it printed can be seen.
+            tmux(server, "new-session", "-d", "-s", "exec", "-x", "80", "-y", "24", "sh " + script + "; sleep 60");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    tmux(server, "capture-pane", "-p", "-t", "exec")).as("the pane").containsPattern("(?m)^[#$]"));
+
+            tmux(server, "send-keys", "-t", "exec", "echo hi-$((40+2)) $(tty)", "Enter");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    tmux(server, "capture-pane", "-p", "-t", "exec")).as("the pane").contains("hi-42 /dev/pts/"));
+
+            tmux(server, "resize-window", "-t", "exec", "-x", "100", "-y", "30");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                tmux(server, "send-keys", "-t", "exec", "stty size", "Enter");
+                assertThat(tmux(server, "capture-pane", "-p", "-t", "exec")).contains("30 100");
+            });
+
+            tmux(server, "send-keys", "-t", "exec", "exit 3", "Enter");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(exitFile));
+            assertThat(Files.readString(exitFile)).isEqualTo("exit=3\n");
+        } finally {
+            tmux(server, "kill-server");
+        }
+    }
+
+    private static String tmux(String server, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", server));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(30, TimeUnit.SECONDS);
+        return output;
     }
 }
