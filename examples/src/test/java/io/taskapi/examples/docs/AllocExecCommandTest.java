@@ -93,7 +93,8 @@ final class AllocExecCommandTest {
         Result anonymous = run(ENV, "alloc", "exec", "-task", "t", alloc, "sh", "-c",
                 "curl -s -w ' %{http_code}' --unix-socket \"$NOMAD_SECRETS_DIR/api.sock\" localhost/v1/agent/health");
         assertThat(anonymous.code()).isZero();
-        assertThat(anonymous.out()).startsWith("{\"errors\":[").endsWith(" 401");
+        assertThat(anonymous.out()).startsWith("{\"errors\":[\"Unauthorized: send a token in X-Nomad-Token")
+                .endsWith(" 401");
     }
 
     @Test

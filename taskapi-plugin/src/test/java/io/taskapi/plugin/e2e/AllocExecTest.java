@@ -12,6 +12,7 @@ import io.taskapi.spi.driver.ExecProcess;
 import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.testing.TaskApiExtension;
+import io.taskapi.testing.TestTask;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,9 +65,13 @@ final class AllocExecTest {
         String path = "/v1/client/allocation/" + ALLOC + "/exec?task=web&command=" + command("true");
         // The operator listener's anonymous caller has no policy here: no alloc-exec.
         assertThat(Curl.toTcp(OPERATOR.address()).send(path).status()).isEqualTo(403);
-        Curl.Result unknown = Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + java.util.UUID.randomUUID())
+        Curl.Result unknown = Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + UUID.randomUUID())
                 .send(path);
         assertThat(unknown.status()).isEqualTo(403);
+
+        // A task socket never answers without a credential.
+        TestTask task = api.newTask("exec-caller");
+        assertThat(Curl.to(task.openSocket().hostPath()).send(path).status()).isEqualTo(401);
 
         String reader = tokenWith("namespace \"default\" { policy = \"read\" }");
         Curl.Result denied = Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + reader).send(path);
