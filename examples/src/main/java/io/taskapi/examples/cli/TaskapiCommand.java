@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +45,9 @@ public final class TaskapiCommand implements Runnable {
         List<Class<?>> named = args.length == 0 ? List.of()
                 : SUBCOMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).toList();
         (named.isEmpty() ? SUBCOMMANDS : named).forEach(cli::addSubcommand);
+        // As Nomad's flags: what follows the allocation is the command's, "-c" included (sh -c '…').
+        Optional.ofNullable(cli.getSubcommands().get("alloc")).map(alloc -> alloc.getSubcommands().get("exec"))
+                .ifPresent(exec -> exec.setStopAtPositional(true));
         return cli;
     }
 
