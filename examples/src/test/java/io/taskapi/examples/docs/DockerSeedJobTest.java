@@ -1,9 +1,9 @@
 package io.taskapi.examples.docs;
 
-import static io.taskapi.examples.docs.TaskapiProcesses.awaitLine;
-import static io.taskapi.examples.docs.TaskapiProcesses.bootstrap;
-import static io.taskapi.examples.docs.TaskapiProcesses.command;
-import static io.taskapi.examples.docs.TaskapiProcesses.ok;
+import static io.taskapi.examples.cli.TaskapiProcesses.awaitLine;
+import static io.taskapi.examples.cli.TaskapiProcesses.bootstrap;
+import static io.taskapi.examples.cli.TaskapiProcesses.command;
+import static io.taskapi.examples.cli.TaskapiProcesses.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskapi.examples.agent.TestAgents;
