@@ -44,7 +44,11 @@ final class DockerSeedJobTest {
         Process agent = command(Map.of(), "agent", "-dev", "-acl-enabled", "-port", Integer.toString(port),
                 "-config", config.toString()).redirectError(agentLog.toFile()).start();
         try {
-            awaitLine(agent, "==> taskapi agent started!");
+            try {
+                awaitLine(agent, "==> taskapi agent started!");
+            } catch (IllegalStateException e) {
+                throw new AssertionError(e.getMessage() + "\nits log:\n" + Files.readString(agentLog), e);
+            }
             env.put("NOMAD_TOKEN", bootstrap(env));
             assertThat(ok(env, "node", "status", "-filter", "Drivers.docker.Healthy == true").out())
                     .as("the node, with a healthy docker driver").containsPattern("\n[0-9a-f]{8}  default  ");
