@@ -9,6 +9,7 @@ import io.taskapi.plugin.api.AgentAddedRoutes;
 import io.taskapi.plugin.api.AgentInfoRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyWriter;
+import io.taskapi.plugin.api.acl.AclRoleRoutes;
 import io.taskapi.plugin.api.acl.AclTokenRoutes;
 import io.taskapi.plugin.api.acl.AclTokenWriter;
 import io.taskapi.plugin.api.node.NodeResolver;
@@ -40,6 +41,7 @@ final class ApiRoutesModule extends AbstractModule {
                 AgentInfoRoutes.class,
                 AclTokenRoutes.class,
                 AclPolicyRoutes.class,
+                AclRoleRoutes.class,
                 NodeRoutes.class,
                 VariableRoutes.class,
                 SecretRoutes.class)) {
