@@ -7,6 +7,8 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.taskapi.plugin.api.AgentAddedRoutes;
 import io.taskapi.plugin.api.AgentInfoRoutes;
+import io.taskapi.plugin.api.acl.AclAuthMethodRoutes;
+import io.taskapi.plugin.api.acl.AclLoginRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyWriter;
 import io.taskapi.plugin.api.acl.AclRoleRoutes;
@@ -42,6 +44,8 @@ final class ApiRoutesModule extends AbstractModule {
                 AclTokenRoutes.class,
                 AclPolicyRoutes.class,
                 AclRoleRoutes.class,
+                AclAuthMethodRoutes.class,
+                AclLoginRoutes.class,
                 NodeRoutes.class,
                 VariableRoutes.class,
                 SecretRoutes.class)) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.auth.AnonymousIdentity;
 import io.taskapi.plugin.auth.AuthenticationGate;
+import io.taskapi.plugin.auth.CrossSiteCheck;
 import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.TokenExtractor;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chain every request goes through, in this order: peer check (task sockets with a user: 403), credential (none
- * on a task socket: 401; none on the operator listener: the anonymous policy), authentication (refused: 403; backend
+ * on a task socket: 401; none on the operator listener: the anonymous policy; the {@code token} cookie alone on a
+ * state-changing request that does not prove it is same-origin: 403, see {@link CrossSiteCheck}; none needed, and any
+ * ignored, for a route {@linkplain Route#withoutCredential served without one}), authentication (refused: 403; backend
  * down: 503), rate limits (429), route (404, 405), authorization (403), {@code ?help=1}, the body if the route reads
  * one, the route itself.
  *
@@ -340,7 +343,25 @@ public final class TaskApiHandler extends Handler.Abstract {
             throw new ApiException(403, "Permission denied: this task socket only serves the task's user (uid "
                     + origin.get().socket().ownerUid().orElseThrow() + "), not uid " + origin.get().peer().uid());
         }
-        Optional<String> credential = tokens.extract(exchange.request.getHeaders());
+        HttpFields headers = exchange.request.getHeaders();
+        if (isWithoutCredential(exchange)) {
+            // Login: its body is the credential. A browser saying it comes from another site is refused, so that no
+            // site can log a visitor in to a token of its choosing.
+            if (CrossSiteCheck.looksCrossSite(headers)) {
+                metrics.authenticationFailed("cross-site");
+                throw new ApiException(403, "Permission denied: cross-site request refused");
+            }
+            return Optional.of(new AnonymousIdentity());
+        }
+        Optional<TokenExtractor.Credential> found = tokens.extractCredential(headers);
+        Optional<String> credential = found.map(TokenExtractor.Credential::value);
+        if (found.isPresent() && found.get().fromCookie() && CrossSiteCheck.changesState(exchange.request.getMethod())
+                && !CrossSiteCheck.provesSameOrigin(headers)) {
+            metrics.authenticationFailed("cross-site");
+            throw new ApiException(403, "Permission denied: a request authenticated only by the token cookie must"
+                    + " show it is not cross-site (Sec-Fetch-Site: same-origin, an Origin matching the Host, or an "
+                    + TokenExtractor.NOMAD_TOKEN_HEADER + " header)");
+        }
         if (credential.isEmpty()) {
             if (exchange.kind.get() == ListenerKind.OPERATOR) {
                 return Optional.of(new AnonymousIdentity());
@@ -378,6 +399,16 @@ public final class TaskApiHandler extends Handler.Abstract {
             LOG.debug("credential refused: {}", e.reason());
             metrics.authenticationFailed(e.reason());
             throw authenticationFailed(exchange, new ApiException(403, "Permission denied: " + e.getMessage()));
+        }
+    }
+
+    /** Whether the request's route is served without a credential (an unknown path or method is not). */
+    private boolean isWithoutCredential(Exchange exchange) {
+        try {
+            return router.route(exchange.request.getMethod(), Request.getPathInContext(exchange.request)).route()
+                    .withoutCredential();
+        } catch (ApiException e) {
+            return false;
         }
     }
 
