@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AclLoginRoutes implements RouteGroup {
     private static final Logger LOG = LoggerFactory.getLogger(AclLoginRoutes.class);
+    private static final Permission NO_CREDENTIAL = new Permission("none: no credential needed", request -> true);
 
     private final AclAuthMethodStore methods;
     private final AclRoleStore roles;
@@ -77,7 +78,7 @@ public final class AclLoginRoutes implements RouteGroup {
 
     @Override
     public List<Route> routes() {
-        return List.of(Route.on(Set.of("POST", "PUT"), "/v1/acl/login").permission(Permission.AUTHENTICATED)
+        return List.of(Route.on(Set.of("POST", "PUT"), "/v1/acl/login").permission(NO_CREDENTIAL)
                 .withoutCredential()
                 .help("Exchanges a JWT for a new ACL token: {\"AuthMethodName\",\"LoginToken\"}. Answers the token"
                         + " (with its SecretID) and sets it as the token cookie. Needs no credential.")
