@@ -44,6 +44,8 @@ public final class TaskapiCommand implements Runnable {
         List<Class<?>> named = args.length == 0 ? List.of()
                 : SUBCOMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).toList();
         (named.isEmpty() ? SUBCOMMANDS : named).forEach(cli::addSubcommand);
+        // Nomad's CLI has no @-files: "-config @file" is the command's own (an auth method's config file).
+        cli.setExpandAtFiles(false);
         return cli;
     }
 
