@@ -3,19 +3,23 @@ package io.taskapi.spi;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What an agent hands the plugin when it starts it. Built with {@link #builder(AgentState)}. */
 public final class AgentContext {
     private final Map<String, String> config;
     private final AgentState state;
     private final List<AgentRoute> routes;
+    private final Optional<AgentStateIndex> stateIndex;
 
     private AgentContext(Builder builder) {
         this.config = Map.copyOf(builder.config);
         this.state = builder.state;
         this.routes = List.copyOf(builder.routes);
+        this.stateIndex = Optional.ofNullable(builder.stateIndex);
     }
 
     /**
@@ -44,11 +48,21 @@ public final class AgentContext {
         return routes;
     }
 
+    /**
+     * @return the index of the state the agent's routes serve, which makes the routes that
+     *     {@linkplain AgentRoute#blocks() block} wait for its changes; empty when the agent gave none (its routes
+     *     answer at once). Since SPI 1.2.
+     */
+    public Optional<AgentStateIndex> stateIndex() {
+        return stateIndex;
+    }
+
     /** Collects an {@link AgentContext}. */
     public static final class Builder {
         private final AgentState state;
         private Map<String, String> config = Map.of();
         private List<AgentRoute> routes = List.of();
+        private AgentStateIndex stateIndex;
 
         private Builder(AgentState state) {
             this.state = requireNonNull(state, "state is null");
@@ -72,8 +86,32 @@ public final class AgentContext {
             return this;
         }
 
-        /** @return the context */
+        /**
+         * Gives the plugin the index of the state the agent's routes serve, and its changes; see
+         * {@link AgentStateIndex} for the contract. Optional: without it no agent route blocks. Since SPI 1.2.
+         *
+         * @param stateIndex the agent's state index
+         * @return this builder
+         */
+        public Builder stateIndex(AgentStateIndex stateIndex) {
+            this.stateIndex = requireNonNull(stateIndex, "stateIndex is null");
+            return this;
+        }
+
+        /**
+         * @return the context
+         * @throws IllegalStateException when a route {@linkplain AgentRoute#blocks() blocks} and no
+         *     {@linkplain #stateIndex state index} was given: it would wait for changes nobody reports
+         */
         public AgentContext build() {
+            if (stateIndex == null) {
+                for (AgentRoute route : routes) {
+                    if (route.blocks()) {
+                        throw new IllegalStateException("the agent route " + route.method() + " " + route.path()
+                                + " blocks, which needs the agent's state index (AgentContext.Builder.stateIndex)");
+                    }
+                }
+            }
             return new AgentContext(this);
         }
     }

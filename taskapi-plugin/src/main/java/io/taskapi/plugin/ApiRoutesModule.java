@@ -30,10 +30,15 @@ import java.util.List;
  */
 final class ApiRoutesModule extends AbstractModule {
     private final List<AgentRoute> agentRoutes;
+    private final boolean agentIndexed;
 
-    /** @param agentRoutes the routes the agent adds */
-    ApiRoutesModule(List<AgentRoute> agentRoutes) {
+    /**
+     * @param agentRoutes the routes the agent adds
+     * @param agentIndexed whether the agent gave its state index (its blocking routes need it)
+     */
+    ApiRoutesModule(List<AgentRoute> agentRoutes, boolean agentIndexed) {
         this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
+        this.agentIndexed = agentIndexed;
     }
 
     @Override
@@ -52,7 +57,7 @@ final class ApiRoutesModule extends AbstractModule {
             groups.addBinding().to(group);
             bind(group).in(Singleton.class);
         }
-        groups.addBinding().toInstance(new AgentAddedRoutes(agentRoutes));
+        groups.addBinding().toInstance(new AgentAddedRoutes(agentRoutes, agentIndexed));
 
         // What the groups share within an area.
         bind(AclTokenWriter.class).in(Singleton.class);

@@ -13,6 +13,7 @@ import io.taskapi.plugin.state.Keyring;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.AclAuthMethodStore;
 import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclRoleStore;
@@ -23,6 +24,7 @@ import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.VariableStore;
+import java.util.Optional;
 
 /**
  * State: the agent's registries, and the stores the start step opened ({@link StateStores#open}). Binds only
@@ -31,10 +33,12 @@ import io.taskapi.spi.state.VariableStore;
 final class StateModule extends AbstractModule {
     private final AgentState agent;
     private final StateStores stores;
+    private final Optional<AgentStateIndex> agentIndex;
 
-    StateModule(AgentState agent, StateStores stores) {
+    StateModule(AgentState agent, StateStores stores, Optional<AgentStateIndex> agentIndex) {
         this.agent = requireNonNull(agent, "agent is null");
         this.stores = requireNonNull(stores, "stores is null");
+        this.agentIndex = requireNonNull(agentIndex, "agentIndex is null");
     }
 
     @Override
@@ -57,8 +61,10 @@ final class StateModule extends AbstractModule {
     /**
      * The index of the state, for the query metadata and blocking queries: it starts at the embedded database's, and
      * hears of the changes the stores report themselves (ACL tokens and policies, which change outside the API too:
-     * a token's expiry, another replica) and of allocations that end (the agent's jobs and allocations). The chain
-     * records the writes made through the API.
+     * a token's expiry, another replica). The agent's jobs and allocations follow the agent's own state index when
+     * it gave one (every change it reports wakes the queries of its blocking routes); otherwise the plugin moves
+     * their index on allocations that end and on the writes through the agent's routes. The chain records the writes
+     * made through the API.
      */
     @Provides
     @Singleton
@@ -77,8 +83,15 @@ final class StateModule extends AbstractModule {
                 () -> index.changed(Watch.ACL_ROLES, 0)));
         lifecycle.register("the ACL auth method index", stores.aclAuthMethods().onChange(
                 () -> index.changed(Watch.ACL_AUTH_METHODS, 0)));
-        lifecycle.register("the allocation index", agent.allocations().onAllocationEnded(
-                allocation -> index.changed(Watch.AGENT, 0)));
+        if (agentIndex.isPresent()) {
+            // Subscribed before reading, so that a change in between is not lost.
+            lifecycle.register("the agent's state index", agentIndex.get().onChange(
+                    changed -> index.follow(Watch.AGENT, changed)));
+            index.follow(Watch.AGENT, agentIndex.get().index());
+        } else {
+            lifecycle.register("the allocation index", agent.allocations().onAllocationEnded(
+                    allocation -> index.changed(Watch.AGENT, 0)));
+        }
         return index;
     }
 }

@@ -13,8 +13,10 @@ import io.taskapi.plugin.node.NodeRecords;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The plugin's wiring, one module per concern: {@link StateModule}, {@link SocketModule}, {@link AuthModule},
@@ -29,6 +31,7 @@ public final class TaskApiModule extends AbstractModule {
     private final Clock clock;
     private final List<AgentRoute> agentRoutes;
     private final Lifecycle lifecycle;
+    private final Optional<AgentStateIndex> agentIndex;
 
     /**
      * @param config the plugin's settings
@@ -40,6 +43,21 @@ public final class TaskApiModule extends AbstractModule {
      */
     public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
                          List<AgentRoute> agentRoutes, Lifecycle lifecycle) {
+        this(config, state, stores, clock, agentRoutes, Optional.empty(), lifecycle);
+    }
+
+    /**
+     * @param config the plugin's settings
+     * @param state the agent's state
+     * @param stores the stores, opened by the start step ({@link StateStores#open})
+     * @param clock the time source for token checks
+     * @param agentRoutes routes the agent adds
+     * @param agentIndex the index of the state the agent's routes serve, if it gave one (its blocking routes need it)
+     * @param lifecycle where what the injector creates is registered, to be closed when the Task API stops
+     */
+    public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
+                         List<AgentRoute> agentRoutes, Optional<AgentStateIndex> agentIndex, Lifecycle lifecycle) {
+        this.agentIndex = requireNonNull(agentIndex, "agentIndex is null");
         this.config = requireNonNull(config, "config is null");
         this.state = requireNonNull(state, "state is null");
         this.stores = requireNonNull(stores, "stores is null");
@@ -57,14 +75,14 @@ public final class TaskApiModule extends AbstractModule {
 
         bind(TaskApiConfig.class).toInstance(config);
         bind(Clock.class).toInstance(clock);
-        install(new StateModule(state, stores));
+        install(new StateModule(state, stores, agentIndex));
         install(new SocketModule(config.socket()));
         install(new AuthModule(config.auth()));
         install(new AclModule(config.acl()));
         install(new HttpServerModule(config.http()));
 
         // The API's routes, one group per area.
-        install(new ApiRoutesModule(agentRoutes));
+        install(new ApiRoutesModule(agentRoutes, agentIndex.isPresent()));
 
         // Node records, which the node routes and the metadata routes share; one instance per agent.
         bind(NodeMetadataService.class).in(Singleton.class);

@@ -52,7 +52,8 @@ public final class TaskApiPlugin implements TaskApiProvider {
             lifecycle.register("the embedded state", embedded);
             StateStores stores = StateStores.open(context.state(), embedded);
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
-                    new TaskApiModule(config, context.state(), stores, clock, context.routes(), lifecycle));
+                    new TaskApiModule(config, context.state(), stores, clock, context.routes(),
+                            context.stateIndex(), lifecycle));
             TaskApiServer server = injector.getInstance(TaskApiServer.class);
             server.start();
             return server;

@@ -9,6 +9,7 @@ import io.taskapi.spi.SpiVersion;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,10 +32,11 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
      * Makes the directories and state and starts the provider.
      *
      * @param nodes the test's node registry, or null for the in-memory one
+     * @param stateIndex the agent's state index, or null for none
      * @throws UncheckedIOException when the directories cannot be made
      */
     static RunningApi start(Map<String, String> config, TaskApiProvider provider, Clock clock, NodeRegistry nodes,
-                            boolean embeddedStores, List<AgentRoute> routes) {
+                            boolean embeddedStores, List<AgentRoute> routes, AgentStateIndex stateIndex) {
         Path root = FixtureFiles.createRoot();
         try {
             Map<String, String> effective = new HashMap<>(config);
@@ -52,8 +54,12 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
             TestingIdentityIssuer issuer = TestingIdentityIssuer.create(clock);
             TestingAgentState state = TestingAgentState.forIssuer(issuer);
             SpiVersion.requireSupported(provider);
-            TaskApi api = provider.start(AgentContext.builder(agentState(state, nodes, embeddedStores))
-                    .config(effective).routes(routes).build());
+            AgentContext.Builder context = AgentContext.builder(agentState(state, nodes, embeddedStores))
+                    .config(effective).routes(routes);
+            if (stateIndex != null) {
+                context.stateIndex(stateIndex);
+            }
+            TaskApi api = provider.start(context.build());
             return new RunningApi(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,
                     new ArrayList<>());
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +73,7 @@ public final class TaskApiExtension
     private final boolean embeddedStores;
     private final NodeRegistry nodes;
     private final List<AgentRoute> routes;
+    private final AgentStateIndex stateIndex;
 
     // guarded by this
     private int classDepth;
@@ -86,6 +88,7 @@ public final class TaskApiExtension
         this.embeddedStores = builder.embeddedStores;
         this.nodes = builder.nodes;
         this.routes = List.copyOf(builder.routes);
+        this.stateIndex = builder.stateIndex;
     }
 
     /** @return a builder */
@@ -139,7 +142,7 @@ public final class TaskApiExtension
         }
         TaskApiProvider provider = explicitProvider != null ? explicitProvider : ProviderLookup.findProvider(
                 providerName);
-        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes);
+        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes, stateIndex);
     }
 
     /**
@@ -368,6 +371,7 @@ public final class TaskApiExtension
     public static final class Builder {
         private NodeRegistry nodes;
         private final List<AgentRoute> routes = new ArrayList<>();
+        private AgentStateIndex stateIndex;
         private final Map<String, String> config = new HashMap<>();
         private TaskApiProvider provider;
         private String providerName;
@@ -455,6 +459,18 @@ public final class TaskApiExtension
          */
         public Builder routes(AgentRoute... routes) {
             this.routes.addAll(List.of(routes));
+            return this;
+        }
+
+        /**
+         * Gives the plugin the agent's state index, as an agent does with
+         * {@link AgentContext.Builder#stateIndex}: the routes that block wait for its changes.
+         *
+         * @param stateIndex the agent's state index
+         * @return this builder
+         */
+        public Builder stateIndex(AgentStateIndex stateIndex) {
+            this.stateIndex = requireNonNull(stateIndex, "stateIndex is null");
             return this;
         }
 

@@ -18,6 +18,7 @@ import com.hashicorp.nomad.apimodel.RestartPolicy;
 import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.javasdk.EvaluationResponse;
+import com.hashicorp.nomad.javasdk.JobVersionsResponseData;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
 import com.hashicorp.nomad.javasdk.NomadResponse;
@@ -244,29 +245,32 @@ final class NomadSdkTest {
     }
 
     @Test
-    @Disabled("agent returns 404 \"no route /v1/job/:id/evaluations\" where Nomad returns the job's evaluations")
     void jobEvaluations() throws Exception {
         EvaluationResponse registered = client.getJobsApi().register(execJob("sdk-evaluations", "true"));
         ServerQueryResponse<List<Evaluation>> evaluations = client.getJobsApi().evaluations("sdk-evaluations");
         assertQueried(evaluations);
         assertThat(evaluations.getValue()).extracting(Evaluation::getId).contains(registered.getValue());
-        assertIndexed(client.getJobsApi().deregister("sdk-evaluations"));
+        assertThat(evaluations.getValue()).extracting(Evaluation::getJobId).containsOnly("sdk-evaluations");
+        EvaluationResponse deregistered = client.getJobsApi().deregister("sdk-evaluations");
+        assertIndexed(deregistered);
+        assertThat(client.getJobsApi().evaluations("sdk-evaluations").getValue()).extracting(Evaluation::getId)
+                .contains(registered.getValue(), deregistered.getValue());
+        assertThat(client.getJobsApi().evaluations("sdk-no-such-job").getValue()).isEmpty();
     }
 
     @Test
-    @Disabled("agent returns 404 \"no route /v1/evaluation/:id/allocations\" where Nomad returns the evaluation's"
-            + " allocations")
     void evaluationAllocations() throws Exception {
         EvaluationResponse registered = client.getJobsApi().register(execJob("sdk-eval-allocs", "true"));
         ServerQueryResponse<List<AllocationListStub>> ofEvaluation =
                 client.getEvaluationsApi().allocations(registered.getValue());
         assertQueried(ofEvaluation);
         assertThat(ofEvaluation.getValue()).hasSize(1);
+        assertThat(ofEvaluation.getValue().get(0).getEvalId()).isEqualTo(registered.getValue());
+        assertThat(ofEvaluation.getValue().get(0).getJobId()).isEqualTo("sdk-eval-allocs");
         assertIndexed(client.getJobsApi().deregister("sdk-eval-allocs"));
     }
 
     @Test
-    @Disabled("agent returns 404 \"no route /v1/node/:id/allocations\" where Nomad returns the node's allocations")
     void nodeAllocations() throws Exception {
         client.getJobsApi().register(execJob("sdk-node-allocs", "true"));
         String nodeId = client.getNodesApi().list().getValue().get(0).getId();
@@ -300,34 +304,41 @@ final class NomadSdkTest {
     }
 
     @Test
-    @Disabled("agent returns 400 \"SecretID cannot be set\" on PUT /v1/acl/token/:id with the token as read"
-            + " (SecretID set) where Nomad accepts it: `nomad acl token update` sends back the token it read")
     void tokenUpdateAsRead() throws Exception {
         AclToken token = client.getAclTokensApi().create(new AclToken().setName("as-read").setType("management"))
                 .getValue();
         AclToken read = client.getAclTokensApi().info(token.getAccessorId()).getValue();
-        assertIndexed(client.getAclTokensApi().update(read.setName("as-read-2")));
+        assertThat(read.getSecretId()).isEqualTo(token.getSecretId());
+        ServerResponse<AclToken> updated = client.getAclTokensApi().update(read.setName("as-read-2"));
+        assertIndexed(updated);
+        assertThat(updated.getValue().getName()).isEqualTo("as-read-2");
+        assertThat(updated.getValue().getSecretId()).isEqualTo(token.getSecretId());
         assertIndexed(client.getAclTokensApi().delete(token.getAccessorId()));
     }
 
     @Test
-    @Disabled("agent returns 404 \"no route /v1/status/peers\" where Nomad returns the raft peers (one here)")
     void statusPeers() throws Exception {
-        assertThat(client.getStatusApi().peers().getValue()).hasSize(1);
+        assertThat(client.getStatusApi().peers().getValue()).containsExactly(client.getStatusApi().leader()
+                .getValue());
     }
 
     @Test
-    @Disabled("agent returns 404 \"no route /v1/job/:id/versions\" where Nomad returns the job's versions")
     void jobVersions() throws Exception {
         assertIndexed(client.getJobsApi().register(execJob("sdk-versions", "true")));
-        assertQueried(client.getJobsApi().versions("sdk-versions"));
+        assertIndexed(client.getJobsApi().register(execJob("sdk-versions", "exit 0")));
+        ServerQueryResponse<JobVersionsResponseData> versions = client.getJobsApi().versions("sdk-versions");
+        assertQueried(versions);
+        assertThat(versions.getValue().getVersions()).extracting(Job::getVersion)
+                .containsExactly(BigInteger.ONE, BigInteger.ZERO);
+        assertThat(versions.getValue().getJobDiffs()).isNull();
+        assertThat(versions.getValue().getVersions().get(0).getTaskGroups().get(0).getTasks().get(0).getConfig()
+                .get("args")).isEqualTo(List.of("-c", "exit 0"));
         assertIndexed(client.getJobsApi().deregister("sdk-versions"));
+        assertThat(client.getJobsApi().versions("sdk-versions").getValue().getVersions()).extracting(Job::getStop)
+                .containsExactly(true, false, false);
     }
 
     @Test
-    @Disabled("the agent's own routes (jobs, allocations) do not block yet: GET /v1/jobs?index=1&wait=30s answers at"
-            + " once with the unchanged list, where Nomad holds it until the index passes 1; it needs an"
-            + " agent-to-plugin change notification in the SPI (docs/api.md, blocking queries)")
     void blockingJobListReturnsWhenAJobIsRegistered() throws Exception {
         ServerQueryResponse<List<JobListStub>> before = client.getJobsApi().list();
         assertQueried(before);

@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param query the query parameters, each with its values in order
  * @param body the request body (within the plugin's size limit), possibly empty
  * @param caller who is calling, for the agent's own records; never a secret
+ * @param access what the caller may do in a namespace, for a route that filters what it shows by namespace
  */
 public record AgentRequest(Map<String, String> params, Map<String, List<String>> query, byte[] body,
-                           String caller) {
+                           String caller, CallerAccess access) {
     /**
      * Copies everything and checks that nothing is missing.
      *
@@ -23,12 +24,26 @@ public record AgentRequest(Map<String, String> params, Map<String, List<String>>
      * @param query see the record component of that name
      * @param body see the record component of that name
      * @param caller see the record component of that name
+     * @param access see the record component of that name
      */
     public AgentRequest {
         params = Map.copyOf(requireNonNull(params, "params is null"));
         query = Map.copyOf(requireNonNull(query, "query is null"));
         body = requireNonNull(body, "body is null").clone();
         requireNonNull(caller, "caller is null");
+        requireNonNull(access, "access is null");
+    }
+
+    /**
+     * A request without the caller's access: {@link CallerAccess#allows} is always false.
+     *
+     * @param params see the record component of that name
+     * @param query see the record component of that name
+     * @param body see the record component of that name
+     * @param caller see the record component of that name
+     */
+    public AgentRequest(Map<String, String> params, Map<String, List<String>> query, byte[] body, String caller) {
+        this(params, query, body, caller, CallerAccess.NONE);
     }
 
     /** @return a copy of the body */

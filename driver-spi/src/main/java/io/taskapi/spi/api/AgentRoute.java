@@ -5,6 +5,10 @@ package io.taskapi.spi.api;
  *
  * <p>The path may hold {@code :name} segments and a last {@code *name} segment (the rest of the path); their values
  * arrive in {@link AgentRequest#params()}. A route must not clash with one of the plugin's own.
+ *
+ * <p>A {@code GET} route that {@link #blocks()} answers Nomad's blocking queries ({@code ?index=N&wait=D}): the
+ * plugin holds the request, without a thread, until the agent's {@link AgentStateIndex} passes {@code N} (or the
+ * wait is over), then calls {@link #handle} again. Any other route answers at once.
  */
 public interface AgentRoute {
     /** @return the HTTP method, upper case */
@@ -18,6 +22,19 @@ public interface AgentRoute {
 
     /** @return what {@code ?help=1} answers */
     String help();
+
+    /**
+     * Whether a {@code GET} on this route with {@code ?index=N} waits, as Nomad's blocking queries do, until the
+     * agent's state index passes {@code N}. A route that says so must read only state covered by the
+     * {@link AgentStateIndex} given with {@link io.taskapi.spi.AgentContext.Builder#stateIndex} (a context with a
+     * blocking route and no state index is refused); its {@link #handle} may then run several times for one request.
+     * Since SPI 1.2.
+     *
+     * @return false by default: the route answers at once, with the index, as before SPI 1.2
+     */
+    default boolean blocks() {
+        return false;
+    }
 
     /**
      * @param request an authenticated, authorized request

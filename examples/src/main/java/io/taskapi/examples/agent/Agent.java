@@ -144,7 +144,8 @@ public final class Agent implements AutoCloseable {
             AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
                     .build();
             TaskApi api = provider().start(AgentContext.builder(state).config(config)
-                    .routes(JobRoutes.all(scheduler, allocations)).build());
+                    .routes(JobRoutes.all(scheduler, allocations)).stateIndex(scheduler.stateIndex())
+                    .build());
             opened.add(0, api);
             sockets.set(api);
             scheduler.resume(); // the tasks of the last run, their sockets opened again

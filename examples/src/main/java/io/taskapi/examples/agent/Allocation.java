@@ -25,6 +25,10 @@ import java.util.function.Consumer;
  * <p>Every change is handed to a journal, under the allocation's lock and before the method returns, as a
  * {@link #record()}: the API's shape plus each running task's driver handle. {@link #restore} reads one back after an
  * agent restart.
+ *
+ * <p>Every change after its creation also takes the next number of the agent's {@link StateIndex} (its
+ * {@code ModifyIndex}), so that blocking queries of the job and allocation routes wake on it; its creation is
+ * numbered by the registration that placed it ({@code CreateIndex}).
  */
 public final class Allocation {
     /** Nomad's client statuses; the last two are terminal. */
@@ -54,6 +58,7 @@ public final class Allocation {
     private static final int MAX_EVENTS = 10;
 
     private final String id;
+    private final String evalId;
     private final String name;
     private final String namespace;
     private final String jobId;
@@ -63,7 +68,11 @@ public final class Allocation {
     private final String nodeName;
     private final Clock clock;
     private final Consumer<JsonNode> journal;
+    private final StateIndex index;
     private final Instant createTime;
+    private final long createIndex;
+    private long modifyIndex;
+    private long allocModifyIndex;
     private final Map<String, TaskStatus> tasks = new LinkedHashMap<>();
     private Instant modifyTime;
     private boolean stopRequested;
@@ -71,22 +80,26 @@ public final class Allocation {
 
     /**
      * @param id the allocation id (a UUID)
+     * @param evalId the evaluation that placed it
      * @param name {@code job.group[index]}
      * @param namespace the job's namespace
      * @param jobId the job
      * @param group the task group
-     * @param jobVersion the job's modify index when it was placed
+     * @param jobVersion the job's version it runs
+     * @param createIndex the state index of the placement that creates it (its {@code CreateIndex})
      * @param nodeId this node
      * @param nodeName this node's name
      * @param taskNames the group's tasks, in order
      * @param clock the time events are stamped with
      * @param journal gets every change, as a {@link #record()}, before the change is visible to callers; it throws
      *     (an {@link java.io.UncheckedIOException}) when it cannot keep it
+     * @param index numbers every change after this creation (which {@code createIndex} numbers)
      */
-    public Allocation(String id, String name, String namespace, String jobId, String group, long jobVersion,
-                      String nodeId, String nodeName, List<String> taskNames, Clock clock,
-                      Consumer<JsonNode> journal) {
+    public Allocation(String id, String evalId, String name, String namespace, String jobId, String group,
+                      long jobVersion, long createIndex, String nodeId, String nodeName, List<String> taskNames,
+                      Clock clock, Consumer<JsonNode> journal, StateIndex index) {
         this.id = requireNonNull(id, "id is null");
+        this.evalId = requireNonNull(evalId, "evalId is null");
         this.name = requireNonNull(name, "name is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.jobId = requireNonNull(jobId, "jobId is null");
@@ -96,8 +109,12 @@ public final class Allocation {
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.journal = requireNonNull(journal, "journal is null");
+        this.index = requireNonNull(index, "index is null");
         this.createTime = clock.instant();
         this.modifyTime = createTime;
+        this.createIndex = createIndex;
+        this.modifyIndex = createIndex;
+        this.allocModifyIndex = createIndex;
         for (String task : taskNames) {
             TaskStatus status = new TaskStatus();
             status.event("Received", "Task received by client", createTime, OptionalInt.empty());
@@ -106,8 +123,9 @@ public final class Allocation {
         journal.accept(record());
     }
 
-    private Allocation(JsonNode record, Clock clock, Consumer<JsonNode> journal) {
+    private Allocation(JsonNode record, Clock clock, Consumer<JsonNode> journal, StateIndex index) {
         this.id = record.path("ID").asText();
+        this.evalId = record.path("EvalID").asText(""); // "" in a record written before allocations named it
         this.name = record.path("Name").asText();
         this.namespace = record.path("Namespace").asText();
         this.jobId = record.path("JobID").asText();
@@ -117,6 +135,11 @@ public final class Allocation {
         this.nodeName = record.path("NodeName").asText();
         this.clock = clock;
         this.journal = journal;
+        this.index = index;
+        // Records written before allocations had indexes: 1, below every change.
+        this.createIndex = record.path("CreateIndex").asLong(1);
+        this.modifyIndex = record.path("ModifyIndex").asLong(createIndex);
+        this.allocModifyIndex = record.path("AllocModifyIndex").asLong(createIndex);
         this.createTime = instant(record.path("CreateTime").asLong());
         this.modifyTime = instant(record.path("ModifyTime").asLong());
         this.stopRequested = "stop".equals(record.path("DesiredStatus").asText());
@@ -135,12 +158,23 @@ public final class Allocation {
      * @param record what the journal got last
      * @param clock the time new events are stamped with
      * @param journal gets every change from now on
+     * @param index numbers every change from now on
      * @return the allocation, as it was
      * @throws IllegalArgumentException when the record is not one
      */
-    public static Allocation restore(JsonNode record, Clock clock, Consumer<JsonNode> journal) {
+    public static Allocation restore(JsonNode record, Clock clock, Consumer<JsonNode> journal, StateIndex index) {
         return new Allocation(requireNonNull(record, "record is null"), requireNonNull(clock, "clock is null"),
-                requireNonNull(journal, "journal is null"));
+                requireNonNull(journal, "journal is null"), requireNonNull(index, "index is null"));
+    }
+
+    /** @return the evaluation that placed it ({@code ""} when its record predates the field) */
+    public String evalId() {
+        return evalId;
+    }
+
+    /** @return the node it runs on */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** @return the group's tasks, in order */
@@ -171,6 +205,11 @@ public final class Allocation {
     /** @return {@code job.group[index]} */
     public String name() {
         return name;
+    }
+
+    /** @return the index of its last change ({@code ModifyIndex}) */
+    public synchronized long modifyIndex() {
+        return modifyIndex;
     }
 
     /** @return the current client status */
@@ -204,7 +243,7 @@ public final class Allocation {
     public synchronized void event(String task, String type, String message) {
         status(task).event(type, message, clock.instant(), OptionalInt.empty());
         modifyTime = clock.instant();
-        journal.accept(record());
+        changed();
     }
 
     /**
@@ -329,7 +368,7 @@ public final class Allocation {
     public synchronized void requestStop() {
         stopRequested = true;
         modifyTime = clock.instant();
-        journal.accept(record());
+        changed(true);
     }
 
     /** @return a consistent snapshot in Nomad's shape */
@@ -345,6 +384,7 @@ public final class Allocation {
     private ObjectNode toJson(boolean withHandles) {
         ObjectNode out = NODES.objectNode();
         out.put("ID", id);
+        out.put("EvalID", evalId);
         out.put("Name", name);
         out.put("Namespace", namespace);
         out.put("NodeID", nodeId);
@@ -354,6 +394,9 @@ public final class Allocation {
         out.put("TaskGroup", group);
         out.put("DesiredStatus", stopRequested ? "stop" : "run");
         out.put("ClientStatus", clientStatus.wire());
+        out.put("CreateIndex", createIndex);
+        out.put("ModifyIndex", modifyIndex);
+        out.put("AllocModifyIndex", allocModifyIndex);
         out.put("CreateTime", nanos(createTime));
         out.put("ModifyTime", nanos(modifyTime));
         ObjectNode states = out.putObject("TaskStates");
@@ -381,8 +424,30 @@ public final class Allocation {
         } else if (tasks.values().stream().anyMatch(s -> s.state.equals("running"))) {
             clientStatus = ClientStatus.RUNNING;
         }
-        journal.accept(record());
+        changed();
         return clientStatus;
+    }
+
+    /**
+     * Numbers the change just made with the next state index, keeps it, then reports it: under this allocation's
+     * lock, so a query that reads the new index and then this allocation sees the change.
+     */
+    private void changed() {
+        changed(false);
+    }
+
+    /** @param desired whether it is a change of what is wanted of the allocation (Nomad's AllocModifyIndex) */
+    private void changed(boolean desired) {
+        long number = index.reserve();
+        try {
+            modifyIndex = number;
+            if (desired) {
+                allocModifyIndex = number;
+            }
+            journal.accept(record());
+        } finally {
+            index.release(number);
+        }
     }
 
     private TaskStatus status(String task) {

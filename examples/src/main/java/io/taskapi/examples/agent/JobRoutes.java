@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -40,7 +41,15 @@ import java.util.OptionalLong;
  * GET      /v1/job/:id/allocations                 namespace read-job
  * GET      /v1/allocations       ?prefix=          namespace read-job
  * GET      /v1/allocation/:id                      namespace read-job
+ * GET      /v1/job/:id/evaluations                 namespace read-job
+ * GET      /v1/job/:id/versions  ?diffs=false      namespace read-job
+ * GET      /v1/evaluation/:id/allocations          namespace read-job (and in the allocations' namespace)
+ * GET      /v1/node/:id/allocations                node read          only allocations of namespaces the caller
+ *                                                                     may read-job in, across namespaces (Nomad)
  * </pre>
+ *
+ * <p>Every {@code GET} is a Nomad blocking query ({@code ?index=N&wait=D}): the plugin holds it until the scheduler's
+ * state index ({@link JobScheduler#stateIndex()}), which is also its {@code X-Nomad-Index}, passes {@code N}.
  */
 public final class JobRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,7 +91,20 @@ public final class JobRoutes {
                 new Route("GET", "/v1/allocations", "read-job", "Lists the namespace's allocations (?prefix= filters"
                         + " by id).", request -> listAllocations(allocations, request)),
                 new Route("GET", "/v1/allocation/:id", "read-job", "Reads an allocation, with its task states.",
-                        request -> json(allocation(allocations, request).toJson())));
+                        request -> json(allocation(allocations, request).toJson())),
+                new Route("GET", "/v1/job/:id/evaluations", "read-job", "Lists a job's evaluations (Nomad's"
+                        + " Evaluation objects) among the last 1,024 this agent keeps in memory; [] for a job"
+                        + " it does not know, as Nomad.", request -> jobEvaluations(scheduler, request)),
+                new Route("GET", "/v1/job/:id/versions", "read-job", "Lists a job's versions, newest first:"
+                        + " {\"Versions\":[…jobs…],\"Diffs\":null}, the last " + JobScheduler.VERSIONS_KEPT
+                        + " registrations and stops (?diffs=true is refused: no diffs here).",
+                        request -> jobVersions(scheduler, request)),
+                new Route("GET", "/v1/evaluation/:id/allocations", "read-job", "Lists the allocations an evaluation"
+                        + " placed; [] for an unknown evaluation, as Nomad.",
+                        request -> evaluationAllocations(allocations, request)),
+                new Route("GET", "/v1/node/:id/allocations", AgentPermission.of(AgentPermission.Kind.NODE_READ),
+                        "Lists the allocations on a node, of every namespace in which the caller may read-job; []"
+                        + " for an unknown node, as Nomad.", request -> nodeAllocations(allocations, request)));
     }
 
     private static AgentResponse register(JobScheduler scheduler, AgentRequest request) throws AgentRouteException {
@@ -260,6 +282,68 @@ public final class JobRoutes {
         return json(out);
     }
 
+    private static AgentResponse jobEvaluations(JobScheduler scheduler, AgentRequest request) {
+        ArrayNode out = JSON.createArrayNode();
+        scheduler.evaluations(namespace(request), request.params().get("id"))
+                .forEach(evaluation -> out.add(evaluation.toJson()));
+        return json(out);
+    }
+
+    /** Nomad's {@code JobVersionsResponse}; its query metadata is in the headers, as on every route. */
+    private static AgentResponse jobVersions(JobScheduler scheduler, AgentRequest request)
+            throws AgentRouteException {
+        String diffs = request.firstQuery("diffs").orElse("");
+        if (!diffs.isEmpty() && goBool(diffs).orElseThrow(() -> new AgentRouteException(400, "Failed to parse value"
+                + " of \"diffs\" (" + diffs + ") as a bool"))) {
+            throw new AgentRouteException(400, "diffs: not supported by this agent (send diffs=false)");
+        }
+        List<JobScheduler.JobRecord> versions = scheduler.versions(namespace(request), request.params().get("id"));
+        if (versions.isEmpty()) {
+            throw new AgentRouteException(404, "job versions not found");
+        }
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode jobs = out.putArray("Versions");
+        versions.forEach(version -> jobs.add(scheduler.toJson(version, true)));
+        out.putNull("Diffs");
+        return json(out);
+    }
+
+    /** Go's {@code strconv.ParseBool}, which Nomad reads its boolean query parameters with. */
+    private static Optional<Boolean> goBool(String text) {
+        return switch (text) {
+            case "1", "t", "T", "TRUE", "true", "True" -> Optional.of(true);
+            case "0", "f", "F", "FALSE", "false", "False" -> Optional.of(false);
+            default -> Optional.empty();
+        };
+    }
+
+    private static AgentResponse evaluationAllocations(AllocationStore allocations, AgentRequest request)
+            throws AgentRouteException {
+        String evalId = request.params().get("id");
+        List<Allocation> placed = allocations.list().stream()
+                .filter(allocation -> !evalId.isEmpty() && allocation.evalId().equals(evalId)).toList();
+        // As Nomad: an evaluation's allocations share its namespace; outside the request's, read-job is needed there.
+        if (!placed.isEmpty() && !placed.get(0).namespace().equals(namespace(request))
+                && !request.access().allows(placed.get(0).namespace(), "read-job")) {
+            throw new AgentRouteException(403, "Permission denied");
+        }
+        ArrayNode out = JSON.createArrayNode();
+        placed.forEach(allocation -> out.add(allocation.toJson()));
+        return json(out);
+    }
+
+    /** Every namespace at once, as Nomad: the route needs node read, and each allocation read-job in its own. */
+    private static AgentResponse nodeAllocations(AllocationStore allocations, AgentRequest request) {
+        String nodeId = request.params().get("id");
+        ArrayNode out = JSON.createArrayNode();
+        for (Allocation allocation : allocations.list()) {
+            if (allocation.nodeId().equals(nodeId) && request.access().allows(allocation.namespace(), "read-job")) {
+                out.add(allocation.toJson());
+            }
+        }
+        return json(out);
+    }
+
     private static JobScheduler.JobRecord job(JobScheduler scheduler, AgentRequest request)
             throws AgentRouteException {
         return scheduler.find(namespace(request), request.params().get("id"))
@@ -315,9 +399,13 @@ public final class JobRoutes {
         private final Handler handler;
 
         Route(String method, String path, String capability, String help, Handler handler) {
+            this(method, path, AgentPermission.namespace(capability), help, handler);
+        }
+
+        Route(String method, String path, AgentPermission permission, String help, Handler handler) {
             this.method = method;
             this.path = path;
-            this.permission = AgentPermission.namespace(capability);
+            this.permission = permission;
             this.help = help;
             this.handler = handler;
         }
@@ -340,6 +428,12 @@ public final class JobRoutes {
         @Override
         public String help() {
             return help;
+        }
+
+        /** Every GET reads only jobs, allocations and evaluations, which the scheduler's state index numbers. */
+        @Override
+        public boolean blocks() {
+            return method.equals("GET");
         }
 
         @Override

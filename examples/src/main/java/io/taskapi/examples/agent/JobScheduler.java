@@ -9,6 +9,7 @@ import io.taskapi.examples.jobspec.GroupSpec;
 import io.taskapi.examples.jobspec.JobJson;
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.TaskDriver;
 import io.taskapi.spi.driver.TaskHandle;
@@ -32,7 +33,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,6 +57,9 @@ public final class JobScheduler implements AutoCloseable {
     /** How many evaluations {@link #evaluation} still finds. */
     private static final int EVALUATIONS_KEPT = 1024;
 
+    /** How many versions of a job {@link #versions} keeps, the current one included: Nomad's default. */
+    static final int VERSIONS_KEPT = 6;
+
     private final DriverCatalog drivers;
     private final AllocationStore allocations;
     private final WorkloadIdentitySigner signer;
@@ -67,7 +70,8 @@ public final class JobScheduler implements AutoCloseable {
     private final ClientState state;
     private final Clock clock;
     private final ExecutorService executor;
-    private final AtomicLong index = new AtomicLong();
+    /** Numbers every change of the jobs and allocations, for the plugin's blocking queries. */
+    private final StateIndex index = new StateIndex();
     /** The last evaluations, oldest first; guarded by itself. */
     private final Map<String, Evaluation> evaluations = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -78,6 +82,8 @@ public final class JobScheduler implements AutoCloseable {
         }
     };
     private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
+    /** Each job's versions, newest (the current one) first, at most {@link #VERSIONS_KEPT}. */
+    private final Map<String, List<JobRecord>> versions = new LinkedHashMap<>();
     private final Map<String, List<TaskRunner>> runners = new LinkedHashMap<>();
     private boolean closed;
     private volatile DriverHealthMonitor healthMonitor;
@@ -114,6 +120,14 @@ public final class JobScheduler implements AutoCloseable {
         this.executor = Executors.newCachedThreadPool(factory);
     }
 
+    /**
+     * @return the index of the jobs and allocations, for the plugin: every change a query of the job and allocation
+     *     routes would show raises it ({@link StateIndex})
+     */
+    AgentStateIndex stateIndex() {
+        return index;
+    }
+
     /** @param monitor looks at an unhealthy driver again before a job that needs it is refused */
     void useHealthMonitor(DriverHealthMonitor monitor) {
         this.healthMonitor = requireNonNull(monitor, "monitor is null");
@@ -125,12 +139,14 @@ public final class JobScheduler implements AutoCloseable {
      * @param spec the job
      * @param createIndex the index of its first registration
      * @param modifyIndex the index of its last change
+     * @param version Nomad's job version: 0 at the first registration, one more at each later registration or stop
+     *     (every registration replaces the allocations here, so even an unchanged job is a new version)
      * @param submitTime when it was last registered
      * @param stopped whether it was stopped
      * @param allocationIds its allocations since the last registration
      */
-    public record JobRecord(JobSpec spec, long createIndex, long modifyIndex, Instant submitTime, boolean stopped,
-                            List<String> allocationIds) {
+    public record JobRecord(JobSpec spec, long createIndex, long modifyIndex, long version, Instant submitTime,
+                            boolean stopped, List<String> allocationIds) {
         /** Copies the list. */
         public JobRecord {
             requireNonNull(spec, "spec is null");
@@ -236,6 +252,8 @@ public final class JobScheduler implements AutoCloseable {
         List<Allocation> placed = new ArrayList<>();
         List<String> previous;
         long modifyIndex;
+        // Known before placement, so that each allocation names the evaluation that placed it (its EvalID).
+        String evalId = UUID.randomUUID().toString();
         synchronized (this) {
             if (closed) {
                 throw new RejectedException("the agent is shutting down");
@@ -246,27 +264,33 @@ public final class JobScheduler implements AutoCloseable {
                 enforceIndex(expectedModifyIndex.getAsLong(), old);
             }
             previous = old == null ? List.of() : old.allocationIds();
-            modifyIndex = index.incrementAndGet();
-            for (GroupSpec group : job.groups()) {
-                for (int i = 0; i < group.count(); i++) {
-                    Allocation allocation = new Allocation(UUID.randomUUID().toString(),
-                            job.id() + "." + group.name() + "[" + i + "]", job.namespace(), job.id(), group.name(),
-                            modifyIndex, node.localNodeId(), node.node().name(),
-                            group.tasks().stream().map(TaskSpec::name).toList(), clock, journal());
-                    allocations.add(allocation);
-                    placed.add(allocation);
+            // The job, its allocations and its evaluation are one change: visible together, under one index.
+            modifyIndex = index.reserve();
+            try {
+                long version = old == null ? 0 : old.version() + 1;
+                for (GroupSpec group : job.groups()) {
+                    for (int i = 0; i < group.count(); i++) {
+                        Allocation allocation = new Allocation(UUID.randomUUID().toString(), evalId,
+                                job.id() + "." + group.name() + "[" + i + "]", job.namespace(), job.id(),
+                                group.name(), version, modifyIndex, node.localNodeId(), node.node().name(),
+                                group.tasks().stream().map(TaskSpec::name).toList(), clock, journal(), index);
+                        allocations.add(allocation);
+                        placed.add(allocation);
+                    }
                 }
+                save(new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex, version,
+                        clock.instant(), false, placed.stream().map(Allocation::id).toList()));
+                evaluated(evalId, job.namespace(), job.id(), job.type(), "job-register", modifyIndex);
+            } finally {
+                index.release(modifyIndex);
             }
-            save(new JobRecord(job, old == null ? modifyIndex : old.createIndex(), modifyIndex, clock.instant(),
-                    false, placed.stream().map(Allocation::id).toList()));
         }
         stopAllocations(previous);
         for (Allocation allocation : placed) {
             start(job, allocation);
         }
         LOG.info("job {} (namespace {}) registered: {} allocation(s)", job.id(), job.namespace(), placed.size());
-        Evaluation evaluation = evaluated(job.namespace(), job.id(), job.type(), "job-register", modifyIndex);
-        return new Result(evaluation.id(), modifyIndex, placed.stream().map(Allocation::id).toList());
+        return new Result(evalId, modifyIndex, placed.stream().map(Allocation::id).toList());
     }
 
     /** Nomad's {@code EnforceIndex} check, with its messages ({@code api.RegisterEnforceIndexErrPrefix}). */
@@ -285,9 +309,10 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     /** Records the evaluation a change stands for: this agent places at once, so it is complete when answered. */
-    private Evaluation evaluated(String namespace, String jobId, String type, String trigger, long modifyIndex) {
-        Evaluation evaluation = new Evaluation(UUID.randomUUID().toString(), namespace, jobId, type, trigger,
-                modifyIndex, node.localNodeId(), clock.instant());
+    private Evaluation evaluated(String evalId, String namespace, String jobId, String type, String trigger,
+                                 long modifyIndex) {
+        Evaluation evaluation = new Evaluation(evalId, namespace, jobId, type, trigger, modifyIndex,
+                node.localNodeId(), clock.instant());
         synchronized (evaluations) {
             evaluations.put(evaluation.id(), evaluation);
         }
@@ -302,6 +327,27 @@ public final class JobScheduler implements AutoCloseable {
         synchronized (evaluations) {
             return Optional.ofNullable(evaluations.get(evalId));
         }
+    }
+
+    /**
+     * @param namespace a namespace
+     * @param jobId a job id
+     * @return the job's evaluations among the last {@value #EVALUATIONS_KEPT}, oldest first; none for an unknown job
+     */
+    public List<Evaluation> evaluations(String namespace, String jobId) {
+        synchronized (evaluations) {
+            return evaluations.values().stream()
+                    .filter(e -> e.namespace().equals(namespace) && e.jobId().equals(jobId)).toList();
+        }
+    }
+
+    /**
+     * @param namespace a namespace
+     * @param jobId a job id
+     * @return the job's last {@value #VERSIONS_KEPT} versions, newest (the current one) first; none for an unknown job
+     */
+    public synchronized List<JobRecord> versions(String namespace, String jobId) {
+        return versions.getOrDefault(key(namespace, jobId), List.of());
     }
 
     /**
@@ -362,19 +408,26 @@ public final class JobScheduler implements AutoCloseable {
     public Optional<Result> stop(String namespace, String jobId) {
         List<String> ids;
         long modifyIndex;
+        Evaluation evaluation;
         synchronized (this) {
             JobRecord job = jobs.get(key(namespace, jobId));
             if (job == null) {
                 return Optional.empty();
             }
-            modifyIndex = index.incrementAndGet();
-            ids = job.allocationIds();
-            save(new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.submitTime(), true, ids));
+            modifyIndex = index.reserve();
+            try {
+                ids = job.allocationIds();
+                // A stop is a new version of the job, as in Nomad.
+                save(new JobRecord(job.spec(), job.createIndex(), modifyIndex, job.version() + 1, job.submitTime(),
+                        true, ids));
+                evaluation = evaluated(UUID.randomUUID().toString(), namespace, jobId, job.spec().type(),
+                        "job-deregister", modifyIndex);
+            } finally {
+                index.release(modifyIndex);
+            }
         }
         stopAllocations(ids);
         LOG.info("job {} (namespace {}) stopped", jobId, namespace);
-        String type = find(namespace, jobId).map(j -> j.spec().type()).orElse("service");
-        Evaluation evaluation = evaluated(namespace, jobId, type, "job-deregister", modifyIndex);
         return Optional.of(new Result(evaluation.id(), modifyIndex, List.of()));
     }
 
@@ -418,6 +471,8 @@ public final class JobScheduler implements AutoCloseable {
         if (full) {
             out.putNull("Periodic");
             out.putNull("ParameterizedJob");
+            out.put("Version", job.version());
+            out.put("Stable", false); // no deployments here: no version is ever marked stable
         } else {
             out.put("Periodic", false);
             out.put("ParameterizedJob", false);
@@ -437,8 +492,12 @@ public final class JobScheduler implements AutoCloseable {
             for (JsonNode document : state.jobs()) {
                 try {
                     JobRecord job = readJob(document);
-                    jobs.put(key(job.spec().namespace(), job.spec().id()), job);
-                    index.accumulateAndGet(job.modifyIndex(), Math::max);
+                    String key = key(job.spec().namespace(), job.spec().id());
+                    jobs.put(key, job);
+                    List<JobRecord> kept = new ArrayList<>(List.of(job));
+                    document.path("Versions").forEach(older -> kept.add(readJob(older)));
+                    versions.put(key, List.copyOf(kept));
+                    index.raiseTo(job.modifyIndex());
                 } catch (RuntimeException e) {
                     LOG.error("skipping a job record that cannot be read: {}", e.toString());
                 }
@@ -446,7 +505,10 @@ public final class JobScheduler implements AutoCloseable {
             for (JsonNode document : state.allocations()) {
                 String id = document.path("ID").asText();
                 try {
-                    allocations.add(Allocation.restore(document, clock, record -> state.saveAllocation(id, record)));
+                    Allocation allocation = Allocation.restore(document, clock,
+                            record -> state.saveAllocation(id, record), index);
+                    allocations.add(allocation);
+                    index.raiseTo(allocation.modifyIndex());
                 } catch (RuntimeException e) {
                     LOG.error("skipping the record of allocation {}: {}", id, e.toString());
                 }
@@ -696,25 +758,41 @@ public final class JobScheduler implements AutoCloseable {
         return record -> state.saveAllocation(record.path("ID").asText(), record);
     }
 
-    /** Keeps a job record, on disk first. Called with this scheduler's lock held. */
+    /**
+     * Keeps a job record as its new current version, with the versions before it, on disk first. Called with this
+     * scheduler's lock held.
+     */
     private void save(JobRecord job) {
+        String key = key(job.spec().namespace(), job.spec().id());
+        List<JobRecord> kept = new ArrayList<>(List.of(job));
+        kept.addAll(versions.getOrDefault(key, List.of()));
+        kept = List.copyOf(kept.subList(0, Math.min(kept.size(), VERSIONS_KEPT)));
+        ObjectNode document = document(job);
+        kept.stream().skip(1).forEach(older -> document.withArray("Versions").add(document(older)));
+        state.saveJob(job.spec().namespace(), job.spec().id(), document);
+        jobs.put(key, job);
+        versions.put(key, kept);
+    }
+
+    private static ObjectNode document(JobRecord job) {
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         document.set("Job", JobJson.write(job.spec()));
         document.put("CreateIndex", job.createIndex());
         document.put("ModifyIndex", job.modifyIndex());
+        document.put("Version", job.version());
         document.put("SubmitTime", ChronoUnit.NANOS.between(Instant.EPOCH, job.submitTime()));
         document.put("Stop", job.stopped());
         job.allocationIds().forEach(document.withArray("AllocationIDs")::add);
-        state.saveJob(job.spec().namespace(), job.spec().id(), document);
-        jobs.put(key(job.spec().namespace(), job.spec().id()), job);
+        return document;
     }
 
+    /** Reads a record {@link #document} wrote (one written before versions were kept is version 0). */
     private static JobRecord readJob(JsonNode document) {
         List<String> ids = new ArrayList<>();
         document.path("AllocationIDs").forEach(id -> ids.add(id.asText()));
         return new JobRecord(JobJson.read(document.path("Job")), document.path("CreateIndex").asLong(),
-                document.path("ModifyIndex").asLong(), Instant.EPOCH.plusNanos(document.path("SubmitTime").asLong()),
-                document.path("Stop").asBoolean(), ids);
+                document.path("ModifyIndex").asLong(), document.path("Version").asLong(),
+                Instant.EPOCH.plusNanos(document.path("SubmitTime").asLong()), document.path("Stop").asBoolean(), ids);
     }
 
     private void stopAllocations(List<String> ids) {

@@ -13,9 +13,10 @@ class AllocationStoreContractTest extends AllocationRegistryContract<AllocationS
 
     @Override
     protected void markLive(AllocationStore store, String allocationId, AllocationWorkload workload) {
-        store.add(new Allocation(allocationId, workload.jobId() + "." + workload.group() + "[0]",
-                workload.namespace(), workload.jobId(), workload.group(), 1, UUID.randomUUID().toString(), "node",
-                workload.tasks().stream().sorted().toList(), Clock.systemUTC(), record -> { }));
+        store.add(new Allocation(allocationId, UUID.randomUUID().toString(),
+                workload.jobId() + "." + workload.group() + "[0]",
+                workload.namespace(), workload.jobId(), workload.group(), 0, 1, UUID.randomUUID().toString(), "node",
+                workload.tasks().stream().sorted().toList(), Clock.systemUTC(), record -> { }, new StateIndex()));
     }
 
     /** As the scheduler ends one: every task exits, then the store is told. */

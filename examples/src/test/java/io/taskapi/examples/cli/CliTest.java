@@ -203,8 +203,9 @@ class CliTest {
 
     private static String firstAllocation(String job) {
         Result allocs = cli("alloc", "status", "-json");
-        Matcher alloc = Pattern.compile("\"ID\" : \"([0-9a-f-]{36})\",\\s+\"Name\" : \"" + Pattern.quote(job)
-                + "\\.").matcher(allocs.out());
+        // The fields between ID and Name (EvalID) are skipped.
+        Matcher alloc = Pattern.compile("\"ID\" : \"([0-9a-f-]{36})\",(?:\\s+\"\\w+\" : \"[^\"]*\",)*"
+                + "\\s+\"Name\" : \"" + Pattern.quote(job) + "\\.").matcher(allocs.out());
         assertThat(alloc.find()).as(allocs.out()).isTrue();
         return alloc.group(1);
     }

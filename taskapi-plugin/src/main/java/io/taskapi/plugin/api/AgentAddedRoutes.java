@@ -16,6 +16,7 @@ import io.taskapi.spi.api.AgentRequest;
 import io.taskapi.spi.api.AgentResponse;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentRouteException;
+import io.taskapi.spi.api.CallerAccess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +28,24 @@ import java.util.OptionalLong;
  * chain runs first and its permission is checked against the caller's ACL in Nomad's terms. Only the request and the
  * answer are translated, between the plugin's {@link ApiRequest}/{@link ApiResponse} and the SPI's
  * {@link AgentRequest}/{@link AgentResponse}.
+ *
+ * <p>They all watch {@link Watch#AGENT}, whose index follows the agent's {@link io.taskapi.spi.api.AgentStateIndex}
+ * when it gave one; a route that {@linkplain AgentRoute#blocks() blocks} then parks Nomad's blocking queries like the
+ * plugin's own routes, and the others answer at once.
  */
 public final class AgentAddedRoutes implements RouteGroup {
     private static final String INDEX_HEADER = "X-Nomad-Index";
 
     private final List<Route> routes;
 
-    /** @param routes the agent's routes */
-    public AgentAddedRoutes(List<AgentRoute> routes) {
-        this.routes = requireNonNull(routes, "routes is null").stream().map(AgentAddedRoutes::route).toList();
+    /**
+     * @param routes the agent's routes
+     * @param indexed whether the agent gave its state index ({@link io.taskapi.spi.api.AgentStateIndex}), which the
+     *     index of {@link Watch#AGENT} then follows
+     * @throws IllegalArgumentException when a route blocks and the agent gave no state index
+     */
+    public AgentAddedRoutes(List<AgentRoute> routes, boolean indexed) {
+        this.routes = requireNonNull(routes, "routes is null").stream().map(route -> route(route, indexed)).toList();
     }
 
     @Override
@@ -43,16 +53,21 @@ public final class AgentAddedRoutes implements RouteGroup {
         return routes;
     }
 
-    private static Route route(AgentRoute route) {
-        return Route.on(route.method(), route.path())
+    private static Route route(AgentRoute route, boolean indexed) {
+        Route.Builder builder = Route.on(route.method(), route.path())
                 .permission(permissionOf(route.permission()))
                 .help(route.help())
-                // The agent's code: nothing says it cannot block.
-                // An index for their answers and the writes through them; no blocking: their state (allocations
-                // starting, say) changes without the plugin hearing of it, and a wait would miss those changes.
-                .watches(Watch.AGENT)
-                .answersAtOnce()
-                .runs(Execution.BLOCKING_WITH_BODY, request -> handle(route, request));
+                // An index for their answers and the writes through them.
+                .watches(Watch.AGENT);
+        if (!route.blocks()) {
+            // A route that did not opt in may read state the agent does not report: a wait could miss its changes.
+            builder.answersAtOnce();
+        } else if (!indexed) {
+            throw new IllegalArgumentException("the agent route " + route.method() + " " + route.path()
+                    + " blocks, which needs the agent's state index");
+        }
+        // The agent's code: nothing says it cannot block.
+        return builder.runs(Execution.BLOCKING_WITH_BODY, request -> handle(route, request));
     }
 
     private static ApiResponse handle(AgentRoute route, ApiRequest request) throws ApiException {
@@ -64,7 +79,7 @@ public final class AgentAddedRoutes implements RouteGroup {
         }
         try {
             AgentResponse response = route.handle(new AgentRequest(params, request.queryParameters(), request.body(),
-                    request.identity().auditName()));
+                    request.identity().auditName(), access(request)));
             Map<String, String> headers = new LinkedHashMap<>(response.headers());
             OptionalLong index = agentIndex(headers);
             return new ApiResponse(response.status(), response.body().length == 0 ? Optional.empty()
@@ -96,6 +111,17 @@ public final class AgentAddedRoutes implements RouteGroup {
         return index;
     }
 
+    /** The caller's own ACL, for a route that shows only the namespaces it may read (Nomad's node allocations). */
+    private static CallerAccess access(ApiRequest request) {
+        return (namespace, wireName) -> request.acl().allowNamespaceOperation(
+                requireNonNull(namespace, "namespace is null"), capability(wireName));
+    }
+
+    private static NamespaceCapability capability(String wireName) {
+        return NamespaceCapability.fromWireName(wireName).orElseThrow(() ->
+                new IllegalArgumentException("unknown namespace capability '" + wireName + "'"));
+    }
+
     private static Permission permissionOf(AgentPermission permission) {
         return switch (permission.kind()) {
             case AUTHENTICATED -> Permission.AUTHENTICATED;
@@ -109,8 +135,7 @@ public final class AgentAddedRoutes implements RouteGroup {
     }
 
     private static Permission namespace(String wireName) {
-        NamespaceCapability capability = NamespaceCapability.fromWireName(wireName).orElseThrow(() ->
-                new IllegalArgumentException("unknown namespace capability '" + wireName + "'"));
+        NamespaceCapability capability = capability(wireName);
         return new Permission("namespace:" + wireName, request -> request.acl().allowNamespaceOperation(
                 request.query("namespace").orElse("default"), capability));
     }

@@ -80,11 +80,15 @@ public final class AgentInfoRoutes implements RouteGroup {
                         .help("Lists the agents this one knows: itself only, as {\"ServerName\",\"ServerRegion\","
                                 + "\"ServerDC\",\"Members\":[{Name, Addr, Port, Status, Tags}]}.")
                         .runs(Execution.BLOCKING, request -> members()),
-                // Nomad checks no ACL on these two.
+                // Nomad checks no ACL on these three.
                 Route.on("GET", "/v1/status/leader").permission(Permission.AUTHENTICATED)
                         .help("Returns the leader's address as a JSON string: this single-node agent's own"
                                 + " host:port.")
                         .runs(Execution.IN_MEMORY, request -> address.hostAndPort().orElse("")),
+                Route.on("GET", "/v1/status/peers").permission(Permission.AUTHENTICATED)
+                        .help("Lists the Raft peers' addresses as a JSON array of strings: this single-node agent is"
+                                + " its only peer, at the address /v1/status/leader returns ([] without one).")
+                        .runs(Execution.IN_MEMORY, request -> address.hostAndPort().stream().toList()),
                 Route.on("GET", "/v1/regions").permission(Permission.AUTHENTICATED)
                         .help("Lists the known regions: this agent's one region, as a JSON array of strings.")
                         .runs(Execution.IN_MEMORY, request -> List.of(config.agent().region())),

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * watches the part, and the stores' own change notifications call it for changes made elsewhere (the agent, another
  * replica). A write that already changed its part (a store notification during the request) is not counted twice.
  *
+ * <p>A part whose state has an owner that keeps its own index (the agent's jobs and allocations, with an
+ * {@link io.taskapi.spi.api.AgentStateIndex}) is {@linkplain #follow followed}: its index is the owner's, so that the
+ * answers' {@code X-Nomad-Index} and the owner's own indexes are in one space, and only the owner moves it.
+ *
  * <p>Waiting costs a small object per blocked query in a per-part set, never a thread: {@link #await} registers a
  * callback, {@link #changed} runs the callbacks of the part on the writing thread (they only hand the request back to
  * the worker pool).
@@ -33,6 +37,7 @@ public final class QueryIndex {
     private final AtomicLong latest = new AtomicLong(1);
     private final Map<Watch, AtomicLong> indexes = new EnumMap<>(Watch.class);
     private final Map<Watch, Set<Waiter>> waiters = new EnumMap<>(Watch.class);
+    private final Set<Watch> followed = ConcurrentHashMap.newKeySet();
 
     /** Starts at index 1 for every part: Nomad never answers a query with index 0 (a blocking client would spin). */
     public QueryIndex() {
@@ -81,8 +86,34 @@ public final class QueryIndex {
      * @return the change's index
      */
     public long changed(Watch watch, long atLeast) {
+        if (followed.contains(watch)) {
+            // Its owner says when it changed, with its own index (follow); a write through a route is not a change.
+            return indexes.get(watch).get();
+        }
         long index = latest.accumulateAndGet(atLeast, (current, floor) -> Math.max(current + 1, floor));
         indexes.get(watch).accumulateAndGet(index, Math::max);
+        wake(watch);
+        return index;
+    }
+
+    /**
+     * Makes a part's index its owner's from now on, and records the owner's index after a change: the part's index
+     * becomes {@code ownerIndex} if that is higher (reports may come out of order), the counter is raised to it, and
+     * the part's waiting queries wake. {@link #changed} no longer moves the part.
+     *
+     * @param watch the part
+     * @param ownerIndex the owner's index (an index below 1 counts as 1)
+     */
+    public void follow(Watch watch, long ownerIndex) {
+        followed.add(watch);
+        long index = Math.max(1, ownerIndex);
+        latest.accumulateAndGet(index, Math::max);
+        if (indexes.get(watch).getAndAccumulate(index, Math::max) < index) {
+            wake(watch);
+        }
+    }
+
+    private void wake(Watch watch) {
         List<Waiter> woken = new ArrayList<>();
         for (Waiter waiter : waiters.get(watch)) {
             if (waiter.fired.compareAndSet(false, true)) {
@@ -93,7 +124,6 @@ public final class QueryIndex {
             waiter.remove();
             waiter.fire();
         }
-        return index;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.taskapi.plugin.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskapi.spi.api.AgentPermission;
 import io.taskapi.spi.api.AgentRequest;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A route an agent adds through the SPI gets the plugin's whole chain: authentication, its permission, errors. */
+/**
+ * A route an agent adds through the SPI gets the plugin's whole chain: authentication, its permission, errors; and the
+ * caller's access, to filter what it shows by namespace.
+ */
 final class AgentRoutesTest {
     private static final List<AgentRequest> SEEN = new CopyOnWriteArrayList<>();
 
@@ -86,6 +90,12 @@ final class AgentRoutesTest {
         assertThat(request.firstQuery("x")).contains("1");
         assertThat(new String(request.body(), StandardCharsets.UTF_8)).isEqualTo("{\"Job\":{}}");
         assertThat(request.caller()).startsWith("token:");
+        // The caller's own ACL, for a route that filters by namespace: submit-job in default only.
+        assertThat(request.access().allows("default", "submit-job")).isTrue();
+        assertThat(request.access().allows("default", "read-job")).isFalse();
+        assertThat(request.access().allows("prod", "submit-job")).isFalse();
+        assertThatThrownBy(() -> request.access().allows("default", "no-such-capability"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

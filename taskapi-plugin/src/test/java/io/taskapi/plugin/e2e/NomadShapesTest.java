@@ -9,13 +9,15 @@ import io.taskapi.testing.TaskApiExtension;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shapes Nomad's clients rely on, over the operator listener: ACL writes by PUT as well as POST, {@code ?prefix=}
  * on the ACL lists, the indexes on tokens, the fields Nomad always sends on nodes and {@code /v1/agent/self}, and the
- * single-node answers of {@code /v1/status/leader}, {@code /v1/regions} and {@code /v1/agent/members}.
+ * single-node answers of {@code /v1/status/leader}, {@code /v1/status/peers}, {@code /v1/regions} and
+ * {@code /v1/agent/members}; a token sent back as read is an update.
  */
 final class NomadShapesTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -97,11 +99,43 @@ final class NomadShapesTest {
         assertThat(member.path("NodeID").asText()).isEqualTo(stub.path("ID").asText());
 
         assertThat(ok("GET", "/v1/status/leader", management, null).asText()).isEqualTo(OPERATOR.address());
+        assertThat(ok("GET", "/v1/status/peers", management, null).toString())
+                .isEqualTo("[\"" + OPERATOR.address() + "\"]");
         assertThat(ok("GET", "/v1/regions", management, null).toString()).isEqualTo("[\"eu-west\"]");
         JsonNode members = ok("GET", "/v1/agent/members", management, null);
         assertThat(members.path("ServerRegion").asText()).isEqualTo("eu-west");
         assertThat(members.path("Members")).hasSize(1);
         assertThat(members.path("Members").get(0)).isEqualTo(withoutNodeId(member));
+    }
+
+    @Test
+    void aTokenSentBackAsReadIsAnUpdateAndItsSecretCannotChange() throws Exception {
+        String management = ok("POST", "/v1/acl/bootstrap", null, null).path("SecretID").asText();
+        ok("PUT", "/v1/acl/policy/p", management, "{\"Rules\":\"node { policy = \\\"read\\\" }\"}");
+        JsonNode created = ok("PUT", "/v1/acl/token", management,
+                "{\"Name\":\"as-read\",\"Type\":\"client\",\"Policies\":[\"p\"],\"ExpirationTTL\":\"1h\"}");
+        String path = "/v1/acl/token/" + created.path("AccessorID").asText();
+        ObjectNode read = (ObjectNode) ok("GET", path, management, null);
+        assertThat(read.path("SecretID").asText()).isEqualTo(created.path("SecretID").asText());
+        assertThat(read.path("ExpirationTime").isTextual()).isTrue();
+
+        // What Nomad's Go client sends back: every field as read, ExpirationTTL "" for "not set".
+        read.put("Name", "as-read-2").put("ExpirationTTL", "");
+        JsonNode updated = ok("PUT", path, management, read.toString());
+        assertThat(updated.path("Name").asText()).isEqualTo("as-read-2");
+        assertThat(updated.path("SecretID").asText()).isEqualTo(created.path("SecretID").asText());
+        assertThat(updated.path("ExpirationTime")).isEqualTo(created.path("ExpirationTime"));
+        assertThat(updated.path("ModifyIndex").asLong()).isGreaterThan(created.path("ModifyIndex").asLong());
+
+        ObjectNode otherSecret = read.deepCopy().put("SecretID", UUID.randomUUID().toString());
+        HttpResponse<String> refused = OPERATOR.send("POST", path, management, otherSecret.toString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("SecretID cannot be changed").doesNotContain(otherSecret.path("SecretID")
+                .asText()).doesNotContain(created.path("SecretID").asText());
+        ObjectNode otherExpiry = read.deepCopy().put("ExpirationTime", "2999-01-01T00:00:00Z");
+        assertThat(OPERATOR.send("POST", path, management, otherExpiry.toString()).body())
+                .contains("the expiry of an existing token cannot be changed");
+        assertThat(ok("GET", path, management, null).path("Name").asText()).isEqualTo("as-read-2");
     }
 
     private static JsonNode withoutNodeId(JsonNode member) {

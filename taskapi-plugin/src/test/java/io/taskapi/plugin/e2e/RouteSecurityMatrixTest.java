@@ -56,6 +56,7 @@ final class RouteSecurityMatrixTest {
             Map.entry("GET /v1/agent/self", () -> Example.of("/v1/agent/self")),
             Map.entry("GET /v1/agent/members", () -> Example.of("/v1/agent/members")),
             Map.entry("GET /v1/status/leader", () -> Example.of("/v1/status/leader")),
+            Map.entry("GET /v1/status/peers", () -> Example.of("/v1/status/peers")),
             Map.entry("GET /v1/regions", () -> Example.of("/v1/regions")),
             Map.entry("GET /v1/metrics", () -> Example.of("/v1/metrics?format=prometheus")),
             Map.entry("GET /.well-known/jwks.json", () -> Example.of("/.well-known/jwks.json")),

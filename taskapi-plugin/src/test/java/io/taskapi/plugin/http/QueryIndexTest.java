@@ -60,4 +60,31 @@ final class QueryIndexTest {
         assertThat(woken).hasValue(1);
         assertThat(index.waiting()).isZero();
     }
+
+    @Test
+    void aFollowedPartTakesItsOwnersIndexAndOnlyItsOwnerMovesIt() {
+        AtomicInteger woken = new AtomicInteger();
+        index.changed(Watch.VARIABLES, 50);
+        index.follow(Watch.AGENT, 7);
+        Subscription unused = index.await(Set.of(Watch.AGENT), 7, woken::incrementAndGet);
+
+        assertThat(index.index(Set.of(Watch.AGENT))).as("the owner's, not the counter's").isEqualTo(7);
+        assertThat(index.changed(Watch.AGENT, 0)).as("a write through a route is not a change").isEqualTo(7);
+        index.follow(Watch.AGENT, 6);
+        assertThat(woken).as("a late, lower report").hasValue(0);
+        index.follow(Watch.AGENT, 8);
+
+        assertThat(woken).hasValue(1);
+        assertThat(index.index(Set.of(Watch.AGENT))).isEqualTo(8);
+        assertThat(index.latest()).isEqualTo(50);
+        index.follow(Watch.AGENT, 90);
+        assertThat(index.latest()).as("the counter stays above every index handed out").isEqualTo(90);
+        assertThat(index.changed(Watch.NODES, 0)).isEqualTo(91);
+    }
+
+    @Test
+    void anOwnersIndexBelowOneIsOne() {
+        index.follow(Watch.AGENT, 0);
+        assertThat(index.index(Set.of(Watch.AGENT))).isEqualTo(1);
+    }
 }

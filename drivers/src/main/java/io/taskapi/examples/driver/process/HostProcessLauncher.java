@@ -321,7 +321,9 @@ public final class HostProcessLauncher {
                             .map(ProcStat::startTicks).orElse(-1L);
                     return new SupervisorRecord(boot, supervisor.pid(), supervisorStart, pid.get(), taskStart);
                 }
-                if (supervisor.waitFor(5, TimeUnit.MILLISECONDS)) {
+                if (supervisor.waitFor(5, TimeUnit.MILLISECONDS) && dir.taskPid().isEmpty()) {
+                    // Looked at again: a task that ends at once (`true`) lets its supervisor record its pid and end
+                    // between the look above and this wait.
                     throw new TaskDriverException("driver " + driver + ": the task's supervisor ended with code "
                             + supervisor.exitValue() + " before it started the task (see the task's stderr log)");
                 }

@@ -13,6 +13,8 @@ import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +29,7 @@ import java.util.UUID;
 /**
  * Creates and updates ACL tokens from Nomad's token JSON, validating it the way Nomad does: a client token needs
  * policies, a management token has none, an expiry is in the future. Secrets are generated here, never taken from
- * the request.
+ * the request; an update may send the token back as read (its secret and expiry unchanged), as Nomad's clients do.
  */
 public final class AclTokenWriter {
     private static final int MAX_NAME_LENGTH = 256;
@@ -103,10 +105,17 @@ public final class AclTokenWriter {
                 .orElse("client"));
         List<String> policies = body.strings("Policies");
         List<RoleRef> roles = roleRefs(body);
-        Optional<String> ttl = body.string("ExpirationTTL");
+        // Nomad's Go client sends "" for a TTL and a secret it has not set.
+        Optional<String> ttl = body.string("ExpirationTTL").filter(text -> !text.isEmpty());
         Optional<String> expirationTime = body.string("ExpirationTime");
         Optional<String> accessor = body.string("AccessorID");
-        body.string("SecretID").ifPresent(secret -> body.error("SecretID cannot be set"));
+        Optional<String> secret = body.string("SecretID").filter(text -> !text.isEmpty());
+        if (existing.isEmpty()) {
+            secret.ifPresent(s -> body.error("SecretID cannot be set"));
+        } else if (secret.isPresent() && !sameSecret(secret.get(), existing.get().secretId())) {
+            // Nomad keeps the stored secret whatever an update sends; saying so beats a silent no.
+            body.error("SecretID cannot be changed");
+        }
         body.bool("Global");
         body.ignore("CreateTime", "CreateIndex", "ModifyIndex", "Hash", "Namespace");
 
@@ -144,10 +153,15 @@ public final class AclTokenWriter {
                 body.error("ExpirationTime must be an RFC 3339 time");
             }
         }
-        if (existing.isPresent() && (ttl.isPresent() || expirationTime.isPresent())) {
-            body.error("the expiry of an existing token cannot be changed");
+        if (existing.isPresent()) {
+            // As Nomad validates an update: the expiry may come back as read, not changed.
+            boolean expiryChanged = expirationTime.isPresent() && !expiry.equals(existing.get().expirationTime());
+            if (ttl.isPresent() || expiryChanged) {
+                body.error("the expiry of an existing token cannot be changed");
+            }
+        } else {
+            expiry.filter(at -> !at.isAfter(now)).ifPresent(at -> body.error("expiry must be in the future"));
         }
-        expiry.filter(at -> !at.isAfter(now)).ifPresent(at -> body.error("expiry must be in the future"));
         body.finish();
         return new Fields(name, type, policies, roles, expiry);
     }
@@ -176,6 +190,11 @@ public final class AclTokenWriter {
             }
         }
         return refs;
+    }
+
+    /** Compares in constant time: how long the comparison takes says nothing about the stored secret. */
+    private static boolean sameSecret(String sent, String stored) {
+        return MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Optional<Duration> parseTtl(JsonBody body, String text) {
