@@ -29,6 +29,7 @@ module io.taskapi.plugin {
     requires org.eclipse.jetty.io;
     requires org.eclipse.jetty.server;
     requires org.eclipse.jetty.util;
+    requires org.eclipse.jetty.websocket.server;
     requires org.newsclub.net.unix;
     requires org.slf4j;
     requires org.xerial.sqlitejdbc;
@@ -39,6 +40,7 @@ module io.taskapi.plugin {
     opens io.taskapi.plugin to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.acl to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.api to com.google.guice, com.fasterxml.jackson.databind;
+    opens io.taskapi.plugin.api.exec to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.api.acl to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.api.node to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.api.variables to com.google.guice, com.fasterxml.jackson.databind;

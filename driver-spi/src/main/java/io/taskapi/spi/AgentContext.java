@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentStateIndex;
+import io.taskapi.spi.api.TaskExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,12 +14,14 @@ public final class AgentContext {
     private final Map<String, String> config;
     private final AgentState state;
     private final List<AgentRoute> routes;
+    private final TaskExecutor exec;
     private final Optional<AgentStateIndex> stateIndex;
 
     private AgentContext(Builder builder) {
         this.config = Map.copyOf(builder.config);
         this.state = builder.state;
         this.routes = List.copyOf(builder.routes);
+        this.exec = builder.exec;
         this.stateIndex = Optional.ofNullable(builder.stateIndex);
     }
 
@@ -49,6 +52,14 @@ public final class AgentContext {
     }
 
     /**
+     * @return how operators run commands in the agent's tasks ({@code alloc exec}); empty if the agent does not offer
+     *     it (the route then answers 404). Since SPI 1.2.
+     */
+    public Optional<TaskExecutor> exec() {
+        return Optional.ofNullable(exec);
+    }
+
+    /**
      * @return the index of the state the agent's routes serve, which makes the routes that
      *     {@linkplain AgentRoute#blocks() block} wait for its changes; empty when the agent gave none (its routes
      *     answer at once). Since SPI 1.2.
@@ -62,6 +73,7 @@ public final class AgentContext {
         private final AgentState state;
         private Map<String, String> config = Map.of();
         private List<AgentRoute> routes = List.of();
+        private TaskExecutor exec;
         private AgentStateIndex stateIndex;
 
         private Builder(AgentState state) {
@@ -83,6 +95,17 @@ public final class AgentContext {
          */
         public Builder routes(List<AgentRoute> routes) {
             this.routes = List.copyOf(requireNonNull(routes, "routes is null"));
+            return this;
+        }
+
+        /**
+         * Lets operators run commands in the agent's tasks ({@code alloc exec}). Optional. Since SPI 1.2.
+         *
+         * @param exec how operators run commands in the agent's tasks
+         * @return this builder
+         */
+        public Builder exec(TaskExecutor exec) {
+            this.exec = requireNonNull(exec, "exec is null");
             return this;
         }
 

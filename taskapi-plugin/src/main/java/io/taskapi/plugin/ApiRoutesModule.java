@@ -2,7 +2,9 @@ package io.taskapi.plugin;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.taskapi.plugin.api.AgentAddedRoutes;
@@ -14,13 +16,16 @@ import io.taskapi.plugin.api.acl.AclPolicyWriter;
 import io.taskapi.plugin.api.acl.AclRoleRoutes;
 import io.taskapi.plugin.api.acl.AclTokenRoutes;
 import io.taskapi.plugin.api.acl.AclTokenWriter;
+import io.taskapi.plugin.api.exec.AllocExecRoutes;
 import io.taskapi.plugin.api.node.NodeResolver;
 import io.taskapi.plugin.api.node.NodeRoutes;
 import io.taskapi.plugin.api.variables.SecretRoutes;
 import io.taskapi.plugin.api.variables.VariableRoutes;
 import io.taskapi.plugin.http.RouteGroup;
 import io.taskapi.spi.api.AgentRoute;
+import io.taskapi.spi.api.TaskExecutor;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The API's routes, one {@link RouteGroup} per area, in the multibinder set the router reads: the agent's own
@@ -31,14 +36,17 @@ import java.util.List;
 final class ApiRoutesModule extends AbstractModule {
     private final List<AgentRoute> agentRoutes;
     private final boolean agentIndexed;
+    private final Optional<TaskExecutor> exec;
 
     /**
      * @param agentRoutes the routes the agent adds
      * @param agentIndexed whether the agent gave its state index (its blocking routes need it)
+     * @param exec the agent's way into its tasks for {@code alloc exec}, if it offers one
      */
-    ApiRoutesModule(List<AgentRoute> agentRoutes, boolean agentIndexed) {
+    ApiRoutesModule(List<AgentRoute> agentRoutes, boolean agentIndexed, Optional<TaskExecutor> exec) {
         this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
         this.agentIndexed = agentIndexed;
+        this.exec = requireNonNull(exec, "exec is null");
     }
 
     @Override
@@ -58,10 +66,17 @@ final class ApiRoutesModule extends AbstractModule {
             bind(group).in(Singleton.class);
         }
         groups.addBinding().toInstance(new AgentAddedRoutes(agentRoutes, agentIndexed));
+        groups.addBinding().to(AllocExecRoutes.class);
 
         // What the groups share within an area.
         bind(AclTokenWriter.class).in(Singleton.class);
         bind(AclPolicyWriter.class).in(Singleton.class);
         bind(NodeResolver.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    AllocExecRoutes allocExecRoutes(ObjectMapper mapper) {
+        return new AllocExecRoutes(exec, mapper);
     }
 }

@@ -25,6 +25,7 @@ import io.taskapi.plugin.metrics.ApiMetrics;
 import io.taskapi.plugin.metrics.AuditLog;
 import io.taskapi.plugin.socket.UnixSocketConnector;
 import java.io.IOException;
+import java.time.Duration;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -32,6 +33,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * The HTTP server: Jetty, its two kinds of listener, the request chain and what it uses (limits, worker lanes,
@@ -77,6 +79,9 @@ final class HttpServerModule extends AbstractModule {
         threads.setName("taskapi-http");
         Server server = new Server(threads);
         server.setHandler(handler);
+        // alloc exec's WebSockets: upgraded by the chain after its checks (WebSocketUpgrade), never by path mapping.
+        // An interactive shell may sit idle for long: an hour without a frame either way ends it.
+        ServerWebSocketContainer.ensure(server).setIdleTimeout(Duration.ofHours(1));
         server.setErrorHandler(new JsonErrorHandler(json));
         server.setStopTimeout(5_000);
         server.addBean(lanes, true);

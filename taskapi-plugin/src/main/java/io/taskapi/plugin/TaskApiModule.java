@@ -14,6 +14,7 @@ import io.taskapi.plugin.state.StateStores;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentStateIndex;
+import io.taskapi.spi.api.TaskExecutor;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,7 @@ public final class TaskApiModule extends AbstractModule {
     private final StateStores stores;
     private final Clock clock;
     private final List<AgentRoute> agentRoutes;
+    private final Optional<TaskExecutor> exec;
     private final Lifecycle lifecycle;
     private final Optional<AgentStateIndex> agentIndex;
 
@@ -43,7 +45,7 @@ public final class TaskApiModule extends AbstractModule {
      */
     public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
                          List<AgentRoute> agentRoutes, Lifecycle lifecycle) {
-        this(config, state, stores, clock, agentRoutes, Optional.empty(), lifecycle);
+        this(config, state, stores, clock, agentRoutes, Optional.empty(), Optional.empty(), lifecycle);
     }
 
     /**
@@ -53,16 +55,19 @@ public final class TaskApiModule extends AbstractModule {
      * @param clock the time source for token checks
      * @param agentRoutes routes the agent adds
      * @param agentIndex the index of the state the agent's routes serve, if it gave one (its blocking routes need it)
+     * @param exec the agent's way into its tasks for {@code alloc exec}, if it offers one
      * @param lifecycle where what the injector creates is registered, to be closed when the Task API stops
      */
     public TaskApiModule(TaskApiConfig config, AgentState state, StateStores stores, Clock clock,
-                         List<AgentRoute> agentRoutes, Optional<AgentStateIndex> agentIndex, Lifecycle lifecycle) {
+                         List<AgentRoute> agentRoutes, Optional<AgentStateIndex> agentIndex,
+                         Optional<TaskExecutor> exec, Lifecycle lifecycle) {
         this.agentIndex = requireNonNull(agentIndex, "agentIndex is null");
         this.config = requireNonNull(config, "config is null");
         this.state = requireNonNull(state, "state is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.agentRoutes = List.copyOf(requireNonNull(agentRoutes, "agentRoutes is null"));
+        this.exec = requireNonNull(exec, "exec is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
     }
 
@@ -82,7 +87,7 @@ public final class TaskApiModule extends AbstractModule {
         install(new HttpServerModule(config.http()));
 
         // The API's routes, one group per area.
-        install(new ApiRoutesModule(agentRoutes, agentIndex.isPresent()));
+        install(new ApiRoutesModule(agentRoutes, agentIndex.isPresent(), exec));
 
         // Node records, which the node routes and the metadata routes share; one instance per agent.
         bind(NodeMetadataService.class).in(Singleton.class);

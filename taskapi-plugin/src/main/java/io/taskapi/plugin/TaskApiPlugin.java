@@ -53,7 +53,7 @@ public final class TaskApiPlugin implements TaskApiProvider {
             StateStores stores = StateStores.open(context.state(), embedded);
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
                     new TaskApiModule(config, context.state(), stores, clock, context.routes(),
-                            context.stateIndex(), lifecycle));
+                            context.stateIndex(), context.exec(), lifecycle));
             TaskApiServer server = injector.getInstance(TaskApiServer.class);
             server.start();
             return server;

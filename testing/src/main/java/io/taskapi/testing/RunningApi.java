@@ -10,6 +10,7 @@ import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentStateIndex;
+import io.taskapi.spi.api.TaskExecutor;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,8 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
      * @throws UncheckedIOException when the directories cannot be made
      */
     static RunningApi start(Map<String, String> config, TaskApiProvider provider, Clock clock, NodeRegistry nodes,
-                            boolean embeddedStores, List<AgentRoute> routes, AgentStateIndex stateIndex) {
+                            boolean embeddedStores, List<AgentRoute> routes, AgentStateIndex stateIndex,
+                            TaskExecutor exec) {
         Path root = FixtureFiles.createRoot();
         try {
             Map<String, String> effective = new HashMap<>(config);
@@ -58,6 +60,9 @@ record RunningApi(Path root, Path linkDir, Path dataDir, Map<String, String> con
                     .config(effective).routes(routes);
             if (stateIndex != null) {
                 context.stateIndex(stateIndex);
+            }
+            if (exec != null) {
+                context.exec(exec);
             }
             TaskApi api = provider.start(context.build());
             return new RunningApi(root, linkDir, dataDir, Map.copyOf(effective), issuer, state, provider, api,

@@ -8,6 +8,7 @@ import io.taskapi.spi.TaskApiProvider;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentStateIndex;
+import io.taskapi.spi.api.TaskExecutor;
 import io.taskapi.spi.state.NodeRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,6 +75,7 @@ public final class TaskApiExtension
     private final NodeRegistry nodes;
     private final List<AgentRoute> routes;
     private final AgentStateIndex stateIndex;
+    private final TaskExecutor exec;
 
     // guarded by this
     private int classDepth;
@@ -89,6 +91,7 @@ public final class TaskApiExtension
         this.nodes = builder.nodes;
         this.routes = List.copyOf(builder.routes);
         this.stateIndex = builder.stateIndex;
+        this.exec = builder.exec;
     }
 
     /** @return a builder */
@@ -142,7 +145,7 @@ public final class TaskApiExtension
         }
         TaskApiProvider provider = explicitProvider != null ? explicitProvider : ProviderLookup.findProvider(
                 providerName);
-        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes, stateIndex);
+        running = RunningApi.start(config, provider, clock, nodes, embeddedStores, routes, stateIndex, exec);
     }
 
     /**
@@ -372,6 +375,7 @@ public final class TaskApiExtension
         private NodeRegistry nodes;
         private final List<AgentRoute> routes = new ArrayList<>();
         private AgentStateIndex stateIndex;
+        private TaskExecutor exec;
         private final Map<String, String> config = new HashMap<>();
         private TaskApiProvider provider;
         private String providerName;
@@ -471,6 +475,17 @@ public final class TaskApiExtension
          */
         public Builder stateIndex(AgentStateIndex stateIndex) {
             this.stateIndex = requireNonNull(stateIndex, "stateIndex is null");
+            return this;
+        }
+
+        /**
+         * Lets operators run commands in tasks, the way an agent does through {@link AgentContext#exec()}.
+         *
+         * @param exec the agent's way into its tasks
+         * @return this builder
+         */
+        public Builder exec(TaskExecutor exec) {
+            this.exec = requireNonNull(exec, "exec is null");
             return this;
         }
 

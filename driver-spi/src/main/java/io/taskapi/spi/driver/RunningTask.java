@@ -32,4 +32,26 @@ public interface RunningTask {
     default Optional<TaskHandle> handle() {
         return Optional.empty();
     }
+
+    /**
+     * Whether {@link #exec} can run a command in this task: a driver that cannot says so here, and the agent refuses
+     * an operator's {@code alloc exec} with a clear error before anything starts.
+     *
+     * @return false unless the driver supports it (the default)
+     */
+    default boolean canExec() {
+        return false;
+    }
+
+    /**
+     * Runs a command inside this task, in its context: its user, working directory, environment (the task's own, not
+     * the agent's) and isolation. Called only while the task runs and only if {@link #canExec()}.
+     *
+     * @param command what to run
+     * @return the running command
+     * @throws TaskDriverException when it cannot be started (the message is shown to the operator: no secrets)
+     */
+    default ExecProcess exec(ExecCommand command) throws TaskDriverException {
+        throw new TaskDriverException("this driver cannot run commands in its tasks");
+    }
 }

@@ -145,6 +145,7 @@ public final class Agent implements AutoCloseable {
                     .build();
             TaskApi api = provider().start(AgentContext.builder(state).config(config)
                     .routes(JobRoutes.all(scheduler, allocations)).stateIndex(scheduler.stateIndex())
+                    .exec(new TaskExec(allocations, scheduler))
                     .build());
             opened.add(0, api);
             sockets.set(api);

@@ -545,6 +545,16 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     /**
+     * @param allocationId an allocation's id
+     * @param task one of its tasks
+     * @return the task's runner, if the allocation is this agent's and has that task
+     */
+    synchronized Optional<TaskRunner> runner(String allocationId, String task) {
+        return runners.getOrDefault(allocationId, List.of()).stream().filter(r -> r.name().equals(task))
+                .findFirst();
+    }
+
+    /**
      * Stops placing work and lets the task threads go, leaving every task running for the next start of the agent to
      * recover (Nomad's client does the same when it stops). What a task does from now on is read back from its
      * driver then: its exit code is kept by its supervisor, not by this process.

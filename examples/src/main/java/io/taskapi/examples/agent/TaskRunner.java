@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.examples.jobspec.JobSpec;
 import io.taskapi.examples.jobspec.TaskSpec;
+import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriver;
@@ -332,6 +333,21 @@ final class TaskRunner {
             }
         });
         return exit.get();
+    }
+
+    /** @return the task's name in its group */
+    String name() {
+        return task.name();
+    }
+
+    /** @return how the task's driver isolates it */
+    FilesystemIsolation isolation() {
+        return driver.isolation();
+    }
+
+    /** @return the task as it runs now, if it runs (between restarts it does not) */
+    synchronized Optional<RunningTask> running() {
+        return Optional.ofNullable(running);
     }
 
     /**

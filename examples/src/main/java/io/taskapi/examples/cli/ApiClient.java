@@ -11,6 +11,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -155,6 +158,35 @@ public final class ApiClient {
             throw new ApiException(response.status(), errors(response));
         }
         return response;
+    }
+
+    /**
+     * Opens a WebSocket to the agent (for {@code alloc exec}), with the token as on every request.
+     *
+     * @param path a path and query
+     * @param listener receives the frames
+     * @return the open WebSocket
+     * @throws IOException when the agent cannot be reached or refuses (the status in the message)
+     */
+    public WebSocket webSocket(String path, WebSocket.Listener listener) throws IOException {
+        if (plain != null && !address.startsWith("http://")) {
+            throw new IOException("a WebSocket needs an http:// or https:// address, not " + address);
+        }
+        HttpClient client = https != null ? https
+                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        token.ifPresent(t -> builder.header("X-Nomad-Token", t));
+        try {
+            return builder.buildAsync(URI.create(address.replaceFirst("^http", "ws") + path), listener).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                throw new IOException("Unexpected response code: " + refused.getResponse().statusCode());
+            }
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +47,9 @@ public final class TaskapiCommand implements Runnable {
         (named.isEmpty() ? SUBCOMMANDS : named).forEach(cli::addSubcommand);
         // Nomad's CLI has no @-files: "-config @file" is the command's own (an auth method's config file).
         cli.setExpandAtFiles(false);
+        // As Nomad's flags: what follows the allocation is the command's, "-c" included (sh -c '…').
+        Optional.ofNullable(cli.getSubcommands().get("alloc")).map(alloc -> alloc.getSubcommands().get("exec"))
+                .ifPresent(exec -> exec.setStopAtPositional(true));
         return cli;
     }
 

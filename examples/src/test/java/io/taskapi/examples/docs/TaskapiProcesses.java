@@ -41,9 +41,16 @@ final class TaskapiProcesses {
 
     /** Runs a command to its end (at most 120 s) with nothing on its stdin. */
     static Result run(Map<String, String> env, String... args) {
+        return runWithInput(env, "", args);
+    }
+
+    /** Runs a command to its end (at most 120 s) with this on its stdin. */
+    static Result runWithInput(Map<String, String> env, String stdin, String... args) {
         try {
             Process process = start(env, args);
-            process.getOutputStream().close();
+            try (var in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
             String out = read(process.getInputStream());
             if (!process.waitFor(120, TimeUnit.SECONDS)) {

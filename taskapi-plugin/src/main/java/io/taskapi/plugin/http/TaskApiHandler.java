@@ -37,6 +37,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -449,7 +450,8 @@ public final class TaskApiHandler extends Handler.Abstract {
         }
         try {
             setMeta(exchange, result);
-            int status = error != null ? error.status() : JsonResponses.statusOf(result);
+            int status = error != null ? error.status()
+                    : result instanceof WebSocketUpgrade ? 101 : JsonResponses.statusOf(result);
             long nanos = System.nanoTime() - exchange.startNanos;
             metrics.requestServed(exchange.route, request.getMethod(), status, nanos);
             audit.record(exchange.origin, exchange.auditIdentity, request.getMethod(), exchange.route, status, nanos);
@@ -458,7 +460,14 @@ public final class TaskApiHandler extends Handler.Abstract {
                 // or a keep-alive client sends its next request on a connection about to close.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
-            if (error != null) {
+            if (result instanceof WebSocketUpgrade upgrade) {
+                if (!ServerWebSocketContainer.get(request.getContext()).upgrade(upgrade.creator(), request, response,
+                        exchange.callback)) {
+                    json.sendError(response, exchange.callback, new ApiException(400,
+                            "This route needs a WebSocket: send a GET with Connection: Upgrade and Upgrade: websocket"),
+                            pretty(exchange));
+                }
+            } else if (error != null) {
                 if (error.status() == 405) {
                     response.getHeaders().put(HttpHeader.ALLOW, router.allowed(Request.getPathInContext(request)));
                 }

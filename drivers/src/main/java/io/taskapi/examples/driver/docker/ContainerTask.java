@@ -2,8 +2,11 @@ package io.taskapi.examples.driver.docker;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.examples.driver.TaskLogs;
 import io.taskapi.spi.driver.TaskRef;
+import io.taskapi.spi.driver.ExecCommand;
+import io.taskapi.spi.driver.ExecProcess;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
@@ -98,6 +101,35 @@ final class ContainerTask implements RunningTask {
     @Override
     public Optional<TaskHandle> handle() {
         return Optional.of(TaskHandle.of(DockerDriver.NAME, HANDLE_VERSION, Map.of(CONTAINER_ID, id)));
+    }
+
+    @Override
+    public boolean canExec() {
+        return true;
+    }
+
+    /**
+     * The engine's exec: the command runs in the container as its configured user, with its environment and working
+     * directory, as {@code docker exec} does.
+     */
+    @Override
+    public ExecProcess exec(ExecCommand command) throws TaskDriverException {
+        if (exit.isDone()) {
+            throw new TaskDriverException("task " + task.taskName() + " is not running");
+        }
+        ObjectNode spec = DockerEngine.mapper().createObjectNode().put("AttachStdin", true).put("AttachStdout", true)
+                .put("AttachStderr", true).put("Tty", command.tty());
+        command.argv().forEach(spec.putArray("Cmd")::add);
+        if (command.tty()) {
+            spec.putArray("Env").add("TERM=xterm");
+        }
+        try {
+            String execId = engine.createExec(id, spec);
+            return new DockerExec(engine, execId, engine.startExec(execId, command.tty()), command.tty());
+        } catch (IOException e) {
+            throw new TaskDriverException("cannot run " + command.argv().get(0) + " in container "
+                    + id.substring(0, Math.min(12, id.length())) + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -173,6 +173,73 @@ final class DockerEngine {
         return answer.path("StatusCode").asInt();
     }
 
+    /**
+     * {@code POST /containers/{id}/exec}: creates a command to run in the running container.
+     *
+     * @return the exec's id
+     */
+    String createExec(String containerId, ObjectNode spec) throws IOException {
+        JsonNode answer = json(call("create exec", "POST", "/containers/" + encode(containerId) + "/exec",
+                JSON.writeValueAsBytes(spec), readTimeout, 201));
+        String id = answer.path("Id").asText("");
+        if (id.isEmpty()) {
+            throw new IOException("create exec: the engine's answer has no Id");
+        }
+        return id;
+    }
+
+    /**
+     * {@code POST /exec/{id}/start}, attached: the engine hijacks the connection ({@code Upgrade: tcp}) and from then
+     * on it carries the command's input one way and its output the other (multiplexed in 8-byte-headed frames without
+     * a terminal, raw with one). Written by hand on a Unix socket channel, as {@link #copyLogs}: an HTTP client
+     * cannot hand over a hijacked connection.
+     *
+     * @return the connection, after the engine's answer head; closing it ends the stream
+     */
+    SocketChannel startExec(String execId, boolean tty) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            byte[] body = JSON.writeValueAsBytes(JSON.createObjectNode().put("Detach", false).put("Tty", tty));
+            channel.write(ByteBuffer.wrap(("POST /exec/" + encode(execId) + "/start HTTP/1.1\r\nHost: docker\r\n"
+                    + "User-Agent: taskapi-docker-driver\r\nContent-Type: application/json\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: tcp\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            channel.write(ByteBuffer.wrap(body));
+            // Read byte by byte up to the end of the head: what follows is the command's output, not ours to buffer.
+            InputStream in = Channels.newInputStream(channel);
+            String[] statusLine = readLine(in).split(" ", 3);
+            int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : 0;
+            while (!readLine(in).isEmpty()) {
+                // headers: nothing needed from them
+            }
+            if (status != 101 && status != 200) {
+                throw new IOException("start exec: the engine answered " + status);
+            }
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** {@code POST /exec/{id}/resize?h=…&w=…}: the exec's terminal size. */
+    void resizeExec(String execId, int height, int width) throws IOException {
+        call("resize exec", "POST", "/exec/" + encode(execId) + "/resize?h=" + height + "&w=" + width, null,
+                readTimeout, 200, 201);
+    }
+
+    /** The state of an exec: running, its exit code, and its process's pid on the host. */
+    record ExecState(boolean running, int exitCode, long pid) {}
+
+    /** {@code GET /exec/{id}/json}. */
+    ExecState inspectExec(String execId) throws IOException {
+        JsonNode answer = json(call("inspect exec", "GET", "/exec/" + encode(execId) + "/json", null, readTimeout,
+                200));
+        return new ExecState(answer.path("Running").asBoolean(), answer.path("ExitCode").asInt(-1),
+                answer.path("Pid").asLong(0));
+    }
+
     /** {@code POST /containers/{id}/kill?signal=…}; 409 (not running) is fine: it has ended already. */
     void kill(String id, String signal) throws IOException {
         call("kill container", "POST", "/containers/" + encode(id) + "/kill?signal=" + encode(signal), null,

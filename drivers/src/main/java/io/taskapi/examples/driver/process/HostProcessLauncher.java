@@ -150,26 +150,13 @@ public final class HostProcessLauncher {
 
         SocketMount mount = launch.apiSocket(socketNeeds(user));
         // Never log this map: it holds the task's NOMAD_TOKEN.
-        Map<String, String> environment = new HashMap<>(launch.environmentWith(mount));
-        environment.putIfAbsent("PATH", Executables.DEFAULT_PATH);
-        // With a user, the supervisor, mv and setpriv run as the agent's user (root): the C library must not load
-        // what the task's environment names. Those variables reach the task through env, after the privilege drop.
-        Map<String, String> loaderVariables = new TreeMap<>();
-        if (user.isPresent()) {
-            environment.keySet().stream().filter(HostProcessLauncher::isLoaderVariable).toList()
-                    .forEach(name -> loaderVariables.put(name, environment.remove(name)));
-        }
+        Map<String, String> environment = taskEnvironment(launch, mount);
+        Map<String, String> loaderVariables = loaderVariables(environment, user);
         Process supervisor;
         try {
             List<String> argv = new ArrayList<>(List.of(setsid.toString(), SHELL.toString(), "-p", "-c", SCRIPT,
                     "taskapi-supervisor", dir.path().toString(), mv.toString()));
-            if (user.isPresent()) {
-                HostUser u = user.get();
-                // A real privilege drop: setresgid, setgroups (the user's groups from NSS), setresuid, then exec.
-                // --no-new-privs: a setuid binary the task runs cannot get root back.
-                argv.addAll(List.of(setpriv.orElseThrow().toString(), "--reuid=" + u.uid(), "--regid=" + u.gid(),
-                        "--init-groups", "--no-new-privs", "--"));
-            }
+            argv.addAll(privilegeDrop(user, setpriv));
             argv.addAll(envPrefix(program, loaderVariables));
             argv.addAll(command);
             ProcessBuilder builder = new ProcessBuilder(argv).directory(launch.taskDir().toFile())
@@ -197,7 +184,8 @@ public final class HostProcessLauncher {
         LOG.info("{} task {} (alloc {}) started: pid {} (supervisor {}), program {}, user {}", driver,
                 launch.task().taskName(), launch.task().allocationId(), record.taskPid(), record.supervisorPid(),
                 program, user.map(HostUser::name).orElse("(agent's)"));
-        return HostProcessTask.started(driver, launch.task(), dir, record, supervisor);
+        return HostProcessTask.started(driver, launch.task(), dir, record, supervisor,
+                exec(user, setpriv, launch.taskDir(), environment, loaderVariables));
     }
 
     /**
@@ -240,16 +228,20 @@ public final class HostProcessLauncher {
         }
         boolean sameBoot = record.boot().equals(ProcStat.bootId());
         if (sameBoot && ProcStat.isRunning(record.supervisorPid(), record.supervisorStart())) {
+            HostExec exec;
             try {
                 // As at start, so that the Task API opens the same socket again at the same path.
-                launch.apiSocket(socketNeeds(user(launch)));
+                Optional<HostUser> user = user(launch);
+                SocketMount mount = launch.apiSocket(socketNeeds(user));
+                exec = exec(user, user.isPresent() ? Optional.of(tool("setpriv", "its privileges cannot be dropped"))
+                        : Optional.empty(), launch.taskDir(), taskEnvironment(launch, mount), new TreeMap<>());
             } catch (TaskDriverException e) {
                 stopAll(Optional.of(record));
                 throw e;
             }
             LOG.info("{} task {} (alloc {}) recovered: pid {} (supervisor {}) still runs", driver, taskName,
                     launch.task().allocationId(), record.taskPid(), record.supervisorPid());
-            return HostProcessTask.recovered(driver, launch.task(), dir, record);
+            return HostProcessTask.recovered(driver, launch.task(), dir, record, exec);
         }
         Optional<Integer> code = dir.exitCode();
         if (code.isPresent()) {
@@ -382,6 +374,61 @@ public final class HostProcessLauncher {
         } catch (RuntimeException e) {
             LOG.error("{}: cannot kill the processes of session {}: {}", driver, record.get().supervisorPid(),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * With a user, the supervisor, mv and setpriv run as the agent's user (root): the C library must not load what the
+     * task's environment names. Those variables are taken out of it here and reach the task through env, after the
+     * privilege drop.
+     */
+    private static Map<String, String> loaderVariables(Map<String, String> environment, Optional<HostUser> user) {
+        Map<String, String> loaderVariables = new TreeMap<>();
+        if (user.isPresent()) {
+            environment.keySet().stream().filter(HostProcessLauncher::isLoaderVariable).toList()
+                    .forEach(name -> loaderVariables.put(name, environment.remove(name)));
+        }
+        return loaderVariables;
+    }
+
+    /** The task's environment as at its start (after a recovery: as the agent gives it now). */
+    private static Map<String, String> taskEnvironment(TaskLaunch launch, SocketMount mount) {
+        Map<String, String> environment = new HashMap<>(launch.environmentWith(mount));
+        environment.putIfAbsent("PATH", Executables.DEFAULT_PATH);
+        return environment;
+    }
+
+    /**
+     * A real privilege drop: setresgid, setgroups (the user's groups from NSS), setresuid, then exec.
+     * {@code --no-new-privs}: a setuid binary the task runs cannot get root back.
+     */
+    private static List<String> privilegeDrop(Optional<HostUser> user, Optional<Path> setpriv) {
+        if (user.isEmpty()) {
+            return List.of();
+        }
+        HostUser u = user.get();
+        return List.of(setpriv.orElseThrow().toString(), "--reuid=" + u.uid(), "--regid=" + u.gid(),
+                "--init-groups", "--no-new-privs", "--");
+    }
+
+    /** How an operator's command runs in this task: as the task, where the task runs, with its environment. */
+    private HostExec exec(Optional<HostUser> user, Optional<Path> setpriv, Path taskDir,
+                          Map<String, String> environment, Map<String, String> loaderVariables)
+            throws TaskDriverException {
+        Map<String, String> commandEnvironment = new HashMap<>(environment);
+        Map<String, String> loader = new TreeMap<>(loaderVariables);
+        loader.putAll(loaderVariables(commandEnvironment, user));
+        List<String> env = new ArrayList<>(List.of(tool("env", "a command cannot be run in the task").toString()));
+        loader.forEach((name, value) -> env.add(name + "=" + value));
+        return new HostExec(privilegeDrop(user, setpriv), env, taskDir, commandEnvironment,
+                optionalTool("script"), optionalTool("stty"));
+    }
+
+    private Optional<Path> optionalTool(String name) {
+        try {
+            return Optional.of(tool(name, "unused"));
+        } catch (TaskDriverException e) {
+            return Optional.empty();
         }
     }
 

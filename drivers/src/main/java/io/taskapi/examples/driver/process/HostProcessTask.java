@@ -2,7 +2,10 @@ package io.taskapi.examples.driver.process;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.driver.ExecCommand;
+import io.taskapi.spi.driver.ExecProcess;
 import io.taskapi.spi.driver.RunningTask;
+import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
 import io.taskapi.spi.driver.TaskHandle;
 import io.taskapi.spi.driver.TaskRef;
@@ -54,21 +57,24 @@ final class HostProcessTask implements RunningTask {
     private final TaskRef task;
     private final SupervisorDir dir;
     private final SupervisorRecord record;
+    private final Optional<HostExec> exec; // empty for a task that had ended before it was recovered
     private final CompletableFuture<TaskExit> exit = new CompletableFuture<>();
     private final AtomicBoolean sentKill = new AtomicBoolean();
 
-    private HostProcessTask(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record) {
+    private HostProcessTask(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record,
+                            Optional<HostExec> exec) {
         this.driver = requireNonNull(driver, "driver is null");
         this.task = requireNonNull(task, "task is null");
         this.dir = requireNonNull(dir, "dir is null");
         this.record = requireNonNull(record, "record is null");
+        this.exec = requireNonNull(exec, "exec is null");
     }
 
     /** A task this driver started: the supervisor is our child, its end is the JDK's to see. */
     @SuppressWarnings("FutureReturnValueIgnored") // ended() handles the end; nothing else waits on this stage
     static HostProcessTask started(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record,
-                                   Process supervisor) {
-        HostProcessTask running = new HostProcessTask(driver, task, dir, record);
+                                   Process supervisor, HostExec exec) {
+        HostProcessTask running = new HostProcessTask(driver, task, dir, record, Optional.of(exec));
         supervisor.onExit().whenCompleteAsync((ended, failure) -> running.ended(OptionalInt.of(
                 supervisor.exitValue())), ENDINGS);
         return running;
@@ -79,8 +85,9 @@ final class HostProcessTask implements RunningTask {
      * by looking at {@code /proc}: {@link ProcessHandle#onExit()} would wait forever for a supervisor that stays a
      * zombie (under an init that does not reap, or an agent that is pid 1), and polls at up to 5 s anyway.
      */
-    static HostProcessTask recovered(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record) {
-        HostProcessTask running = new HostProcessTask(driver, task, dir, record);
+    static HostProcessTask recovered(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record,
+                                     HostExec exec) {
+        HostProcessTask running = new HostProcessTask(driver, task, dir, record, Optional.of(exec));
         running.watchSupervisor();
         return running;
     }
@@ -96,9 +103,22 @@ final class HostProcessTask implements RunningTask {
 
     /** A task that ended while the agent was down: its exit is already there. */
     static HostProcessTask alreadyEnded(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record) {
-        HostProcessTask ended = new HostProcessTask(driver, task, dir, record);
+        HostProcessTask ended = new HostProcessTask(driver, task, dir, record, Optional.empty());
         ended.ended(OptionalInt.empty());
         return ended;
+    }
+
+    @Override
+    public boolean canExec() {
+        return exec.isPresent();
+    }
+
+    @Override
+    public ExecProcess exec(ExecCommand command) throws TaskDriverException {
+        if (exec.isEmpty() || exit.isDone()) {
+            throw new TaskDriverException("task " + task.taskName() + " is not running");
+        }
+        return exec.get().start(command);
     }
 
     @Override

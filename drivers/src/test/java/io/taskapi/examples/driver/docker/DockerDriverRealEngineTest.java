@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.taskapi.spi.driver.DriverHealth;
+import io.taskapi.spi.driver.ExecCommand;
+import io.taskapi.spi.driver.ExecProcess;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
 import io.taskapi.spi.driver.TaskExit;
@@ -19,12 +21,14 @@ import io.taskapi.testing.PrivateDockerEngine;
 import io.taskapi.testing.TaskApiExtension;
 import io.taskapi.testing.TestTask;
 import io.taskapi.testing.UnixHttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -163,6 +167,35 @@ final class DockerDriverRealEngineTest {
 
         assertThat(stdout(task)).isEqualTo("200\n200\n");
         assertThat(ENGINE.containers()).isEmpty();
+    }
+
+    @Test
+    void aCommandRunsInTheContainerWithItsInputOutputExitCodeAndATerminal() throws Exception {
+        TestTask shell = API.newTask("exec-into");
+        RunningTask running = driver.start(launch(shell, Map.of("image", PrivateDockerEngine.IMAGE,
+                "entrypoint", UNTIL_TERM), Map.of(), Optional.empty()));
+        awaitStdout(shell, "started");
+        assertThat(running.canExec()).isTrue();
+
+        ExecProcess command = running.exec(new ExecCommand(List.of("sh", "-c",
+                "read line; echo \"got $line\"; echo oops >&2; exit 3"), false));
+        command.stdin().write("hello\n".getBytes(StandardCharsets.UTF_8));
+        command.stdin().close();
+        assertThat(new String(command.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("got hello\n");
+        assertThat(new String(command.stderr().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("oops\n");
+        assertThat(command.exitCode().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(3);
+
+        // With a terminal the engine ends the whole stream when input ends: the command ends by itself here.
+        ExecProcess terminal = running.exec(new ExecCommand(List.of("sh", "-c", "sleep 1; echo $TERM"), true));
+        terminal.resize(30, 100);
+        assertThat(new String(terminal.stdout().readAllBytes(), StandardCharsets.UTF_8)).contains("xterm");
+        assertThat(terminal.exitCode().toCompletableFuture().get(30, TimeUnit.SECONDS)).isZero();
+
+        ExecProcess endless = running.exec(new ExecCommand(List.of("sleep", "300"), false));
+        endless.kill();
+        assertThat(endless.exitCode().toCompletableFuture().get(30, TimeUnit.SECONDS)).isNotZero();
+        assertThat(running.exit().toCompletableFuture().isDone()).as("the task itself runs on").isFalse();
+        running.stop(Duration.ofSeconds(10));
     }
 
     @Test
