@@ -352,6 +352,17 @@ public final class TaskApiHandler extends Handler.Abstract {
                 metrics.authenticationFailed("cross-site");
                 throw new ApiException(403, "Permission denied: cross-site request refused");
             }
+            if (origin.isPresent()) {
+                // A login verifies a signature: on a task socket it is paid for from the peer's failure budget, as an
+                // unverified credential is, and refunded when it succeeds.
+                Optional<Duration> wait = rateLimiter.acquireUnauthenticated(origin.get().socket(),
+                        origin.get().peer().uid());
+                if (wait.isPresent()) {
+                    throw rateLimited(exchange, "unauthenticated", wait.get(),
+                            "Too many failed authentications on this task socket");
+                }
+                exchange.loginPrepaid = true;
+            }
             return Optional.of(new AnonymousIdentity());
         }
         Optional<TokenExtractor.Credential> found = tokens.extractCredential(headers);
@@ -452,6 +463,11 @@ public final class TaskApiHandler extends Handler.Abstract {
             setMeta(exchange, result);
             int status = error != null ? error.status()
                     : result instanceof WebSocketUpgrade ? 101 : JsonResponses.statusOf(result);
+            if (exchange.loginPrepaid && status < 300) {
+                exchange.loginPrepaid = false;
+                rateLimiter.refundUnauthenticated(exchange.origin.orElseThrow().socket(),
+                        exchange.origin.orElseThrow().peer().uid());
+            }
             long nanos = System.nanoTime() - exchange.startNanos;
             metrics.requestServed(exchange.route, request.getMethod(), status, nanos);
             audit.record(exchange.origin, exchange.auditIdentity, request.getMethod(), exchange.route, status, nanos);
@@ -562,6 +578,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         private ApiRequest apiRequest;
         private boolean bodyRead;
         private boolean failurePrepaid;
+        private boolean loginPrepaid;
         private QueryOptions options;
         private long seen;
         // A blocking query's wait: set once, by the run that parks it first.
