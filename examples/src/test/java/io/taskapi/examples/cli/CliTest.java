@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskapi.examples.agent.Agent;
 import io.taskapi.examples.agent.TestAgents;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.taskapi.examples.cli.TaskapiProcesses.Result;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +29,6 @@ class CliTest {
 
     @TempDir
     static Path files;
-
-    private record Result(int code, String out, String err) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -235,40 +227,8 @@ class CliTest {
         return taskapi(Map.of("NOMAD_ADDR", agent.address(), "NOMAD_TOKEN", management), args);
     }
 
-    /**
-     * Runs the CLI as a person does: its own process ({@code Main}, what {@code ./taskapi} runs), so what is asserted
-     * is what reaches a terminal, exit code included.
-     */
+    /** The CLI as a person runs it: its own process, so what is asserted is what reaches a terminal. */
     private static Result taskapi(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("NOMAD_"));
-        builder.environment().putAll(env);
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-            String out = read(process.getInputStream());
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("taskapi " + String.join(" ", args) + " did not exit in 60s");
-            }
-            return new Result(process.exitValue(), out, err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String read(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TaskapiProcesses.run(env, args);
     }
 }

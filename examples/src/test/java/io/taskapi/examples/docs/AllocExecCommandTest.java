@@ -1,18 +1,19 @@
 package io.taskapi.examples.docs;
 
-import static io.taskapi.examples.docs.TaskapiProcesses.awaitLine;
-import static io.taskapi.examples.docs.TaskapiProcesses.bootstrap;
-import static io.taskapi.examples.docs.TaskapiProcesses.command;
-import static io.taskapi.examples.docs.TaskapiProcesses.ok;
-import static io.taskapi.examples.docs.TaskapiProcesses.run;
-import static io.taskapi.examples.docs.TaskapiProcesses.runWithInput;
+import static io.taskapi.examples.cli.TaskapiProcesses.awaitLine;
+import static io.taskapi.examples.cli.TaskapiProcesses.bootstrap;
+import static io.taskapi.examples.cli.TaskapiProcesses.command;
+import static io.taskapi.examples.cli.TaskapiProcesses.ok;
+import static io.taskapi.examples.cli.TaskapiProcesses.run;
+import static io.taskapi.examples.cli.TaskapiProcesses.runWithInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskapi.examples.agent.TestAgents;
 import io.taskapi.examples.cli.Main;
-import io.taskapi.examples.docs.TaskapiProcesses.Result;
+import io.taskapi.examples.cli.TaskapiProcesses;
+import io.taskapi.examples.cli.TaskapiProcesses.Result;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

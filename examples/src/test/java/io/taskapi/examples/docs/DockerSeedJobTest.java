@@ -1,9 +1,9 @@
 package io.taskapi.examples.docs;
 
-import static io.taskapi.examples.docs.TaskapiProcesses.awaitLine;
-import static io.taskapi.examples.docs.TaskapiProcesses.bootstrap;
-import static io.taskapi.examples.docs.TaskapiProcesses.command;
-import static io.taskapi.examples.docs.TaskapiProcesses.ok;
+import static io.taskapi.examples.cli.TaskapiProcesses.awaitLine;
+import static io.taskapi.examples.cli.TaskapiProcesses.bootstrap;
+import static io.taskapi.examples.cli.TaskapiProcesses.command;
+import static io.taskapi.examples.cli.TaskapiProcesses.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskapi.examples.agent.TestAgents;
@@ -44,7 +44,11 @@ final class DockerSeedJobTest {
         Process agent = command(Map.of(), "agent", "-dev", "-acl-enabled", "-port", Integer.toString(port),
                 "-config", config.toString()).redirectError(agentLog.toFile()).start();
         try {
-            awaitLine(agent, "==> taskapi agent started!");
+            try {
+                awaitLine(agent, "==> taskapi agent started!");
+            } catch (IllegalStateException e) {
+                throw new AssertionError(e.getMessage() + "\nits log:\n" + Files.readString(agentLog), e);
+            }
             env.put("NOMAD_TOKEN", bootstrap(env));
             assertThat(ok(env, "node", "status", "-filter", "Drivers.docker.Healthy == true").out())
                     .as("the node, with a healthy docker driver").containsPattern("\n[0-9a-f]{8}  default  ");

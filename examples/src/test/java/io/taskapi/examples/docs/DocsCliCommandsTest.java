@@ -1,12 +1,13 @@
 package io.taskapi.examples.docs;
 
-import static io.taskapi.examples.docs.TaskapiProcesses.ROOT;
-import static io.taskapi.examples.docs.TaskapiProcesses.awaitLine;
-import static io.taskapi.examples.docs.TaskapiProcesses.bootstrap;
-import static io.taskapi.examples.docs.TaskapiProcesses.command;
+import static io.taskapi.examples.cli.TaskapiProcesses.ROOT;
+import static io.taskapi.examples.cli.TaskapiProcesses.awaitLine;
+import static io.taskapi.examples.cli.TaskapiProcesses.bootstrap;
+import static io.taskapi.examples.cli.TaskapiProcesses.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskapi.examples.docs.TaskapiProcesses.Result;
+import io.taskapi.examples.cli.TaskapiProcesses;
+import io.taskapi.examples.cli.TaskapiProcesses.Result;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,8 +1,7 @@
-package io.taskapi.examples.docs;
+package io.taskapi.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskapi.examples.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,17 +20,23 @@ import java.util.concurrent.TimeUnit;
  * (picocli's writers, {@code System.exit}), from the repository's root, with no {@code NOMAD_*} variable of the
  * caller's environment but the ones given.
  */
-final class TaskapiProcesses {
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+public final class TaskapiProcesses {
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    /** What a command printed and how it ended. */
-    record Result(int code, String out, String err) {}
+    /**
+     * What a command printed and how it ended.
+     *
+     * @param code its exit code
+     * @param out its standard output
+     * @param err its standard error
+     */
+    public record Result(int code, String out, String err) {}
 
     private TaskapiProcesses() {
     }
 
     /** Runs a command that must succeed: exit 0, nothing on stderr. */
-    static Result ok(Map<String, String> env, String... args) {
+    public static Result ok(Map<String, String> env, String... args) {
         Result result = run(env, args);
         assertThat(result.code()).as("exit code of taskapi %s\nstdout:\n%s\nstderr:\n%s", String.join(" ", args),
                 result.out(), result.err()).isZero();
@@ -40,12 +45,12 @@ final class TaskapiProcesses {
     }
 
     /** Runs a command to its end (at most 120 s) with nothing on its stdin. */
-    static Result run(Map<String, String> env, String... args) {
+    public static Result run(Map<String, String> env, String... args) {
         return runWithInput(env, "", args);
     }
 
     /** Runs a command to its end (at most 120 s) with this on its stdin. */
-    static Result runWithInput(Map<String, String> env, String stdin, String... args) {
+    public static Result runWithInput(Map<String, String> env, String stdin, String... args) {
         try {
             Process process = start(env, args);
             try (var in = process.getOutputStream()) {
@@ -66,12 +71,12 @@ final class TaskapiProcesses {
         }
     }
 
-    static Process start(Map<String, String> env, String... args) throws IOException {
+    public static Process start(Map<String, String> env, String... args) throws IOException {
         return command(env, args).start();
     }
 
     /** @return {@code java -cp … io.taskapi.examples.cli.Main ARGS}: what {@code ./taskapi ARGS} runs */
-    static ProcessBuilder command(Map<String, String> env, String... args) {
+    public static ProcessBuilder command(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
@@ -82,7 +87,7 @@ final class TaskapiProcesses {
     }
 
     /** Reads a process's stdout up to the line that starts with this, returns what it read, drains the rest. */
-    static String awaitLine(Process agent, String prefix) throws IOException {
+    public static String awaitLine(Process agent, String prefix) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(agent.getInputStream(),
                 StandardCharsets.UTF_8));
         StringBuilder text = new StringBuilder();
@@ -106,7 +111,7 @@ final class TaskapiProcesses {
     }
 
     /** @return the secret of a new management token, from {@code taskapi acl bootstrap}'s output */
-    static String bootstrap(Map<String, String> env) {
+    public static String bootstrap(Map<String, String> env) {
         return ok(env, "acl", "bootstrap").out().lines().filter(l -> l.startsWith("Secret ID")).findFirst()
                 .orElseThrow().split("\\s+")[3];
     }
