@@ -1,10 +1,10 @@
-package io.taskapi.examples.docs;
+package io.taskapi.examples.cli;
 
-import static io.taskapi.examples.docs.TaskapiProcesses.awaitLine;
-import static io.taskapi.examples.docs.TaskapiProcesses.bootstrap;
-import static io.taskapi.examples.docs.TaskapiProcesses.command;
-import static io.taskapi.examples.docs.TaskapiProcesses.ok;
-import static io.taskapi.examples.docs.TaskapiProcesses.run;
+import static io.taskapi.examples.cli.TaskapiProcesses.awaitLine;
+import static io.taskapi.examples.cli.TaskapiProcesses.bootstrap;
+import static io.taskapi.examples.cli.TaskapiProcesses.command;
+import static io.taskapi.examples.cli.TaskapiProcesses.ok;
+import static io.taskapi.examples.cli.TaskapiProcesses.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -12,7 +12,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.taskapi.examples.docs.TaskapiProcesses.Result;
+import io.taskapi.examples.cli.TaskapiProcesses.Result;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
