@@ -577,8 +577,8 @@ public final class JobScheduler implements AutoCloseable {
             synchronized (this) {
                 all = runners.values().stream().flatMap(List::stream).toList();
             }
-            List<Future<?>> stopping = all.stream().map(r -> executor.submit(r::stopUnlessRecoverable))
-                    .collect(java.util.stream.Collectors.toList());
+            List<Future<?>> stopping = all.stream().<Future<?>>map(r -> executor.submit(r::stopUnlessRecoverable))
+                    .toList();
             awaitAll(stopping);
             // No interrupt: an interrupted runner would stop its task. The threads are daemons and end with the JVM.
             executor.shutdown();
