@@ -75,7 +75,16 @@ final class AllocExecTest {
 
         // A task socket never answers without a credential.
         TestTask task = api.newTask("exec-caller");
-        assertThat(Curl.to(task.openSocket().hostPath()).send(path).status()).isEqualTo(401);
+        var socket = task.openSocket().hostPath();
+        assertThat(Curl.to(socket).send(path).status()).isEqualTo(401);
+        // A task's workload identity is not an operator: no alloc-exec into this (or any) allocation.
+        assertThat(Curl.to(socket).header("Authorization: Bearer " + task.identity()).send(path).status())
+                .isEqualTo(403);
+
+        // The capability counts in the allocation's namespace, never in the one the request names.
+        String elsewhere = tokenWith("namespace \"other\" { capabilities = [\"alloc-exec\", \"alloc-node-exec\"] }");
+        assertThat(Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + elsewhere)
+                .send(path + "&namespace=other").status()).isEqualTo(403);
 
         String reader = tokenWith("namespace \"default\" { policy = \"read\" }");
         Curl.Result denied = Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + reader).send(path);
