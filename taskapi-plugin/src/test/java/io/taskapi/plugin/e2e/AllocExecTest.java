@@ -187,13 +187,26 @@ final class AllocExecTest {
     }
 
     @Test
-    void garbageFramesAreRefusedAndEndTheCommand() throws Exception {
+    void stdinThatIsNotBase64EndsTheSessionAndTheCommand() throws Exception {
         String operator = tokenWith("namespace \"default\" { capabilities = [\"alloc-exec\"] }");
         Frames frames = new Frames();
         WebSocket socket = connect(operator, frames, "sleep", "300");
         await().atMost(Duration.ofSeconds(10)).until(() -> !started.isEmpty());
 
         socket.sendText("{\"stdin\":{\"data\":\"not base64!\"}}", true).join();
+
+        frames.closed.get(30, TimeUnit.SECONDS);
+        assertThat(frames.closeCode).as("unsupported data").isEqualTo(1003);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.get(0).isAlive());
+    }
+
+    @Test
+    void aFrameThatIsNotAnObjectEndsTheSessionAndTheCommand() throws Exception {
+        String operator = tokenWith("namespace \"default\" { capabilities = [\"alloc-exec\"] }");
+        Frames frames = new Frames();
+        WebSocket socket = connect(operator, frames, "sleep", "300");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.isEmpty());
+
         socket.sendText("[1,2]", true).join();
 
         frames.closed.get(30, TimeUnit.SECONDS);
