@@ -223,6 +223,23 @@ final class ExecDriverTest {
     }
 
     @Test
+    void killingAnOperatorsCommandAlsoKillsWhatItLeftInTheBackground() throws Exception {
+        TestTask task = API.newTask("exec-orphan");
+        RunningTask running = driver.start(launch(task, Map.of("command", "sleep", "args", List.of("30")), Map.of(),
+                Optional.empty()));
+        // The shell ends at once; its sleep, reparented to init, is no longer its descendant.
+        ExecProcess command = running.exec(new ExecCommand(List.of("sh", "-c", "sleep 300 & echo $!"), false));
+        long orphan = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(command.stdout(),
+                StandardCharsets.US_ASCII)).readLine().strip());
+        assertThat(command.exitCode().toCompletableFuture().get(30, TimeUnit.SECONDS)).isZero();
+
+        command.kill();
+
+        Tasks.awaitDead(orphan);
+        running.stop(Duration.ofSeconds(10));
+    }
+
+    @Test
     void anOperatorsCommandInTheTaskEndsWithTheTask() throws Exception {
         TestTask task = API.newTask("exec-outlived");
         RunningTask running = driver.start(launch(task, Map.of("command", "sleep", "args", List.of("30")), Map.of(),
