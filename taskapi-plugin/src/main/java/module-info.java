@@ -21,6 +21,7 @@ module io.taskapi.plugin {
     requires com.google.guice;
     requires jakarta.inject;
     requires java.management;
+    requires java.net.http;
     requires java.sql;
     requires jdk.security.auth;
     requires org.bouncycastle.provider;
@@ -44,6 +45,7 @@ module io.taskapi.plugin {
     opens io.taskapi.plugin.api.node to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.api.variables to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.auth to com.google.guice, com.fasterxml.jackson.databind;
+    opens io.taskapi.plugin.auth.login to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.auth.jwt to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.auth.rejection to com.google.guice, com.fasterxml.jackson.databind;
     opens io.taskapi.plugin.authz to com.google.guice, com.fasterxml.jackson.databind;

@@ -2,7 +2,9 @@ package io.taskapi.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.state.AclAuthMethodStore;
 import io.taskapi.spi.state.AclPolicyStore;
+import io.taskapi.spi.state.AclRoleStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
@@ -16,7 +18,8 @@ import java.util.Optional;
  * method assumes it is cheap or local, and each may fail with {@link io.taskapi.spi.state.StateUnavailableException}.
  *
  * <p>What only the agent can know is required: its allocations, its nodes, and the keys that verify the identities it
- * hands out. The stores the API writes (ACL tokens and policies, node metadata, variables) are optional: the plugin
+ * hands out. The stores the API writes (ACL tokens, policies, roles, auth methods and binding rules, node metadata,
+ * variables) are optional: the plugin
  * keeps any that are left out in its embedded, durable store under the {@code state.data-dir} setting.
  */
 public final class AgentState {
@@ -25,6 +28,8 @@ public final class AgentState {
     private final IdentityKeyStore identityKeys;
     private final AclTokenStore aclTokens;
     private final AclPolicyStore aclPolicies;
+    private final AclRoleStore aclRoles;
+    private final AclAuthMethodStore aclAuthMethods;
     private final NodeMetadataStore nodeMetadata;
     private final VariableStore variables;
 
@@ -34,6 +39,8 @@ public final class AgentState {
         this.identityKeys = requireNonNull(builder.identityKeys, "identityKeys are required");
         this.aclTokens = builder.aclTokens;
         this.aclPolicies = builder.aclPolicies;
+        this.aclRoles = builder.aclRoles;
+        this.aclAuthMethods = builder.aclAuthMethods;
         this.nodeMetadata = builder.nodeMetadata;
         this.variables = builder.variables;
     }
@@ -68,6 +75,22 @@ public final class AgentState {
         return Optional.ofNullable(aclPolicies);
     }
 
+    /**
+     * @return the agent's ACL role store, or empty for the plugin's embedded one
+     * @since SPI 1.2
+     */
+    public Optional<AclRoleStore> aclRoles() {
+        return Optional.ofNullable(aclRoles);
+    }
+
+    /**
+     * @return the agent's store of ACL auth methods and binding rules, or empty for the plugin's embedded one
+     * @since SPI 1.2
+     */
+    public Optional<AclAuthMethodStore> aclAuthMethods() {
+        return Optional.ofNullable(aclAuthMethods);
+    }
+
     /** @return the agent's node metadata store, or empty for the plugin's embedded one */
     public Optional<NodeMetadataStore> nodeMetadata() {
         return Optional.ofNullable(nodeMetadata);
@@ -85,6 +108,8 @@ public final class AgentState {
         private IdentityKeyStore identityKeys;
         private AclTokenStore aclTokens;
         private AclPolicyStore aclPolicies;
+        private AclRoleStore aclRoles;
+        private AclAuthMethodStore aclAuthMethods;
         private NodeMetadataStore nodeMetadata;
         private VariableStore variables;
 
@@ -132,6 +157,26 @@ public final class AgentState {
          */
         public Builder aclPolicies(AclPolicyStore aclPolicies) {
             this.aclPolicies = requireNonNull(aclPolicies, "aclPolicies is null");
+            return this;
+        }
+
+        /**
+         * @param aclRoles the agent's ACL roles, instead of the embedded store
+         * @return this builder
+         * @since SPI 1.2
+         */
+        public Builder aclRoles(AclRoleStore aclRoles) {
+            this.aclRoles = requireNonNull(aclRoles, "aclRoles is null");
+            return this;
+        }
+
+        /**
+         * @param aclAuthMethods the agent's ACL auth methods and binding rules, instead of the embedded store
+         * @return this builder
+         * @since SPI 1.2
+         */
+        public Builder aclAuthMethods(AclAuthMethodStore aclAuthMethods) {
+            this.aclAuthMethods = requireNonNull(aclAuthMethods, "aclAuthMethods is null");
             return this;
         }
 

@@ -9,8 +9,11 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.taskapi.plugin.api.AgentAddedRoutes;
 import io.taskapi.plugin.api.AgentInfoRoutes;
+import io.taskapi.plugin.api.acl.AclAuthMethodRoutes;
+import io.taskapi.plugin.api.acl.AclLoginRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyRoutes;
 import io.taskapi.plugin.api.acl.AclPolicyWriter;
+import io.taskapi.plugin.api.acl.AclRoleRoutes;
 import io.taskapi.plugin.api.acl.AclTokenRoutes;
 import io.taskapi.plugin.api.acl.AclTokenWriter;
 import io.taskapi.plugin.api.exec.AllocExecRoutes;
@@ -53,6 +56,9 @@ final class ApiRoutesModule extends AbstractModule {
                 AgentInfoRoutes.class,
                 AclTokenRoutes.class,
                 AclPolicyRoutes.class,
+                AclRoleRoutes.class,
+                AclAuthMethodRoutes.class,
+                AclLoginRoutes.class,
                 NodeRoutes.class,
                 VariableRoutes.class,
                 SecretRoutes.class)) {

@@ -14,7 +14,9 @@ import io.taskapi.plugin.state.StateStores;
 import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.api.AgentStateIndex;
+import io.taskapi.spi.state.AclAuthMethodStore;
 import io.taskapi.spi.state.AclPolicyStore;
+import io.taskapi.spi.state.AclRoleStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
@@ -46,6 +48,8 @@ final class StateModule extends AbstractModule {
         bind(NodeRegistry.class).toInstance(agent.nodes());
         bind(AclTokenStore.class).toInstance(stores.aclTokens());
         bind(AclPolicyStore.class).toInstance(stores.aclPolicies());
+        bind(AclRoleStore.class).toInstance(stores.aclRoles());
+        bind(AclAuthMethodStore.class).toInstance(stores.aclAuthMethods());
         bind(NodeMetadataStore.class).toInstance(stores.nodeMetadata());
         bind(VariableStore.class).toInstance(stores.variables());
         // Variables are encrypted by the plugin whichever store holds them, with the keyring in state.data-dir.
@@ -75,6 +79,10 @@ final class StateModule extends AbstractModule {
                 () -> index.changed(Watch.ACL_TOKENS, 0)));
         lifecycle.register("the ACL policy index", stores.aclPolicies().onChange(
                 () -> index.changed(Watch.ACL_POLICIES, 0)));
+        lifecycle.register("the ACL role index", stores.aclRoles().onChange(
+                () -> index.changed(Watch.ACL_ROLES, 0)));
+        lifecycle.register("the ACL auth method index", stores.aclAuthMethods().onChange(
+                () -> index.changed(Watch.ACL_AUTH_METHODS, 0)));
         if (agentIndex.isPresent()) {
             // Subscribed before reading, so that a change in between is not lost.
             lifecycle.register("the agent's state index", agentIndex.get().onChange(

@@ -7,7 +7,8 @@ import java.time.Clock;
 
 /**
  * The in-memory state an agent hands the plugin, bundled: what the agent must provide (allocations, nodes, identity
- * keys) and the stores it may provide (ACL tokens and policies, node metadata, variables).
+ * keys) and the stores it may provide (ACL tokens, policies, roles, auth methods and binding rules, node metadata,
+ * variables).
  *
  * <pre>{@code
  * TestingAgentState state = TestingAgentState.forIssuer(issuer);
@@ -26,6 +27,8 @@ public final class TestingAgentState {
     private final InMemoryNodeRegistry nodes;
     private final InMemoryNodeMetadataStore nodeMetadata;
     private final InMemoryVariableStore variables;
+    private final InMemoryAclRoleStore roles = new InMemoryAclRoleStore();
+    private final InMemoryAclAuthMethodStore authMethods = new InMemoryAclAuthMethodStore();
     private final AgentState agentState;
     private final AgentState withEmbeddedStores;
 
@@ -52,7 +55,8 @@ public final class TestingAgentState {
         this.withEmbeddedStores = AgentState.builder().allocations(allocations).nodes(nodes).identityKeys(keys)
                 .build();
         this.agentState = AgentState.builder().allocations(allocations).nodes(nodes).identityKeys(keys)
-                .aclTokens(tokens).aclPolicies(policies).nodeMetadata(nodeMetadata).variables(variables).build();
+                .aclTokens(tokens).aclPolicies(policies).aclRoles(roles).aclAuthMethods(authMethods)
+                .nodeMetadata(nodeMetadata).variables(variables).build();
     }
 
     /** @return empty stores (no tokens, no keys, no live allocations) and one local node */
@@ -99,6 +103,16 @@ public final class TestingAgentState {
         return policies;
     }
 
+    /** @return the ACL roles */
+    public InMemoryAclRoleStore roles() {
+        return roles;
+    }
+
+    /** @return the ACL auth methods and binding rules */
+    public InMemoryAclAuthMethodStore authMethods() {
+        return authMethods;
+    }
+
     /** @return the identity keyring */
     public InMemoryIdentityKeyStore keys() {
         return keys;
@@ -128,6 +142,8 @@ public final class TestingAgentState {
     public void setUnavailable(boolean unavailable) {
         tokens.faults().setUnavailable(unavailable);
         policies.faults().setUnavailable(unavailable);
+        roles.faults().setUnavailable(unavailable);
+        authMethods.faults().setUnavailable(unavailable);
         keys.faults().setUnavailable(unavailable);
         allocations.faults().setUnavailable(unavailable);
         nodes.faults().setUnavailable(unavailable);

@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code taskapi acl bootstrap | policy apply | token create}. */
+/** {@code taskapi acl bootstrap | policy apply | token create | role … | auth-method … | binding-rule …}. */
 @Command(name = "acl", mixinStandardHelpOptions = true, description = "Bootstrap ACLs, write policies, create tokens.",
-        subcommands = {AclCommands.Bootstrap.class, AclCommands.Policy.class, AclCommands.Token.class})
+        subcommands = {AclCommands.Bootstrap.class, AclCommands.Policy.class, AclCommands.Token.class,
+            AclAuthCommands.Role.class, AclAuthCommands.AuthMethod.class, AclAuthCommands.BindingRule.class})
 public final class AclCommands {
     private AclCommands() {}
 
@@ -119,6 +120,14 @@ public final class AclCommands {
                 + " for more.")
         List<String> policies = new ArrayList<>();
 
+        @Option(names = "-role-name", paramLabel = "ROLE", description = "A role a client token holds, by name;"
+                + " repeat it for more.")
+        List<String> roleNames = new ArrayList<>();
+
+        @Option(names = "-role-id", paramLabel = "ID", description = "A role a client token holds, by ID; repeat"
+                + " it for more.")
+        List<String> roleIds = new ArrayList<>();
+
         @Option(names = "-ttl", paramLabel = "DURATION", description = "Expire after this long, for example 1h.")
         String ttl;
 
@@ -136,12 +145,23 @@ public final class AclCommands {
             body.put("Name", name);
             body.put("Type", type);
             body.putArray("Policies").addAll(policies.stream().map(JsonNodeFactory.instance::textNode).toList());
+            if (!roleNames.isEmpty() || !roleIds.isEmpty()) {
+                roleNames.forEach(role -> body.withArray("Roles").addObject().put("Name", role));
+                roleIds.forEach(role -> body.withArray("Roles").addObject().put("ID", role));
+            }
             if (ttl != null) {
                 body.put("ExpirationTTL", ttl);
             }
             printToken(out(), client.write("POST", "/v1/acl/token", body), json);
             return 0;
         }
+    }
+
+    private static String roles(JsonNode token) {
+        List<String> names = new ArrayList<>();
+        token.path("Roles").forEach(link -> names.add(link.path("Name").asText() + " (" + link.path("ID").asText()
+                + ")"));
+        return names.isEmpty() ? "n/a" : String.join(", ", names);
     }
 
     static void printToken(PrintWriter out, JsonNode token, boolean json) {
@@ -163,7 +183,8 @@ public final class AclCommands {
                 "Global", Format.text(token, "Global"),
                 "Create Time", Format.text(token, "CreateTime"),
                 "Expiry Time", expiry.isEmpty() ? "<none>" : expiry,
-                "Policies", policies.isEmpty() ? "n/a" : String.join(", ", policies))));
+                "Policies", policies.isEmpty() ? "n/a" : String.join(", ", policies),
+                "Roles", roles(token))));
         out.flush();
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 public final class TaskapiCommand implements Runnable {
     /** The subcommands, in the order usage lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(AgentCommand.class, JobCommands.class, AllocCommands.class,
-            NodeCommands.class, AclCommands.class, VarCommands.class, DemoCommand.class);
+            NodeCommands.class, AclCommands.class, LoginCommand.class, VarCommands.class, DemoCommand.class);
 
     private final Map<String, String> environment;
 
@@ -45,6 +45,8 @@ public final class TaskapiCommand implements Runnable {
         List<Class<?>> named = args.length == 0 ? List.of()
                 : SUBCOMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).toList();
         (named.isEmpty() ? SUBCOMMANDS : named).forEach(cli::addSubcommand);
+        // Nomad's CLI has no @-files: "-config @file" is the command's own (an auth method's config file).
+        cli.setExpandAtFiles(false);
         // As Nomad's flags: what follows the allocation is the command's, "-c" included (sh -c '…').
         Optional.ofNullable(cli.getSubcommands().get("alloc")).map(alloc -> alloc.getSubcommands().get("exec"))
                 .ifPresent(exec -> exec.setStopAtPositional(true));

@@ -35,19 +35,41 @@ public final class TokenExtractor {
      * @return the credential, or empty when the request carries none
      */
     public Optional<String> extract(HttpFields headers) {
+        return extractCredential(headers).map(Credential::value);
+    }
+
+    /**
+     * A credential and where it came from.
+     *
+     * @param value the credential
+     * @param fromCookie whether it came from the {@code token} cookie, an ambient credential a browser sends on its
+     *     own (so a state-changing request must prove it is not cross-site)
+     */
+    public record Credential(String value, boolean fromCookie) {
+        @Override
+        public String toString() {
+            return "Credential[<redacted>, fromCookie=" + fromCookie + "]";
+        }
+    }
+
+    /**
+     * @param headers the request headers
+     * @return the credential and its source, or empty when the request carries none
+     */
+    public Optional<Credential> extractCredential(HttpFields headers) {
         requireNonNull(headers, "headers is null");
         String nomadToken = headers.get(NOMAD_TOKEN_HEADER);
         if (nomadToken != null && !nomadToken.isBlank()) {
-            return Optional.of(nomadToken.strip());
+            return Optional.of(new Credential(nomadToken.strip(), false));
         }
         Optional<String> bearer = bearer(headers.get(HttpHeader.AUTHORIZATION));
         if (bearer.isPresent()) {
-            return bearer;
+            return Optional.of(new Credential(bearer.get(), false));
         }
         for (String cookieHeader : headers.getValuesList(HttpHeader.COOKIE)) {
             Optional<String> cookie = tokenCookie(cookieHeader);
             if (cookie.isPresent()) {
-                return cookie;
+                return Optional.of(new Credential(cookie.get(), true));
             }
         }
         return Optional.empty();

@@ -14,6 +14,9 @@ import io.taskapi.plugin.cache.ChangeGuard;
 import io.taskapi.plugin.config.AclConfig;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclPolicyStore;
+import io.taskapi.spi.state.AclRole;
+import io.taskapi.spi.state.AclRoleStore;
+import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.Subscription;
@@ -31,14 +34,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns an identity into the compiled {@link Acl} of its policies, as Nomad does: a management token may do
- * everything; a client token gets the union of its named policies; a workload identity gets the policies bound to its
- * job (group, task) plus the namespace-wide workload policies; the anonymous identity (operator listener only) gets
- * the policy named {@code anonymous}. With ACLs disabled every authenticated identity may do everything.
+ * everything; a client token gets the union of its named policies and of its roles' policies; a workload identity
+ * gets the policies bound to its job (group, task) plus the namespace-wide workload policies; the anonymous identity
+ * (operator listener only) gets the policy named {@code anonymous}. With ACLs disabled every authenticated identity
+ * may do everything.
  *
- * <p>Compiled ACLs are cached by policy set and dropped on any policy change, so a change applies on the next
- * request and checking a permission never parses. A change that lands while an ACL is being compiled (after its
- * policies were read, before it is cached) would otherwise be undone by the insert; a {@link ChangeGuard} caches an
- * ACL only if no change was announced since before its policies were read.
+ * <p>Compiled ACLs are cached by policy set (and role set) and dropped on any policy or role change, so a change
+ * applies on the next request and checking a permission never parses. A change that lands while an ACL is being
+ * compiled (after its policies were read, before it is cached) would otherwise be undone by the insert; a
+ * {@link ChangeGuard} caches an ACL only if no change was announced since before its policies were read.
  */
 public final class AclResolver implements AutoCloseable {
     /** The policy token-less operator requests get. */
@@ -48,21 +52,26 @@ public final class AclResolver implements AutoCloseable {
     private static final int MAX_CACHED = 10_000;
 
     private final AclPolicyStore policies;
+    private final AclRoleStore roles;
     private final boolean aclEnabled;
     private final Map<Object, Acl> cache = new ConcurrentHashMap<>();
     private final ChangeGuard changes = new ChangeGuard();
     private final Subscription subscription;
+    private final Subscription roleSubscription;
 
     /**
      * @param policies where policies live
+     * @param roles where roles live
      * @param config whether ACLs are enabled
      */
     @Inject
-    public AclResolver(AclPolicyStore policies, AclConfig config) {
+    public AclResolver(AclPolicyStore policies, AclRoleStore roles, AclConfig config) {
         this.policies = requireNonNull(policies, "policies is null");
+        this.roles = requireNonNull(roles, "roles is null");
         this.aclEnabled = requireNonNull(config, "config is null").aclEnabled();
         // Last: the listener may run on another thread as soon as this returns.
         this.subscription = policies.onChange(this::invalidate);
+        this.roleSubscription = roles.onChange(this::invalidate);
     }
 
     /**
@@ -77,6 +86,9 @@ public final class AclResolver implements AutoCloseable {
         if (identity instanceof AclTokenIdentity token) {
             if (token.token().type() == AclTokenType.MANAGEMENT) {
                 return Acl.management();
+            }
+            if (!token.token().roles().isEmpty()) {
+                return withRoles(token.token());
             }
             return byNames(new TreeSet<>(token.token().policies()));
         }
@@ -101,6 +113,9 @@ public final class AclResolver implements AutoCloseable {
             if (token.token().type() == AclTokenType.MANAGEMENT) {
                 return Optional.of(Acl.management());
             }
+            if (!token.token().roles().isEmpty()) {
+                return Optional.ofNullable(cache.get(RoleKey.of(token.token())));
+            }
             return Optional.ofNullable(cache.get(new TreeSet<>(token.token().policies())));
         }
         if (identity instanceof AnonymousIdentity) {
@@ -116,7 +131,8 @@ public final class AclResolver implements AutoCloseable {
      */
     public Set<String> policyNames(Identity identity) throws StateUnavailableException {
         if (identity instanceof AclTokenIdentity token) {
-            return Set.copyOf(token.token().policies());
+            return token.token().roles().isEmpty() ? Set.copyOf(token.token().policies())
+                    : Set.copyOf(namesWithRoles(token.token()));
         }
         if (identity instanceof AnonymousIdentity) {
             return Set.of(ANONYMOUS_POLICY);
@@ -139,6 +155,33 @@ public final class AclResolver implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
+        roleSubscription.close();
+    }
+
+    /** A token's own policies and its roles' policies; a role that no longer exists grants nothing. */
+    private Acl withRoles(AclToken token) throws StateUnavailableException {
+        RoleKey key = RoleKey.of(token);
+        Acl cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long readAt = changes.mark();
+        List<AclPolicy> found = new ArrayList<>();
+        for (String name : namesWithRoles(token)) {
+            policies.find(name).ifPresent(found::add);
+        }
+        return remember(key, compile(found), readAt);
+    }
+
+    private SortedSet<String> namesWithRoles(AclToken token) throws StateUnavailableException {
+        SortedSet<String> names = new TreeSet<>(token.policies());
+        for (String roleId : token.roles()) {
+            Optional<AclRole> role = roles.find(roleId);
+            if (role.isPresent()) {
+                names.addAll(role.get().policies());
+            }
+        }
+        return names;
     }
 
     private Acl byNames(SortedSet<String> names) throws StateUnavailableException {
@@ -205,6 +248,12 @@ public final class AclResolver implements AutoCloseable {
             }
         }
         return Acl.compile(parsed);
+    }
+
+    private record RoleKey(SortedSet<String> policies, SortedSet<String> roles) {
+        static RoleKey of(AclToken token) {
+            return new RoleKey(new TreeSet<>(token.policies()), new TreeSet<>(token.roles()));
+        }
     }
 
     private record WorkloadKey(String namespace, String jobId, String group, String task) {

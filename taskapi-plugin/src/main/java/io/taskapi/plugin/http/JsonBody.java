@@ -114,6 +114,14 @@ public final class JsonBody {
     }
 
     /**
+     * @param name a field of a shape the caller checks itself
+     * @return its value; absent when missing or null
+     */
+    public Optional<JsonNode> raw(String name) {
+        return Optional.ofNullable(field(name));
+    }
+
+    /**
      * Declares fields that are allowed but not read (Nomad sends them; they mean nothing here).
      *
      * @param names the fields

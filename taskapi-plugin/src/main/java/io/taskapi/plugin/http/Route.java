@@ -30,6 +30,7 @@ public final class Route {
     private final Handler handler;
     private final Set<Watch> watches;
     private final boolean blocks;
+    private final boolean withoutCredential;
 
     private Route(Builder builder, Function<ApiRequest, Execution> execution, Handler handler) {
         this.methods = builder.methods;
@@ -40,6 +41,7 @@ public final class Route {
         this.handler = requireNonNull(handler, "handler is null");
         this.watches = builder.watches;
         this.blocks = builder.blocks && !builder.watches.isEmpty();
+        this.withoutCredential = builder.withoutCredential;
     }
 
     /**
@@ -99,6 +101,14 @@ public final class Route {
     }
 
     /**
+     * @return whether the route is served without a credential, on every listener, any credential sent being ignored
+     *     (Nomad's login, whose body is the credential); its caller is the anonymous identity
+     */
+    public boolean withoutCredential() {
+        return withoutCredential;
+    }
+
+    /**
      * @param request the authenticated, authorized request
      * @return how {@link #handle} runs for it
      */
@@ -141,6 +151,7 @@ public final class Route {
         private String help;
         private Set<Watch> watches = Set.of();
         private boolean blocks = true;
+        private boolean withoutCredential;
 
         private Builder(Set<String> methods, String path) {
             if (requireNonNull(methods, "methods is null").isEmpty()) {
@@ -186,6 +197,16 @@ public final class Route {
          */
         public Builder answersAtOnce() {
             this.blocks = false;
+            return this;
+        }
+
+        /**
+         * Serves the route without a credential; see {@link Route#withoutCredential()}.
+         *
+         * @return this builder
+         */
+        public Builder withoutCredential() {
+            this.withoutCredential = true;
             return this;
         }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.plugin.acl.Acl;
 import io.taskapi.plugin.auth.AnonymousIdentity;
 import io.taskapi.plugin.auth.AuthenticationGate;
+import io.taskapi.plugin.auth.CrossSiteCheck;
 import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.Identity;
 import io.taskapi.plugin.auth.TokenExtractor;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chain every request goes through, in this order: peer check (task sockets with a user: 403), credential (none
- * on a task socket: 401; none on the operator listener: the anonymous policy), authentication (refused: 403; backend
+ * on a task socket: 401; none on the operator listener: the anonymous policy; the {@code token} cookie alone on a
+ * state-changing request that does not prove it is same-origin: 403, see {@link CrossSiteCheck}; none needed, and any
+ * ignored, for a route {@linkplain Route#withoutCredential served without one}), authentication (refused: 403; backend
  * down: 503), rate limits (429), route (404, 405), authorization (403), {@code ?help=1}, the body if the route reads
  * one, the route itself.
  *
@@ -341,7 +344,36 @@ public final class TaskApiHandler extends Handler.Abstract {
             throw new ApiException(403, "Permission denied: this task socket only serves the task's user (uid "
                     + origin.get().socket().ownerUid().orElseThrow() + "), not uid " + origin.get().peer().uid());
         }
-        Optional<String> credential = tokens.extract(exchange.request.getHeaders());
+        HttpFields headers = exchange.request.getHeaders();
+        if (isWithoutCredential(exchange)) {
+            // Login: its body is the credential. A browser saying it comes from another site is refused, so that no
+            // site can log a visitor in to a token of its choosing.
+            if (CrossSiteCheck.looksCrossSite(headers)) {
+                metrics.authenticationFailed("cross-site");
+                throw new ApiException(403, "Permission denied: cross-site request refused");
+            }
+            if (origin.isPresent()) {
+                // A login verifies a signature: on a task socket it is paid for from the peer's failure budget, as an
+                // unverified credential is, and refunded when it succeeds.
+                Optional<Duration> wait = rateLimiter.acquireUnauthenticated(origin.get().socket(),
+                        origin.get().peer().uid());
+                if (wait.isPresent()) {
+                    throw rateLimited(exchange, "unauthenticated", wait.get(),
+                            "Too many failed authentications on this task socket");
+                }
+                exchange.loginPrepaid = true;
+            }
+            return Optional.of(new AnonymousIdentity());
+        }
+        Optional<TokenExtractor.Credential> found = tokens.extractCredential(headers);
+        Optional<String> credential = found.map(TokenExtractor.Credential::value);
+        if (found.isPresent() && found.get().fromCookie() && CrossSiteCheck.changesState(exchange.request.getMethod())
+                && !CrossSiteCheck.provesSameOrigin(headers)) {
+            metrics.authenticationFailed("cross-site");
+            throw new ApiException(403, "Permission denied: a request authenticated only by the token cookie must"
+                    + " show it is not cross-site (Sec-Fetch-Site: same-origin, an Origin matching the Host, or an "
+                    + TokenExtractor.NOMAD_TOKEN_HEADER + " header)");
+        }
         if (credential.isEmpty()) {
             if (exchange.kind.get() == ListenerKind.OPERATOR) {
                 return Optional.of(new AnonymousIdentity());
@@ -379,6 +411,16 @@ public final class TaskApiHandler extends Handler.Abstract {
             LOG.debug("credential refused: {}", e.reason());
             metrics.authenticationFailed(e.reason());
             throw authenticationFailed(exchange, new ApiException(403, "Permission denied: " + e.getMessage()));
+        }
+    }
+
+    /** Whether the request's route is served without a credential (an unknown path or method is not). */
+    private boolean isWithoutCredential(Exchange exchange) {
+        try {
+            return router.route(exchange.request.getMethod(), Request.getPathInContext(exchange.request)).route()
+                    .withoutCredential();
+        } catch (ApiException e) {
+            return false;
         }
     }
 
@@ -421,6 +463,11 @@ public final class TaskApiHandler extends Handler.Abstract {
             setMeta(exchange, result);
             int status = error != null ? error.status()
                     : result instanceof WebSocketUpgrade ? 101 : JsonResponses.statusOf(result);
+            if (exchange.loginPrepaid && status < 300) {
+                exchange.loginPrepaid = false;
+                rateLimiter.refundUnauthenticated(exchange.origin.orElseThrow().socket(),
+                        exchange.origin.orElseThrow().peer().uid());
+            }
             long nanos = System.nanoTime() - exchange.startNanos;
             metrics.requestServed(exchange.route, request.getMethod(), status, nanos);
             audit.record(exchange.origin, exchange.auditIdentity, request.getMethod(), exchange.route, status, nanos);
@@ -531,6 +578,7 @@ public final class TaskApiHandler extends Handler.Abstract {
         private ApiRequest apiRequest;
         private boolean bodyRead;
         private boolean failurePrepaid;
+        private boolean loginPrepaid;
         private QueryOptions options;
         private long seen;
         // A blocking query's wait: set once, by the run that parks it first.

@@ -16,6 +16,10 @@ public enum Watch {
     ACL_TOKENS,
     /** The ACL policies. */
     ACL_POLICIES,
+    /** The ACL roles. */
+    ACL_ROLES,
+    /** The ACL auth methods and binding rules. */
+    ACL_AUTH_METHODS,
     /** What the agent's own routes serve (its jobs and allocations). */
     AGENT
 }

@@ -44,7 +44,7 @@ public final class EmbeddedAclTokenStore implements AclTokenStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
     private static final String COLUMNS = "accessor_id, secret_id, name, type, policies, create_time, "
-            + "expiration_time";
+            + "expiration_time, roles";
     private static final String BOOTSTRAP_KEY = "acl_bootstrap_index";
 
     private final EmbeddedDatabase database;
@@ -216,10 +216,12 @@ public final class EmbeddedAclTokenStore implements AclTokenStore {
         long index = transaction.index();
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO acl_tokens (accessor_id, "
                 + "secret_hash, secret_id, name, type, policies, create_time, expiration_time, create_index, "
-                + "modify_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (accessor_id) DO UPDATE SET "
+                + "modify_index, roles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (accessor_id) "
+                + "DO UPDATE SET "
                 + "secret_hash = excluded.secret_hash, secret_id = excluded.secret_id, name = excluded.name, "
                 + "type = excluded.type, policies = excluded.policies, create_time = excluded.create_time, "
-                + "expiration_time = excluded.expiration_time, modify_index = excluded.modify_index")) {
+                + "expiration_time = excluded.expiration_time, modify_index = excluded.modify_index, "
+                + "roles = excluded.roles")) {
             upsert.setString(1, token.accessorId());
             upsert.setBytes(2, hash);
             upsert.setString(3, token.secretId());
@@ -230,6 +232,7 @@ public final class EmbeddedAclTokenStore implements AclTokenStore {
             upsert.setString(8, token.expirationTime().map(Instant::toString).orElse(null));
             upsert.setLong(9, index);
             upsert.setLong(10, index);
+            upsert.setString(11, json(token.roles()));
             upsert.executeUpdate();
         }
     }
@@ -257,7 +260,8 @@ public final class EmbeddedAclTokenStore implements AclTokenStore {
                     AclTokenType.valueOf(rows.getString("type")),
                     JSON.readValue(rows.getString("policies"), STRING_LIST),
                     Instant.parse(rows.getString("create_time")),
-                    expiration == null ? Optional.empty() : Optional.of(Instant.parse(expiration)));
+                    expiration == null ? Optional.empty() : Optional.of(Instant.parse(expiration)),
+                    JSON.readValue(rows.getString("roles"), STRING_LIST));
         } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException
                  | NullPointerException e) {
             // Never the row's content in the message: it holds the secret.
@@ -267,8 +271,12 @@ public final class EmbeddedAclTokenStore implements AclTokenStore {
     }
 
     private static String policiesJson(AclToken token) {
+        return json(token.policies());
+    }
+
+    static String json(List<String> strings) {
         try {
-            return JSON.writeValueAsString(token.policies());
+            return JSON.writeValueAsString(strings);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a list of strings is always JSON", e);
         }

@@ -60,7 +60,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** What a write changed, so that each store's listeners hear only of their own table. */
     enum Topic {
-        ACL_TOKENS, ACL_POLICIES, NODE_METADATA, VARIABLES
+        ACL_TOKENS, ACL_POLICIES, ACL_ROLES, ACL_AUTH_METHODS, NODE_METADATA, VARIABLES
     }
 
     /** Work on a read connection. */

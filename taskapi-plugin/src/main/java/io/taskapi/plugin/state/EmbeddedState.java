@@ -36,6 +36,8 @@ public final class EmbeddedState implements AutoCloseable {
     private EmbeddedDatabase database;
     private EmbeddedAclTokenStore aclTokens;
     private EmbeddedAclPolicyStore aclPolicies;
+    private EmbeddedAclRoleStore aclRoles;
+    private EmbeddedAclAuthMethodStore aclAuthMethods;
     private EmbeddedNodeMetadataStore nodeMetadata;
     private EmbeddedVariableStore variables;
     private Keyring keyring;
@@ -70,6 +72,33 @@ public final class EmbeddedState implements AutoCloseable {
             aclPolicies = new EmbeddedAclPolicyStore(database("the ACL policy store"));
         }
         return aclPolicies;
+    }
+
+    /**
+     * @return the embedded ACL role store
+     * @throws IllegalStateException when the database cannot be opened
+     */
+    public synchronized EmbeddedAclRoleStore aclRoles() {
+        if (aclRoles == null) {
+            aclRoles = new EmbeddedAclRoleStore(database("the ACL role store"));
+        }
+        return aclRoles;
+    }
+
+    /**
+     * @return the embedded store of ACL auth methods and binding rules
+     * @throws IllegalStateException when the database cannot be opened
+     */
+    public synchronized EmbeddedAclAuthMethodStore aclAuthMethods() {
+        if (aclAuthMethods == null) {
+            aclAuthMethods = new EmbeddedAclAuthMethodStore(database("the ACL auth method store"));
+        }
+        return aclAuthMethods;
+    }
+
+    /** @return whether a {@code state.data-dir} is set, so that the embedded database can be opened */
+    public boolean hasDataDir() {
+        return dataDir.isPresent();
     }
 
     /**

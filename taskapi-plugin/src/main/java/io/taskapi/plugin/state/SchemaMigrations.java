@@ -10,7 +10,7 @@ import java.util.List;
 /** The embedded database's schema, and how a database of an older version is brought up to this one. */
 final class SchemaMigrations {
     /** The schema version this code writes and reads. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private SchemaMigrations() {}
 
@@ -40,6 +40,11 @@ final class SchemaMigrations {
                 // Version 1. Later versions add their migrations after this, each guarded by the version read above.
                 for (String ddl : SCHEMA_V1) {
                     statement.execute(ddl);
+                }
+                if (version < 2) {
+                    for (String ddl : SCHEMA_V2) {
+                        statement.execute(ddl);
+                    }
                 }
                 try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO schema_version (id, "
                         + "version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version")) {
@@ -99,4 +104,38 @@ final class SchemaMigrations {
                     + "create_time_nanos INTEGER NOT NULL, "
                     + "modify_time_nanos INTEGER NOT NULL, "
                     + "PRIMARY KEY (namespace, path)) WITHOUT ROWID");
+
+    /** Version 2: ACL roles, auth methods, binding rules, and the roles a token holds. */
+    private static final List<String> SCHEMA_V2 = List.of(
+            "ALTER TABLE acl_tokens ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'",
+            "CREATE TABLE IF NOT EXISTS acl_roles ("
+                    + "id TEXT PRIMARY KEY, "
+                    + "name TEXT NOT NULL UNIQUE, "
+                    + "description TEXT NOT NULL, "
+                    + "policies TEXT NOT NULL, "
+                    + "create_index INTEGER NOT NULL, "
+                    + "modify_index INTEGER NOT NULL) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS acl_auth_methods ("
+                    + "name TEXT PRIMARY KEY, "
+                    + "type TEXT NOT NULL, "
+                    + "token_locality TEXT NOT NULL, "
+                    + "max_token_ttl_nanos INTEGER NOT NULL, "
+                    + "is_default INTEGER NOT NULL, "
+                    + "config TEXT NOT NULL, "
+                    + "create_time TEXT NOT NULL, "
+                    + "modify_time TEXT NOT NULL, "
+                    + "create_index INTEGER NOT NULL, "
+                    + "modify_index INTEGER NOT NULL) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS acl_binding_rules ("
+                    + "id TEXT PRIMARY KEY, "
+                    + "description TEXT NOT NULL, "
+                    + "auth_method TEXT NOT NULL, "
+                    + "selector TEXT NOT NULL, "
+                    + "bind_type TEXT NOT NULL, "
+                    + "bind_name TEXT NOT NULL, "
+                    + "create_time TEXT NOT NULL, "
+                    + "modify_time TEXT NOT NULL, "
+                    + "create_index INTEGER NOT NULL, "
+                    + "modify_index INTEGER NOT NULL) WITHOUT ROWID",
+            "CREATE INDEX IF NOT EXISTS acl_binding_rules_by_method ON acl_binding_rules (auth_method)");
 }

@@ -3,7 +3,9 @@ package io.taskapi.plugin.state;
 import static java.util.Objects.requireNonNull;
 
 import io.taskapi.spi.AgentState;
+import io.taskapi.spi.state.AclAuthMethodStore;
 import io.taskapi.spi.state.AclPolicyStore;
+import io.taskapi.spi.state.AclRoleStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.StateUnavailableException;
@@ -18,17 +20,22 @@ import java.util.stream.Stream;
  *
  * @param aclTokens the ACL tokens
  * @param aclPolicies the ACL policies
+ * @param aclRoles the ACL roles
+ * @param aclAuthMethods the ACL auth methods and binding rules
  * @param nodeMetadata the node metadata
  * @param variables the variables' ciphertexts
  * @param keyring the variable keys
  */
-public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, NodeMetadataStore nodeMetadata,
+public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, AclRoleStore aclRoles,
+                          AclAuthMethodStore aclAuthMethods, NodeMetadataStore nodeMetadata,
                           VariableStore variables, Keyring keyring) {
     /**
      * Checks that nothing is missing.
      *
      * @param aclTokens see the record component of that name
      * @param aclPolicies see the record component of that name
+     * @param aclRoles see the record component of that name
+     * @param aclAuthMethods see the record component of that name
      * @param nodeMetadata see the record component of that name
      * @param variables see the record component of that name
      * @param keyring see the record component of that name
@@ -36,6 +43,8 @@ public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, N
     public StateStores {
         requireNonNull(aclTokens, "aclTokens is null");
         requireNonNull(aclPolicies, "aclPolicies is null");
+        requireNonNull(aclRoles, "aclRoles is null");
+        requireNonNull(aclAuthMethods, "aclAuthMethods is null");
         requireNonNull(nodeMetadata, "nodeMetadata is null");
         requireNonNull(variables, "variables is null");
         requireNonNull(keyring, "keyring is null");
@@ -52,6 +61,8 @@ public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, N
         Optional<EmbeddedDatabase> database = Stream.of(
                         aclTokens instanceof EmbeddedAclTokenStore store ? store.database() : null,
                         aclPolicies instanceof EmbeddedAclPolicyStore store ? store.database() : null,
+                        aclRoles instanceof EmbeddedAclRoleStore store ? store.database() : null,
+                        aclAuthMethods instanceof EmbeddedAclAuthMethodStore store ? store.database() : null,
                         nodeMetadata instanceof EmbeddedNodeMetadataStore store ? store.database() : null,
                         variables instanceof EmbeddedVariableStore store ? store.database() : null)
                 .filter(Objects::nonNull).findFirst();
@@ -60,7 +71,10 @@ public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, N
 
     /**
      * Opens what the plugin keeps itself: the embedded database when the agent left a store out, and the keyring.
-     * The explicit start step for state, so that no injector provider opens a file.
+     * The explicit start step for state, so that no injector provider opens a file. An agent that keeps its own
+     * tokens and policies but passes no role or auth method store (one written for SPI 1.1) and sets no
+     * {@code state.data-dir} gets none: those lists are empty and writes answer 503, instead of the plugin not
+     * starting.
      *
      * @param agent the agent's state
      * @param embedded the embedded store; the caller closes it
@@ -73,8 +87,17 @@ public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, N
         return new StateStores(
                 agent.aclTokens().orElseGet(embedded::aclTokens),
                 agent.aclPolicies().orElseGet(embedded::aclPolicies),
+                agent.aclRoles().orElseGet(() -> embeddedOrAbsent(agent, embedded)
+                        ? embedded.aclRoles() : new AbsentAclRoleStore()),
+                agent.aclAuthMethods().orElseGet(() -> embeddedOrAbsent(agent, embedded)
+                        ? embedded.aclAuthMethods() : new AbsentAclAuthMethodStore()),
                 agent.nodeMetadata().orElseGet(embedded::nodeMetadata),
                 agent.variables().orElseGet(embedded::variables),
                 embedded.keyring());
+    }
+
+    /** Whether a store the agent left out is the embedded one (true) or absent (false; see {@link #open}). */
+    private static boolean embeddedOrAbsent(AgentState agent, EmbeddedState embedded) {
+        return embedded.hasDataDir() || agent.aclTokens().isEmpty() || agent.aclPolicies().isEmpty();
     }
 }

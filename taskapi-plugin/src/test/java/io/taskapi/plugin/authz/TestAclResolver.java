@@ -44,7 +44,8 @@ final class TestAclResolver {
     private final InMemoryAclPolicyStore store = new InMemoryAclPolicyStore();
     private final PausingPolicyStore pausing = new PausingPolicyStore(store);
     private final AclResolver resolver =
-            new AclResolver(pausing, TaskApiConfig.fromMap(Map.of(TaskApiConfig.ACL_ENABLED, "true")).acl());
+            new AclResolver(pausing, new io.taskapi.testing.InMemoryAclRoleStore(),
+                    TaskApiConfig.fromMap(Map.of(TaskApiConfig.ACL_ENABLED, "true")).acl());
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
     @AfterEach

@@ -48,6 +48,7 @@ final class RouteSecurityMatrixTest {
             .config("socket.unauthenticated-rate-limit", "0").build();
 
     private static TestTask task;
+    private static final LoginJwts JWTS = new LoginJwts("matrix-key");
 
     /** A valid request for each route: made fresh for every call, so a delete always has something to delete. */
     private static final Map<String, Supplier<Example>> EXAMPLES = Map.ofEntries(
@@ -89,6 +90,37 @@ final class RouteSecurityMatrixTest {
             Map.entry("PUT /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/written",
                     "{\"Rules\":\"node { policy = \\\"read\\\" }\"}")),
             Map.entry("DELETE /v1/acl/policy/:name", () -> Example.of("/v1/acl/policy/" + somePolicy())),
+            Map.entry("GET /v1/acl/roles", () -> Example.of("/v1/acl/roles")),
+            Map.entry("POST /v1/acl/role", () -> Example.of("/v1/acl/role", roleBody())),
+            Map.entry("PUT /v1/acl/role", () -> Example.of("/v1/acl/role", roleBody())),
+            Map.entry("GET /v1/acl/role/:id", () -> Example.of("/v1/acl/role/" + someRole().id())),
+            Map.entry("GET /v1/acl/role/name/:name", () -> Example.of("/v1/acl/role/name/" + someRole().name())),
+            Map.entry("POST /v1/acl/role/:id", () -> Example.of("/v1/acl/role/" + someRole().id(), roleBody())),
+            Map.entry("PUT /v1/acl/role/:id", () -> Example.of("/v1/acl/role/" + someRole().id(), roleBody())),
+            Map.entry("DELETE /v1/acl/role/:id", () -> Example.of("/v1/acl/role/" + someRole().id())),
+            Map.entry("GET /v1/acl/auth-methods", () -> Example.of("/v1/acl/auth-methods")),
+            Map.entry("POST /v1/acl/auth-method", () -> Example.of("/v1/acl/auth-method",
+                    JWTS.methodBody("matrix-new"))),
+            Map.entry("PUT /v1/acl/auth-method", () -> Example.of("/v1/acl/auth-method",
+                    JWTS.methodBody("matrix-new"))),
+            Map.entry("GET /v1/acl/auth-method/:name", () -> Example.of("/v1/acl/auth-method/" + someMethod())),
+            Map.entry("POST /v1/acl/auth-method/:name", () -> Example.of("/v1/acl/auth-method/" + someMethod(),
+                    JWTS.methodBody("matrix"))),
+            Map.entry("PUT /v1/acl/auth-method/:name", () -> Example.of("/v1/acl/auth-method/" + someMethod(),
+                    JWTS.methodBody("matrix"))),
+            Map.entry("DELETE /v1/acl/auth-method/:name", () -> Example.of("/v1/acl/auth-method/" + someMethod())),
+            Map.entry("GET /v1/acl/binding-rules", () -> Example.of("/v1/acl/binding-rules")),
+            Map.entry("POST /v1/acl/binding-rule", () -> Example.of("/v1/acl/binding-rule", ruleBody())),
+            Map.entry("PUT /v1/acl/binding-rule", () -> Example.of("/v1/acl/binding-rule", ruleBody())),
+            Map.entry("GET /v1/acl/binding-rule/:id", () -> Example.of("/v1/acl/binding-rule/" + someRule())),
+            Map.entry("POST /v1/acl/binding-rule/:id", () -> Example.of("/v1/acl/binding-rule/" + someRule(),
+                    ruleBody())),
+            Map.entry("PUT /v1/acl/binding-rule/:id", () -> Example.of("/v1/acl/binding-rule/" + someRule(),
+                    ruleBody())),
+            Map.entry("DELETE /v1/acl/binding-rule/:id", () -> Example.of("/v1/acl/binding-rule/" + someRule())),
+            // Served without a credential: checked by loginIsTheSameForEveryCaller, not by the matrix.
+            Map.entry("POST /v1/acl/login", () -> Example.of("/v1/acl/login", loginBody())),
+            Map.entry("PUT /v1/acl/login", () -> Example.of("/v1/acl/login", loginBody())),
             Map.entry("GET /v1/vars", () -> Example.of("/v1/vars?namespace=*")),
             Map.entry("GET /v1/var/*path", () -> seeded("/v1/var/matrix/var", "/v1/var/matrix/var")),
             Map.entry("PUT /v1/var/*path", () -> Example.of("/v1/var/matrix/var", "{\"Items\":{\"k\":\"v\"}}")),
@@ -125,7 +157,8 @@ final class RouteSecurityMatrixTest {
     }
 
     static Stream<Arguments> routes() {
-        return boundRoutes().entrySet().stream().map(route -> Arguments.of(route.getKey(),
+        return boundRoutes().entrySet().stream().filter(route -> !route.getValue().withoutCredential())
+                .map(route -> Arguments.of(route.getKey(),
                 route.getValue().permission() == Permission.AUTHENTICATED));
     }
 
@@ -161,6 +194,74 @@ final class RouteSecurityMatrixTest {
             assertThat(allowed.header("X-Nomad-KnownLeader")).contains("true");
             assertThat(allowed.header("X-Nomad-LastContact")).contains("0");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("credentialFreeRoutes")
+    void aRouteWithoutCredentialAnswersEveryCallerAlike(String route) throws Exception {
+        String method = route.substring(0, route.indexOf(' '));
+        String management = API.tokens().createManagementToken("matrix-admin").secretId();
+
+        for (String credential : java.util.Arrays.asList(null, UUID.randomUUID().toString(), "junk", management,
+                task.identity())) {
+            HttpResponse answer = call(method, route, credential);
+            assertThat(answer.status()).as("credential %s: %s", credential == null ? "none" : "some",
+                    answer.body()).isEqualTo(200);
+        }
+    }
+
+    static Stream<Arguments> credentialFreeRoutes() {
+        return boundRoutes().entrySet().stream().filter(route -> route.getValue().withoutCredential())
+                .map(route -> Arguments.of(route.getKey()));
+    }
+
+    private static String roleBody() {
+        somePolicy();
+        return "{\"Name\":\"role-" + UUID.randomUUID().toString().substring(0, 8)
+                + "\",\"Policies\":[{\"Name\":\"p\"}]}";
+    }
+
+    private static io.taskapi.spi.state.AclRole someRole() {
+        somePolicy();
+        return API.state().roles().createRole("role-" + UUID.randomUUID().toString().substring(0, 8), List.of("p"));
+    }
+
+    private static String someMethod() {
+        try {
+            HttpResponse written = task.client().request("POST", "/v1/acl/auth-method")
+                    .bearer(API.tokens().createManagementToken("seed").secretId())
+                    .json(JWTS.methodBody("matrix")).send();
+            if (written.status() != 200) {
+                throw new IllegalStateException("cannot create the auth method: " + written);
+            }
+            return "matrix";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String ruleBody() {
+        return "{\"AuthMethod\":\"" + someMethod() + "\",\"Selector\":\"\\\"engineering\\\" in list.groups\","
+                + "\"BindType\":\"policy\",\"BindName\":\"p\"}";
+    }
+
+    private static String someRule() {
+        try {
+            HttpResponse written = task.client().request("POST", "/v1/acl/binding-rule")
+                    .bearer(API.tokens().createManagementToken("seed").secretId()).json(ruleBody()).send();
+            if (written.status() != 200) {
+                throw new IllegalStateException("cannot create the binding rule: " + written);
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(written.body()).get("ID").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String loginBody() {
+        somePolicy();
+        someRule();
+        return "{\"AuthMethodName\":\"matrix\",\"LoginToken\":\"" + JWTS.valid() + "\"}";
     }
 
     private static HttpResponse call(String method, String route, String credential) throws Exception {

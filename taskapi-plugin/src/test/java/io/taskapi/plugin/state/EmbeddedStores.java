@@ -31,6 +31,14 @@ final class EmbeddedStores implements AutoCloseable {
         return new EmbeddedAclPolicyStore(database);
     }
 
+    EmbeddedAclRoleStore aclRoles() {
+        return new EmbeddedAclRoleStore(database);
+    }
+
+    EmbeddedAclAuthMethodStore aclAuthMethods() {
+        return new EmbeddedAclAuthMethodStore(database);
+    }
+
     EmbeddedNodeMetadataStore nodeMetadata() {
         return new EmbeddedNodeMetadataStore(database);
     }

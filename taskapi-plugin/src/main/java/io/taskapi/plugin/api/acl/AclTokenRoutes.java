@@ -12,6 +12,8 @@ import io.taskapi.plugin.http.Route;
 import io.taskapi.plugin.http.Execution;
 import io.taskapi.plugin.http.RouteGroup;
 import io.taskapi.plugin.http.Watch;
+import io.taskapi.spi.state.AclRole;
+import io.taskapi.spi.state.AclRoleStore;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
@@ -30,7 +32,7 @@ import java.util.UUID;
 /** Nomad's ACL token routes: bootstrap, the caller's own token, and management's list, read, create, update, delete. */
 public final class AclTokenRoutes implements RouteGroup {
     private static final String CREATE_HELP = "Creates an ACL token from {\"Name\",\"Type\":\"client\"|\"management\","
-            + "\"Policies\":[...],\"ExpirationTTL\"|\"ExpirationTime\"} and returns it, with a generated SecretID.";
+            + "\"Policies\":[...],\"Roles\":[{\"ID\"|\"Name\"}],\"ExpirationTTL\"|\"ExpirationTime\"} and returns it, with a generated SecretID.";
     /** Management, or the holder of the token the path names. */
     private static final Permission MANAGEMENT_OR_OWN = new Permission("management, or the token itself", request ->
             request.acl().isManagement() || request.identity() instanceof AclTokenIdentity own
@@ -38,17 +40,20 @@ public final class AclTokenRoutes implements RouteGroup {
 
     private final AclTokenStore tokens;
     private final AclTokenWriter writer;
+    private final AclRoleStore roles;
     private final Clock clock;
 
     /**
      * @param tokens the tokens
      * @param writer validates and stores created and updated tokens
+     * @param roles the names of the roles tokens hold
      * @param clock the bootstrap token's creation time
      */
     @Inject
-    public AclTokenRoutes(AclTokenStore tokens, AclTokenWriter writer, Clock clock) {
+    public AclTokenRoutes(AclTokenStore tokens, AclTokenWriter writer, AclRoleStore roles, Clock clock) {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.writer = requireNonNull(writer, "writer is null");
+        this.roles = requireNonNull(roles, "roles is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -67,7 +72,10 @@ public final class AclTokenRoutes implements RouteGroup {
                         .help("Returns the token the request was made with. For a workload identity, returns its"
                                 + " claims under WorkloadIdentity instead of an accessor and secret.")
                         .watches(Watch.ACL_TOKENS)
-                        .runs(Execution.IN_MEMORY, AclTokenRoutes::self), // the caller's own identity, in memory
+                        // The caller's own identity, in memory, unless its roles' names must be read.
+                        .runs(request -> request.identity() instanceof AclTokenIdentity acl
+                                && !acl.token().roles().isEmpty() ? Execution.BLOCKING : Execution.IN_MEMORY,
+                                this::self),
                 Route.on("GET", "/v1/acl/tokens").permission(Permission.MANAGEMENT)
                         .help("Lists every ACL token (accessor, name, type, policies, times, indexes), without"
                                 + " secrets. ?prefix= on the accessor id.")
@@ -105,14 +113,14 @@ public final class AclTokenRoutes implements RouteGroup {
         if (!tokens.bootstrap(token)) {
             throw new ApiException(400, "ACL bootstrap already done");
         }
-        return AclTokenView.withSecret(token, tokens.writeIndexes(token.accessorId()), true);
+        return AclTokenView.withSecret(token, List.of(), tokens.writeIndexes(token.accessorId()), true);
     }
 
     /** Nomad's shape; for a workload identity (where Nomad answers 500), the identity's claims instead. */
-    private static Object self(ApiRequest request) {
+    private Object self(ApiRequest request) throws StateUnavailableException {
         if (request.identity() instanceof AclTokenIdentity acl) {
             // The caller already holds the secret; Nomad returns it too, and its CLI expects it.
-            return AclTokenView.withSecret(acl.token(), WriteIndexes.NONE);
+            return AclTokenView.withSecret(acl.token(), roleLinks(roles, acl.token()), WriteIndexes.NONE);
         }
         if (request.identity() instanceof WorkloadIdentity workload) {
             return AclTokenView.of(workload);
@@ -128,7 +136,7 @@ public final class AclTokenRoutes implements RouteGroup {
                 .toList();
         List<AclTokenView> stubs = new ArrayList<>(listed.size());
         for (AclToken token : listed) {
-            stubs.add(AclTokenView.stub(token, tokens.writeIndexes(token.accessorId())));
+            stubs.add(AclTokenView.stub(token, roleLinks(roles, token), tokens.writeIndexes(token.accessorId())));
         }
         return stubs;
     }
@@ -142,7 +150,17 @@ public final class AclTokenRoutes implements RouteGroup {
     }
 
     private AclTokenView withSecret(AclToken token) throws StateUnavailableException {
-        return AclTokenView.withSecret(token, tokens.writeIndexes(token.accessorId()));
+        return AclTokenView.withSecret(token, roleLinks(roles, token), tokens.writeIndexes(token.accessorId()));
+    }
+
+    /** A token's roles as Nomad shows them; a role deleted since keeps its id and shows no name. */
+    static List<AclTokenView.RoleLink> roleLinks(AclRoleStore roles, AclToken token)
+            throws StateUnavailableException {
+        List<AclTokenView.RoleLink> links = new ArrayList<>(token.roles().size());
+        for (String id : token.roles()) {
+            links.add(new AclTokenView.RoleLink(id, roles.find(id).map(AclRole::name).orElse("")));
+        }
+        return links;
     }
 
     private Object delete(ApiRequest request) throws ApiException, StateUnavailableException {

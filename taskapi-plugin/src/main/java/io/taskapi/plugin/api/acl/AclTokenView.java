@@ -19,7 +19,7 @@ record AclTokenView(@JsonProperty("AccessorID") String accessorId,
                     @JsonProperty("Name") String name,
                     @JsonProperty("Type") String type,
                     @JsonProperty("Policies") List<String> policies,
-                    @JsonProperty("Roles") List<String> roles,
+                    @JsonProperty("Roles") List<RoleLink> roles,
                     @JsonProperty("Global") boolean global,
                     @JsonProperty("CreateTime") Instant createTime,
                     @JsonProperty("ExpirationTime") @JsonInclude(JsonInclude.Include.ALWAYS) Instant expirationTime,
@@ -27,21 +27,21 @@ record AclTokenView(@JsonProperty("AccessorID") String accessorId,
                     @JsonProperty("CreateIndex") long createIndex,
                     @JsonProperty("ModifyIndex") long modifyIndex) {
 
-    static AclTokenView withSecret(AclToken token, WriteIndexes indexes) {
-        return withSecret(token, indexes, false);
+    static AclTokenView withSecret(AclToken token, List<RoleLink> roles, WriteIndexes indexes) {
+        return withSecret(token, roles, indexes, false);
     }
 
     /** @param global Nomad's bootstrap token is global; this agent's other tokens are local to its one region */
-    static AclTokenView withSecret(AclToken token, WriteIndexes indexes, boolean global) {
+    static AclTokenView withSecret(AclToken token, List<RoleLink> roles, WriteIndexes indexes, boolean global) {
         return new AclTokenView(token.accessorId(), token.secretId(), token.name(), typeName(token.type()),
-                token.policies(), List.of(), global, token.createTime(), token.expirationTime().orElse(null), null,
+                token.policies(), roles, global, token.createTime(), token.expirationTime().orElse(null), null,
                 indexes.createIndex(), indexes.modifyIndex());
     }
 
     /** The list stub: everything but the secret. */
-    static AclTokenView stub(AclToken token, WriteIndexes indexes) {
+    static AclTokenView stub(AclToken token, List<RoleLink> roles, WriteIndexes indexes) {
         return new AclTokenView(token.accessorId(), null, token.name(), typeName(token.type()), token.policies(),
-                List.of(), false, token.createTime(), token.expirationTime().orElse(null), null,
+                roles, false, token.createTime(), token.expirationTime().orElse(null), null,
                 indexes.createIndex(), indexes.modifyIndex());
     }
 
@@ -61,6 +61,9 @@ record AclTokenView(@JsonProperty("AccessorID") String accessorId,
     static String typeName(AclTokenType type) {
         return type == AclTokenType.MANAGEMENT ? "management" : "client";
     }
+
+    /** Nomad's {@code ACLTokenRoleLink}: a role's id and (current) name. */
+    record RoleLink(@JsonProperty("ID") String id, @JsonProperty("Name") String name) {}
 
     /** The claims of a workload identity, named the way Nomad names them elsewhere. */
     record WorkloadView(@JsonProperty("Namespace") String namespace,

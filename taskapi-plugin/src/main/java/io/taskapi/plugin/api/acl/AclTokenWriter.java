@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskapi.plugin.config.Durations;
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.http.JsonBody;
+import io.taskapi.spi.state.AclRole;
+import io.taskapi.spi.state.AclRoleStore;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.AclTokenType;
@@ -17,7 +19,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,15 +35,18 @@ public final class AclTokenWriter {
     private static final int MAX_NAME_LENGTH = 256;
 
     private final AclTokenStore tokens;
+    private final AclRoleStore roles;
     private final Clock clock;
 
     /**
      * @param tokens where tokens go
+     * @param roles the roles a token may hold
      * @param clock creation times and expiry
      */
     @Inject
-    public AclTokenWriter(AclTokenStore tokens, Clock clock) {
+    public AclTokenWriter(AclTokenStore tokens, AclRoleStore roles, Clock clock) {
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.roles = requireNonNull(roles, "roles is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -46,7 +54,7 @@ public final class AclTokenWriter {
         Instant now = clock.instant();
         Fields fields = read(body, Optional.empty(), now);
         AclToken token = new AclToken(UUID.randomUUID().toString(), UUID.randomUUID().toString(), fields.name,
-                fields.type, fields.policies, now, fields.expiry);
+                fields.type, fields.policies, now, fields.expiry, resolveRoles(fields.roles));
         tokens.put(token);
         return token;
     }
@@ -59,12 +67,36 @@ public final class AclTokenWriter {
             throw new ApiException(400, "cannot change the type of a token");
         }
         AclToken updated = new AclToken(existing.accessorId(), existing.secretId(), fields.name, fields.type,
-                fields.policies, existing.createTime(), existing.expirationTime());
+                fields.policies, existing.createTime(), existing.expirationTime(), resolveRoles(fields.roles));
         tokens.put(updated);
         return updated;
     }
 
-    private record Fields(String name, AclTokenType type, List<String> policies, Optional<Instant> expiry) {}
+    /**
+     * Stores a token made by a login, validated by the caller.
+     *
+     * @param token the token
+     * @return it
+     */
+    AclToken store(AclToken token) throws StateUnavailableException {
+        tokens.put(token);
+        return token;
+    }
+
+    /** Nomad's role links, {@code {"ID"}} or {@code {"Name"}}, as role ids; an unknown role is a 400. */
+    private List<String> resolveRoles(List<RoleRef> refs) throws ApiException, StateUnavailableException {
+        Set<String> ids = new LinkedHashSet<>();
+        for (RoleRef ref : refs) {
+            Optional<AclRole> role = ref.byId() ? roles.find(ref.value()) : roles.findByName(ref.value());
+            ids.add(role.orElseThrow(() -> new ApiException(400, "cannot find role " + ref.value())).id());
+        }
+        return List.copyOf(ids);
+    }
+
+    private record RoleRef(boolean byId, String value) {}
+
+    private record Fields(String name, AclTokenType type, List<String> policies, List<RoleRef> roles,
+                          Optional<Instant> expiry) {}
 
     private static Fields read(JsonNode node, Optional<AclToken> existing, Instant now) throws ApiException {
         JsonBody body = JsonBody.of(node);
@@ -72,7 +104,7 @@ public final class AclTokenWriter {
         String typeName = body.string("Type").orElse(existing.map(t -> AclTokenView.typeName(t.type()))
                 .orElse("client"));
         List<String> policies = body.strings("Policies");
-        List<String> roles = body.strings("Roles");
+        List<RoleRef> roles = roleRefs(body);
         // Nomad's Go client sends "" for a TTL and a secret it has not set.
         Optional<String> ttl = body.string("ExpirationTTL").filter(text -> !text.isEmpty());
         Optional<String> expirationTime = body.string("ExpirationTime");
@@ -98,14 +130,14 @@ public final class AclTokenWriter {
         if (name.length() > MAX_NAME_LENGTH) {
             body.error("Name must be at most " + MAX_NAME_LENGTH + " characters");
         }
-        if (type == AclTokenType.CLIENT && policies.isEmpty()) {
-            body.error("client token missing policies");
+        if (type == AclTokenType.CLIENT && policies.isEmpty() && roles.isEmpty()) {
+            body.error("client token missing policies or roles");
         }
         if (type == AclTokenType.MANAGEMENT && !policies.isEmpty()) {
             body.error("management token cannot be associated with policies");
         }
-        if (!roles.isEmpty()) {
-            body.error("Roles are not supported; attach policies instead");
+        if (type == AclTokenType.MANAGEMENT && !roles.isEmpty()) {
+            body.error("management token cannot be associated with roles");
         }
         existing.ifPresent(token -> accessor.filter(id -> !id.equals(token.accessorId()))
                 .ifPresent(id -> body.error("AccessorID does not match the path")));
@@ -131,7 +163,33 @@ public final class AclTokenWriter {
             expiry.filter(at -> !at.isAfter(now)).ifPresent(at -> body.error("expiry must be in the future"));
         }
         body.finish();
-        return new Fields(name, type, policies, expiry);
+        return new Fields(name, type, policies, roles, expiry);
+    }
+
+    private static List<RoleRef> roleRefs(JsonBody body) {
+        Optional<JsonNode> links = body.raw("Roles");
+        if (links.isEmpty()) {
+            return List.of();
+        }
+        List<RoleRef> refs = new ArrayList<>();
+        String shape = "Roles must be a list of {\"ID\"} or {\"Name\"} objects";
+        if (!links.get().isArray()) {
+            body.error(shape);
+            return List.of();
+        }
+        for (JsonNode link : links.get()) {
+            JsonNode id = link.get("ID");
+            JsonNode name = link.get("Name");
+            if (id != null && id.isTextual() && !id.asText().isEmpty()) {
+                refs.add(new RoleRef(true, id.asText()));
+            } else if (name != null && name.isTextual() && !name.asText().isEmpty()) {
+                refs.add(new RoleRef(false, name.asText()));
+            } else {
+                body.error(shape);
+                return List.of();
+            }
+        }
+        return refs;
     }
 
     /** Compares in constant time: how long the comparison takes says nothing about the stored secret. */

@@ -59,6 +59,19 @@ public final class CompactJws {
      *     missing {@code kid}
      */
     public static CompactJws parse(String token) throws CredentialRejectedException {
+        return parse(token, true);
+    }
+
+    /**
+     * As {@link #parse(String)}, for tokens from an external issuer checked against a fixed set of keys (an ACL auth
+     * method's), which may name no key.
+     *
+     * @param token the credential
+     * @param keyIdRequired whether a missing {@code kid} is refused; when not, the header's key id is empty
+     * @return the parsed JWS
+     * @throws CredentialRejectedException as {@link #parse(String)}
+     */
+    public static CompactJws parse(String token, boolean keyIdRequired) throws CredentialRejectedException {
         requireNonNull(token, "token is null");
         if (token.startsWith("{")) {
             throw new CredentialRejectedException(RejectionReason.MALFORMED,
@@ -75,7 +88,7 @@ public final class CompactJws {
             throw new CredentialRejectedException(RejectionReason.MALFORMED, "token header is empty");
         }
         ObjectNode headerJson = StrictJson.parseObject(Base64Url.decode(headerPart), "token header");
-        JwsHeader header = checkHeader(headerJson);
+        JwsHeader header = checkHeader(headerJson, keyIdRequired);
         byte[] payload = Base64Url.decode(token.substring(first + 1, second));
         byte[] signature = Base64Url.decode(token.substring(second + 1));
         // Every character is base64url or '.', so ASCII is exact.
@@ -83,7 +96,8 @@ public final class CompactJws {
         return new CompactJws(header, signingInput, payload, signature);
     }
 
-    private static JwsHeader checkHeader(ObjectNode json) throws CredentialRejectedException {
+    private static JwsHeader checkHeader(ObjectNode json, boolean keyIdRequired)
+            throws CredentialRejectedException {
         // alg first, so that an unsecured token is always reported as what it is.
         JsonNode alg = json.get("alg");
         if (alg == null || !alg.isTextual()) {
@@ -111,6 +125,9 @@ public final class CompactJws {
             throw new CredentialRejectedException(RejectionReason.MALFORMED, "token type is not JWT");
         }
         JsonNode kid = json.get("kid");
+        if (kid == null && !keyIdRequired) {
+            return new JwsHeader(algorithm.get(), "");
+        }
         if (kid == null || !kid.isTextual() || kid.textValue().isEmpty()) {
             throw new CredentialRejectedException(RejectionReason.UNKNOWN_KEY, "token has no key id");
         }

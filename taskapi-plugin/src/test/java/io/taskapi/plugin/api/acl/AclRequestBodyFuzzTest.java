@@ -70,7 +70,8 @@ class AclRequestBodyFuzzTest {
         InMemoryAclTokenStore store = new InMemoryAclTokenStore(clock);
         AclToken created;
         try {
-            created = new AclTokenWriter(store, clock).create(body.get());
+            created = new AclTokenWriter(store, new io.taskapi.testing.InMemoryAclRoleStore(), clock)
+                    .create(body.get());
         } catch (ApiException e) {
             RequestBodies.assertBadRequest(e);
             return;
