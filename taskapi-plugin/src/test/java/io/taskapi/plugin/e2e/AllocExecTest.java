@@ -17,11 +17,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -71,7 +75,16 @@ final class AllocExecTest {
 
         // A task socket never answers without a credential.
         TestTask task = api.newTask("exec-caller");
-        assertThat(Curl.to(task.openSocket().hostPath()).send(path).status()).isEqualTo(401);
+        var socket = task.openSocket().hostPath();
+        assertThat(Curl.to(socket).send(path).status()).isEqualTo(401);
+        // A task's workload identity is not an operator: no alloc-exec into this (or any) allocation.
+        assertThat(Curl.to(socket).header("Authorization: Bearer " + task.identity()).send(path).status())
+                .isEqualTo(403);
+
+        // The capability counts in the allocation's namespace, never in the one the request names.
+        String elsewhere = tokenWith("namespace \"other\" { capabilities = [\"alloc-exec\", \"alloc-node-exec\"] }");
+        assertThat(Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + elsewhere)
+                .send(path + "&namespace=other").status()).isEqualTo(403);
 
         String reader = tokenWith("namespace \"default\" { policy = \"read\" }");
         Curl.Result denied = Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + reader).send(path);
@@ -134,7 +147,117 @@ final class AllocExecTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !started.get(0).isAlive());
     }
 
-    private WebSocket connect(String token, Frames frames, String... argv) {
+    @Test
+    void aClientThatReadsNoOutputStallsItsCommandNotTheServer() throws Exception {
+        String operator = tokenWith("namespace \"default\" { capabilities = [\"alloc-exec\"] }");
+        // More than the pipe, both sockets' buffers and a frame can hold: the rest must wait in the command.
+        long size = 32L * 1024 * 1024;
+        CountingListener stalled = new CountingListener();
+        connect(operator, stalled, "head", "-c", Long.toString(size), "/dev/zero");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.isEmpty());
+        Process head = started.get(0);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> wchan(head).contains("pipe_write"));
+        assertThat(head.isAlive()).as("blocked on its full pipe, not buffered by the server").isTrue();
+        // Its session's threads wait for it; the server's worker lanes are free for another caller.
+        Curl.Result other = Curl.toTcp(OPERATOR.address()).header("X-Nomad-Token: " + operator)
+                .send("/v1/client/allocation/" + ALLOC + "/exec?task=web&command=" + command("true"));
+        assertThat(other.status()).isEqualTo(400);
+
+        stalled.socket.request(Long.MAX_VALUE);
+        assertThat(stalled.exitCode.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(stalled.stdoutBytes.get()).isEqualTo(size);
+    }
+
+    @Test
+    void anOversizedFrameEndsTheSessionAndItsCommand() throws Exception {
+        String operator = tokenWith("namespace \"default\" { capabilities = [\"alloc-exec\"] }");
+        Frames frames = new Frames();
+        WebSocket socket = connect(operator, frames, "sleep", "300");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.isEmpty());
+
+        String huge = "{\"stdin\":{\"data\":\"" + "A".repeat(1024 * 1024) + "\"}}";
+        // The server may close while the frame is still being sent: the close is what counts.
+        CompletableFuture<WebSocket> sent = socket.sendText(huge, true);
+        sent.exceptionally(error -> socket);
+
+        frames.closed.exceptionally(error -> List.of()).get(30, TimeUnit.SECONDS);
+        assertThat(frames.closeCode).as("message too big").isEqualTo(1009);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.get(0).isAlive());
+    }
+
+    @Test
+    void stdinThatIsNotBase64EndsTheSessionAndTheCommand() throws Exception {
+        String operator = tokenWith("namespace \"default\" { capabilities = [\"alloc-exec\"] }");
+        Frames frames = new Frames();
+        WebSocket socket = connect(operator, frames, "sleep", "300");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.isEmpty());
+
+        socket.sendText("{\"stdin\":{\"data\":\"not base64!\"}}", true).join();
+
+        frames.closed.get(30, TimeUnit.SECONDS);
+        assertThat(frames.closeCode).as("unsupported data").isEqualTo(1003);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.get(0).isAlive());
+    }
+
+    @Test
+    void aFrameThatIsNotAnObjectEndsTheSessionAndTheCommand() throws Exception {
+        String operator = tokenWith("namespace \"default\" { capabilities = [\"alloc-exec\"] }");
+        Frames frames = new Frames();
+        WebSocket socket = connect(operator, frames, "sleep", "300");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.isEmpty());
+
+        socket.sendText("[1,2]", true).join();
+
+        frames.closed.get(30, TimeUnit.SECONDS);
+        assertThat(frames.closeCode).as("unsupported data").isEqualTo(1003);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !started.get(0).isAlive());
+    }
+
+    @Test
+    void theExitFrameComesAfterAllOutputAndAKilledCommandReportsItsSignal() throws Exception {
+        String operator = tokenWith("namespace \"default\" { capabilities = [\"alloc-exec\"] }");
+        Frames frames = new Frames();
+        connect(operator, frames, "sh", "-c", "head -c 1000000 /dev/zero; kill -9 $$");
+
+        List<JsonNode> received = frames.closed.get(60, TimeUnit.SECONDS);
+        assertThat(Base64.getDecoder().decode(decodedRaw(received))).hasSize(1_000_000);
+        JsonNode last = received.get(received.size() - 1);
+        assertThat(last.path("exited").asBoolean()).isTrue();
+        assertThat(last.path("result").path("exit_code").asInt()).isEqualTo(128 + 9);
+    }
+
+    @Nested
+    final class Connections {
+        private final OperatorListener operatorListener = OperatorListener.onFreePort();
+
+        @RegisterExtension
+        final TaskApiExtension limited = TaskApiExtension.builder()
+                .config("http.operator-address", operatorListener.address())
+                .config("http.operator-max-connections", "2")
+                .exec((allocationId, task) -> new HostTarget())
+                .build();
+
+        @Test
+        void sessionsCountAgainstTheListenersConnectionLimit() throws Exception {
+            String operator = limited.tokens().createManagementToken("admin").secretId();
+            List<WebSocket> sessions = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                sessions.add(HttpClient.newHttpClient().newWebSocketBuilder().header("X-Nomad-Token", operator)
+                        .buildAsync(URI.create("ws://" + operatorListener.address() + "/v1/client/allocation/" + ALLOC
+                                + "/exec?task=web&command=" + command("sleep", "300")), new Frames()).join());
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == 2);
+
+            try (Socket third = new Socket("127.0.0.1", operatorListener.port())) {
+                third.setSoTimeout(30_000);
+                assertThat(third.getInputStream().read()).as("closed at once").isEqualTo(-1);
+            }
+            sessions.forEach(WebSocket::abort);
+        }
+    }
+
+    private WebSocket connect(String token, WebSocket.Listener frames, String... argv) {
         return HttpClient.newHttpClient().newWebSocketBuilder().header("X-Nomad-Token", token)
                 .buildAsync(URI.create("ws://" + OPERATOR.address() + "/v1/client/allocation/" + ALLOC
                         + "/exec?task=web&command=" + command(argv)), frames).join();
@@ -165,6 +288,58 @@ final class AllocExecTest {
             text.append(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8));
         }
         return text.toString();
+    }
+
+    private static String wchan(Process process) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "wchan"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String decodedRaw(List<JsonNode> frames) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (JsonNode frame : frames) {
+            bytes.writeBytes(Base64.getDecoder().decode(frame.path("stdout").path("data").asText("")));
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    /** Counts stdout and keeps the exit code; reads nothing until told to ({@code socket.request}). */
+    private static final class CountingListener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+        private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+        private volatile WebSocket socket;
+        private final java.util.concurrent.atomic.AtomicLong stdoutBytes = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            socket = webSocket;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    JsonNode frame = JSON.readTree(partial.toString());
+                    stdoutBytes.addAndGet(Base64.getDecoder().decode(frame.path("stdout").path("data").asText("")).length);
+                    if (frame.path("exited").asBoolean()) {
+                        exitCode.complete(frame.path("result").path("exit_code").asInt());
+                    }
+                } catch (IOException e) {
+                    exitCode.completeExceptionally(e);
+                }
+                partial.setLength(0);
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            exitCode.completeExceptionally(error);
+        }
     }
 
     /** The frames the server sent, complete when it closes. */

@@ -103,9 +103,11 @@ final class DockerExec implements ExecProcess {
     @Override
     public void kill() {
         try {
-            long pid = engine.inspectExec(execId).pid();
-            if (pid > 0) {
-                ProcessHandle.of(pid).ifPresent(process -> {
+            // An ended exec keeps its pid in the engine's answer, a pid the host may have given another process since:
+            // only a running one is killed (a session's end calls this after every command, ended or not).
+            DockerEngine.ExecState state = exitCode.isDone() ? null : engine.inspectExec(execId);
+            if (state != null && state.running() && state.pid() > 0) {
+                ProcessHandle.of(state.pid()).ifPresent(process -> {
                     process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
                 });

@@ -11,9 +11,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -30,9 +32,11 @@ import java.util.concurrent.TimeUnit;
  * @param environment the task's environment (never logged: it may hold the task's token)
  * @param script util-linux's {@code script}, for a terminal
  * @param stty {@code stty}, for a terminal's size
+ * @param setsid util-linux's {@code setsid}: the command leads a session of its own, so that what it leaves running in
+ *     the background (reparented to init, no longer its descendant) is still found and killed with it
  */
 record HostExec(List<String> privilegeDrop, List<String> env, Path taskDir, Map<String, String> environment,
-                Optional<Path> script, Optional<Path> stty) {
+                Optional<Path> script, Optional<Path> stty, Path setsid) {
     HostExec {
         privilegeDrop = List.copyOf(privilegeDrop);
         env = List.copyOf(env);
@@ -40,6 +44,7 @@ record HostExec(List<String> privilegeDrop, List<String> env, Path taskDir, Map<
         environment = Map.copyOf(environment);
         requireNonNull(script, "script is null");
         requireNonNull(stty, "stty is null");
+        requireNonNull(setsid, "setsid is null");
     }
 
     ExecProcess start(ExecCommand command) throws TaskDriverException {
@@ -49,7 +54,9 @@ record HostExec(List<String> privilegeDrop, List<String> env, Path taskDir, Map<
         List<String> inTask = new ArrayList<>(privilegeDrop);
         inTask.addAll(env);
         inTask.addAll(command.argv());
-        List<String> argv = inTask;
+        // script gives its child a session of its own (the terminal's); without one, setsid does.
+        List<String> argv = new ArrayList<>(List.of(setsid.toString()));
+        argv.addAll(inTask);
         if (command.tty()) {
             if (script.isEmpty() || stty.isEmpty()) {
                 throw new TaskDriverException("this host has no util-linux script and stty: a command cannot get a"
@@ -72,7 +79,8 @@ record HostExec(List<String> privilegeDrop, List<String> env, Path taskDir, Map<
             // The message names the program and errno, never the environment.
             throw new TaskDriverException("cannot start " + command.argv().get(0) + ": " + e.getMessage(), e);
         }
-        return new HostExecProcess(process, command.tty() ? stty : Optional.empty());
+        long start = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(0L);
+        return new HostExecProcess(process, start, command.tty() ? stty : Optional.empty());
     }
 
     private static String shellQuoted(List<String> words) {
@@ -84,7 +92,7 @@ record HostExec(List<String> privilegeDrop, List<String> env, Path taskDir, Map<
     }
 
     /** The command's process; with a terminal, {@code script}'s. */
-    private record HostExecProcess(Process process, Optional<Path> stty) implements ExecProcess {
+    private record HostExecProcess(Process process, long startTicks, Optional<Path> stty) implements ExecProcess {
         @Override
         public OutputStream stdin() {
             return process.getOutputStream();
@@ -136,8 +144,19 @@ record HostExec(List<String> privilegeDrop, List<String> env, Path taskDir, Map<
 
         @Override
         public void kill() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            List<ProcessHandle> descendants = process.descendants().toList();
+            // The command's session, and the terminal's that script made: members that left the tree are in them.
+            Set<Long> sessions = new HashSet<>(Set.of(process.pid()));
+            descendants.forEach(child -> ProcStat.read(child.pid()).filter(stat -> stat.session() == stat.pid())
+                    .ifPresent(stat -> sessions.add(stat.session())));
             process.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            // A session id is not reused while a member lives; the start filters out a later one with that pid.
+            for (ProcStat member : ProcStat.all()) {
+                if (sessions.contains(member.session()) && member.isRunning() && member.startTicks() >= startTicks) {
+                    ProcessHandle.of(member.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
         }
     }
 }

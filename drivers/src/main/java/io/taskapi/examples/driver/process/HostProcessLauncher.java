@@ -421,7 +421,7 @@ public final class HostProcessLauncher {
         List<String> env = new ArrayList<>(List.of(tool("env", "a command cannot be run in the task").toString()));
         loader.forEach((name, value) -> env.add(name + "=" + value));
         return new HostExec(privilegeDrop(user, setpriv), env, taskDir, commandEnvironment,
-                optionalTool("script"), optionalTool("stty"));
+                optionalTool("script"), optionalTool("stty"), tool("setsid", "a command cannot be run in the task"));
     }
 
     private Optional<Path> optionalTool(String name) {

@@ -12,8 +12,10 @@ import io.taskapi.spi.driver.TaskRef;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -60,6 +62,8 @@ final class HostProcessTask implements RunningTask {
     private final Optional<HostExec> exec; // empty for a task that had ended before it was recovered
     private final CompletableFuture<TaskExit> exit = new CompletableFuture<>();
     private final AtomicBoolean sentKill = new AtomicBoolean();
+    // Operators' commands (alloc exec): children of the agent, not in the task's session, so killed here with it.
+    private final Set<ExecProcess> commands = ConcurrentHashMap.newKeySet();
 
     private HostProcessTask(String driver, TaskRef task, SupervisorDir dir, SupervisorRecord record,
                             Optional<HostExec> exec) {
@@ -114,11 +118,19 @@ final class HostProcessTask implements RunningTask {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the stage only forgets the command when it ends
     public ExecProcess exec(ExecCommand command) throws TaskDriverException {
         if (exec.isEmpty() || exit.isDone()) {
             throw new TaskDriverException("task " + task.taskName() + " is not running");
         }
-        return exec.get().start(command);
+        ExecProcess process = exec.get().start(command);
+        commands.add(process);
+        process.exitCode().whenComplete((code, failure) -> commands.remove(process));
+        if (exit.isDone()) {
+            // The task ended meanwhile: ended() may have looked at the commands before this one was added.
+            process.kill();
+        }
+        return process;
     }
 
     @Override
@@ -217,6 +229,8 @@ final class HostProcessTask implements RunningTask {
                 record.taskPid(), code, killed ? " (killed)" : "",
                 leftovers > 0 ? ", " + leftovers + " leftover process(es) killed" : "");
         exit.complete(killed ? TaskExit.killed(code) : TaskExit.exited(code));
+        // After the exit is complete: a command started after this loop sees it, and is killed by exec().
+        commands.forEach(ExecProcess::kill);
     }
 
     private static ThreadFactory daemon(String name) {

@@ -184,6 +184,8 @@ final class DockerDriverRealEngineTest {
         assertThat(new String(command.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("got hello\n");
         assertThat(new String(command.stderr().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("oops\n");
         assertThat(command.exitCode().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(3);
+        // A session's end kills its command, ended or not: an ended exec's pid is no longer its to kill.
+        command.kill();
 
         // With a terminal the engine ends the whole stream when input ends: the command ends by itself here.
         ExecProcess terminal = running.exec(new ExecCommand(List.of("sh", "-c", "sleep 1; echo $TERM"), true));

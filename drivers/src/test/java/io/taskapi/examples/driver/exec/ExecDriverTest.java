@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskapi.examples.driver.Tasks;
 import io.taskapi.examples.driver.process.Executables;
+import io.taskapi.spi.driver.ExecCommand;
+import io.taskapi.spi.driver.ExecProcess;
 import io.taskapi.spi.driver.FilesystemIsolation;
 import io.taskapi.spi.driver.RunningTask;
 import io.taskapi.spi.driver.TaskDriverException;
@@ -218,6 +220,38 @@ final class ExecDriverTest {
         // Ended by the SIGTERM itself: not killed after the grace period.
         assertThat(running.exit().toCompletableFuture().getNow(null)).isEqualTo(TaskExit.exited(128 + 15));
         assertSocketStaysUntilReleased(task);
+    }
+
+    @Test
+    void killingAnOperatorsCommandAlsoKillsWhatItLeftInTheBackground() throws Exception {
+        TestTask task = API.newTask("exec-orphan");
+        RunningTask running = driver.start(launch(task, Map.of("command", "sleep", "args", List.of("30")), Map.of(),
+                Optional.empty()));
+        // The shell ends at once; its sleep, reparented to init, is no longer its descendant.
+        ExecProcess command = running.exec(new ExecCommand(List.of("sh", "-c", "sleep 300 & echo $!"), false));
+        long orphan = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(command.stdout(),
+                StandardCharsets.US_ASCII)).readLine().strip());
+        assertThat(command.exitCode().toCompletableFuture().get(30, TimeUnit.SECONDS)).isZero();
+
+        command.kill();
+
+        Tasks.awaitDead(orphan);
+        running.stop(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anOperatorsCommandInTheTaskEndsWithTheTask() throws Exception {
+        TestTask task = API.newTask("exec-outlived");
+        RunningTask running = driver.start(launch(task, Map.of("command", "sleep", "args", List.of("30")), Map.of(),
+                Optional.empty()));
+        // alloc exec's command is the agent's child, outside the task's session: the task's end must reach it too.
+        ExecProcess command = running.exec(new ExecCommand(List.of("sleep", "300"), false));
+
+        running.stop(Duration.ofSeconds(10));
+
+        assertThat(command.exitCode().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(128 + 9);
+        assertThatThrownBy(() -> running.exec(new ExecCommand(List.of("true"), false)))
+                .isInstanceOf(TaskDriverException.class).hasMessageContaining("is not running");
     }
 
     @Test

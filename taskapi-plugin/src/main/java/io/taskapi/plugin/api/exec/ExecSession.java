@@ -103,16 +103,25 @@ public final class ExecSession implements Session.Listener {
         }
         JsonNode stdin = frame.path("stdin");
         JsonNode size = frame.path("tty_size");
+        byte[] data;
+        try {
+            data = Base64.getDecoder().decode(stdin.path("data").asText(""));
+        } catch (IllegalArgumentException e) {
+            // Dropping it would lose the operator's input without a word (Nomad fails the session too).
+            session.close(StatusCode.BAD_DATA, "stdin data is not base64", Callback.NOOP);
+            return;
+        }
+        boolean close = stdin.path("close").asBoolean(false);
         input.execute(() -> {
             try {
                 if (stdin.isObject()) {
-                    write(stdin);
+                    write(data, close);
                 }
                 if (size.isObject()) {
                     process.resize(size.path("height").asInt(), size.path("width").asInt());
                 }
                 session.demand();
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException | RuntimeException e) {
                 // The command closed its input or ended: further input has nowhere to go; its exit ends the session.
                 session.demand();
             }
@@ -137,14 +146,13 @@ public final class ExecSession implements Session.Listener {
         ended();
     }
 
-    private void write(JsonNode stdin) throws IOException {
+    private void write(byte[] data, boolean close) throws IOException {
         OutputStream in = process.stdin();
-        String data = stdin.path("data").asText("");
-        if (!data.isEmpty()) {
-            in.write(Base64.getDecoder().decode(data));
+        if (data.length > 0) {
+            in.write(data);
             in.flush();
         }
-        if (stdin.path("close").asBoolean(false)) {
+        if (close) {
             in.close();
         }
     }
