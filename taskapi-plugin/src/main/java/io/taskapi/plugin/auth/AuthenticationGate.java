@@ -8,7 +8,11 @@ import io.taskapi.plugin.config.AuthConfig;
 import io.taskapi.spi.state.StateUnavailableException;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,8 @@ public final class AuthenticationGate {
 
     private final List<IdentityVerifier> verifiers;
     private final int maxTokenLength;
+    // The credentials being verified now (in memory only, removed when their verification ends).
+    private final Map<String, CompletableFuture<Identity>> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param verifiers the verifiers, in the order they are asked; must not be empty
@@ -48,12 +54,57 @@ public final class AuthenticationGate {
      */
     public Identity authenticate(String credential) throws CredentialRejectedException, StateUnavailableException {
         IdentityVerifier verifier = decider(credential);
+        // One verification per credential at a time: callers that present it while it is being verified wait for
+        // that verification's outcome instead of doing the work again (a burst of first requests from one task, or
+        // copies of one forged token, cost one signature check).
+        CompletableFuture<Identity> mine = new CompletableFuture<>();
+        CompletableFuture<Identity> running = inFlight.putIfAbsent(credential, mine);
+        if (running != null) {
+            return outcome(running);
+        }
         try {
             Identity identity = verifier.verify(credential);
             LOG.trace("authenticated {}", identity.auditName());
+            mine.complete(identity);
             return identity;
         } catch (CredentialRejectedException e) {
+            mine.completeExceptionally(e);
             throw refused(e);
+        } catch (StateUnavailableException | RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(credential, mine);
+        }
+    }
+
+    /**
+     * @param credential a credential
+     * @return whether it is being verified right now: a caller presenting it will share that verification
+     */
+    public boolean isBeingVerified(String credential) {
+        return inFlight.containsKey(credential);
+    }
+
+    private static Identity outcome(CompletableFuture<Identity> verification)
+            throws CredentialRejectedException, StateUnavailableException {
+        try {
+            return verification.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateUnavailableException("interrupted while waiting for a verification", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CredentialRejectedException rejected) {
+                throw rejected;
+            }
+            if (cause instanceof StateUnavailableException unavailable) {
+                throw unavailable;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) cause;
         }
     }
 

@@ -390,8 +390,9 @@ public final class TaskApiHandler extends Handler.Abstract {
             if (!mayBlock) {
                 // A credential not verified before costs a verification on a worker: it is paid for from the peer's
                 // failure budget now, before any work, and refunded if it verifies. So a flood of junk gets 429s,
-                // never more verifications than the budget.
-                if (origin.isPresent()) {
+                // never more verifications than the budget. One being verified right now costs nothing more: this
+                // request shares that verification (and pays after it only if it fails).
+                if (origin.isPresent() && !gate.isBeingVerified(credential.get())) {
                     Optional<Duration> wait = rateLimiter.acquireUnauthenticated(origin.get().socket(),
                             origin.get().peer().uid());
                     if (wait.isPresent()) {

@@ -2,6 +2,7 @@ package io.taskapi.plugin.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.taskapi.plugin.auth.rejection.CredentialRejectedException;
 import io.taskapi.plugin.auth.rejection.RejectionReason;
@@ -9,9 +10,16 @@ import io.taskapi.plugin.config.TaskApiConfig;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TestAuthenticationGate {
@@ -161,6 +169,70 @@ class TestAuthenticationGate {
         public Identity verify(String credential) {
             seen.add("verify:Beta");
             return identity();
+        }
+    }
+
+    @Test
+    void aCredentialPresentedWhileItIsBeingVerifiedSharesThatVerification() throws Exception {
+        assertThat(concurrentVerifications("good")).isEqualTo(1);
+        assertThat(concurrentVerifications("forged")).isEqualTo(1);
+    }
+
+    /**
+     * Eight callers present one credential while its first verification is held: every caller gets that
+     * verification's outcome (the identity, or the refusal), and the verifier runs how many times?
+     */
+    private int concurrentVerifications(String credential) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger verifications = new AtomicInteger();
+        Identity identity = new AnonymousIdentity();
+        IdentityVerifier held = new IdentityVerifier() {
+            @Override
+            public boolean recognizes(String presented) {
+                return true;
+            }
+
+            @Override
+            public Identity verify(String presented) throws CredentialRejectedException {
+                verifications.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (presented.equals("forged")) {
+                    throw new CredentialRejectedException(RejectionReason.BAD_SIGNATURE, "signature invalid");
+                }
+                return identity;
+            }
+        };
+        AuthenticationGate gate = new AuthenticationGate(List.of(held), fixture.config);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch arrived = new CountDownLatch(8);
+            List<Future<Object>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                outcomes.add(callers.submit(() -> {
+                    arrived.countDown();
+                    try {
+                        return gate.authenticate(credential);
+                    } catch (CredentialRejectedException e) {
+                        return e.reason();
+                    }
+                }));
+            }
+            arrived.await();
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.isBeingVerified(credential));
+            Thread.sleep(200); // every caller reaches the gate while the first verification is held
+            release.countDown();
+            for (Future<Object> outcome : outcomes) {
+                assertThat(outcome.get(10, TimeUnit.SECONDS))
+                        .isEqualTo(credential.equals("forged") ? RejectionReason.BAD_SIGNATURE : identity);
+            }
+            assertThat(gate.isBeingVerified(credential)).as("nothing left in flight").isFalse();
+            return verifications.get();
+        } finally {
+            callers.shutdownNow();
         }
     }
 }
