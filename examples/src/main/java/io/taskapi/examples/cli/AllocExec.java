@@ -181,7 +181,11 @@ final class AllocExec implements WebSocket.Listener {
         }
     }
 
-    private static void send(WebSocket socket, ObjectNode frame) throws IOException {
+    /**
+     * One frame at a time: the JDK's WebSocket refuses a send while another is pending (IllegalStateException), and
+     * input and terminal sizes are sent from two threads.
+     */
+    private synchronized void send(WebSocket socket, ObjectNode frame) throws IOException {
         try {
             socket.sendText(frame.toString(), true).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
