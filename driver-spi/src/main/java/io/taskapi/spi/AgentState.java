@@ -10,6 +10,7 @@ import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.NodeRegistry;
+import io.taskapi.spi.state.VariableKeyring;
 import io.taskapi.spi.state.VariableStore;
 import java.util.Optional;
 
@@ -19,8 +20,8 @@ import java.util.Optional;
  *
  * <p>What only the agent can know is required: its allocations, its nodes, and the keys that verify the identities it
  * hands out. The stores the API writes (ACL tokens, policies, roles, auth methods and binding rules, node metadata,
- * variables) are optional: the plugin
- * keeps any that are left out in its embedded, durable store under the {@code state.data-dir} setting.
+ * variables, and the keyring variables are encrypted with) are optional: the plugin keeps any that are left out in
+ * its embedded, durable store under the {@code state.data-dir} setting.
  */
 public final class AgentState {
     private final AllocationRegistry allocations;
@@ -32,6 +33,7 @@ public final class AgentState {
     private final AclAuthMethodStore aclAuthMethods;
     private final NodeMetadataStore nodeMetadata;
     private final VariableStore variables;
+    private final VariableKeyring variableKeys;
 
     private AgentState(Builder builder) {
         this.allocations = requireNonNull(builder.allocations, "allocations are required");
@@ -43,6 +45,7 @@ public final class AgentState {
         this.aclAuthMethods = builder.aclAuthMethods;
         this.nodeMetadata = builder.nodeMetadata;
         this.variables = builder.variables;
+        this.variableKeys = builder.variableKeys;
     }
 
     /** @return a builder with nothing set */
@@ -101,6 +104,14 @@ public final class AgentState {
         return Optional.ofNullable(variables);
     }
 
+    /**
+     * @return the agent's variable keyring, or empty for the plugin's file keyring
+     * @since SPI 1.3
+     */
+    public Optional<VariableKeyring> variableKeys() {
+        return Optional.ofNullable(variableKeys);
+    }
+
     /** Collects the parts of an {@link AgentState}. */
     public static final class Builder {
         private AllocationRegistry allocations;
@@ -112,6 +123,7 @@ public final class AgentState {
         private AclAuthMethodStore aclAuthMethods;
         private NodeMetadataStore nodeMetadata;
         private VariableStore variables;
+        private VariableKeyring variableKeys;
 
         private Builder() {}
 
@@ -195,6 +207,17 @@ public final class AgentState {
          */
         public Builder variables(VariableStore variables) {
             this.variables = requireNonNull(variables, "variables is null");
+            return this;
+        }
+
+        /**
+         * @param variableKeys the keys variables are encrypted with, instead of the plugin's file keyring (an agent
+         *     that shares its variable store between machines shares these too)
+         * @return this builder
+         * @since SPI 1.3
+         */
+        public Builder variableKeys(VariableKeyring variableKeys) {
+            this.variableKeys = requireNonNull(variableKeys, "variableKeys is null");
             return this;
         }
 

@@ -9,7 +9,6 @@ import io.taskapi.plugin.api.variables.EncryptedVariables;
 import io.taskapi.plugin.http.QueryIndex;
 import io.taskapi.plugin.http.Watch;
 import io.taskapi.plugin.lifecycle.Lifecycle;
-import io.taskapi.plugin.state.Keyring;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.AgentState;
@@ -23,6 +22,7 @@ import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.VariableKeyring;
 import io.taskapi.spi.state.VariableStore;
 import java.util.Optional;
 
@@ -52,8 +52,9 @@ final class StateModule extends AbstractModule {
         bind(AclAuthMethodStore.class).toInstance(stores.aclAuthMethods());
         bind(NodeMetadataStore.class).toInstance(stores.nodeMetadata());
         bind(VariableStore.class).toInstance(stores.variables());
-        // Variables are encrypted by the plugin whichever store holds them, with the keyring in state.data-dir.
-        bind(Keyring.class).toInstance(stores.keyring());
+        // Variables are encrypted by the plugin whichever store holds them: with the agent's keyring, or the file
+        // keyring in state.data-dir.
+        bind(VariableKeyring.class).toInstance(stores.keyring());
         bind(VariableCipher.class).in(Singleton.class);
         bind(EncryptedVariables.class).in(Singleton.class);
     }
