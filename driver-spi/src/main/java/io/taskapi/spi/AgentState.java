@@ -2,6 +2,7 @@ package io.taskapi.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.AclAuthMethodStore;
 import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclRoleStore;
@@ -34,6 +35,7 @@ public final class AgentState {
     private final NodeMetadataStore nodeMetadata;
     private final VariableStore variables;
     private final VariableKeyring variableKeys;
+    private final AgentStateIndex storeIndex;
 
     private AgentState(Builder builder) {
         this.allocations = requireNonNull(builder.allocations, "allocations are required");
@@ -46,6 +48,7 @@ public final class AgentState {
         this.nodeMetadata = builder.nodeMetadata;
         this.variables = builder.variables;
         this.variableKeys = builder.variableKeys;
+        this.storeIndex = builder.storeIndex;
     }
 
     /** @return a builder with nothing set */
@@ -112,6 +115,14 @@ public final class AgentState {
         return Optional.ofNullable(variableKeys);
     }
 
+    /**
+     * @return the index of the agent's own stores, or empty when they have none the plugin should follow
+     * @since SPI 1.3
+     */
+    public Optional<AgentStateIndex> storeIndex() {
+        return Optional.ofNullable(storeIndex);
+    }
+
     /** Collects the parts of an {@link AgentState}. */
     public static final class Builder {
         private AllocationRegistry allocations;
@@ -124,6 +135,7 @@ public final class AgentState {
         private NodeMetadataStore nodeMetadata;
         private VariableStore variables;
         private VariableKeyring variableKeys;
+        private AgentStateIndex storeIndex;
 
         private Builder() {}
 
@@ -218,6 +230,20 @@ public final class AgentState {
          */
         public Builder variableKeys(VariableKeyring variableKeys) {
             this.variableKeys = requireNonNull(variableKeys, "variableKeys is null");
+            return this;
+        }
+
+        /**
+         * The index the agent's stores number their records with (their {@code ModifyIndex} space, for example a
+         * replicated store's revision), so that the plugin's {@code X-Nomad-Index} for the parts those stores hold is
+         * theirs, and a change made elsewhere (another agent of the cluster) wakes the blocking queries here.
+         *
+         * @param storeIndex the index, reporting every change of any of the agent's stores
+         * @return this builder
+         * @since SPI 1.3
+         */
+        public Builder storeIndex(AgentStateIndex storeIndex) {
+            this.storeIndex = requireNonNull(storeIndex, "storeIndex is null");
             return this;
         }
 
