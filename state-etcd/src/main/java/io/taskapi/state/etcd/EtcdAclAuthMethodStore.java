@@ -27,44 +27,55 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * ACL auth methods ({@code acl/auth-methods/<name>}) and binding rules ({@code acl/binding-rules/<id>}) in etcd, read
+ * ACL auth methods ({@code acl/auth/methods/<name>}) and binding rules ({@code acl/auth/rules/<id>}) in etcd, read
  * from memory. Create and modify indexes are the keys' etcd create and mod revisions, so every agent shows the same
  * ones.
  *
- * <p>A rule needs its method, and deleting a method deletes its rules in the same transaction, so no agent ever sees
- * a rule without its method. A rule write is {@code Txn If(the method exists) Then(put the rule, put
+ * <p>A rule needs its method, and deleting a method deletes its rules in the same transaction: in etcd no rule is
+ * ever without its method. A rule write is {@code Txn If(the method exists) Then(put the rule, put
  * acl/auth-method-rules/<method>)}; a method's delete reads the method, that key and the rules, then deletes the
  * method and its rules in a transaction guarded by the mod revisions of all it read: a rule added to (or moved out of)
  * the method meanwhile fails the guard, and the delete reads again. etcd's limit on the operations of one transaction
  * ({@code --max-txn-ops}, 128 by default) bounds the rules of a method that can be deleted with it to that less two.
+ *
+ * <p>Methods and rules share one cache (one watch), so every agent applies their changes in etcd's order: no agent
+ * sees a rule before its method was written, or after its method's delete was applied.
  */
 public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
     private static final int MAX_ATTEMPTS = 16;
 
     private final EtcdState state;
     private final KeyLayout layout;
-    private final WatchedPrefix<AclAuthMethod> methods;
-    private final WatchedPrefix<AclBindingRule> rules;
+    // Values are AclAuthMethod under methods/, AclBindingRule under rules/.
+    private final WatchedPrefix<Object> cache;
 
     EtcdAclAuthMethodStore(EtcdState state) {
         this.state = state;
         this.layout = state.layout();
-        this.methods = state.cache("ACL auth methods", KeyLayout.AUTH_METHODS, (key, value, create, modify) ->
-                Codec.authMethod(value, create, modify), null);
-        this.rules = state.cache("ACL binding rules", KeyLayout.BINDING_RULES, (key, value, create, modify) ->
-                Codec.bindingRule(value, create, modify), null);
+        this.cache = state.cache("ACL auth methods and binding rules", KeyLayout.AUTH, EtcdAclAuthMethodStore::decode,
+                null);
+    }
+
+    private static Object decode(String key, byte[] value, long create, long modify) throws IOException {
+        if (key.startsWith(KeyLayout.AUTH_METHODS)) {
+            return Codec.authMethod(value, create, modify);
+        }
+        if (key.startsWith(KeyLayout.BINDING_RULES)) {
+            return Codec.bindingRule(value, create, modify);
+        }
+        throw new IOException("neither an auth method nor a binding rule");
     }
 
     @Override
     public Optional<AclAuthMethod> findMethod(String name) throws StateUnavailableException {
         requireNonNull(name, "name is null");
-        return methods.get(name);
+        return cache.get(KeyLayout.AUTH_METHODS + name).map(AclAuthMethod.class::cast);
     }
 
     @Override
     public List<AclAuthMethod> listMethods() throws StateUnavailableException {
         // The cache is sorted by key, and the key ends with the name.
-        return List.copyOf(methods.values());
+        return cache.values(KeyLayout.AUTH_METHODS).stream().map(AclAuthMethod.class::cast).toList();
     }
 
     @Override
@@ -74,7 +85,7 @@ public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
                 layout.authMethod(method.name()), Codec.authMethod(method), PutOption.builder().withPrevKV().build()));
         long revision = response.getHeader().getRevision();
         long created = response.hasPrevKv() ? response.getPrevKv().getCreateRevision() : revision;
-        state.awaitApplied(methods, revision);
+        cache.awaitOwnWrite(revision);
         return method.withIndexes(created, revision);
     }
 
@@ -86,7 +97,8 @@ public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             TxnResponse observed = state.write("read an ACL auth method and the binding rules", () -> kv().txn()
                     .Then(Op.get(methodKey, GetOption.DEFAULT), Op.get(guardKey, GetOption.DEFAULT),
-                            Op.get(layout.key(KeyLayout.BINDING_RULES), GetOption.builder().isPrefix(true).build()))
+                            Op.get(layout.key(KeyLayout.AUTH + KeyLayout.BINDING_RULES),
+                                    GetOption.builder().isPrefix(true).build()))
                     .commit());
             Optional<KeyValue> method = first(observed.getGetResponses().get(0));
             if (method.isEmpty()) {
@@ -105,12 +117,7 @@ public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
             TxnResponse deleted = state.write("delete an ACL auth method and its binding rules", () -> kv().txn()
                     .If(guards.toArray(Cmp[]::new)).Then(deletes.toArray(Op[]::new)).commit());
             if (deleted.isSucceeded()) {
-                long revision = deleted.getHeader().getRevision();
-                state.awaitApplied(methods, revision);
-                if (deletes.size() > 2) {
-                    // Only a cache whose prefix changed hears of this revision at once.
-                    state.awaitApplied(rules, revision);
-                }
+                cache.awaitOwnWrite(deleted.getHeader().getRevision());
                 return true;
             }
         }
@@ -120,13 +127,13 @@ public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
     @Override
     public Optional<AclBindingRule> findRule(String id) throws StateUnavailableException {
         requireNonNull(id, "id is null");
-        return rules.get(id);
+        return cache.get(KeyLayout.BINDING_RULES + id).map(AclBindingRule.class::cast);
     }
 
     @Override
     public List<AclBindingRule> listRules() throws StateUnavailableException {
         // The cache is sorted by key, and the key ends with the id.
-        return List.copyOf(rules.values());
+        return cache.values(KeyLayout.BINDING_RULES).stream().map(AclBindingRule.class::cast).toList();
     }
 
     /**
@@ -150,7 +157,7 @@ public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
         long revision = response.getHeader().getRevision();
         PutResponse put = response.getPutResponses().get(0);
         long created = put.hasPrevKv() ? put.getPrevKv().getCreateRevision() : revision;
-        state.awaitApplied(rules, revision);
+        cache.awaitOwnWrite(revision);
         return rule.withIndexes(created, revision);
     }
 
@@ -162,61 +169,36 @@ public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
         if (response.getDeleted() == 0) {
             return false;
         }
-        state.awaitApplied(rules, response.getHeader().getRevision());
+        cache.awaitOwnWrite(response.getHeader().getRevision());
         return true;
     }
 
     @Override
     public Subscription onChange(Runnable listener) {
         requireNonNull(listener, "listener is null");
-        Subscription onMethods = methods.onChange(listener);
-        Subscription onRules = rules.onChange(listener);
-        return () -> {
-            onMethods.close();
-            onRules.close();
-        };
+        return cache.onChange(listener);
     }
 
     /**
-     * @return Nomad's index of the ACL auth methods (the etcd revision of their last change), the same on every agent
+     * @return Nomad's index of the ACL auth methods and binding rules, one for both (the etcd revision of their last
+     *     change), the same on every agent
      * @throws StateUnavailableException when the cache is past the staleness bound
      */
-    public long methodIndex() throws StateUnavailableException {
-        return methods.index();
+    public long index() throws StateUnavailableException {
+        return cache.index();
     }
 
     /**
-     * A blocking query's wait: returns once the ACL auth methods change after {@code afterIndex}, or after
-     * {@code maxWait}.
+     * A blocking query's wait: returns once the ACL auth methods or binding rules change after {@code afterIndex}, or
+     * after {@code maxWait}.
      *
      * @param afterIndex the index the caller has seen
      * @param maxWait how long at most
      * @return the index then
      * @throws StateUnavailableException when the cache is, or becomes, past the staleness bound
      */
-    public long awaitMethodIndex(long afterIndex, Duration maxWait) throws StateUnavailableException {
-        return methods.awaitIndex(afterIndex, requireNonNull(maxWait, "maxWait is null"));
-    }
-
-    /**
-     * @return Nomad's index of the ACL binding rules (the etcd revision of their last change), the same on every agent
-     * @throws StateUnavailableException when the cache is past the staleness bound
-     */
-    public long ruleIndex() throws StateUnavailableException {
-        return rules.index();
-    }
-
-    /**
-     * A blocking query's wait: returns once the ACL binding rules change after {@code afterIndex}, or after
-     * {@code maxWait}.
-     *
-     * @param afterIndex the index the caller has seen
-     * @param maxWait how long at most
-     * @return the index then
-     * @throws StateUnavailableException when the cache is, or becomes, past the staleness bound
-     */
-    public long awaitRuleIndex(long afterIndex, Duration maxWait) throws StateUnavailableException {
-        return rules.awaitIndex(afterIndex, requireNonNull(maxWait, "maxWait is null"));
+    public long awaitIndex(long afterIndex, Duration maxWait) throws StateUnavailableException {
+        return cache.awaitIndex(afterIndex, requireNonNull(maxWait, "maxWait is null"));
     }
 
     private KV kv() {
@@ -244,6 +226,6 @@ public final class EtcdAclAuthMethodStore implements AclAuthMethodStore {
 
     @Override
     public String toString() {
-        return "EtcdAclAuthMethodStore[" + methods + ", " + rules + "]";
+        return "EtcdAclAuthMethodStore[" + cache + "]";
     }
 }

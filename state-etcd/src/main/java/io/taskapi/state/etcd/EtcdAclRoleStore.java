@@ -97,7 +97,7 @@ public final class EtcdAclRoleStore implements AclRoleStore {
             if (written.isSucceeded()) {
                 long revision = written.getHeader().getRevision();
                 long created = current.map(KeyValue::getCreateRevision).orElse(revision);
-                state.awaitApplied(cache, revision);
+                cache.awaitOwnWrite(revision);
                 return role.withIndexes(created, revision);
             }
         }
@@ -119,7 +119,7 @@ public final class EtcdAclRoleStore implements AclRoleStore {
                     .Then(Op.delete(roleKey, DeleteOption.DEFAULT), Op.delete(nameKey, DeleteOption.DEFAULT))
                     .commit());
             if (deleted.isSucceeded()) {
-                state.awaitApplied(cache, deleted.getHeader().getRevision());
+                cache.awaitOwnWrite(deleted.getHeader().getRevision());
                 return true;
             }
         }

@@ -18,8 +18,8 @@ import java.util.HexFormat;
  * acl/policies/&lt;name&gt;                a policy
  * acl/roles/&lt;role id&gt;               a role
  * acl/role-names/&lt;name&gt;              the id of the role with that name: one role per name
- * acl/auth-methods/&lt;name&gt;            an auth method (its Config as the exact text the plugin validated)
- * acl/binding-rules/&lt;rule id&gt;        a binding rule
+ * acl/auth/methods/&lt;name&gt;            an auth method (its Config as the exact text the plugin validated)
+ * acl/auth/rules/&lt;rule id&gt;           a binding rule (one watch for both: every agent applies them in order)
  * acl/auth-method-rules/&lt;name&gt;       empty, rewritten with every rule of that method: deleting a method is
  *                                     guarded on it, so no rule can be added to a method being deleted
  * variables/&lt;namespace&gt;/&lt;path&gt;     a variable: key id and ciphertext, never plaintext
@@ -44,8 +44,10 @@ final class KeyLayout {
     static final String POLICIES = "acl/policies/";
     static final String ROLES = "acl/roles/";
     static final String ROLE_NAMES = "acl/role-names/";
-    static final String AUTH_METHODS = "acl/auth-methods/";
-    static final String BINDING_RULES = "acl/binding-rules/";
+    static final String AUTH = "acl/auth/";
+    /** Under {@link #AUTH}, as {@link #BINDING_RULES} is. */
+    static final String AUTH_METHODS = "methods/";
+    static final String BINDING_RULES = "rules/";
     static final String AUTH_METHOD_RULES = "acl/auth-method-rules/";
     static final String VARIABLES = "variables/";
     static final String NODES = "nodes/";
@@ -112,11 +114,11 @@ final class KeyLayout {
     }
 
     ByteSequence authMethod(String name) {
-        return key(AUTH_METHODS + name);
+        return key(AUTH + AUTH_METHODS + name);
     }
 
     ByteSequence bindingRule(String id) {
-        return key(BINDING_RULES + id);
+        return key(AUTH + BINDING_RULES + id);
     }
 
     ByteSequence authMethodRules(String name) {

@@ -45,16 +45,15 @@ class KeyLayoutAndCodecTest {
         assertEquals("/taskapi/v1/variables/default/app/db", layout.variable("default", "app/db").toString(UTF_8));
         assertEquals("/taskapi/v1/acl/roles/r-1", layout.role("r-1").toString(UTF_8));
         assertEquals("/taskapi/v1/acl/role-names/ops", layout.roleName("ops").toString(UTF_8));
-        assertEquals("/taskapi/v1/acl/auth-methods/corp", layout.authMethod("corp").toString(UTF_8));
-        assertEquals("/taskapi/v1/acl/binding-rules/b-1", layout.bindingRule("b-1").toString(UTF_8));
+        assertEquals("/taskapi/v1/acl/auth/methods/corp", layout.authMethod("corp").toString(UTF_8));
+        assertEquals("/taskapi/v1/acl/auth/rules/b-1", layout.bindingRule("b-1").toString(UTF_8));
         assertEquals("/taskapi/v1/acl/auth-method-rules/corp", layout.authMethodRules("corp").toString(UTF_8));
     }
 
     @Test
     void noCachedPrefixHoldsAnotherPrefixsKeys() {
         // A watch on a prefix sees every key under it: an index or guard key there would reach the cache.
-        List<String> cached = List.of(KeyLayout.TOKENS, KeyLayout.POLICIES, KeyLayout.ROLES, KeyLayout.AUTH_METHODS,
-                KeyLayout.BINDING_RULES);
+        List<String> cached = List.of(KeyLayout.TOKENS, KeyLayout.POLICIES, KeyLayout.ROLES, KeyLayout.AUTH);
         List<String> others = List.of(KeyLayout.TOKEN_SECRETS, KeyLayout.BOOTSTRAP, KeyLayout.ROLE_NAMES,
                 KeyLayout.AUTH_METHOD_RULES);
         for (String prefix : cached) {

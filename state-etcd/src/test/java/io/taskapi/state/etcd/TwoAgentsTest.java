@@ -184,12 +184,13 @@ class TwoAgentsTest {
         AclBindingRule rule = agentB.aclAuthMethods().putRule(bindingRule("rule-1", "corp"));
         assertEquals(method, awaitValue(() -> agentB.aclAuthMethods().findMethod("corp")));
         assertEquals(rule, awaitValue(() -> agentA.aclAuthMethods().findRule("rule-1")));
-        assertEquals(rule.modifyIndex(), agentB.aclAuthMethods().ruleIndex());
-        assertEquals(rule.modifyIndex(), agentA.aclAuthMethods().ruleIndex(), "the agents show other indexes");
+        assertEquals(rule.modifyIndex(), agentB.aclAuthMethods().index());
+        assertEquals(rule.modifyIndex(), agentA.aclAuthMethods().index(), "the agents show other indexes");
 
         assertTrue(agentA.aclAuthMethods().deleteMethod("corp"));
-        awaitPresent(() -> agentB.aclAuthMethods().findRule("rule-1"), false);
-        assertEquals(Optional.empty(), agentB.aclAuthMethods().findMethod("corp"));
+        // One watch for methods and rules: the method's delete and its rules' arrive together, in order.
+        awaitPresent(() -> agentB.aclAuthMethods().findMethod("corp"), false);
+        assertEquals(Optional.empty(), agentB.aclAuthMethods().findRule("rule-1"));
 
         // A method deleted through one agent while rules are added to it through the other: whatever the order, no
         // rule is left without its method.
