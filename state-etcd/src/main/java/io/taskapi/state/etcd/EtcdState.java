@@ -10,8 +10,10 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +55,7 @@ public final class EtcdState implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final List<WatchedPrefix<?>> caches = new CopyOnWriteArrayList<>();
+    private final RevisionIndex index = new RevisionIndex();
     private volatile boolean reachable = true;
     private volatile boolean closed;
 
@@ -260,6 +263,17 @@ public final class EtcdState implements AutoCloseable {
         }
     }
 
+    /**
+     * Nomad's index for everything this connection caches: the etcd revision of the last change any of its stores
+     * has seen. Every agent on the cluster reaches the same index for the same state, so {@code X-Nomad-Index} and a
+     * record's {@code ModifyIndex} agree between agents; give it to the plugin ({@code AgentState.Builder.storeIndex}).
+     *
+     * @return the index
+     */
+    public AgentStateIndex index() {
+        return index;
+    }
+
     /** @return whether the last heartbeat reached etcd */
     public boolean isReachable() {
         return reachable;
@@ -285,6 +299,8 @@ public final class EtcdState implements AutoCloseable {
                                java.util.function.Function<T, String> secondaryKey) {
         WatchedPrefix<T> cache = new WatchedPrefix<>(what, this, relativePrefix, decoder, secondaryKey);
         caches.add(cache);
+        index.add(cache);
+        Subscription unused = cache.onChange(index::changed);
         cache.start();
         return cache;
     }

@@ -200,6 +200,11 @@ final class WatchedPrefix<T> implements AutoCloseable {
         return lastChange;
     }
 
+    /** @return the revision of the last change seen, fresh or not */
+    long lastChange() {
+        return lastChange;
+    }
+
     /**
      * A blocking query: waits until the prefix changes after {@code afterIndex}, or the time is up.
      *
