@@ -2,7 +2,6 @@ package io.taskapi.examples.agent;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.examples.agent.cluster.AgentCluster;
 import io.taskapi.spi.AgentContext;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.SpiVersion;

@@ -1,6 +1,5 @@
 package io.taskapi.examples.agent;
 
-import io.taskapi.examples.agent.cluster.ClusterOptions;
 import io.taskapi.examples.jobspec.GoDuration;
 import io.taskapi.hcl.HclAttribute;
 import io.taskapi.hcl.HclBlock;

@@ -2,7 +2,6 @@ package io.taskapi.examples.agent;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.examples.agent.cluster.ClusterOptions;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.taskapi.examples.agent.cluster;
+package io.taskapi.examples.agent;
 
 import io.taskapi.spi.state.StateUnavailableException;
 import java.util.Iterator;

@@ -1,12 +1,7 @@
-package io.taskapi.examples.agent.cluster;
+package io.taskapi.examples.agent;
 
 import static java.util.Objects.requireNonNull;
 
-import io.taskapi.examples.agent.Allocation;
-import io.taskapi.examples.agent.AllocationStore;
-import io.taskapi.examples.agent.IdentityKeyring;
-import io.taskapi.examples.agent.LocalNodeRegistry;
-import io.taskapi.examples.agent.SigningKeys;
 import io.taskapi.spi.AgentState;
 import io.taskapi.spi.state.AllocationWorkload;
 import io.taskapi.spi.state.StateUnavailableException;
@@ -34,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Opened once per agent ({@link #join}); {@link #close()} revokes the node's lease (the node is down everywhere at
  * once) and closes the connection.
  */
-public final class AgentCluster implements AutoCloseable {
+final class AgentCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCluster.class);
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
 

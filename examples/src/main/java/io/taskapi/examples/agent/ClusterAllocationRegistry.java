@@ -1,4 +1,4 @@
-package io.taskapi.examples.agent.cluster;
+package io.taskapi.examples.agent;
 
 import static java.util.Objects.requireNonNull;
 
