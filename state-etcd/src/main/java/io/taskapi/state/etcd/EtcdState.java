@@ -61,6 +61,8 @@ public final class EtcdState implements AutoCloseable {
 
     private EtcdAclTokenStore aclTokens;
     private EtcdAclPolicyStore aclPolicies;
+    private EtcdAclRoleStore aclRoles;
+    private EtcdAclAuthMethodStore aclAuthMethods;
     private EtcdVariableStore variables;
     private EtcdNodeMetadataStore nodeMetadata;
     private EtcdNodeRegistry nodeRegistry;
@@ -136,6 +138,22 @@ public final class EtcdState implements AutoCloseable {
             aclPolicies = new EtcdAclPolicyStore(this);
         }
         return aclPolicies;
+    }
+
+    /** @return the ACL role store (one per connection) */
+    public synchronized EtcdAclRoleStore aclRoles() {
+        if (aclRoles == null) {
+            aclRoles = new EtcdAclRoleStore(this);
+        }
+        return aclRoles;
+    }
+
+    /** @return the ACL auth method and binding rule store (one per connection) */
+    public synchronized EtcdAclAuthMethodStore aclAuthMethods() {
+        if (aclAuthMethods == null) {
+            aclAuthMethods = new EtcdAclAuthMethodStore(this);
+        }
+        return aclAuthMethods;
     }
 
     /** @return the variable store (one per connection) */
