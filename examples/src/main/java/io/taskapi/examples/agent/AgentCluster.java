@@ -93,6 +93,8 @@ final class AgentCluster implements AutoCloseable {
                 .identityKeys(etcd.identityKeys())
                 .aclTokens(etcd.aclTokens())
                 .aclPolicies(etcd.aclPolicies())
+                .aclRoles(etcd.aclRoles())
+                .aclAuthMethods(etcd.aclAuthMethods())
                 .nodeMetadata(etcd.nodeMetadata())
                 .variables(etcd.variables())
                 .variableKeys(etcd.keyring(rootKey))
