@@ -105,6 +105,21 @@ final class AgentCluster implements AutoCloseable {
     }
 
     /**
+     * Publishes this agent's jobs and allocations for the other agents' lists, after every change, and reads theirs.
+     *
+     * @param scheduler this agent's jobs
+     * @param local this agent's allocations
+     * @return the other agents' jobs and allocations
+     */
+    ClusterView views(JobScheduler scheduler, AllocationStore local) {
+        ClusterViews views = new ClusterViews(nodes.localNodeId(), etcd.views("jobs"), etcd.views("allocations"),
+                scheduler, local);
+        scheduler.stateIndex().onChange(index -> publisher.publish("views", views::sync));
+        publisher.publish("views", views::sync);
+        return views;
+    }
+
+    /**
      * The keys new identities are signed with: the cluster's, shared by every agent, when this agent has the root
      * key; otherwise this agent's own, whose public half is published in etcd so that every agent verifies it.
      *
