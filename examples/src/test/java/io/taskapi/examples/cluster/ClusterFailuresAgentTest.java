@@ -65,6 +65,9 @@ final class ClusterFailuresAgentTest {
                     command = "/bin/sleep"
                     args    = ["600"]
                   }
+                  identity {
+                    file = true
+                  }
                 }
               }
             }
@@ -85,6 +88,7 @@ final class ClusterFailuresAgentTest {
     private String readerSecret;
     private ApiClient taskSocketA;
     private ApiClient taskSocketB;
+    private ApiClient identityOnA; // task A's own workload identity on its socket
 
     @BeforeAll
     void startTwoAgentsOnEtcd(@TempDir Path tempDir) throws Exception {
@@ -115,6 +119,9 @@ final class ClusterFailuresAgentTest {
                 .isEqualTo(200);
         taskSocketA = taskSocket("a", allocA, readerSecret);
         taskSocketB = taskSocket("b", allocB, readerSecret);
+        identityOnA = taskSocket("a", allocA, Files.readString(dir.resolve("a").resolve("alloc").resolve(allocA)
+                .resolve("sleep/secrets/nomad_token"), StandardCharsets.US_ASCII).strip());
+        assertThat(TestAgents.status(identityOnA, "GET", "/v1/acl/token/self")).isEqualTo(200);
         for (ApiClient socket : List.of(taskSocketA, taskSocketB)) {
             Awaitility.await().atMost(WAIT).untilAsserted(() ->
                     assertThat(TestAgents.status(socket, "GET", "/v1/var/shared/probe")).isEqualTo(200));
@@ -296,9 +303,12 @@ final class ClusterFailuresAgentTest {
             long turned = awaitTurn503(() -> TestAgents.status(socket, "GET", "/v1/acl/token/self"));
             readsServed.add("token on " + name + "'s task socket until " + (turned - stoppedAt) / 1_000_000 + " ms");
         }
+        // Not asserted: a local task's identity is checked against this agent's own allocations (by design).
+        int identity = TestAgents.status(identityOnA, "GET", "/v1/acl/token/self");
         System.out.println("majority stopped (m" + leader + ", m" + other + "): writes answered 503 in "
                 + writeTimes + "; reads served from memory: " + readsServed + " (staleness bound "
-                + STALENESS_BOUND.toMillis() + " ms)");
+                + STALENESS_BOUND.toMillis() + " ms); past the bound, task A's own identity on its socket: "
+                + identity);
 
         etcd.restart(leader);
         etcd.restart(other);
