@@ -42,7 +42,7 @@ function el(tag, attrs, ...children) {
     else if (name === 'text') node.textContent = value;
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -67,9 +67,10 @@ function showError(error) {
 function clearError() { errorBox.textContent = ''; }
 
 function page(title, ...content) {
-  main.replaceChildren(el('h1', { id: 'page-title' }, title), ...content);
+  main.replaceChildren(el('h1', { id: 'page-title' }, title), ...content.flat(Infinity).filter(c => c != null));
   document.title = title + ' · taskapi';
-  main.focus();
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
 function shortId(id) { return id ? id.slice(0, 8) : ''; }
