@@ -34,7 +34,6 @@ final class UiHandler extends Handler.Abstract {
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("X-Frame-Options", "DENY");
         headers.put("Referrer-Policy", "no-referrer");
-        headers.put("Strict-Transport-Security", "max-age=31536000");
         String path = request.getHttpURI().getPath();
         if (path.startsWith("/v1/")) {
             forwarder.handle(request, response, callback);

@@ -272,6 +272,7 @@ final class UiProxyBrowserTest {
     private static void crossSiteForm(WebDriver driver, HttpServer otherSite) {
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         driver.get(proxy + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
         type(driver, By.id("token-input"), token);
         driver.findElement(By.id("token-submit")).click();
         wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Nodes"));

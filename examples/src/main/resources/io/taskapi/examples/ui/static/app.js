@@ -220,12 +220,18 @@ async function nodesPage(params) {
   page('Nodes', form, el('p', { class: 'muted' }, 'Loading…'));
   nav.hidden = false;
   const { json } = await api('GET', '/v1/nodes' + query);
-  const rows = json.map(node => [
+  // A node list has no metadata: each node's is asked for (a node agent knows few nodes).
+  const metas = await Promise.all(json.map(node => api('GET', '/v1/client/metadata?node_id='
+    + encodeURIComponent(node.ID)).then(r => r.json.Meta || {}, () => null)));
+  const rows = json.map((node, i) => [
     el('a', { href: '#/node/' + encodeURIComponent(node.ID), class: 'mono' }, shortId(node.ID)),
     node.Name, node.Datacenter, node.NodePool, status(node.Status), node.SchedulingEligibility,
+    metas[i] === null ? el('span', { class: 'muted' }, 'not readable')
+      : el('ul', { class: 'meta' }, Object.entries(metas[i]).sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => el('li', {}, el('code', {}, k), ' = ', v))),
   ]);
   main.replaceChildren(main.firstChild, form, json.length
-    ? table(['ID', 'Name', 'Datacenter', 'Node pool', 'Status', 'Eligibility'], rows)
+    ? table(['ID', 'Name', 'Datacenter', 'Node pool', 'Status', 'Eligibility', 'Metadata'], rows)
     : el('p', { id: 'no-nodes' }, filter ? 'No nodes match the filter.' : 'No nodes.'));
 }
 
