@@ -2,6 +2,7 @@ package io.taskapi.examples.ui;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -35,11 +36,19 @@ final class UiHandler extends Handler.Abstract {
         headers.put("X-Frame-Options", "DENY");
         headers.put("Referrer-Policy", "no-referrer");
         String path = request.getHttpURI().getPath();
-        if (path.startsWith("/v1/")) {
-            forwarder.handle(request, response, callback);
-        } else if (!session.handle(path, request, response, callback)
-                && !files.handle(path, request.getMethod(), response, callback)) {
-            Json.error(response, callback, 404, "Not found: " + path);
+        try {
+            if (path.startsWith("/v1/")) {
+                forwarder.handle(request, response, callback);
+            } else if (!session.handle(path, request, response, callback)
+                    && !files.handle(path, request.getMethod(), response, callback)) {
+                Json.error(response, callback, 404, "Not found: " + path);
+            }
+        } catch (IOException e) {
+            // The session routes' calls to the task socket: answered as the forwarder answers its own failures.
+            if (response.isCommitted()) {
+                throw e;
+            }
+            Json.error(response, callback, 502, "Bad gateway: the Task API socket did not answer: " + e.getMessage());
         }
         return true;
     }

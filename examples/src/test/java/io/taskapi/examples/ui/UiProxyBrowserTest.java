@@ -9,6 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.taskapi.examples.agent.TestAgents;
 import java.io.File;
@@ -18,8 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +44,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -40,13 +52,16 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI as a person uses it: an agent process with ACLs, the seed's job (which sets the node's metadata), the
  * UI proxy run as a task by its job file ({@code examples/jobs/ui-proxy.hcl}, only its port changed), and a headless
- * chromium driven by Selenium through the proxy's HTTPS; then requests from another origin, from curl and from a page
- * of another site, refused. Screenshots of the main pages go to {@code target/ui-screenshots/}.
+ * chromium driven by Selenium through the proxy's HTTPS: a token pasted, nodes filtered, a node's metadata, a job's
+ * allocation, a variable edited into a check-and-set conflict, the token's page, logging out, logging in through a JWT
+ * auth method; then requests from another origin, from curl and from a page of another site, refused. Screenshots of
+ * the main pages go to {@code target/ui-screenshots/} (docs/images/ has copies).
  */
 final class UiProxyBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
@@ -60,6 +75,7 @@ final class UiProxyBrowserTest {
     private static final Map<String, String> ENV = new HashMap<>();
     private static String token;
     private static int uiPort;
+    private static KeyPair loginKeys;
     private static String proxy;
 
     @BeforeAll
@@ -102,6 +118,22 @@ final class UiProxyBrowserTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(curl("-k", proxy + "/ui/health")).startsWith("200 ").contains("\"proxy\":\"ok\""));
         ok(ENV, "var", "put", "app/config", "greeting=hello");
+
+        // JWT login, as docs/operators.md sets it up: engineers get the readers role.
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        loginKeys = generator.generateKeyPair();
+        Path readRules = Files.writeString(files.resolve("node-read.hcl"), "node {\n  policy = \"read\"\n}\n");
+        ok(ENV, "acl", "policy", "apply", "node-read", readRules.toString());
+        ok(ENV, "acl", "role", "create", "-name", "readers", "-policy", "node-read");
+        String pem = "-----BEGIN PUBLIC KEY-----\\n" + Base64.getEncoder().encodeToString(
+                loginKeys.getPublic().getEncoded()) + "\\n-----END PUBLIC KEY-----";
+        Path config = Files.writeString(files.resolve("corp.json"), "{\"JWTValidationPubKeys\":[\"" + pem
+                + "\"],\"BoundAudiences\":[\"taskapi\"],\"ListClaimMappings\":{\"groups\":\"groups\"}}");
+        ok(ENV, "acl", "auth-method", "create", "-name", "corp", "-type", "JWT", "-max-token-ttl", "30m",
+                "-token-locality", "local", "-default", "-config", "@" + config);
+        ok(ENV, "acl", "binding-rule", "create", "-auth-method", "corp", "-bind-type", "role", "-bind-name",
+                "readers", "-selector", "\"engineering\" in list.groups");
     }
 
     @AfterAll
@@ -185,7 +217,7 @@ final class UiProxyBrowserTest {
     }
 
     private static void walkThrough(WebDriver driver) throws IOException {
-        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        FluentWait<WebDriver> wait = waiting(driver);
         driver.get(proxy + "/");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
         assertThat(driver.findElement(By.id("page-title")).getText()).isEqualTo("Log in");
@@ -266,11 +298,45 @@ final class UiProxyBrowserTest {
         driver.get(proxy + "/#/nodes");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
         assertThat(driver.findElement(By.id("login-notice")).getText()).isEqualTo("Please log in.");
+        // Through the auth method: a JWT without a matching binding rule is refused with the API's reason, then an
+        // engineer's JWT becomes a token of the readers role, set as the cookie by the API's own Set-Cookie.
+        type(driver, By.id("method-input"), "corp");
+        type(driver, By.id("jwt-input"), jwt(List.of("sales")));
+        driver.findElement(By.id("method-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("error"),
+                "no role or policy bindings matched"));
+        type(driver, By.id("jwt-input"), jwt(List.of("engineering")));
+        driver.findElement(By.id("method-submit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Nodes"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main table tbody tr")));
+        driver.findElement(By.linkText("Token")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Your token"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "readers"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("JWT-corp").contains("client");
+        driver.findElement(By.linkText("Variables")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Variables"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).as("a reader lists no variables")
+                .contains("No variables.");
+        driver.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
+    }
+
+    @SuppressWarnings("JavaUtilDate") // nimbus' claim setters take Date
+    private static String jwt(List<String> groups) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).build(),
+                    new JWTClaimsSet.Builder().audience("taskapi").subject("alice").claim("groups", groups)
+                            .expirationTime(Date.from(Instant.now().plusSeconds(600))).build());
+            jwt.sign(new RSASSASigner(loginKeys.getPrivate()));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A page of another site that makes the browser post a form to the proxy, with the visitor logged in there. */
     private static void crossSiteForm(WebDriver driver, HttpServer otherSite) {
-        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        FluentWait<WebDriver> wait = waiting(driver);
         driver.get(proxy + "/");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
         type(driver, By.id("token-input"), token);
@@ -301,10 +367,18 @@ final class UiProxyBrowserTest {
         driver.findElement(By.cssSelector("#filter-form button[type=submit]")).click();
     }
 
+    /** A page re-renders as its data arrives: an element found a moment before may be gone; look it up again. */
+    private static FluentWait<WebDriver> waiting(WebDriver driver) {
+        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class);
+    }
+
     private static void type(WebDriver driver, By field, String text) {
-        WebElement element = driver.findElement(field);
-        element.clear();
-        element.sendKeys(text);
+        waiting(driver).until(d -> {
+            WebElement element = d.findElement(field);
+            element.clear();
+            element.sendKeys(text);
+            return true;
+        });
     }
 
     private static void screenshot(WebDriver driver, String name) throws IOException {
