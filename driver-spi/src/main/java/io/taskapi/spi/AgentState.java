@@ -2,6 +2,7 @@ package io.taskapi.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.AclAuthMethodStore;
 import io.taskapi.spi.state.AclPolicyStore;
 import io.taskapi.spi.state.AclRoleStore;
@@ -10,6 +11,7 @@ import io.taskapi.spi.state.AllocationRegistry;
 import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.NodeRegistry;
+import io.taskapi.spi.state.VariableKeyring;
 import io.taskapi.spi.state.VariableStore;
 import java.util.Optional;
 
@@ -19,8 +21,8 @@ import java.util.Optional;
  *
  * <p>What only the agent can know is required: its allocations, its nodes, and the keys that verify the identities it
  * hands out. The stores the API writes (ACL tokens, policies, roles, auth methods and binding rules, node metadata,
- * variables) are optional: the plugin
- * keeps any that are left out in its embedded, durable store under the {@code state.data-dir} setting.
+ * variables, and the keyring variables are encrypted with) are optional: the plugin keeps any that are left out in
+ * its embedded, durable store under the {@code state.data-dir} setting.
  */
 public final class AgentState {
     private final AllocationRegistry allocations;
@@ -32,6 +34,8 @@ public final class AgentState {
     private final AclAuthMethodStore aclAuthMethods;
     private final NodeMetadataStore nodeMetadata;
     private final VariableStore variables;
+    private final VariableKeyring variableKeys;
+    private final AgentStateIndex storeIndex;
 
     private AgentState(Builder builder) {
         this.allocations = requireNonNull(builder.allocations, "allocations are required");
@@ -43,6 +47,8 @@ public final class AgentState {
         this.aclAuthMethods = builder.aclAuthMethods;
         this.nodeMetadata = builder.nodeMetadata;
         this.variables = builder.variables;
+        this.variableKeys = builder.variableKeys;
+        this.storeIndex = builder.storeIndex;
     }
 
     /** @return a builder with nothing set */
@@ -101,6 +107,22 @@ public final class AgentState {
         return Optional.ofNullable(variables);
     }
 
+    /**
+     * @return the agent's variable keyring, or empty for the plugin's file keyring
+     * @since SPI 1.3
+     */
+    public Optional<VariableKeyring> variableKeys() {
+        return Optional.ofNullable(variableKeys);
+    }
+
+    /**
+     * @return the index of the agent's own stores, or empty when they have none the plugin should follow
+     * @since SPI 1.3
+     */
+    public Optional<AgentStateIndex> storeIndex() {
+        return Optional.ofNullable(storeIndex);
+    }
+
     /** Collects the parts of an {@link AgentState}. */
     public static final class Builder {
         private AllocationRegistry allocations;
@@ -112,6 +134,8 @@ public final class AgentState {
         private AclAuthMethodStore aclAuthMethods;
         private NodeMetadataStore nodeMetadata;
         private VariableStore variables;
+        private VariableKeyring variableKeys;
+        private AgentStateIndex storeIndex;
 
         private Builder() {}
 
@@ -195,6 +219,31 @@ public final class AgentState {
          */
         public Builder variables(VariableStore variables) {
             this.variables = requireNonNull(variables, "variables is null");
+            return this;
+        }
+
+        /**
+         * @param variableKeys the keys variables are encrypted with, instead of the plugin's file keyring (an agent
+         *     that shares its variable store between machines shares these too)
+         * @return this builder
+         * @since SPI 1.3
+         */
+        public Builder variableKeys(VariableKeyring variableKeys) {
+            this.variableKeys = requireNonNull(variableKeys, "variableKeys is null");
+            return this;
+        }
+
+        /**
+         * The index the agent's stores number their records with (their {@code ModifyIndex} space, for example a
+         * replicated store's revision), so that the plugin's {@code X-Nomad-Index} for the parts those stores hold is
+         * theirs, and a change made elsewhere (another agent of the cluster) wakes the blocking queries here.
+         *
+         * @param storeIndex the index, reporting every change of any of the agent's stores
+         * @return this builder
+         * @since SPI 1.3
+         */
+        public Builder storeIndex(AgentStateIndex storeIndex) {
+            this.storeIndex = requireNonNull(storeIndex, "storeIndex is null");
             return this;
         }
 

@@ -20,7 +20,7 @@ public final class SpiVersion implements Comparable<SpiVersion> {
      * This SPI's version as a compile-time constant (javac inlines it into the classes that read it). Equal to
      * {@link #current()} in the jar it comes from.
      */
-    public static final String COMPILED = "1.2";
+    public static final String COMPILED = "1.3";
 
     private static final String RESOURCE = "spi-version";
 

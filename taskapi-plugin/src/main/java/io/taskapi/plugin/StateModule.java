@@ -9,7 +9,6 @@ import io.taskapi.plugin.api.variables.EncryptedVariables;
 import io.taskapi.plugin.http.QueryIndex;
 import io.taskapi.plugin.http.Watch;
 import io.taskapi.plugin.lifecycle.Lifecycle;
-import io.taskapi.plugin.state.Keyring;
 import io.taskapi.plugin.state.StateStores;
 import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.AgentState;
@@ -23,8 +22,12 @@ import io.taskapi.spi.state.IdentityKeyStore;
 import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.NodeRegistry;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.VariableKeyring;
 import io.taskapi.spi.state.VariableStore;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * State: the agent's registries, and the stores the start step opened ({@link StateStores#open}). Binds only
@@ -52,8 +55,9 @@ final class StateModule extends AbstractModule {
         bind(AclAuthMethodStore.class).toInstance(stores.aclAuthMethods());
         bind(NodeMetadataStore.class).toInstance(stores.nodeMetadata());
         bind(VariableStore.class).toInstance(stores.variables());
-        // Variables are encrypted by the plugin whichever store holds them, with the keyring in state.data-dir.
-        bind(Keyring.class).toInstance(stores.keyring());
+        // Variables are encrypted by the plugin whichever store holds them: with the agent's keyring, or the file
+        // keyring in state.data-dir.
+        bind(VariableKeyring.class).toInstance(stores.keyring());
         bind(VariableCipher.class).in(Singleton.class);
         bind(EncryptedVariables.class).in(Singleton.class);
     }
@@ -83,6 +87,15 @@ final class StateModule extends AbstractModule {
                 () -> index.changed(Watch.ACL_ROLES, 0)));
         lifecycle.register("the ACL auth method index", stores.aclAuthMethods().onChange(
                 () -> index.changed(Watch.ACL_AUTH_METHODS, 0)));
+        if (agent.storeIndex().isPresent()) {
+            // The agent's stores number their records themselves (a cluster's etcd revision): the parts they hold
+            // follow that index, so that every agent of the cluster answers the same X-Nomad-Index.
+            AgentStateIndex storeIndex = agent.storeIndex().get();
+            Set<Watch> held = storeHeldWatches();
+            lifecycle.register("the agent's store index", storeIndex.onChange(
+                    changed -> held.forEach(watch -> index.follow(watch, changed))));
+            held.forEach(watch -> index.follow(watch, storeIndex.index()));
+        }
         if (agentIndex.isPresent()) {
             // Subscribed before reading, so that a change in between is not lost.
             lifecycle.register("the agent's state index", agentIndex.get().onChange(
@@ -93,5 +106,17 @@ final class StateModule extends AbstractModule {
                     allocation -> index.changed(Watch.AGENT, 0)));
         }
         return index;
+    }
+
+    /** The parts of the state held in the agent's own stores rather than the embedded one. */
+    private Set<Watch> storeHeldWatches() {
+        Set<Watch> held = EnumSet.of(Watch.NODES);
+        agent.nodeMetadata().ifPresent(store -> held.add(Watch.NODE_METADATA));
+        agent.variables().ifPresent(store -> held.add(Watch.VARIABLES));
+        agent.aclTokens().ifPresent(store -> held.add(Watch.ACL_TOKENS));
+        agent.aclPolicies().ifPresent(store -> held.add(Watch.ACL_POLICIES));
+        agent.aclRoles().ifPresent(store -> held.add(Watch.ACL_ROLES));
+        agent.aclAuthMethods().ifPresent(store -> held.add(Watch.ACL_AUTH_METHODS));
+        return Collections.unmodifiableSet(held);
     }
 }

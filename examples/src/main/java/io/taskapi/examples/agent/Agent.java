@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node agent built only on the SPI: it finds the Task API plugin and the task drivers with
- * {@link ServiceLoader}, gives the plugin this node, the allocations and the identity keyring (the plugin keeps ACLs,
- * node metadata and variables in its embedded store under the data directory), and adds the job routes.
+ * An agent built only on the SPI: it finds the Task API plugin and the task drivers with {@link ServiceLoader}, gives
+ * the plugin this node, the allocations and the identity keyring (the plugin keeps ACLs, node metadata and variables
+ * in its embedded store under the data directory), and adds the job routes. With {@code -etcd-endpoints} it joins a
+ * cluster instead ({@link AgentCluster}): every store is etcd's, shared with the other agents.
  *
  * <pre>{@code
  * try (Agent agent = Agent.start(AgentOptions.dev(true))) {
@@ -52,13 +53,14 @@ public final class Agent implements AutoCloseable {
     private final DriverHealthMonitor health;
     private final JobScheduler scheduler;
     private final TaskApi api;
+    private final Optional<AgentCluster> cluster;
     private final Optional<Path> caCertificate;
     private final String address;
     private boolean closed;
 
     private Agent(AgentOptions options, AgentDataDir dataDir, LocalNodeRegistry node, DriverCatalog drivers,
-                  DriverHealthMonitor health, JobScheduler scheduler, TaskApi api, Optional<Path> caCertificate,
-                  String address) {
+                  DriverHealthMonitor health, JobScheduler scheduler, TaskApi api, Optional<AgentCluster> cluster,
+                  Optional<Path> caCertificate, String address) {
         this.options = options;
         this.dataDir = dataDir;
         this.node = node;
@@ -66,6 +68,7 @@ public final class Agent implements AutoCloseable {
         this.health = health;
         this.scheduler = scheduler;
         this.api = api;
+        this.cluster = cluster;
         this.caCertificate = caCertificate;
         this.address = address;
     }
@@ -106,13 +109,23 @@ public final class Agent implements AutoCloseable {
             // Each driver's health in the node's Drivers before anything is placed, and now and then after.
             DriverHealthMonitor health = new DriverHealthMonitor(drivers, node, clock);
             health.refreshAll();
-            health.start();
             opened.add(health);
             IdentityKeyring keyring = IdentityKeyring.loadOrCreate(dataDir.keysDir());
             AllocationStore allocations = new AllocationStore();
+            // In a cluster the plugin's stores are etcd's, and this node and its allocations are published there
+            // (before the scheduler loads the last run's allocations, so that they are published too).
+            Optional<AgentCluster> cluster = Optional.empty();
+            if (options.cluster().isPresent()) {
+                cluster = Optional.of(AgentCluster.join(options.cluster().get(), node));
+                opened.add(cluster.get());
+            }
+            health.start();
+            AgentState state = cluster.isPresent() ? cluster.get().state(allocations)
+                    : AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring).build();
+            SigningKeys signingKeys = cluster.isPresent() ? cluster.get().signingKeys(keyring) : keyring;
             DeferredTaskApi sockets = new DeferredTaskApi();
             JobScheduler scheduler = new JobScheduler(drivers, allocations,
-                    new WorkloadIdentitySigner(keyring, options.region(), IDENTITY_TTL, clock), node, dataDir,
+                    new WorkloadIdentitySigner(signingKeys, options.region(), IDENTITY_TTL, clock), node, dataDir,
                     options.region(), sockets, ClientState.open(dataDir.clientDir()), clock);
             scheduler.useHealthMonitor(health);
             // A start that fails halfway leaves tasks as a stop would: running outside -dev, for the next start.
@@ -141,8 +154,6 @@ public final class Agent implements AutoCloseable {
             config.put("agent.region", options.region());
             config.put("state.data-dir", dataDir.stateDir().toString());
             config.put("socket.link-dir", dataDir.socketLinkDir().toString());
-            AgentState state = AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring)
-                    .build();
             TaskApi api = provider().start(AgentContext.builder(state).config(config)
                     .routes(JobRoutes.all(scheduler, allocations)).stateIndex(scheduler.stateIndex())
                     .exec(new TaskExec(allocations, scheduler))
@@ -154,7 +165,7 @@ public final class Agent implements AutoCloseable {
             String address = (options.dev() ? "http://" : "https://") + hostForUrl(options.bindHost()) + ":" + port;
             dataDir.markInUse();
             LOG.info("agent started: node {} at {}, data dir {}", nodeId, address, dataDir.root());
-            return new Agent(options, dataDir, node, drivers, health, scheduler, api, caCertificate, address);
+            return new Agent(options, dataDir, node, drivers, health, scheduler, api, cluster, caCertificate, address);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable closeable : opened) {
                 try {
@@ -215,6 +226,7 @@ public final class Agent implements AutoCloseable {
             scheduler.detach();
         }
         api.close();
+        cluster.ifPresent(AgentCluster::close); // after the plugin: its lease revoked, this node is down everywhere
         dataDir.close();
     }
 

@@ -1,5 +1,6 @@
 package io.taskapi.examples.agent;
 
+import io.taskapi.examples.jobspec.GoDuration;
 import io.taskapi.hcl.HclAttribute;
 import io.taskapi.hcl.HclBlock;
 import io.taskapi.hcl.HclBody;
@@ -14,10 +15,13 @@ import io.taskapi.hcl.HclSchema;
 import io.taskapi.hcl.HclString;
 import io.taskapi.hcl.HclType;
 import io.taskapi.hcl.HclValue;
+import io.taskapi.state.etcd.EtcdStateConfig;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -88,6 +92,24 @@ public final class AgentConfigFile {
             .block("plugin", 1, HclSchema.builder("plugin block")
                     .singleBlock("config", 0, HclSchema.builder("config block").anyAttributes().build())
                     .build())
+            .singleBlock("state", 0, HclSchema.builder("state block")
+                    .singleBlock("etcd", 0, HclSchema.builder("etcd block")
+                            .attribute("endpoints", HclType.LIST_OF_STRINGS)
+                            .attribute("key_prefix", HclType.STRING)
+                            .attribute("keyring_key_file", HclType.STRING)
+                            .attribute("node_ttl", HclType.STRING)
+                            .attribute("staleness_bound", HclType.STRING)
+                            .attribute("request_timeout", HclType.STRING)
+                            .attribute("heartbeat_interval", HclType.STRING)
+                            .attribute("username", HclType.STRING)
+                            .attribute("password", HclType.STRING)
+                            .singleBlock("tls", 0, HclSchema.builder("etcd tls block")
+                                    .attribute("ca_file", HclType.STRING)
+                                    .attribute("cert_file", HclType.STRING)
+                                    .attribute("key_file", HclType.STRING)
+                                    .build())
+                            .build())
+                    .build())
             .singleBlock("taskapi", 0, HclSchema.builder("taskapi block")
                     .singleBlock("socket", 0, SECTION)
                     .singleBlock("identity", 0, SECTION)
@@ -126,18 +148,20 @@ public final class AgentConfigFile {
      * @param verifyHttpsClient {@code tls.verify_https_client}
      * @param drivers each {@code plugin "NAME" { config { … } }}, by driver name
      * @param taskApi the Task API plugin's settings, {@code SECTION.KEY} to value
+     * @param cluster {@code state.etcd}: the etcd cluster whose state the agent shares
      */
     public record Settings(Optional<Path> dataDir, Optional<String> region, Optional<String> datacenter,
                            Optional<String> nodeName, Optional<String> bindAddr, Optional<Path> pluginDir,
                            Optional<Integer> httpPort, Optional<Boolean> aclEnabled, Optional<String> nodeClass,
                            Map<String, String> meta, Optional<Path> tlsCertFile, Optional<Path> tlsKeyFile,
                            Optional<Path> tlsCaFile, Optional<Boolean> verifyHttpsClient,
-                           Map<String, Map<String, Object>> drivers, Map<String, String> taskApi) {
+                           Map<String, Map<String, Object>> drivers, Map<String, String> taskApi,
+                           Optional<ClusterOptions> cluster) {
         /** Nothing set. */
         public static final Settings NONE = new Settings(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Optional.empty());
 
         /** Copies the maps. */
         public Settings {
@@ -167,7 +191,8 @@ public final class AgentConfigFile {
                     later.httpPort.or(() -> httpPort), later.aclEnabled.or(() -> aclEnabled),
                     later.nodeClass.or(() -> nodeClass), mergedMeta, later.tlsCertFile.or(() -> tlsCertFile),
                     later.tlsKeyFile.or(() -> tlsKeyFile), later.tlsCaFile.or(() -> tlsCaFile),
-                    later.verifyHttpsClient.or(() -> verifyHttpsClient), mergedDrivers, mergedTaskApi);
+                    later.verifyHttpsClient.or(() -> verifyHttpsClient), mergedDrivers, mergedTaskApi,
+                    later.cluster.or(() -> cluster));
         }
     }
 
@@ -254,7 +279,50 @@ public final class AgentConfigFile {
                     tls.flatMap(t -> string(t, "cert_file")).map(this::path),
                     tls.flatMap(t -> string(t, "key_file")).map(this::path),
                     tls.flatMap(t -> string(t, "ca_file")).map(this::path),
-                    tls.flatMap(t -> bool(t, "verify_https_client")), drivers, taskApi);
+                    tls.flatMap(t -> bool(t, "verify_https_client")), drivers, taskApi,
+                    single(body, "state").flatMap(state -> state.blocks("etcd").stream().findFirst())
+                            .flatMap(this::cluster));
+        }
+
+        /** The {@code state { etcd { … } }} block; empty (with a problem noted) when it cannot be used. */
+        private Optional<ClusterOptions> cluster(HclBlock block) {
+            HclBody etcd = block.body();
+            Optional<HclList> list = etcd.attribute("endpoints").map(HclAttribute::value)
+                    .filter(HclList.class::isInstance).map(HclList.class::cast);
+            if (list.isEmpty()) {
+                problems.add(new HclParseException(block.position(), "state.etcd needs endpoints = [\"http://…\"]"));
+                return Optional.empty();
+            }
+            List<URI> endpoints = new ArrayList<>();
+            list.get().elements().stream().filter(HclString.class::isInstance)
+                    .forEach(url -> endpoints.add(URI.create(((HclString) url).value())));
+            Optional<HclBody> tls = single(etcd, "tls");
+            try {
+                EtcdStateConfig config = new EtcdStateConfig(endpoints,
+                        string(etcd, "key_prefix").orElse(ClusterOptions.DEFAULT_KEY_PREFIX),
+                        duration(etcd, "staleness_bound").orElse(EtcdStateConfig.DEFAULT_STALENESS_BOUND),
+                        duration(etcd, "request_timeout").orElse(EtcdStateConfig.DEFAULT_REQUEST_TIMEOUT),
+                        duration(etcd, "heartbeat_interval").orElse(EtcdStateConfig.DEFAULT_HEARTBEAT_INTERVAL),
+                        tls.map(t -> new EtcdStateConfig.Tls(string(t, "ca_file").map(this::path).orElseThrow(
+                                () -> new IllegalArgumentException("state.etcd.tls needs ca_file")),
+                                string(t, "cert_file").map(this::path), string(t, "key_file").map(this::path))),
+                        string(etcd, "username").map(user -> new EtcdStateConfig.Credentials(user,
+                                string(etcd, "password").orElse(""))));
+                return Optional.of(new ClusterOptions(config, string(etcd, "keyring_key_file").map(this::path),
+                        duration(etcd, "node_ttl").orElse(ClusterOptions.DEFAULT_NODE_TTL)));
+            } catch (IllegalArgumentException e) {
+                problems.add(new HclParseException(block.position(), "state.etcd: " + e.getMessage()));
+                return Optional.empty();
+            }
+        }
+
+        private static Optional<Duration> duration(HclBody body, String name) {
+            Optional<String> text = string(body, name);
+            try {
+                return text.map(GoDuration::parse);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
         }
 
         private Path path(String value) {

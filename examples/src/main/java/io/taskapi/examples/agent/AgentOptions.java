@@ -26,11 +26,14 @@ import java.util.TreeMap;
  * @param pluginDir a directory of third-party driver jars; {@code <data-dir>/plugins} unless set
  * @param taskApiSettings the Task API plugin's settings from the configuration files ({@code SECTION.KEY})
  * @param driverConfig each driver's {@code plugin "NAME" { config { … } }}, by driver name
+ * @param cluster the etcd cluster whose state this agent shares ({@code -etcd-endpoints}); empty: the plugin's
+ *     embedded store
  */
 public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabled, String bindHost, int port,
                            String region, String datacenter, String nodeName, String nodeClass,
                            Map<String, String> meta, Tls tls, Optional<Path> pluginDir,
-                           Map<String, String> taskApiSettings, Map<String, Map<String, Object>> driverConfig) {
+                           Map<String, String> taskApiSettings, Map<String, Map<String, Object>> driverConfig,
+                           Optional<ClusterOptions> cluster) {
     /** Nomad's HTTP port. */
     public static final int DEFAULT_PORT = 4646;
 
@@ -49,6 +52,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
                 "taskApiSettings is null")));
         driverConfig = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(driverConfig,
                 "driverConfig is null")));
+        requireNonNull(cluster, "cluster is null");
         if (!dev && dataDir.isEmpty()) {
             throw new IllegalArgumentException("-data-dir is required unless -dev");
         }
@@ -93,7 +97,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
     public static AgentOptions dev(boolean aclEnabled) {
         return new AgentOptions(true, Optional.empty(), aclEnabled, "127.0.0.1", DEFAULT_PORT, "global", "dc1",
                 NodeFingerprint.hostname(), "", Map.of(), Tls.GENERATED, Optional.empty(),
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Optional.empty());
     }
 
     /**
@@ -102,7 +106,7 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withPort(int port) {
         return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
-                meta, tls, pluginDir, taskApiSettings, driverConfig);
+                meta, tls, pluginDir, taskApiSettings, driverConfig, cluster);
     }
 
     /**
@@ -111,7 +115,16 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withDataDir(Path dataDir) {
         return new AgentOptions(dev, Optional.of(dataDir), aclEnabled, bindHost, port, region, datacenter, nodeName,
-                nodeClass, meta, tls, pluginDir, taskApiSettings, driverConfig);
+                nodeClass, meta, tls, pluginDir, taskApiSettings, driverConfig, cluster);
+    }
+
+    /**
+     * @param cluster the etcd cluster whose state this agent shares
+     * @return these options with it
+     */
+    public AgentOptions withCluster(ClusterOptions cluster) {
+        return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
+                meta, tls, pluginDir, taskApiSettings, driverConfig, Optional.of(cluster));
     }
 
     /**
@@ -120,6 +133,6 @@ public record AgentOptions(boolean dev, Optional<Path> dataDir, boolean aclEnabl
      */
     public AgentOptions withMeta(Map<String, String> meta) {
         return new AgentOptions(dev, dataDir, aclEnabled, bindHost, port, region, datacenter, nodeName, nodeClass,
-                meta, tls, pluginDir, taskApiSettings, driverConfig);
+                meta, tls, pluginDir, taskApiSettings, driverConfig, cluster);
     }
 }

@@ -28,6 +28,7 @@ public final class AllocationStore implements AllocationRegistry {
 
     private final Map<String, Allocation> allocations = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Allocation>> added = new CopyOnWriteArrayList<>();
 
     /** Creates an empty store. */
     public AllocationStore() {}
@@ -38,6 +39,14 @@ public final class AllocationStore implements AllocationRegistry {
         if (allocations.putIfAbsent(allocation.id(), allocation) != null) {
             throw new IllegalStateException("allocation " + allocation.id() + " exists");
         }
+        for (Consumer<Allocation> listener : added) {
+            listener.accept(allocation);
+        }
+    }
+
+    /** @param listener told of each allocation added: a new one, or one loaded back at start */
+    public void onAdded(Consumer<Allocation> listener) {
+        added.add(requireNonNull(listener, "listener is null"));
     }
 
     /**

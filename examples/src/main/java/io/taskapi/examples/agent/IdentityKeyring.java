@@ -17,7 +17,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -31,11 +30,11 @@ import java.util.Optional;
  * The agent's signing key for workload identities: RSA-2048, RS256, kept as PKCS#8 PEM ({@code 0600}) in the data
  * directory so identities stay verifiable across restarts. Its {@code kid} is the key's RFC 7638 thumbprint, so the
  * same key always has the same id. It is also the {@link IdentityKeyStore} the plugin verifies with and publishes at
- * {@code /.well-known/jwks.json}.
+ * {@code /.well-known/jwks.json} (on a single node; an agent in a cluster uses the cluster's keys instead).
  *
  * <p>Neither the key nor anything signed with it is ever logged or put in an exception message.
  */
-public final class IdentityKeyring implements IdentityKeyStore {
+public final class IdentityKeyring implements IdentityKeyStore, SigningKeys {
     /** The key file's name in the keys directory. */
     public static final String KEY_FILE = "identity-rs256.pem";
 
@@ -80,24 +79,9 @@ public final class IdentityKeyring implements IdentityKeyStore {
         return verificationKey;
     }
 
-    /**
-     * Signs a compact JWS with RS256.
-     *
-     * @param headerJson the protected header
-     * @param payloadJson the claims
-     * @return {@code header.payload.signature}
-     */
-    public String sign(String headerJson, String payloadJson) {
-        String signingInput = URL.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
-                + URL.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(privateKey);
-            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + URL.encodeToString(signature.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RS256 signing failed: " + e.getClass().getSimpleName(), e);
-        }
+    @Override
+    public ActiveKey active() {
+        return new ActiveKey(keyId(), privateKey);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** This agent's one node. Its id is made once and kept in the data directory, so it survives restarts. */
@@ -23,6 +24,7 @@ public final class LocalNodeRegistry implements NodeRegistry {
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private volatile NodeInfo node;
+    private volatile Consumer<NodeInfo> changed = node -> { };
 
     /** @param node the node */
     public LocalNodeRegistry(NodeInfo node) {
@@ -47,6 +49,12 @@ public final class LocalNodeRegistry implements NodeRegistry {
         });
         node = new NodeInfo(current.id(), current.name(), current.datacenter(), current.nodePool(),
                 current.nodeClass(), current.status(), attributes, current.staticMeta(), drivers);
+        changed.accept(node);
+    }
+
+    /** @param listener told of the node each time its drivers' health changes (one listener: the last one set) */
+    public void onChange(Consumer<NodeInfo> listener) {
+        changed = requireNonNull(listener, "listener is null");
     }
 
     /**

@@ -3,9 +3,12 @@ package io.taskapi.examples.cli;
 import io.taskapi.examples.agent.Agent;
 import io.taskapi.examples.agent.AgentConfigFile;
 import io.taskapi.examples.agent.AgentOptions;
+import io.taskapi.examples.agent.ClusterOptions;
 import io.taskapi.examples.agent.NodeFingerprint;
+import io.taskapi.state.etcd.EtcdStateConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -89,6 +93,20 @@ public final class AgentCommand implements Callable<Integer> {
             + " -tls-ca-file (Nomad's verify_https_client).")
     boolean verifyHttpsClient;
 
+    @Option(names = "-etcd-endpoints", paramLabel = "URL,…", split = ",", description = "Keep the state (ACLs,"
+            + " variables, keyrings, nodes, allocations) in this etcd cluster, shared with the other agents on it,"
+            + " instead of the embedded store (the state { etcd { … } } block in a config file).")
+    List<URI> etcdEndpoints = new ArrayList<>();
+
+    @Option(names = "-etcd-key-prefix", paramLabel = "PREFIX", description = "Where the keys live in etcd"
+            + " (default: " + ClusterOptions.DEFAULT_KEY_PREFIX + ").")
+    String etcdKeyPrefix;
+
+    @Option(names = "-keyring-key-file", paramLabel = "FILE", description = "The root key that wraps the"
+            + " cluster's keyrings in etcd (made there when missing; give every agent a copy). Without it, variables"
+            + " answer 503 sealed.")
+    Path keyringKeyFile;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -144,7 +162,26 @@ public final class AgentCommand implements Callable<Integer> {
                         given("-tls-ca-file") ? Optional.of(tlsCa) : files.tlsCaFile(),
                         given("-tls-verify-https-client") ? verifyHttpsClient
                                 : files.verifyHttpsClient().orElse(false)),
-                given("-plugin-dir") ? Optional.of(pluginDir) : files.pluginDir(), files.taskApi(), files.drivers());
+                given("-plugin-dir") ? Optional.of(pluginDir) : files.pluginDir(), files.taskApi(), files.drivers(),
+                cluster(files.cluster()));
+    }
+
+    /** The file's {@code state.etcd} block, with what the flags set instead. */
+    private Optional<ClusterOptions> cluster(Optional<ClusterOptions> fromFiles) {
+        if (fromFiles.isEmpty() && etcdEndpoints.isEmpty()) {
+            if (given("-etcd-key-prefix") || given("-keyring-key-file")) {
+                throw new IllegalArgumentException("-etcd-key-prefix and -keyring-key-file need -etcd-endpoints");
+            }
+            return Optional.empty();
+        }
+        ClusterOptions base = fromFiles.orElseGet(() -> new ClusterOptions(EtcdStateConfig.of(etcdEndpoints,
+                ClusterOptions.DEFAULT_KEY_PREFIX), Optional.empty(), ClusterOptions.DEFAULT_NODE_TTL));
+        EtcdStateConfig etcd = base.etcd();
+        return Optional.of(new ClusterOptions(new EtcdStateConfig(
+                etcdEndpoints.isEmpty() ? etcd.endpoints() : etcdEndpoints,
+                given("-etcd-key-prefix") ? etcdKeyPrefix : etcd.keyPrefix(), etcd.stalenessBound(),
+                etcd.requestTimeout(), etcd.heartbeatInterval(), etcd.tls(), etcd.credentials()),
+                given("-keyring-key-file") ? Optional.of(keyringKeyFile) : base.rootKeyFile(), base.nodeTtl()));
     }
 
     private boolean given(String option) {
@@ -161,6 +198,9 @@ public final class AgentCommand implements Callable<Integer> {
                 "Region", agent.options().region() + " (DC: " + agent.node().datacenter() + ")",
                 "Data Dir", agent.dataDir().root() + (agent.dataDir().temporary() ? " (temporary)" : ""),
                 "ACLs", agent.options().aclEnabled() ? "enabled" : "disabled",
+                "State", agent.options().cluster().map(cluster -> "etcd " + cluster.etcd().endpoints().stream()
+                        .map(URI::toString).collect(Collectors.joining(",")) + " " + cluster.etcd().keyPrefix())
+                        .orElse("embedded (" + agent.dataDir().root() + ")"),
                 "Drivers", String.join(", ", agent.drivers()))).replaceAll("(?m)^", "    "));
         agent.caCertificate().ifPresent(ca -> out.println("    CA Cert   = " + ca
                 + " (clients: -ca-cert or NOMAD_CACERT)"));

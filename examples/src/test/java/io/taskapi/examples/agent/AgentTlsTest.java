@@ -31,7 +31,7 @@ class AgentTlsTest {
     void servesTheApiOverTlsWithAGeneratedCertificate() throws Exception {
         AgentOptions options = new AgentOptions(false, Optional.of(dataDir), true, "127.0.0.1",
                 TestAgents.freePort(), "global", "dc1", "tls-node", "", Map.of(), AgentOptions.Tls.GENERATED,
-                Optional.empty(), Map.of(), Map.of());
+                Optional.empty(), Map.of(), Map.of(), Optional.empty());
         String firstCertificate;
         try (Agent agent = Agent.start(options)) {
             assertThat(agent.address()).startsWith("https://127.0.0.1:");

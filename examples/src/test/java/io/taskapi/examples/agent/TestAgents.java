@@ -158,8 +158,10 @@ public final class TestAgents {
                 throws IOException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
-                    "-data-dir", dataDir.toString(), "-bind", "127.0.0.1", "-port", Integer.toString(port),
-                    "-node", "process-node"));
+                    "-data-dir", dataDir.toString(), "-bind", "127.0.0.1", "-port", Integer.toString(port)));
+            if (!List.of(flags).contains("-node")) {
+                command.addAll(List.of("-node", "process-node"));
+            }
             command.addAll(List.of(flags));
             Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

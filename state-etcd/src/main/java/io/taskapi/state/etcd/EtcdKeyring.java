@@ -10,6 +10,7 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.VariableKeyring;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -38,9 +39,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <b>sealed</b>: every call that needs key material throws {@link StateUnavailableException} (the variable routes
  * answer 503); so is one whose root key does not open the cluster's keys (another cluster's root key).
  */
-public final class EtcdKeyring {
+public final class EtcdKeyring implements VariableKeyring {
     private static final String ACTIVE = "variables";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String NO_ROOT_KEY = "this agent has no root key (-keyring-key-file)";
 
     /**
      * What is public about a key.
@@ -71,6 +73,11 @@ public final class EtcdKeyring {
         return rootKey.isEmpty();
     }
 
+    @Override
+    public Optional<String> sealedReason() {
+        return isSealed() ? Optional.of(NO_ROOT_KEY) : Optional.empty();
+    }
+
     /**
      * @return the id of the key new ciphertexts use; the first call in the cluster's life makes it
      * @throws StateUnavailableException when sealed, or etcd cannot answer
@@ -83,6 +90,7 @@ public final class EtcdKeyring {
      * @return the active key's id and key, read together
      * @throws StateUnavailableException when sealed, or etcd cannot answer, or the root key does not open it
      */
+    @Override
     public Map.Entry<String, SecretKey> activeKey() throws StateUnavailableException {
         RootKey root = unsealed();
         Optional<String> id = active.get(ACTIVE);
@@ -97,6 +105,7 @@ public final class EtcdKeyring {
      * @return the key
      * @throws StateUnavailableException when sealed, the key is unknown, or the root key does not open it
      */
+    @Override
     public SecretKey key(String id) throws StateUnavailableException {
         requireNonNull(id, "id is null");
         RootKey root = unsealed();
@@ -209,8 +218,7 @@ public final class EtcdKeyring {
     }
 
     private RootKey unsealed() throws StateUnavailableException {
-        return rootKey.orElseThrow(() -> new StateUnavailableException(
-                "the variable keyring is sealed: this agent has no root key (-keyring-key-file)"));
+        return rootKey.orElseThrow(() -> new StateUnavailableException("the variable keyring is sealed: " + NO_ROOT_KEY));
     }
 
     @Override

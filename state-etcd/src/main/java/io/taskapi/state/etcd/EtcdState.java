@@ -10,8 +10,10 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,11 +55,14 @@ public final class EtcdState implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final List<WatchedPrefix<?>> caches = new CopyOnWriteArrayList<>();
+    private final RevisionIndex index = new RevisionIndex();
     private volatile boolean reachable = true;
     private volatile boolean closed;
 
     private EtcdAclTokenStore aclTokens;
     private EtcdAclPolicyStore aclPolicies;
+    private EtcdAclRoleStore aclRoles;
+    private EtcdAclAuthMethodStore aclAuthMethods;
     private EtcdVariableStore variables;
     private EtcdNodeMetadataStore nodeMetadata;
     private EtcdNodeRegistry nodeRegistry;
@@ -133,6 +138,22 @@ public final class EtcdState implements AutoCloseable {
             aclPolicies = new EtcdAclPolicyStore(this);
         }
         return aclPolicies;
+    }
+
+    /** @return the ACL role store (one per connection) */
+    public synchronized EtcdAclRoleStore aclRoles() {
+        if (aclRoles == null) {
+            aclRoles = new EtcdAclRoleStore(this);
+        }
+        return aclRoles;
+    }
+
+    /** @return the ACL auth method and binding rule store (one per connection) */
+    public synchronized EtcdAclAuthMethodStore aclAuthMethods() {
+        if (aclAuthMethods == null) {
+            aclAuthMethods = new EtcdAclAuthMethodStore(this);
+        }
+        return aclAuthMethods;
     }
 
     /** @return the variable store (one per connection) */
@@ -242,6 +263,17 @@ public final class EtcdState implements AutoCloseable {
         }
     }
 
+    /**
+     * Nomad's index for everything this connection caches: the etcd revision of the last change any of its stores
+     * has seen. Every agent on the cluster reaches the same index for the same state, so {@code X-Nomad-Index} and a
+     * record's {@code ModifyIndex} agree between agents; give it to the plugin ({@code AgentState.Builder.storeIndex}).
+     *
+     * @return the index
+     */
+    public AgentStateIndex index() {
+        return index;
+    }
+
     /** @return whether the last heartbeat reached etcd */
     public boolean isReachable() {
         return reachable;
@@ -267,6 +299,8 @@ public final class EtcdState implements AutoCloseable {
                                java.util.function.Function<T, String> secondaryKey) {
         WatchedPrefix<T> cache = new WatchedPrefix<>(what, this, relativePrefix, decoder, secondaryKey);
         caches.add(cache);
+        index.add(cache);
+        Subscription unused = cache.onChange(index::changed);
         cache.start();
         return cache;
     }

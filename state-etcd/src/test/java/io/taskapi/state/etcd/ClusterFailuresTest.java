@@ -14,7 +14,7 @@ import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
-import io.taskapi.state.etcd.cluster.EtcdCluster;
+import io.taskapi.testing.etcd.EtcdCluster;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -15,7 +15,7 @@ import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.state.etcd.EtcdStateConfig.Credentials;
 import io.taskapi.state.etcd.EtcdStateConfig.Tls;
-import io.taskapi.state.etcd.cluster.EtcdCluster;
+import io.taskapi.testing.etcd.EtcdCluster;
 import io.taskapi.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.taskapi.state.etcd;
 
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.state.etcd.cluster.EtcdCluster;
-import io.taskapi.state.etcd.cluster.TcpProxy;
+import io.taskapi.testing.etcd.EtcdCluster;
+import io.taskapi.testing.etcd.TcpProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.VariableKeyring;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Key material is never logged and never in a message; {@link #toString()} shows key ids only. Thread-safe.
  */
-public final class Keyring {
+public final class Keyring implements VariableKeyring {
     /** The keyring file's name in the data directory. */
     public static final String FILE_NAME = "keyring.json";
 
@@ -163,6 +164,7 @@ public final class Keyring {
     }
 
     /** @return why the keyring is sealed, or empty when it is not */
+    @Override
     public Optional<String> sealedReason() {
         return Optional.ofNullable(sealedReason);
     }
@@ -223,10 +225,9 @@ public final class Keyring {
                 : "Keyring[" + file + ", active=" + activeId + ", keys=" + keys.keySet() + "]";
     }
 
-    // ---- for VariableCipher
-
     /** @return the active key's id and key, read together */
-    Map.Entry<String, SecretKey> activeKey() throws StateUnavailableException {
+    @Override
+    public Map.Entry<String, SecretKey> activeKey() throws StateUnavailableException {
         checkUnsealed();
         synchronized (writeLock) {
             return Map.entry(activeId, keys.get(activeId).key);
@@ -234,7 +235,8 @@ public final class Keyring {
     }
 
     /** @return the key with that id */
-    SecretKey key(String id) throws StateUnavailableException {
+    @Override
+    public SecretKey key(String id) throws StateUnavailableException {
         checkUnsealed();
         Entry entry = keys.get(id);
         if (entry == null) {

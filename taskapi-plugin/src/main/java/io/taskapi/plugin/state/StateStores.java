@@ -9,6 +9,7 @@ import io.taskapi.spi.state.AclRoleStore;
 import io.taskapi.spi.state.AclTokenStore;
 import io.taskapi.spi.state.NodeMetadataStore;
 import io.taskapi.spi.state.StateUnavailableException;
+import io.taskapi.spi.state.VariableKeyring;
 import io.taskapi.spi.state.VariableStore;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  */
 public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, AclRoleStore aclRoles,
                           AclAuthMethodStore aclAuthMethods, NodeMetadataStore nodeMetadata,
-                          VariableStore variables, Keyring keyring) {
+                          VariableStore variables, VariableKeyring keyring) {
     /**
      * Checks that nothing is missing.
      *
@@ -93,7 +94,7 @@ public record StateStores(AclTokenStore aclTokens, AclPolicyStore aclPolicies, A
                         ? embedded.aclAuthMethods() : new AbsentAclAuthMethodStore()),
                 agent.nodeMetadata().orElseGet(embedded::nodeMetadata),
                 agent.variables().orElseGet(embedded::variables),
-                embedded.keyring());
+                agent.variableKeys().orElseGet(embedded::keyring));
     }
 
     /** Whether a store the agent left out is the embedded one (true) or absent (false; see {@link #open}). */

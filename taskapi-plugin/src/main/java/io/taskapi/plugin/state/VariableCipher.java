@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
+import io.taskapi.spi.state.VariableKeyring;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,11 +49,11 @@ public final class VariableCipher {
     private static final TypeReference<TreeMap<String, String>> ITEMS = new TypeReference<>() {};
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Keyring keyring;
+    private final VariableKeyring keyring;
 
     /** @param keyring the keys; when it is sealed, every call fails with {@link StateUnavailableException} */
     @Inject
-    public VariableCipher(Keyring keyring) {
+    public VariableCipher(VariableKeyring keyring) {
         this.keyring = requireNonNull(keyring, "keyring is null");
     }
 

@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.taskapi.plugin.http.ApiException;
 import io.taskapi.plugin.state.CiphertextRejectedException;
-import io.taskapi.plugin.state.Keyring;
 import io.taskapi.plugin.state.VariableCipher;
 import io.taskapi.spi.state.CasConflictException;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
+import io.taskapi.spi.state.VariableKeyring;
 import io.taskapi.spi.state.VariableStore;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ public final class EncryptedVariables {
 
     private final VariableStore store;
     private final VariableCipher cipher;
-    private final Keyring keyring;
+    private final VariableKeyring keyring;
 
     /**
      * @param store where the ciphertexts live
@@ -39,7 +39,7 @@ public final class EncryptedVariables {
      * @param keyring the cipher's keyring, asked only whether it is sealed
      */
     @Inject
-    public EncryptedVariables(VariableStore store, VariableCipher cipher, Keyring keyring) {
+    public EncryptedVariables(VariableStore store, VariableCipher cipher, VariableKeyring keyring) {
         this.store = requireNonNull(store, "store is null");
         this.cipher = requireNonNull(cipher, "cipher is null");
         this.keyring = requireNonNull(keyring, "keyring is null");

@@ -1,4 +1,4 @@
-package io.taskapi.state.etcd.cluster;
+package io.taskapi.testing.etcd;
 
 import java.io.IOException;
 import java.io.InputStream;

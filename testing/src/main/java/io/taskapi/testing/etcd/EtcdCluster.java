@@ -1,4 +1,4 @@
-package io.taskapi.state.etcd.cluster;
+package io.taskapi.testing.etcd;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
