@@ -45,6 +45,7 @@ final class StaticFiles {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, file.contentType());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, file.bytes().length);
         response.write(true, method.equals("HEAD") ? null : ByteBuffer.wrap(file.bytes()), callback);
         return true;
     }
