@@ -16,7 +16,9 @@ import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.Subscription;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +70,7 @@ public final class EtcdState implements AutoCloseable {
     private EtcdNodeRegistry nodeRegistry;
     private EtcdIdentityKeyStore identityKeys;
     private EtcdAllocationRegistry allocations;
+    private final Map<String, EtcdAgentViews> views = new HashMap<>();
     private WatchedPrefix<Boolean> liveNodes;
     private EtcdKeyring keyring;
     private EtcdSigningKeyring signingKeys;
@@ -193,6 +196,14 @@ public final class EtcdState implements AutoCloseable {
             identityKeys = new EtcdIdentityKeyStore(this);
         }
         return identityKeys;
+    }
+
+    /**
+     * @param kind what the views are of ({@code jobs}, {@code allocations})
+     * @return every agent's views of that kind (one store per kind and connection)
+     */
+    public synchronized EtcdAgentViews views(String kind) {
+        return views.computeIfAbsent(kind, k -> new EtcdAgentViews(this, k));
     }
 
     /** @return every agent's allocations (one registry per connection) */

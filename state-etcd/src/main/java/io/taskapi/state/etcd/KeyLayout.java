@@ -32,6 +32,8 @@ import java.util.HexFormat;
  * keyring/active/variables          the active variable key's id
  * keyring/signing-keys/&lt;key id&gt;     a signing key's private half, wrapped by the root key
  * keyring/active/signing            the active signing key's id
+ * views/&lt;kind&gt;/&lt;node&gt;/&lt;id&gt;  an agent's own job or allocation as its list routes show it
+ *                                   (kind: jobs, allocations), for the other agents' lists
  * </pre>
  */
 final class KeyLayout {
@@ -58,6 +60,7 @@ final class KeyLayout {
     static final String VARIABLE_KEYS = "keyring/variable-keys/";
     static final String ACTIVE_KEYS = "keyring/active/";
     static final String SIGNING_KEYS = "keyring/signing-keys/";
+    static final String VIEWS = "views/";
 
     private static final MessageDigest SHA_256;
 
