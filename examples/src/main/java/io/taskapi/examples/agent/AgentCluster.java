@@ -58,7 +58,7 @@ final class AgentCluster implements AutoCloseable {
      * @return the membership
      * @throws IOException when the root key file cannot be read or made
      */
-    public static AgentCluster join(ClusterOptions options, LocalNodeRegistry node) throws IOException {
+    static AgentCluster join(ClusterOptions options, LocalNodeRegistry node) throws IOException {
         requireNonNull(options, "options is null");
         Optional<RootKey> rootKey = options.rootKeyFile().isPresent()
                 ? Optional.of(rootKey(options.rootKeyFile().get())) : Optional.empty();
@@ -84,7 +84,7 @@ final class AgentCluster implements AutoCloseable {
      * @param local this agent's allocations
      * @return the state: every store from etcd, allocations this agent's then the cluster's
      */
-    public AgentState state(AllocationStore local) {
+    AgentState state(AllocationStore local) {
         String nodeId = nodes.localNodeId();
         local.onAdded(allocation -> publish(allocation, nodeId));
         local.onAllocationEnded(id -> publisher.publish("allocation " + id, () -> allocations.markTerminal(id)));
@@ -127,7 +127,7 @@ final class AgentCluster implements AutoCloseable {
      * @param own this agent's own key
      * @return the signing keys
      */
-    public SigningKeys signingKeys(IdentityKeyring own) {
+    SigningKeys signingKeys(IdentityKeyring own) {
         if (signingKeys.isPresent()) {
             EtcdSigningKeyring cluster = signingKeys.get();
             return () -> {
@@ -174,11 +174,6 @@ final class AgentCluster implements AutoCloseable {
             return generated;
         }
         return RootKey.load(file);
-    }
-
-    /** @return whether the last heartbeat reached etcd */
-    public boolean isReachable() {
-        return etcd.isReachable();
     }
 
     @Override
