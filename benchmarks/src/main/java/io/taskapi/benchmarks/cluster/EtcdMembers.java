@@ -1,5 +1,6 @@
 package io.taskapi.benchmarks.cluster;
 
+import io.taskapi.benchmarks.server.BenchServer;
 import io.taskapi.testing.etcd.EtcdCluster;
 import java.net.URI;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +19,7 @@ public final class EtcdMembers {
      * @throws Exception when the members cannot start
      */
     public static void main(String[] args) throws Exception {
+        BenchServer.configureLogging();
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         EtcdCluster cluster = EtcdCluster.start(size);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package io.taskapi.benchmarks.cluster;
 
+import io.taskapi.benchmarks.server.BenchServer;
 import io.taskapi.spi.state.AclPolicy;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
@@ -36,6 +37,7 @@ public final class EtcdSeed {
      * @throws Exception when etcd refuses
      */
     public static void main(String[] args) throws Exception {
+        BenchServer.configureLogging();
         List<URI> endpoints = List.of();
         String prefix = "/taskapi-seeded";
         int tokens = 10_000;

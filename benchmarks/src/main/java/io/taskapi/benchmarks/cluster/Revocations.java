@@ -1,6 +1,7 @@
 package io.taskapi.benchmarks.cluster;
 
 import io.taskapi.benchmarks.load.LatencyHistogram;
+import io.taskapi.benchmarks.server.BenchServer;
 import io.taskapi.testing.HttpResponse;
 import io.taskapi.testing.UnixHttpClient;
 import java.io.IOException;
@@ -144,6 +145,7 @@ public final class Revocations {
      * @throws Exception when a request fails
      */
     public static void main(String[] args) throws Exception {
+        BenchServer.configureLogging();
         List<Path> sockets = List.of();
         Path credentials = null;
         int trials = 100;

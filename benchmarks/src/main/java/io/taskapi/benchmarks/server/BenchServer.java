@@ -341,7 +341,7 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /** Logs WARN and above and no audit lines, unless the caller chose a logback configuration. */
-    private static void configureLogging() {
+    public static void configureLogging() {
         if (System.getProperty("logback.configurationFile") == null) {
             URL config = BenchServer.class.getResource("logback.xml");
             if (config != null) {
