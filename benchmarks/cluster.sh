@@ -3,8 +3,10 @@
 #
 # 1. A private etcd cluster of 3 members (io.taskapi.benchmarks.cluster.EtcdMembers: the etcd binary on free loopback
 #    ports, temporary data directories).
-# 2. Two benchmark servers side by side, one on the plugin's embedded store, one on etcd: the workload-identity GET
-#    (taskapi-jwt-*), token writes (POST /v1/acl/token) and variable writes (PUT /v1/var/…), interleaved reps.
+# 2. Three benchmark servers side by side, on the in-memory stores of taskapi-testing, on the plugin's embedded store
+#    and on etcd: the workload-identity GET (taskapi-jwt-*) on all three, token writes (POST /v1/acl/token) and
+#    variable writes (PUT /v1/var/…) on the last two, interleaved reps.
+# PARTS (default "rows start simulation") picks the parts.
 # 3. SEED_TOKENS tokens and SEED_POLICIES policies written to a prefix; then REPS servers on that prefix and REPS on an
 #    empty one, alternately: time from launch to ready, and the live heap after a full GC.
 # 4. AGENTS servers on one prefix, each with TASKS task sockets (live allocations in etcd, one identity each):
@@ -67,12 +69,19 @@ start_named() {
 
 cluster() {
   env_summary
+  : >"$OUT/cluster.md"
   log "starting a 3-member etcd cluster (log: $OUT/logs/etcd.log)"
   start_etcd
   local etcd_args=(--state etcd --etcd-endpoints "$etcd_endpoints" --root-key-file "$work/root.key")
-  cluster_rows
-  cluster_start
-  cluster_simulation
+  local part
+  for part in $PARTS; do
+    case "$part" in
+      rows) cluster_rows ;;
+      start) cluster_start ;;
+      simulation) cluster_simulation ;;
+      *) die "PARTS: rows, start and simulation, not $part" ;;
+    esac
+  done
   echo
   cat "$OUT/cluster.md"
   echo
@@ -81,12 +90,15 @@ cluster() {
 
 # ---- 1 and 2: the same requests on the embedded store and on etcd, side by side
 cluster_rows() {
-  log "two servers: the plugin's embedded store, and etcd"
+  log "three servers: in-memory stores, the plugin's embedded store, and etcd"
+  start_named memory --state memory --memory-log-seconds 0
+  local memory_pid="$server_pid"
   start_named embedded --state embedded --memory-log-seconds 0
   local embedded_pid="$server_pid"
   start_named etcd "${etcd_args[@]}" --etcd-prefix /bench-rows --memory-log-seconds 0
   local etcd_pid="$server_pid"
   local -A sock pid
+  sock[memory]="$work/memory.sock" pid[memory]="$memory_pid"
   sock[embedded]="$work/embedded.sock" pid[embedded]="$embedded_pid"
   sock[etcd]="$work/etcd.sock" pid[etcd]="$etcd_pid"
   row_request() { # KIND STORE: LoadGenerator flags
@@ -100,16 +112,19 @@ cluster_rows() {
         -H "Content-Type: application/json" --body '{"Items":{"k":"v"}}' ;;
     esac
   }
+  stores_of() { # KIND: the servers a row runs on (the in-memory stores only for the GET: their writes cost nothing)
+    if [[ "$1" == jwt ]]; then echo memory embedded etcd; else echo embedded etcd; fi
+  }
   local kind store request=() status
   for kind in jwt token-write var-write; do
-    for store in embedded etcd; do
+    for store in $(stores_of "$kind"); do
       mapfile -t request < <(row_request "$kind" "$store")
       status="$(load --socket "${sock[$store]}" --once "${request[@]}" | cut -d' ' -f1 || true)"
       [[ "$status" == 200 ]] || die "$kind on $store answered $status, not 200"
     done
   done
-  log "warming both up: $SERVER_WARMUP of identity GETs each"
-  for store in embedded etcd; do
+  log "warming them up: $SERVER_WARMUP of identity GETs each"
+  for store in memory embedded etcd; do
     mapfile -t request < <(row_request jwt "$store")
     load --socket "${sock[$store]}" --name warmup -c "$CONNS" --warmup 0s --duration "$SERVER_WARMUP" \
       "${request[@]}" >/dev/null 2>>"$OUT/logs/warmup.log"
@@ -117,7 +132,7 @@ cluster_rows() {
   local rep conns raw
   for rep in $(seq "$REPS"); do
     for kind in jwt token-write var-write; do
-      for store in embedded etcd; do
+      for store in $(stores_of "$kind"); do
         mapfile -t request < <(row_request "$kind" "$store")
         conns="$CONNS" raw="$OUT/raw.jsonl"
         [[ "$kind" == jwt ]] || conns="$WRITE_CONNS" raw="$OUT/raw-writes.jsonl"
@@ -128,6 +143,7 @@ cluster_rows() {
       done
     done
   done
+  stop "$memory_pid"
   stop "$embedded_pid"
   stop "$etcd_pid"
   {
@@ -141,7 +157,7 @@ cluster_rows() {
     java "${client_opts[@]}" -cp "$classpath" io.taskapi.benchmarks.load.Report "$OUT/raw-writes.jsonl" \
       taskapi-token-write-embedded
     echo
-  } >"$OUT/cluster.md"
+  } >>"$OUT/cluster.md"
 }
 
 # ---- 3: start time and heap with SEED_TOKENS tokens and SEED_POLICIES policies in etcd
