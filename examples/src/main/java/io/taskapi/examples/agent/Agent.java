@@ -154,8 +154,9 @@ public final class Agent implements AutoCloseable {
             config.put("agent.region", options.region());
             config.put("state.data-dir", dataDir.stateDir().toString());
             config.put("socket.link-dir", dataDir.socketLinkDir().toString());
+            ClusterView others = cluster.isPresent() ? cluster.get().views(scheduler, allocations) : ClusterView.NONE;
             TaskApi api = provider().start(AgentContext.builder(state).config(config)
-                    .routes(JobRoutes.all(scheduler, allocations)).stateIndex(scheduler.stateIndex())
+                    .routes(JobRoutes.all(scheduler, allocations, others)).stateIndex(scheduler.stateIndex())
                     .exec(new TaskExec(allocations, scheduler))
                     .build());
             opened.add(0, api);

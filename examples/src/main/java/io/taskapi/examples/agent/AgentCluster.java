@@ -93,6 +93,8 @@ final class AgentCluster implements AutoCloseable {
                 .identityKeys(etcd.identityKeys())
                 .aclTokens(etcd.aclTokens())
                 .aclPolicies(etcd.aclPolicies())
+                .aclRoles(etcd.aclRoles())
+                .aclAuthMethods(etcd.aclAuthMethods())
                 .nodeMetadata(etcd.nodeMetadata())
                 .variables(etcd.variables())
                 .variableKeys(etcd.keyring(rootKey))
@@ -100,6 +102,21 @@ final class AgentCluster implements AutoCloseable {
                 .build();
         awaitLoaded();
         return state;
+    }
+
+    /**
+     * Publishes this agent's jobs and allocations for the other agents' lists, after every change, and reads theirs.
+     *
+     * @param scheduler this agent's jobs
+     * @param local this agent's allocations
+     * @return the other agents' jobs and allocations
+     */
+    ClusterView views(JobScheduler scheduler, AllocationStore local) {
+        ClusterViews views = new ClusterViews(nodes.localNodeId(), etcd.views("jobs"), etcd.views("allocations"),
+                scheduler, local);
+        scheduler.stateIndex().onChange(index -> publisher.publish("views", views::sync));
+        publisher.publish("views", views::sync);
+        return views;
     }
 
     /**

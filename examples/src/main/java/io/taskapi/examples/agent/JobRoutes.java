@@ -16,8 +16,10 @@ import io.taskapi.spi.api.AgentRequest;
 import io.taskapi.spi.api.AgentResponse;
 import io.taskapi.spi.api.AgentRoute;
 import io.taskapi.spi.api.AgentRouteException;
+import io.taskapi.spi.state.StateUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +61,13 @@ public final class JobRoutes {
     /**
      * @param scheduler the jobs
      * @param allocations the allocations
+     * @param cluster the other agents' jobs and allocations, for the lists
      * @return every route
      */
-    public static List<AgentRoute> all(JobScheduler scheduler, AllocationStore allocations) {
+    static List<AgentRoute> all(JobScheduler scheduler, AllocationStore allocations, ClusterView cluster) {
         requireNonNull(scheduler, "scheduler is null");
         requireNonNull(allocations, "allocations is null");
+        requireNonNull(cluster, "cluster is null");
         return List.of(
                 new Route("PUT", "/v1/jobs", "submit-job", "Registers a job: {\"Job\":{…},\"EnforceIndex\","
                         + "\"JobModifyIndex\",\"PolicyOverride\"} in Nomad's JSON shape; EnforceIndex makes it a"
@@ -74,8 +78,8 @@ public final class JobRoutes {
                         request -> register(scheduler, request)),
                 new Route("POST", "/v1/jobs/parse", "parse-job", "Parses a job file: {\"JobHCL\":\"…\"} → the Job"
                         + " JSON; errors name line:column.", JobRoutes::parse),
-                new Route("GET", "/v1/jobs", "list-jobs", "Lists the namespace's jobs (?prefix= filters by id).",
-                        request -> listJobs(scheduler, request)),
+                new Route("GET", "/v1/jobs", "list-jobs", "Lists the namespace's jobs (?prefix= filters by id), of every"
+                        + " agent of a cluster.", request -> listJobs(scheduler, cluster, request)),
                 new Route("GET", "/v1/job/:id", "read-job", "Reads a job.",
                         request -> json(scheduler.toJson(job(scheduler, request), true))),
                 new Route("GET", "/v1/job/:id/summary", "read-job", "Counts a job's allocations by status, per"
@@ -89,7 +93,8 @@ public final class JobRoutes {
                 new Route("GET", "/v1/job/:id/allocations", "read-job", "Lists a job's current allocations.",
                         request -> jobAllocations(scheduler, allocations, request)),
                 new Route("GET", "/v1/allocations", "read-job", "Lists the namespace's allocations (?prefix= filters"
-                        + " by id).", request -> listAllocations(allocations, request)),
+                        + " by id), of every agent of a cluster.",
+                        request -> listAllocations(allocations, cluster, request)),
                 new Route("GET", "/v1/allocation/:id", "read-job", "Reads an allocation, with its task states.",
                         request -> json(allocation(allocations, request).toJson())),
                 new Route("GET", "/v1/job/:id/evaluations", "read-job", "Lists a job's evaluations (Nomad's"
@@ -239,15 +244,33 @@ public final class JobRoutes {
         }
     }
 
-    private static AgentResponse listJobs(JobScheduler scheduler, AgentRequest request) {
+    private static AgentResponse listJobs(JobScheduler scheduler, ClusterView cluster, AgentRequest request)
+            throws AgentRouteException {
+        String namespace = namespace(request);
         String prefix = request.firstQuery("prefix").orElse("");
-        ArrayNode out = JSON.createArrayNode();
-        for (JobScheduler.JobRecord job : scheduler.list(namespace(request))) {
-            if (job.spec().id().startsWith(prefix)) {
-                out.add(scheduler.toJson(job, false));
-            }
+        List<JsonNode> jobs = new ArrayList<>();
+        for (JobScheduler.JobRecord job : scheduler.list(namespace)) {
+            jobs.add(scheduler.toJson(job, false));
         }
+        jobs.addAll(others(cluster::jobs, namespace));
+        ArrayNode out = JSON.createArrayNode();
+        jobs.stream().filter(job -> job.path("ID").asText().startsWith(prefix))
+                .sorted(Comparator.comparing((JsonNode job) -> job.path("ID").asText())).forEach(out::add);
         return json(out);
+    }
+
+    /** The other agents' entries of a namespace; 503 when the cluster's state cannot be trusted now. */
+    private static List<JsonNode> others(ClusterViewRead read, String namespace) throws AgentRouteException {
+        try {
+            return read.get().stream().filter(entry -> entry.path("Namespace").asText().equals(namespace)).toList();
+        } catch (StateUnavailableException e) {
+            throw new AgentRouteException(503, e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface ClusterViewRead {
+        List<JsonNode> get() throws StateUnavailableException;
     }
 
     private static AgentResponse stop(JobScheduler scheduler, AgentRequest request) throws AgentRouteException {
@@ -270,15 +293,22 @@ public final class JobRoutes {
         return json(out);
     }
 
-    private static AgentResponse listAllocations(AllocationStore allocations, AgentRequest request) {
+    private static AgentResponse listAllocations(AllocationStore allocations, ClusterView cluster,
+                                                 AgentRequest request) throws AgentRouteException {
         String namespace = namespace(request);
         String prefix = request.firstQuery("prefix").orElse("");
-        ArrayNode out = JSON.createArrayNode();
+        List<JsonNode> listed = new ArrayList<>();
         for (Allocation allocation : allocations.list()) {
-            if (allocation.namespace().equals(namespace) && allocation.id().startsWith(prefix)) {
-                out.add(allocation.toJson());
+            if (allocation.namespace().equals(namespace)) {
+                listed.add(allocation.toJson());
             }
         }
+        listed.addAll(others(cluster::allocations, namespace));
+        ArrayNode out = JSON.createArrayNode();
+        listed.stream().filter(allocation -> allocation.path("ID").asText().startsWith(prefix))
+                .sorted(Comparator.comparing((JsonNode allocation) -> allocation.path("CreateTime").asLong())
+                        .thenComparing(allocation -> allocation.path("ID").asText()))
+                .forEach(out::add);
         return json(out);
     }
 

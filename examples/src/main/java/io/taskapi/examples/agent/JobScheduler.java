@@ -431,6 +431,11 @@ public final class JobScheduler implements AutoCloseable {
         return Optional.of(new Result(evaluation.id(), modifyIndex, List.of()));
     }
 
+    /** @return every job, of every namespace */
+    public synchronized List<JobRecord> listAll() {
+        return List.copyOf(jobs.values());
+    }
+
     /**
      * @param namespace a namespace
      * @return its jobs, by id

@@ -100,8 +100,9 @@ public final class AclCommands {
         }
     }
 
-    /** {@code acl token create}. */
-    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage ACL tokens.", subcommands = Create.class)
+    /** {@code acl token create|delete}. */
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage ACL tokens.",
+            subcommands = {Create.class, Delete.class})
     public static final class Token {
         private Token() {}
     }
@@ -153,6 +154,25 @@ public final class AclCommands {
                 body.put("ExpirationTTL", ttl);
             }
             printToken(out(), client.write("POST", "/v1/acl/token", body), json);
+            return 0;
+        }
+    }
+
+    /** {@code acl token delete ACCESSOR_ID}: revokes the token at once, on every agent of a cluster. */
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete (revoke) a token.")
+    public static final class Delete extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "ACCESSOR_ID", description = "The token's accessor ID.")
+        String accessor;
+
+        @Override
+        String what() {
+            return "deleting the token";
+        }
+
+        @Override
+        int execute(ApiClient client) throws IOException, ApiException {
+            client.send("DELETE", "/v1/acl/token/" + ApiClient.encode(accessor), null);
+            out().println("Token " + accessor + " successfully deleted");
             return 0;
         }
     }

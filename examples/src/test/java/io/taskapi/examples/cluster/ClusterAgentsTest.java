@@ -135,11 +135,19 @@ final class ClusterAgentsTest {
 
     @Test
     @Order(2)
-    void eitherAgentAnswersForEveryNode() {
+    void eitherAgentAnswersForEveryNodeJobAndAllocation() {
         String fromB = ok(env(agentB, management), "node", "status").out();
         assertThat(fromB).containsPattern("dc1  agent-a .* ready\n").containsPattern("dc1  agent-b .* ready\n");
         assertThat(ok(env(agentA, management), "node", "status", "-filter", "Name == \"agent-b\"").out())
                 .contains("agent-b").doesNotContain("agent-a");
+        // Each job stays on its agent; the lists are the cluster's.
+        Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            for (ApiClient operator : List.of(operatorA, operatorB)) {
+                assertThat(operator.get("/v1/jobs").findValuesAsText("ID")).contains("sleeper-a", "sleeper-b");
+                assertThat(operator.get("/v1/allocations").findValuesAsText("ID")).contains(allocA, allocB);
+            }
+        });
+        assertThat(ok(env(agentB, management), "job", "status").out()).contains("sleeper-a").contains("sleeper-b");
     }
 
     @Test

@@ -42,9 +42,11 @@ final class DocsCliCommandsTest {
     /** The commands {@link #theReadmeCommandsWorkAsProcesses} runs; every command in the docs must be one of them. */
     /**
      * Commands the docs show that are run as processes by other tests: {@link AllocExecCommandTest} (they need a
-     * running task) and {@code LoginCliTest} (they need an identity provider's key pair).
+     * running task), {@code LoginCliTest} (they need an identity provider's key pair) and {@code ClusterDemoScriptTest}
+     * (a token revoked on one agent of a cluster).
      */
-    private static final Set<String> TESTED_ELSEWHERE = Set.of("alloc exec", "login", "acl role create");
+    private static final Set<String> TESTED_ELSEWHERE = Set.of("alloc exec", "login", "acl role create",
+            "acl token delete");
     private static final Set<String> TESTED = Set.of("demo", "agent", "acl bootstrap", "acl policy apply", "job run",
             "job status", "job stop", "alloc status", "node status", "acl token create", "var put", "var get");
 

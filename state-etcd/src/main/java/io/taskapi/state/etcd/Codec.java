@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etcd.jetcd.ByteSequence;
+import io.taskapi.spi.state.AclAuthMethod;
+import io.taskapi.spi.state.AclBindingRule;
 import io.taskapi.spi.state.AclPolicy;
+import io.taskapi.spi.state.AclRole;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.AllocationWorkload;
@@ -23,6 +26,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -107,6 +111,80 @@ final class Codec {
         }
         return new AclPolicy(text(node, "Name"), text(node, "Description"), text(node, "Rules"), jobAcl,
                 createRevision, modRevision);
+    }
+
+    static ByteSequence role(AclRole role) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ID", role.id());
+        node.put("Name", role.name());
+        node.put("Description", role.description());
+        // Nomad's shape: policy links, not bare names.
+        ArrayNode policies = node.putArray("Policies");
+        role.policies().forEach(policy -> policies.addObject().put("Name", policy));
+        return bytes(node);
+    }
+
+    static AclRole role(byte[] value, long createRevision, long modRevision) throws IOException {
+        JsonNode node = read(value);
+        JsonNode array = node.path("Policies");
+        if (!array.isArray()) {
+            throw new IOException("Policies is not an array");
+        }
+        List<String> policies = new ArrayList<>();
+        for (JsonNode link : array) {
+            policies.add(text(link, "Name"));
+        }
+        return new AclRole(text(node, "ID"), text(node, "Name"), text(node, "Description"), policies,
+                createRevision, modRevision);
+    }
+
+    static ByteSequence authMethod(AclAuthMethod method) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("Name", method.name());
+        node.put("Type", method.type());
+        node.put("TokenLocality", method.tokenLocality());
+        node.put("MaxTokenTTL", method.maxTokenTtl().toNanos());
+        node.put("Default", method.isDefault());
+        // A string, not an object: the store keeps the validated text exactly (key order, spacing, numbers).
+        node.put("Config", method.config());
+        node.put("CreateTime", method.createTime().toString());
+        node.put("ModifyTime", method.modifyTime().toString());
+        return bytes(node);
+    }
+
+    static AclAuthMethod authMethod(byte[] value, long createRevision, long modRevision) throws IOException {
+        JsonNode node = read(value);
+        JsonNode ttl = node.get("MaxTokenTTL");
+        if (ttl == null || !ttl.isIntegralNumber() || !ttl.canConvertToLong()) {
+            throw new IOException("MaxTokenTTL is missing or not a number of nanoseconds");
+        }
+        JsonNode isDefault = node.get("Default");
+        if (isDefault == null || !isDefault.isBoolean()) {
+            throw new IOException("Default is missing or not a boolean");
+        }
+        return new AclAuthMethod(text(node, "Name"), text(node, "Type"), text(node, "TokenLocality"),
+                Duration.ofNanos(ttl.asLong()), isDefault.asBoolean(), text(node, "Config"),
+                instant(node, "CreateTime"), instant(node, "ModifyTime"), createRevision, modRevision);
+    }
+
+    static ByteSequence bindingRule(AclBindingRule rule) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ID", rule.id());
+        node.put("Description", rule.description());
+        node.put("AuthMethod", rule.authMethod());
+        node.put("Selector", rule.selector());
+        node.put("BindType", rule.bindType());
+        node.put("BindName", rule.bindName());
+        node.put("CreateTime", rule.createTime().toString());
+        node.put("ModifyTime", rule.modifyTime().toString());
+        return bytes(node);
+    }
+
+    static AclBindingRule bindingRule(byte[] value, long createRevision, long modRevision) throws IOException {
+        JsonNode node = read(value);
+        return new AclBindingRule(text(node, "ID"), text(node, "Description"), text(node, "AuthMethod"),
+                text(node, "Selector"), text(node, "BindType"), text(node, "BindName"), instant(node, "CreateTime"),
+                instant(node, "ModifyTime"), createRevision, modRevision);
     }
 
     static ByteSequence variable(StoredVariable variable, Instant createTime, Instant modifyTime) {

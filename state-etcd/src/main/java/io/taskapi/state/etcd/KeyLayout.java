@@ -16,6 +16,12 @@ import java.util.HexFormat;
  * acl/token-secrets/&lt;sha-256 hex&gt;    the accessor id holding that secret: one token per secret
  * acl/bootstrap                       written once, by the bootstrap that won
  * acl/policies/&lt;name&gt;                a policy
+ * acl/roles/&lt;role id&gt;               a role
+ * acl/role-names/&lt;name&gt;              the id of the role with that name: one role per name
+ * acl/auth/methods/&lt;name&gt;            an auth method (its Config as the exact text the plugin validated)
+ * acl/auth/rules/&lt;rule id&gt;           a binding rule (one watch for both: every agent applies them in order)
+ * acl/auth-method-rules/&lt;name&gt;       empty, rewritten with every rule of that method: deleting a method is
+ *                                     guarded on it, so no rule can be added to a method being deleted
  * variables/&lt;namespace&gt;/&lt;path&gt;     a variable: key id and ciphertext, never plaintext
  * nodes/&lt;node id&gt;                   a node as its agent registered it
  * node-alive/&lt;node id&gt;              empty, under the agent's lease: gone when the agent is (the node is down)
@@ -26,6 +32,8 @@ import java.util.HexFormat;
  * keyring/active/variables          the active variable key's id
  * keyring/signing-keys/&lt;key id&gt;     a signing key's private half, wrapped by the root key
  * keyring/active/signing            the active signing key's id
+ * views/&lt;kind&gt;/&lt;node&gt;/&lt;id&gt;  an agent's own job or allocation as its list routes show it
+ *                                   (kind: jobs, allocations), for the other agents' lists
  * </pre>
  */
 final class KeyLayout {
@@ -36,6 +44,13 @@ final class KeyLayout {
     static final String TOKEN_SECRETS = "acl/token-secrets/";
     static final String BOOTSTRAP = "acl/bootstrap";
     static final String POLICIES = "acl/policies/";
+    static final String ROLES = "acl/roles/";
+    static final String ROLE_NAMES = "acl/role-names/";
+    static final String AUTH = "acl/auth/";
+    /** Under {@link #AUTH}, as {@link #BINDING_RULES} is. */
+    static final String AUTH_METHODS = "methods/";
+    static final String BINDING_RULES = "rules/";
+    static final String AUTH_METHOD_RULES = "acl/auth-method-rules/";
     static final String VARIABLES = "variables/";
     static final String NODES = "nodes/";
     static final String NODES_ALIVE = "node-alive/";
@@ -45,6 +60,7 @@ final class KeyLayout {
     static final String VARIABLE_KEYS = "keyring/variable-keys/";
     static final String ACTIVE_KEYS = "keyring/active/";
     static final String SIGNING_KEYS = "keyring/signing-keys/";
+    static final String VIEWS = "views/";
 
     private static final MessageDigest SHA_256;
 
@@ -90,6 +106,26 @@ final class KeyLayout {
 
     ByteSequence policy(String name) {
         return key(POLICIES + name);
+    }
+
+    ByteSequence role(String id) {
+        return key(ROLES + id);
+    }
+
+    ByteSequence roleName(String name) {
+        return key(ROLE_NAMES + name);
+    }
+
+    ByteSequence authMethod(String name) {
+        return key(AUTH + AUTH_METHODS + name);
+    }
+
+    ByteSequence bindingRule(String id) {
+        return key(AUTH + BINDING_RULES + id);
+    }
+
+    ByteSequence authMethodRules(String name) {
+        return key(AUTH_METHOD_RULES + name);
     }
 
     ByteSequence variable(String namespace, String path) {

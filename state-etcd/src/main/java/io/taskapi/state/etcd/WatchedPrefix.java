@@ -85,12 +85,16 @@ final class WatchedPrefix<T> implements AutoCloseable {
     private final ArrayDeque<long[]> probes = new ArrayDeque<>();
     private volatile View<T> view;
     private volatile long applied;
+    // The highest revision applied from the prefix's own events or a re-list, never from a progress notification:
+    // etcd before 3.4.25 can send a requested notification ahead of events still queued (etcd-io/etcd#15220).
+    private volatile long changesApplied;
     private volatile long lastChange;
     private volatile long freshAsOfNanos;
     private long generation;
     private Watch.Watcher watcher;
     private boolean closed;
     private volatile String lastLoadFailure;
+    private boolean toldStale; // only the staleness sweep's thread reads and writes it
 
     /**
      * @param what what the prefix holds, for messages ("ACL tokens")
@@ -258,6 +262,47 @@ final class WatchedPrefix<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the cache has applied a change of its own prefix at {@code revision} or later (a write of this
+     * agent's there), whatever progress notifications said. Only for a revision at which the prefix changed: another
+     * one may never come.
+     *
+     * @param revision the revision of the write
+     * @param timeout how long at most
+     * @return whether it was applied in time
+     */
+    boolean awaitChange(long revision, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (changesApplied < revision && !closed) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return changesApplied >= revision;
+        }
+    }
+
+    /**
+     * Waits for this agent's own write to its prefix, so that the agent reads it back ({@link #awaitChange}); logs
+     * when it does not come within the request timeout (the write is committed: the cache catches up later).
+     *
+     * @param revision the revision of the write
+     */
+    void awaitOwnWrite(long revision) {
+        Duration timeout = state.config().requestTimeout();
+        if (!awaitChange(revision, timeout)) {
+            LOG.warn("{} did not see revision {} within {}", this, revision, timeout);
+        }
+    }
+
     private View<T> fresh() throws StateUnavailableException {
         View<T> current = view;
         if (current == null) {
@@ -295,6 +340,29 @@ final class WatchedPrefix<T> implements AutoCloseable {
         if (current != null) {
             current.requestProgress();
         }
+    }
+
+    /**
+     * Tells the change listeners once, when the cache passes the staleness bound. What they derived from it (a
+     * verified token, a compiled ACL) is no longer confirmed either: dropped, it is looked up again, which then fails
+     * closed. Without this, a plugin cache in front of the store would keep authenticating a token past the bound.
+     * Called by one thread, often (see {@link EtcdState}).
+     *
+     * @return whether it has just gone stale
+     */
+    boolean tellIfStale() {
+        if (view == null) {
+            return false; // not loaded: reads throw anyway, and nothing can have been derived from it
+        }
+        boolean stale = System.nanoTime() - freshAsOfNanos > boundNanos;
+        if (stale == toldStale) {
+            return false;
+        }
+        toldStale = stale;
+        if (stale) {
+            fire();
+        }
+        return stale;
     }
 
     private void markFresh(long sentNanos) {
@@ -348,6 +416,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
             }
             view = new View<>(entries, secondary);
             applied = Math.max(applied, revision);
+            changesApplied = Math.max(changesApplied, revision);
             for (Entry<T> entry : entries.values()) {
                 lastChange = Math.max(lastChange, entry.modRevision);
             }
@@ -441,6 +510,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
                             after == null ? null : after.value));
                 }
                 applied = Math.max(applied, kv.getModRevision());
+                changesApplied = Math.max(changesApplied, kv.getModRevision());
                 lastChange = Math.max(lastChange, kv.getModRevision());
                 changed = true;
             }

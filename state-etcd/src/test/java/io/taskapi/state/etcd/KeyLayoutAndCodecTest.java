@@ -3,9 +3,13 @@ package io.taskapi.state.etcd;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.taskapi.spi.state.AclAuthMethod;
+import io.taskapi.spi.state.AclBindingRule;
 import io.taskapi.spi.state.AclPolicy;
+import io.taskapi.spi.state.AclRole;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.AllocationWorkload;
@@ -39,6 +43,50 @@ class KeyLayoutAndCodecTest {
         assertEquals("/taskapi/v1/acl/bootstrap", layout.bootstrap().toString(UTF_8));
         assertEquals("/taskapi/v1/acl/policies/ops", layout.policy("ops").toString(UTF_8));
         assertEquals("/taskapi/v1/variables/default/app/db", layout.variable("default", "app/db").toString(UTF_8));
+        assertEquals("/taskapi/v1/acl/roles/r-1", layout.role("r-1").toString(UTF_8));
+        assertEquals("/taskapi/v1/acl/role-names/ops", layout.roleName("ops").toString(UTF_8));
+        assertEquals("/taskapi/v1/acl/auth/methods/corp", layout.authMethod("corp").toString(UTF_8));
+        assertEquals("/taskapi/v1/acl/auth/rules/b-1", layout.bindingRule("b-1").toString(UTF_8));
+        assertEquals("/taskapi/v1/acl/auth-method-rules/corp", layout.authMethodRules("corp").toString(UTF_8));
+    }
+
+    @Test
+    void noCachedPrefixHoldsAnotherPrefixsKeys() {
+        // A watch on a prefix sees every key under it: an index or guard key there would reach the cache.
+        List<String> cached = List.of(KeyLayout.TOKENS, KeyLayout.POLICIES, KeyLayout.ROLES, KeyLayout.AUTH);
+        List<String> others = List.of(KeyLayout.TOKEN_SECRETS, KeyLayout.BOOTSTRAP, KeyLayout.ROLE_NAMES,
+                KeyLayout.AUTH_METHOD_RULES);
+        for (String prefix : cached) {
+            for (String other : others) {
+                assertFalse(other.startsWith(prefix), other + " is under " + prefix);
+            }
+        }
+    }
+
+    @Test
+    void rolesAuthMethodsAndBindingRulesAreNomadShapedJsonAndReadBackExactly() throws IOException {
+        AclRole role = new AclRole("r-1", "ops", "d", List.of("b", "a"), 4, 9);
+        String json = Codec.role(role).toString(UTF_8);
+        assertEquals("{\"ID\":\"r-1\",\"Name\":\"ops\",\"Description\":\"d\","
+                + "\"Policies\":[{\"Name\":\"b\"},{\"Name\":\"a\"}]}", json);
+        assertEquals(role, Codec.role(json.getBytes(UTF_8), 4, 9));
+
+        // The config text comes back exactly, spacing and number formats included: it is stored as a string.
+        AclAuthMethod method = new AclAuthMethod("corp", "JWT", "global", Duration.ofMinutes(90), true,
+                "{ \"BoundAudiences\" : [\"a\"], \"N\": 1.50e2 }", Instant.parse("2030-01-02T03:04:05.123456789Z"),
+                Instant.parse("2030-01-03T00:00:00Z"), 3, 7);
+        String methodJson = Codec.authMethod(method).toString(UTF_8);
+        assertEquals("{\"Name\":\"corp\",\"Type\":\"JWT\",\"TokenLocality\":\"global\","
+                + "\"MaxTokenTTL\":5400000000000,\"Default\":true,"
+                + "\"Config\":\"{ \\\"BoundAudiences\\\" : [\\\"a\\\"], \\\"N\\\": 1.50e2 }\","
+                + "\"CreateTime\":\"2030-01-02T03:04:05.123456789Z\",\"ModifyTime\":\"2030-01-03T00:00:00Z\"}",
+                methodJson);
+        assertEquals(method, Codec.authMethod(methodJson.getBytes(UTF_8), 3, 7));
+
+        AclBindingRule rule = new AclBindingRule("b-1", "d", "corp", "\"ops\" in list.groups", "role",
+                "${value.team}-ops", Instant.parse("2030-01-02T03:04:05Z"), Instant.parse("2030-01-02T03:04:06Z"), 5,
+                8);
+        assertEquals(rule, Codec.bindingRule(Codec.bindingRule(rule).getBytes(), 5, 8));
     }
 
     @Test
@@ -91,6 +139,14 @@ class KeyLayoutAndCodecTest {
                         + "\"CreateTime\":\"2030-01-01T00:00:00Z\"}")) {
             assertThrows(IOException.class, () -> Codec.token(bad.getBytes(UTF_8)), bad);
         }
+        for (String bad : List.of("{\"ID\":\"r\",\"Name\":\"n\",\"Description\":\"\",\"Policies\":[\"p\"]}",
+                "{\"ID\":\"r\",\"Name\":\"n\",\"Description\":\"\"}")) {
+            assertThrows(IOException.class, () -> Codec.role(bad.getBytes(UTF_8), 1, 1), bad);
+        }
+        assertThrows(IOException.class, () -> Codec.authMethod(("{\"Name\":\"c\",\"Type\":\"JWT\","
+                + "\"TokenLocality\":\"local\",\"MaxTokenTTL\":\"1h\",\"Default\":false,\"Config\":\"{}\","
+                + "\"CreateTime\":\"2030-01-01T00:00:00Z\",\"ModifyTime\":\"2030-01-01T00:00:00Z\"}")
+                .getBytes(UTF_8), 1, 1), "a duration that is not a number of nanoseconds");
         assertThrows(IOException.class, () -> Codec.verificationKey(
                 "{\"KeyID\":\"k\",\"Algorithm\":\"none\",\"PublicKey\":\"\"}".getBytes(UTF_8)));
         assertThrows(IOException.class, () -> Codec.variable("ns", "p",

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etcd.jetcd.Client;
+import io.taskapi.spi.state.AclAuthMethod;
+import io.taskapi.spi.state.AclBindingRule;
 import io.taskapi.spi.state.AclPolicy;
+import io.taskapi.spi.state.AclRole;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.AllocationStatus;
@@ -126,6 +129,91 @@ class TwoAgentsTest {
         assertEquals(List.of(), agentB.variables().list("default/app", ""));
         assertThrows(IllegalArgumentException.class, () -> agentA.variables().put(new StoredVariable("a/b", "c",
                 "key-1", new byte[] {1}, 0, 0, Instant.EPOCH, Instant.EPOCH), OptionalLong.empty()));
+    }
+
+    @Test
+    void aRoleWrittenOnOneAgentReadsTheSameOnTheOtherAndItsNameStaysUniqueAcrossAgents() throws Exception {
+        twoAgents();
+        for (EtcdState agent : List.of(agentA, agentB)) {
+            agent.aclRoles();
+            agent.awaitLoaded(WAIT);
+        }
+        AclRole role = agentA.aclRoles().put(new AclRole("r-1", "ops", "", List.of("node-read"), 0, 0));
+        AclRole seen = awaitValue(() -> agentB.aclRoles().find("r-1").filter(r -> r.modifyIndex()
+                >= role.modifyIndex()));
+        assertEquals(role, seen, "B reads another role (or other indexes) than A wrote");
+        assertEquals(Optional.of(role), agentB.aclRoles().findByName("ops"));
+
+        AclRole renamed = agentB.aclRoles().put(new AclRole("r-1", "operators", "renamed", List.of("p"), 0, 0));
+        assertEquals(role.createIndex(), renamed.createIndex());
+        awaitPresent(() -> agentA.aclRoles().findByName("operators").filter(renamed::equals), true);
+        assertEquals(Optional.empty(), agentA.aclRoles().findByName("ops"));
+        assertThrows(IllegalArgumentException.class, () -> agentA.aclRoles().put(new AclRole("r-2", "operators", "",
+                List.of(), 0, 0)), "A gave a second role the name B had just given");
+
+        List<Callable<Object>> creators = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            EtcdState agent = i % 2 == 0 ? agentA : agentB;
+            AclRole contender = new AclRole("race-" + i, "contended", "", List.of(), 0, 0);
+            creators.add(() -> agent.aclRoles().put(contender));
+        }
+        List<Object> outcomes = race(creators);
+        List<Object> winners = outcomes.stream().filter(AclRole.class::isInstance).toList();
+        assertEquals(1, winners.size(), "not exactly one role got the name: " + outcomes);
+        assertEquals(5, outcomes.stream().filter(IllegalArgumentException.class::isInstance).count(),
+                outcomes::toString);
+        AclRole winner = (AclRole) winners.get(0);
+        awaitPresent(() -> agentA.aclRoles().findByName("contended").filter(winner::equals), true);
+        awaitPresent(() -> agentB.aclRoles().findByName("contended").filter(winner::equals), true);
+
+        assertTrue(agentB.aclRoles().delete("r-1"));
+        awaitPresent(() -> agentA.aclRoles().find("r-1"), false);
+        AclRole reused = agentA.aclRoles().put(new AclRole("r-3", "operators", "", List.of(), 0, 0));
+        assertEquals(reused, awaitValue(() -> agentB.aclRoles().findByName("operators").filter(reused::equals)),
+                "a deleted role's name is not free again");
+    }
+
+    @Test
+    void authMethodsAndRulesWrittenOnOneAgentReadTheSameOnTheOtherAndNoRuleOutlivesItsMethod() throws Exception {
+        twoAgents();
+        for (EtcdState agent : List.of(agentA, agentB)) {
+            agent.aclAuthMethods();
+            agent.awaitLoaded(WAIT);
+        }
+        AclAuthMethod method = agentA.aclAuthMethods().putMethod(authMethod("corp"));
+        AclBindingRule rule = agentB.aclAuthMethods().putRule(bindingRule("rule-1", "corp"));
+        assertEquals(method, awaitValue(() -> agentB.aclAuthMethods().findMethod("corp")));
+        assertEquals(rule, awaitValue(() -> agentA.aclAuthMethods().findRule("rule-1")));
+        assertEquals(rule.modifyIndex(), agentB.aclAuthMethods().index());
+        assertEquals(rule.modifyIndex(), agentA.aclAuthMethods().index(), "the agents show other indexes");
+
+        assertTrue(agentA.aclAuthMethods().deleteMethod("corp"));
+        // One watch for methods and rules: the method's delete and its rules' arrive together, in order.
+        awaitPresent(() -> agentB.aclAuthMethods().findMethod("corp"), false);
+        assertEquals(Optional.empty(), agentB.aclAuthMethods().findRule("rule-1"));
+
+        // A method deleted through one agent while rules are added to it through the other: whatever the order, no
+        // rule is left without its method.
+        for (int trial = 0; trial < 5; trial++) {
+            agentA.aclAuthMethods().putMethod(authMethod("contended"));
+            List<Callable<Object>> writers = new ArrayList<>();
+            writers.add(() -> agentA.aclAuthMethods().deleteMethod("contended"));
+            for (int i = 0; i < 3; i++) {
+                AclBindingRule added = bindingRule("t" + trial + "-" + i, "contended");
+                writers.add(() -> agentB.aclAuthMethods().putRule(added));
+            }
+            List<Object> outcomes = race(writers);
+            assertEquals(true, outcomes.get(0), outcomes::toString);
+            for (Object outcome : outcomes.subList(1, outcomes.size())) {
+                assertTrue(outcome instanceof AclBindingRule || outcome instanceof IllegalArgumentException,
+                        outcomes::toString);
+            }
+            for (EtcdState agent : List.of(agentA, agentB)) {
+                awaitPresent(() -> agent.aclAuthMethods().listRules().stream()
+                        .filter(r -> r.authMethod().equals("contended")).findAny(), false);
+                assertEquals(Optional.empty(), agent.aclAuthMethods().findMethod("contended"));
+            }
+        }
     }
 
     @Test
@@ -400,6 +488,15 @@ class TwoAgentsTest {
     static AclToken token(AclTokenType type) {
         return new AclToken(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "t", type, List.of(),
                 Instant.parse("2030-01-01T00:00:00Z"), Optional.empty());
+    }
+
+    static AclAuthMethod authMethod(String name) {
+        return new AclAuthMethod(name, "JWT", "local", Duration.ofHours(1), false, "{\"JWKSURL\":\"file:///j\"}",
+                Instant.EPOCH, Instant.EPOCH, 0, 0);
+    }
+
+    static AclBindingRule bindingRule(String id, String method) {
+        return new AclBindingRule(id, "", method, "", "role", "ops", Instant.EPOCH, Instant.EPOCH, 0, 0);
     }
 
     static StoredVariable variable(String path, String ciphertext) {
