@@ -139,6 +139,8 @@ final class BenchState implements AutoCloseable {
                     .identityKeys(etcd.identityKeys())
                     .aclTokens(etcd.aclTokens())
                     .aclPolicies(etcd.aclPolicies())
+                    .aclRoles(etcd.aclRoles())
+                    .aclAuthMethods(etcd.aclAuthMethods())
                     .nodeMetadata(etcd.nodeMetadata())
                     .variables(etcd.variables())
                     .variableKeys(etcd.keyring(Optional.of(rootKey)))
