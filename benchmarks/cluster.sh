@@ -45,6 +45,7 @@ etcd_members_pid="" etcd_endpoints="" etcd_pids=""
 start_etcd() {
   command -v etcd >/dev/null || die "etcd is missing: install Debian's etcd-server (.ci/install-test-deps)"
   local log="$OUT/logs/etcd.log"
+  : >"$log"
   java "${client_opts[@]}" -cp "$classpath" io.taskapi.benchmarks.cluster.EtcdMembers 3 >"$log" 2>&1 &
   etcd_members_pid=$!
   pids+=("$etcd_members_pid")
@@ -64,6 +65,7 @@ start_etcd() {
 start_named() {
   local name="$1"; shift
   mkdir -p "$work/$name"
+  : >"$OUT/logs/$name.log" # before the server writes it: start_server reads it at once
   SERVER_SOCKET="$work/$name.sock" SERVER_CREDENTIALS="$work/$name" start_server "$OUT/logs/$name.log" "$@"
 }
 
@@ -253,7 +255,9 @@ cluster_simulation() {
     echo "|---|---:|---:|---:|---:|---:|"
     for i in $(seq "$AGENTS"); do
       local line
+      # the last line after a full GC (every 5 s); the ready line (no GC) when the run was shorter than that
       line="$(grep '^bench: memory phase=run' "$OUT/logs/agent-$i.log" | tail -n 1)"
+      [[ -n "$line" ]] || line="$(grep '^bench: memory phase=ready' "$OUT/logs/agent-$i.log" | tail -n 1)"
       printf '| agent-%d | %d | %.1f | %.0f | %s | %s |\n' "$i" "${starts[$((i - 1))]}" \
         "$(awk -v k="$(kv heap_used_kb "$line")" 'BEGIN { print k / 1024 }')" \
         "$(awk -v k="$(kv vmrss_kb "$line")" 'BEGIN { print k / 1024 }')" "$(kv threads "$line")" "$(kv fds "$line")"
