@@ -6,6 +6,9 @@
 # 2. Three benchmark servers side by side, on the in-memory stores of taskapi-testing, on the plugin's embedded store
 #    and on etcd: the workload-identity GET (taskapi-jwt-*) on all three, token writes (POST /v1/acl/token) and
 #    variable writes (PUT /v1/var/…) on the last two, interleaved reps.
+# 5. (PARTS=agent, not by default: it builds the example agent) ./taskapi agent -dev -acl-enabled -etcd-endpoints …
+#    on the seeded prefix and on an empty one, alternately: launch to its first HTTP answer, and its heap after a full
+#    GC (jcmd).
 # PARTS (default "rows start simulation") picks the parts.
 # 3. SEED_TOKENS tokens and SEED_POLICIES policies written to a prefix; then REPS servers on that prefix and REPS on an
 #    empty one, alternately: time from launch to ready, and the live heap after a full GC.
@@ -81,7 +84,8 @@ cluster() {
       rows) cluster_rows ;;
       start) cluster_start ;;
       simulation) cluster_simulation ;;
-      *) die "PARTS: rows, start and simulation, not $part" ;;
+      agent) cluster_agent ;;
+      *) die "PARTS: rows, start, simulation and agent, not $part" ;;
     esac
   done
   echo
@@ -162,15 +166,21 @@ cluster_rows() {
   } >>"$OUT/cluster.md"
 }
 
-# ---- 3: start time and heap with SEED_TOKENS tokens and SEED_POLICIES policies in etcd
-cluster_start() {
+# /bench-seeded: SEED_TOKENS tokens and SEED_POLICIES policies, once per run; sets seeded to the seeder's line
+seeded=""
+seed_once() {
+  [[ -z "$seeded" ]] || return 0
   log "seeding /bench-seeded: $SEED_TOKENS tokens, $SEED_POLICIES policies"
   java "${client_opts[@]}" -cp "$classpath" io.taskapi.benchmarks.cluster.EtcdSeed --etcd-endpoints "$etcd_endpoints" \
     --etcd-prefix /bench-seeded --tokens "$SEED_TOKENS" --policies "$SEED_POLICIES" \
     >"$OUT/logs/seed.log" 2>&1 || { cat "$OUT/logs/seed.log" >&2; die "seeding failed"; }
-  local seeded
   seeded="$(grep '^seed:' "$OUT/logs/seed.log")"
   log "$seeded"
+}
+
+# ---- 3: start time and heap with SEED_TOKENS tokens and SEED_POLICIES policies in etcd
+cluster_start() {
+  seed_once
   local rep prefix name t0 line heap rss
   : >"$OUT/start.txt"
   for rep in $(seq "$REPS"); do
@@ -279,4 +289,61 @@ cluster_simulation() {
           s, (a1 - a0) / t / s, (e1 - e0) / t / s, r1 - r0 }'
   } >>"$OUT/cluster.md"
   for i in "${agent_pids[@]}"; do stop "$i"; done
+}
+
+# ---- 5: the example agent on the seeded prefix and on an empty one
+cluster_agent() {
+  seed_once
+  local port="${AGENT_PORT:-4790}" rep prefix name t0 ms pid code heap
+  log "building the example agent if needed: ./taskapi --version"
+  "$root/taskapi" --version >/dev/null
+  : >"$OUT/agent.txt"
+  # rep 0 is not counted: the first agent after a build makes the launcher's class-data archive
+  for rep in $(seq 0 "$REPS"); do
+    for prefix in bench-agent-empty bench-seeded; do
+      name="agent-$prefix-$rep"
+      mkdir -p "$work/$name"
+      t0=$(now_ms)
+      "$root/taskapi" agent -dev -acl-enabled -port "$port" -node "$name" -data-dir "$work/$name" \
+        -etcd-endpoints "$etcd_endpoints" -etcd-key-prefix "/$prefix" -keyring-key-file "$work/root.key" \
+        >"$OUT/logs/$name.log" 2>&1 &
+      pid=$!
+      pids+=("$pid")
+      code=000
+      for _ in $(seq 6000); do
+        code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/agent/health" || true)"
+        [[ "$code" == 000 ]] || break
+        kill -0 "$pid" 2>/dev/null || { cat "$OUT/logs/$name.log" >&2; die "the agent exited"; }
+        sleep 0.05
+      done
+      ms=$(($(now_ms) - t0))
+      [[ "$code" != 000 ]] || die "the agent did not answer in 5 minutes (see $OUT/logs/$name.log)"
+      sleep 2 # let the start settle before the heap is read
+      jcmd "$pid" GC.run >/dev/null 2>&1 || true
+      heap="$(jcmd "$pid" GC.heap_info 2>/dev/null | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -n 1)"
+      stop "$pid"
+      [[ "$rep" == 0 ]] || echo "$prefix $ms ${heap:-0}" >>"$OUT/agent.txt"
+    done
+  done
+  {
+    echo "## ./taskapi agent -dev -acl-enabled -etcd-endpoints …: $SEED_TOKENS tokens and $SEED_POLICIES policies"
+    echo
+    echo "$seeded; REPS=$REPS alternately; launch to the first HTTP answer of /v1/agent/health, heap after a full GC" \
+      "(jcmd), medians; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "| prefix | launch to first answer (ms) | heap after full GC (MB) |"
+    echo "|---|---:|---:|"
+    awk '{ k = $1; n[k]++; w[k, n[k]] = $2; h[k, n[k]] = $3 }
+      function med(a, k, c,   i, j, t, v) {
+        for (i = 1; i <= c; i++) v[i] = a[k, i]
+        for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+      }
+      END {
+        for (k in n) { W[k] = med(w, k, n[k]); H[k] = med(h, k, n[k]); printf "| %s | %d | %.1f |\n", k, W[k], H[k] / 1024 }
+        printf "\nstart time added: %d ms; heap added: %.1f MB\n", W["bench-seeded"] - W["bench-agent-empty"],
+          (H["bench-seeded"] - H["bench-agent-empty"]) / 1024
+      }' "$OUT/agent.txt"
+    echo
+  } >>"$OUT/cluster.md"
 }

@@ -44,8 +44,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The server {@code benchmarks/run} measures: the plugin, started through its SPI on in-memory state, serving one
- * task socket that {@code --socket} links to. Self-contained: it mints its own credentials.
+ * The server {@code benchmarks/run} measures: the plugin, started through its SPI on in-memory state (or, with
+ * {@code --state}, on its embedded store or on etcd: {@link BenchState}), serving one task socket that
+ * {@code --socket} links to. Self-contained: it mints its own credentials.
  *
  * <ul>
  *   <li>ACL: one management token with a random secret.</li>
