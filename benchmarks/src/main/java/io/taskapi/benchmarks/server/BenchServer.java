@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.taskapi.benchmarks.load.LatencyHistogram;
 import io.taskapi.plugin.TaskApiPlugin;
 import io.taskapi.spi.AgentContext;
-import io.taskapi.spi.AgentState;
 import io.taskapi.spi.TaskApi;
 import io.taskapi.spi.driver.TaskRef;
 import io.taskapi.spi.driver.FilesystemIsolation;
@@ -15,19 +14,14 @@ import io.taskapi.spi.driver.SocketRequest;
 import io.taskapi.spi.driver.SocketUnavailableException;
 import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
-import io.taskapi.spi.state.JobAcl;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.StateUnavailableException;
-import io.taskapi.testing.InMemoryAclPolicyStore;
-import io.taskapi.testing.InMemoryAclTokenStore;
-import io.taskapi.testing.InMemoryAllocationRegistry;
-import io.taskapi.testing.InMemoryIdentityKeyStore;
-import io.taskapi.testing.InMemoryNodeMetadataStore;
 import io.taskapi.testing.InMemoryNodeRegistry;
 import io.taskapi.testing.TestingIdentityIssuer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,8 +44,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The server {@code benchmarks/run} measures: the plugin, started through its SPI on in-memory state, serving one
- * task socket that {@code --socket} links to. Self-contained: it mints its own credentials.
+ * The server {@code benchmarks/run} measures: the plugin, started through its SPI on in-memory state (or, with
+ * {@code --state}, on its embedded store or on etcd: {@link BenchState}), serving one task socket that
+ * {@code --socket} links to. Self-contained: it mints its own credentials.
  *
  * <ul>
  *   <li>ACL: one management token with a random secret.</li>
@@ -81,7 +77,7 @@ public final class BenchServer implements AutoCloseable {
     static final Duration JWT_TTL = Duration.ofDays(1);
 
     private final TaskApi api;
-    private final InMemoryAllocationRegistry allocations;
+    private final BenchState state;
     private final BenchCredentials credentials;
     private final Path link;
     private final Path taskSocket;
@@ -89,10 +85,10 @@ public final class BenchServer implements AutoCloseable {
     private final List<SocketMount> idle = new ArrayList<>();
     private boolean closed;
 
-    private BenchServer(TaskApi api, InMemoryAllocationRegistry allocations, BenchCredentials credentials, Path link,
-                        Path taskSocket, Path workDir) {
+    private BenchServer(TaskApi api, BenchState state, BenchCredentials credentials, Path link, Path taskSocket,
+                        Path workDir) {
         this.api = api;
-        this.allocations = allocations;
+        this.state = state;
         this.credentials = credentials;
         this.link = link;
         this.taskSocket = taskSocket;
@@ -118,31 +114,17 @@ public final class BenchServer implements AutoCloseable {
 
         Path workDir = Files.createTempDirectory("taskapi-bench-");
         TaskApi api = null;
+        BenchState state = null;
         try {
-            InMemoryAllocationRegistry allocations = new InMemoryAllocationRegistry();
-            // Live, and running the token's task: the plugin checks the claims against what the allocation runs.
-            allocations.markLive(task);
-            InMemoryAclTokenStore tokens = new InMemoryAclTokenStore();
-            put(tokens, new AclToken(UUID.randomUUID().toString(), credentials.aclSecret(), "bench management",
-                    AclTokenType.MANAGEMENT, List.of(), Instant.now(), Optional.empty()));
-            InMemoryAclPolicyStore policies = new InMemoryAclPolicyStore();
-            policies.createJobPolicy("bench-workload", "node { policy = \"write\" }",
-                    new JobAcl(NAMESPACE, "", "", ""));
-            NodeInfo node = new NodeInfo(UUID.randomUUID().toString(), "bench-node", "dc1", "default", "", "ready",
+            String nodeName = options.etcd().map(BenchOptions.EtcdOptions::nodeName).orElse("bench-node");
+            NodeInfo node = new NodeInfo(UUID.randomUUID().toString(), nodeName, "dc1", "default", "", "ready",
                     InMemoryNodeRegistry.DEFAULT_ATTRIBUTES, STATIC_META);
-            AgentState.Builder state = AgentState.builder()
-                    .allocations(allocations)
-                    .nodes(new InMemoryNodeRegistry(node))
-                    .identityKeys(InMemoryIdentityKeyStore.of(List.of(issuer.ed25519Key().verificationKey())))
-                    .aclTokens(tokens)
-                    .aclPolicies(policies);
-            if (!options.embeddedMetadata()) {
-                InMemoryNodeMetadataStore metadata = new InMemoryNodeMetadataStore();
-                write(metadata, node.id());
-                state.nodeMetadata(metadata);
-            }
-
-            api = new TaskApiPlugin().start(AgentContext.builder(state.build())
+            AclToken management = new AclToken(UUID.randomUUID().toString(), credentials.aclSecret(),
+                    "bench management", AclTokenType.MANAGEMENT, List.of(), Instant.now(), Optional.empty());
+            state = BenchState.open(options, workDir, node, issuer.ed25519Key().verificationKey(), management);
+            // Live, and running the token's task: the plugin checks the claims against what the allocation runs.
+            state.markLive(task);
+            api = new TaskApiPlugin().start(AgentContext.builder(state.agentState())
                     .config(settings(workDir.resolve("l"), workDir.resolve("data"), options.settings())).build());
             Path secrets = Files.createDirectories(workDir.resolve("secrets").resolve("main"));
             api.openSocket(SocketRequest.of(task, secrets, SocketNeeds.of(FilesystemIsolation.NONE)));
@@ -152,14 +134,24 @@ public final class BenchServer implements AutoCloseable {
             }
             // Only now, so that a client that sees the link finds a socket that serves.
             Files.createSymbolicLink(options.socket(), taskSocket);
-            return new BenchServer(api, allocations, credentials, options.socket(), taskSocket, workDir);
+            return new BenchServer(api, state, credentials, options.socket(), taskSocket, workDir);
+        } catch (StateUnavailableException e) {
+            cleanUp(api, state, workDir);
+            throw new IOException("the state is unavailable: " + e.getMessage(), e);
         } catch (IOException | SocketUnavailableException | RuntimeException e) {
-            if (api != null) {
-                api.close();
-            }
-            deleteTree(workDir);
+            cleanUp(api, state, workDir);
             throw e;
         }
+    }
+
+    private static void cleanUp(TaskApi api, BenchState state, Path workDir) {
+        if (api != null) {
+            api.close();
+        }
+        if (state != null) {
+            state.close();
+        }
+        deleteTree(workDir);
     }
 
     /**
@@ -198,7 +190,11 @@ public final class BenchServer implements AutoCloseable {
 
     private SocketRequest idleRequest(String dirName) throws IOException {
         TaskRef idle = new TaskRef(UUID.randomUUID().toString(), NAMESPACE, "bench-extra", "extra", "idle");
-        allocations.markLive(idle);
+        try {
+            state.markLive(idle);
+        } catch (StateUnavailableException e) {
+            throw new IOException("cannot make the allocation live: " + e.getMessage(), e);
+        }
         Path dir = Files.createDirectories(workDir.resolve("secrets").resolve(dirName));
         return SocketRequest.of(idle, dir, SocketNeeds.of(FilesystemIsolation.NONE));
     }
@@ -255,6 +251,7 @@ public final class BenchServer implements AutoCloseable {
         try {
             api.close();
         } finally {
+            state.close();
             try {
                 if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(taskSocket)) {
                     Files.delete(link);
@@ -323,9 +320,10 @@ public final class BenchServer implements AutoCloseable {
             }
         }
         Map<String, String> effective = settings(Path.of("<tmp>/l"), Path.of("<tmp>/data"), options.settings());
-        out.printf("bench: ready socket=%s sockets=%d metadata=%s pid=%d start_ms=%d%n", server.socket(),
-                server.openSockets(), options.embeddedMetadata() ? "embedded" : "memory",
-                ProcessHandle.current().pid(), startMillis);
+        out.printf("bench: ready socket=%s sockets=%d state=%s metadata=%s pid=%d start_ms=%d jvm_uptime_ms=%d%n",
+                server.socket(), server.openSockets(), options.state().name().toLowerCase(Locale.ROOT),
+                options.embeddedMetadata() ? "embedded" : options.state().name().toLowerCase(Locale.ROOT),
+                ProcessHandle.current().pid(), startMillis, ManagementFactory.getRuntimeMXBean().getUptime());
         out.println("bench: settings " + effective + " (socket.rate-limit=0: benchmarks must not be throttled)");
         out.println("bench: memory phase=ready " + ProcessMemory.line());
         out.flush();
@@ -344,7 +342,7 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /** Logs WARN and above and no audit lines, unless the caller chose a logback configuration. */
-    private static void configureLogging() {
+    public static void configureLogging() {
         if (System.getProperty("logback.configurationFile") == null) {
             URL config = BenchServer.class.getResource("logback.xml");
             if (config != null) {
@@ -362,22 +360,6 @@ public final class BenchServer implements AutoCloseable {
         Path parent = link.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
-        }
-    }
-
-    private static void put(InMemoryAclTokenStore tokens, AclToken token) {
-        try {
-            tokens.put(token);
-        } catch (StateUnavailableException e) {
-            throw new IllegalStateException("a fresh in-memory store is available", e);
-        }
-    }
-
-    private static void write(InMemoryNodeMetadataStore metadata, String nodeId) {
-        try {
-            metadata.write(nodeId, DYNAMIC_META);
-        } catch (StateUnavailableException e) {
-            throw new IllegalStateException("a fresh in-memory store is available", e);
         }
     }
 

@@ -63,6 +63,39 @@ class BenchServerTest {
     }
 
     @Test
+    void servesTheSameRequestsOnThePluginsEmbeddedStore() throws Exception {
+        Path socket = dir.resolve("e.sock");
+        BenchOptions options = BenchOptions.parse(new String[] {"--socket", socket.toString(), "--state", "embedded"});
+        try (BenchServer server = BenchServer.start(options); UnixHttpClient client = UnixHttpClient.at(socket)) {
+            String acl = server.credentials().aclSecret();
+            assertThat(client.get("/v1/client/metadata").token(server.credentials().jwt()).send().status())
+                    .isEqualTo(200);
+            assertThat(client.request("POST", "/v1/acl/token").token(acl)
+                    .json("{\"Name\":\"w\",\"Type\":\"client\",\"Policies\":[\"bench-workload\"]}").send()
+                    .status()).isEqualTo(200);
+            assertThat(client.request("PUT", "/v1/var/bench/write").token(acl).json("{\"Items\":{\"k\":\"v\"}}")
+                    .send().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void parsesTheStateOptions() {
+        BenchOptions etcd = BenchOptions.parse(new String[] {"--socket", "s", "--state", "etcd", "--etcd-endpoints",
+                "http://127.0.0.1:1, http://127.0.0.1:2", "--etcd-prefix", "/p", "--node-name", "agent-2"});
+        assertThat(etcd.state()).isEqualTo(BenchOptions.StateKind.ETCD);
+        assertThat(etcd.etcd().orElseThrow().endpoints()).hasSize(2);
+        assertThat(etcd.etcd().orElseThrow().prefix()).isEqualTo("/p");
+        assertThat(etcd.etcd().orElseThrow().nodeName()).isEqualTo("agent-2");
+        assertThat(BenchOptions.parse(new String[] {"--socket", "s"}).state()).isEqualTo(BenchOptions.StateKind.MEMORY);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--socket", "s", "--state", "etcd"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--socket", "s", "--etcd-endpoints", "http://x:1"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--socket", "s", "--state", "sqlite"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void parsesTheCommandLine() {
         BenchOptions options = BenchOptions.parse(new String[] {"--socket", "s", "--set", "identity.cache-size=0",
                 "--metadata", "embedded", "--extra-sockets", "10", "--churn", "5", "--memory-log-gc"});
