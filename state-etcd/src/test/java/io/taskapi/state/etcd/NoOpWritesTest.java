@@ -14,9 +14,11 @@ import io.taskapi.spi.state.StoredVariable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +60,12 @@ class NoOpWritesTest {
         cluster.closeConnections();
     }
 
+    /** A write that may fail. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws Exception;
+    }
+
     @Test
     void aWriteThatChangesNothingWaitsForNoEvent() throws Exception {
         EtcdState state = cluster.connect();
@@ -75,25 +83,43 @@ class NoOpWritesTest {
         StoredVariable stored = variables.put(new StoredVariable("default", "v", "key-1", new byte[] {1}, 0, 0,
                 Instant.EPOCH, Instant.EPOCH), OptionalLong.empty());
         views.put("node-1", "job-1", "{}");
+        EtcdNodeMetadataStore metadata = state.nodeMetadata();
+        state.awaitLoaded(TestCluster.REQUEST_TIMEOUT.multipliedBy(5));
+        AtomicInteger writes = new AtomicInteger();
+        Write elsewhere = () -> metadata.write("node-1",
+                Map.of("n", Optional.of(String.valueOf(writes.incrementAndGet()))));
         synchronized (logs) {
             logs.list.clear();
         }
 
+        // Before each: a write elsewhere, so that the no-op's revision is past every change of the store's prefix
+        // (a wrongful wait would then have nothing to end it).
+        elsewhere.run();
         assertFalse(policies.delete("absent"));
+        elsewhere.run();
         assertFalse(tokens.delete("absent"));
         AclToken another = new AclToken(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "again",
                 AclTokenType.MANAGEMENT, List.of(), Instant.EPOCH, Optional.empty());
+        elsewhere.run();
         assertFalse(tokens.bootstrap(another));
+        elsewhere.run();
         assertFalse(variables.delete("default", "absent", OptionalLong.empty()));
+        elsewhere.run();
         assertFalse(variables.delete("default", "absent", OptionalLong.of(0)));
+        elsewhere.run();
         // A stale index: the transaction's Else branch runs (no write, no event).
         assertThrows(CasConflictException.class, () -> variables.delete("default", "v",
                 OptionalLong.of(stored.modifyIndex() + 1_000_000)));
+        elsewhere.run();
         assertThrows(CasConflictException.class, () -> variables.put(new StoredVariable("default", "v", "key-1",
                 new byte[] {2}, 0, 0, Instant.EPOCH, Instant.EPOCH), OptionalLong.of(stored.modifyIndex() - 1)));
+        elsewhere.run();
         views.delete("node-1", "absent");
+        elsewhere.run();
         assertFalse(allocations.forget("absent"));
+        elsewhere.run();
         assertFalse(identityKeys.retire("absent"));
+        elsewhere.run();
         assertFalse(signingKeys.retire("absent"));
 
         List<String> lines;
