@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * -tls-cert-file}, {@code -tls-key-file}) or, when none is given, a self-signed one (ECDSA P-256, one year, SANs
  * {@code localhost}, the node name, 127.0.0.1, ::1 and the bind address) generated with Bouncy Castle into {@code
  * <data-dir>/tls/} once and reused on later starts. The plugin serves it and reloads it when the files change;
- * clients trust it with {@code -ca-cert} or {@code NOMAD_CACERT}.
+ * clients trust it with {@code -ca-cert} or {@code NOMAD_CACERT}. The UI proxy's {@code -dev} certificate is made
+ * the same way ({@link #selfSigned}).
  */
-final class AgentCertificate {
+public final class AgentCertificate {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCertificate.class);
 
     private AgentCertificate() {
@@ -67,10 +68,35 @@ final class AgentCertificate {
         Path keyFile = options.tls().keyFile().orElse(tlsDir.resolve("agent.key"));
         if (options.tls().certFile().isEmpty() && !(Files.exists(certFile) && Files.exists(keyFile))) {
             try {
-                generate(certFile, keyFile, subjectNames(options.bindHost(), nodeName));
+                generate(certFile, keyFile, "taskapi agent", subjectNames(options.bindHost(), nodeName));
             } catch (GeneralSecurityException | OperatorCreationException e) {
                 throw new IOException("cannot generate the agent's TLS certificate: " + e.getMessage(), e);
             }
+        }
+        return new PemPair(certFile, keyFile);
+    }
+
+    /**
+     * A new self-signed certificate of the same kind as the agent's (ECDSA P-256, one year, server authentication).
+     *
+     * @param certFile where the certificate goes, PEM
+     * @param keyFile where its private key goes, PEM, readable by the owner only
+     * @param commonName the subject's CN
+     * @param hosts its names: DNS names and IP literals
+     * @return the two files
+     * @throws IOException when it cannot be generated or written
+     */
+    public static PemPair selfSigned(Path certFile, Path keyFile, String commonName, List<String> hosts)
+            throws IOException {
+        List<GeneralName> names = new ArrayList<>();
+        for (String host : hosts) {
+            boolean ip = host.matches("[0-9.]+") || host.contains(":");
+            names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
+        }
+        try {
+            generate(certFile, keyFile, commonName, names);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException("cannot generate a TLS certificate: " + e.getMessage(), e);
         }
         return new PemPair(certFile, keyFile);
     }
@@ -81,8 +107,9 @@ final class AgentCertificate {
      * @param certFile the certificate, PEM
      * @param keyFile its private key, PEM
      */
-    record PemPair(Path certFile, Path keyFile) {
-        PemPair {
+    public record PemPair(Path certFile, Path keyFile) {
+        /** Checks for nulls. */
+        public PemPair {
             requireNonNull(certFile, "certFile is null");
             requireNonNull(keyFile, "keyFile is null");
         }
@@ -107,14 +134,14 @@ final class AgentCertificate {
         return names;
     }
 
-    private static void generate(Path certFile, Path keyFile, List<GeneralName> names)
+    private static void generate(Path certFile, Path keyFile, String commonName, List<GeneralName> names)
             throws IOException, GeneralSecurityException, OperatorCreationException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = generator.generateKeyPair();
         Instant now = Instant.now();
         var subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "taskapi")
-                .addRDN(BCStyle.CN, "taskapi agent").build();
+                .addRDN(BCStyle.CN, commonName).build();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
                 new BigInteger(128, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
                 Date.from(now.plus(Duration.ofDays(365))), subject, pair.getPublic());

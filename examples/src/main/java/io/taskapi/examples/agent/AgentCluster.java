@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class AgentCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCluster.class);
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration LOAD_STEP = Duration.ofMillis(250);
 
     private final EtcdState etcd;
     private final EtcdNodeRegistry nodes;
@@ -150,11 +151,19 @@ final class AgentCluster implements AutoCloseable {
     }
 
     private void awaitLoaded() {
-        try {
-            etcd.awaitLoaded(LOAD_TIMEOUT);
-        } catch (StateUnavailableException e) {
-            // Not fatal: the stores answer 503 until etcd is reachable, then catch up by themselves.
-            LOG.warn("starting without etcd's state: {}", e.getMessage());
+        long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                etcd.awaitLoaded(LOAD_STEP);
+                return;
+            } catch (StateUnavailableException e) {
+                // Not fatal: the stores answer 503 until etcd is reachable, then catch up by themselves. No point
+                // waiting on once a heartbeat has found etcd unreachable.
+                if (!etcd.isReachable() || System.nanoTime() - deadline > 0) {
+                    LOG.warn("starting without etcd's state: {}", e.getMessage());
+                    return;
+                }
+            }
         }
     }
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 public final class TaskapiCommand implements Runnable {
     /** The subcommands, in the order usage lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(AgentCommand.class, JobCommands.class, AllocCommands.class,
-            NodeCommands.class, AclCommands.class, LoginCommand.class, VarCommands.class, DemoCommand.class);
+            NodeCommands.class, AclCommands.class, LoginCommand.class, VarCommands.class, DemoCommand.class,
+            UiProxyCommand.class);
 
     private final Map<String, String> environment;
 

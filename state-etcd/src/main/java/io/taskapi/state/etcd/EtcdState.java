@@ -50,12 +50,16 @@ import org.slf4j.LoggerFactory;
 public final class EtcdState implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdState.class);
     private static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
+    /** How late, at most, past the staleness bound the stores tell their listeners that they went stale. */
+    private static final Duration STALENESS_SWEEP = Duration.ofMillis(100);
 
     private final EtcdStateConfig config;
     private final KeyLayout layout;
     private final Client client;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    // Its own thread: the scheduler's can be busy for a request timeout with reads that etcd does not answer.
+    private final ScheduledExecutorService stalenessSweep;
     private final List<WatchedPrefix<?>> caches = new CopyOnWriteArrayList<>();
     private final RevisionIndex index = new RevisionIndex();
     private volatile boolean reachable = true;
@@ -81,6 +85,7 @@ public final class EtcdState implements AutoCloseable {
         this.layout = new KeyLayout(config.keyPrefix());
         this.client = client(config);
         this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads());
+        this.stalenessSweep = Executors.newSingleThreadScheduledExecutor(daemonThreads());
     }
 
     private static Client client(EtcdStateConfig config) {
@@ -124,6 +129,9 @@ public final class EtcdState implements AutoCloseable {
         long interval = config.heartbeatInterval().toNanos();
         ScheduledFuture<?> unused = state.scheduler.scheduleWithFixedDelay(state::heartbeat, interval, interval,
                 TimeUnit.NANOSECONDS);
+        long sweep = STALENESS_SWEEP.toNanos();
+        unused = state.stalenessSweep.scheduleWithFixedDelay(state::sweepStaleness, sweep,
+                sweep, TimeUnit.NANOSECONDS);
         return state;
     }
 
@@ -417,6 +425,26 @@ public final class EtcdState implements AutoCloseable {
         }
     }
 
+    /**
+     * A cache past the staleness bound tells its listeners (the plugin's caches of verified tokens and compiled ACLs
+     * drop what they derived from it), so that a disconnected agent stops authenticating within the bound (plus this
+     * sweep's period), not only the requests that reach the store.
+     */
+    private void sweepStaleness() {
+        boolean wentStale = false;
+        for (WatchedPrefix<?> cache : caches) {
+            try {
+                wentStale |= cache.tellIfStale();
+            } catch (RuntimeException e) {
+                LOG.warn("telling of a stale cache failed", e); // never ends the sweep
+            }
+        }
+        if (wentStale) {
+            LOG.warn("etcd has not confirmed the cached state within the staleness bound ({} ms): answering 503 until"
+                    + " it does", config.stalenessBound().toMillis());
+        }
+    }
+
     private Duration heartbeatTimeout() {
         Duration twoBeats = config.heartbeatInterval().multipliedBy(2);
         // Not under 2 s: a loaded machine must not pass for an unreachable cluster (writes would fail for nothing).
@@ -435,6 +463,7 @@ public final class EtcdState implements AutoCloseable {
         }
         closed = true;
         scheduler.shutdownNow();
+        stalenessSweep.shutdownNow();
         for (WatchedPrefix<?> cache : caches) {
             cache.close();
         }

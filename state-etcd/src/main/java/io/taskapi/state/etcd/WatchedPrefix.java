@@ -95,6 +95,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
     private Watch.Watcher watcher;
     private boolean closed;
     private volatile String lastLoadFailure;
+    private boolean toldStale; // only the staleness sweep's thread reads and writes it
 
     /**
      * @param what what the prefix holds, for messages ("ACL tokens")
@@ -314,6 +315,29 @@ final class WatchedPrefix<T> implements AutoCloseable {
         if (current != null) {
             current.requestProgress();
         }
+    }
+
+    /**
+     * Tells the change listeners once, when the cache passes the staleness bound. What they derived from it (a
+     * verified token, a compiled ACL) is no longer confirmed either: dropped, it is looked up again, which then fails
+     * closed. Without this, a plugin cache in front of the store would keep authenticating a token past the bound.
+     * Called by one thread, often (see {@link EtcdState}).
+     *
+     * @return whether it has just gone stale
+     */
+    boolean tellIfStale() {
+        if (view == null) {
+            return false; // not loaded: reads throw anyway, and nothing can have been derived from it
+        }
+        boolean stale = System.nanoTime() - freshAsOfNanos > boundNanos;
+        if (stale == toldStale) {
+            return false;
+        }
+        toldStale = stale;
+        if (stale) {
+            fire();
+        }
+        return stale;
     }
 
     private void markFresh(long sentNanos) {

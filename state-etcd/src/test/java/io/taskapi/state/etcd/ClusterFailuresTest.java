@@ -14,6 +14,7 @@ import io.taskapi.spi.state.AclToken;
 import io.taskapi.spi.state.AclTokenType;
 import io.taskapi.spi.state.StateUnavailableException;
 import io.taskapi.spi.state.StoredVariable;
+import io.taskapi.spi.state.Subscription;
 import io.taskapi.testing.etcd.EtcdCluster;
 import java.io.IOException;
 import java.time.Duration;
@@ -150,6 +151,8 @@ class ClusterFailuresTest {
         agent.awaitLoaded(WAIT);
         AclToken token = token(AclTokenType.CLIENT);
         agent.aclTokens().put(token);
+        AtomicInteger told = new AtomicInteger();
+        Subscription unused = agent.aclTokens().onChange(told::incrementAndGet);
 
         int leader = cluster.cluster().awaitLeader();
         int other = (leader + 1) % cluster.cluster().size();
@@ -171,6 +174,12 @@ class ClusterFailuresTest {
             Thread.sleep(20);
         }
         assertFalse(agent.isReachable());
+        // Its listeners hear that it went stale (the plugin's verified-token cache drops what it remembered).
+        long toldBy = System.nanoTime() + WAIT.toNanos();
+        while (told.get() == 0) {
+            assertTrue(System.nanoTime() - toldBy < 0, "the listeners were not told that the cache went stale");
+            Thread.sleep(10);
+        }
         long before = System.nanoTime();
         assertThrows(StateUnavailableException.class, () -> agent.aclTokens().put(token(AclTokenType.CLIENT)));
         System.out.println("majority stopped: reads served from the cache for "

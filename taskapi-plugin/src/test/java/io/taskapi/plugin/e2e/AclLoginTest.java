@@ -176,6 +176,35 @@ final class AclLoginTest {
     }
 
     @Test
+    void aTaskExchangesItsWorkloadIdentityForATokenThroughAMethodThatReadsTheAgentsJwksOverHttp() throws Exception {
+        // The method's keys are the plugin's own, fetched over HTTP from its JWKS route, as a Nomad user points an
+        // auth method at an agent's /.well-known/jwks.json.
+        ok(OPERATOR.send("POST", "/v1/acl/auth-method", management, "{\"Name\":\"workloads\",\"Type\":\"JWT\","
+                + "\"TokenLocality\":\"local\",\"MaxTokenTTL\":\"10m\",\"Config\":{\"JWKSURL\":\"http://"
+                + OPERATOR.address() + "/.well-known/jwks.json\",\"BoundAudiences\":[\"nomadproject.io\"],"
+                + "\"ClaimMappings\":{\"nomad_task\":\"task\"}}}"));
+        ok(OPERATOR.send("POST", "/v1/acl/binding-rule", management, "{\"AuthMethod\":\"workloads\",\"Selector\":"
+                + "\"value.task == \\\"exchanger\\\"\",\"BindType\":\"policy\",\"BindName\":\"node-write\"}"));
+        TestTask task = API.newTask("exchanger");
+        task.openSocket();
+
+        HttpResponse login = task.client().request("POST", "/v1/acl/login")
+                .json(loginBody("workloads", task.identity())).send();
+
+        assertThat(login.status()).as(login.body()).isEqualTo(200);
+        assertThat(login.json().get("Policies").toString()).isEqualTo("[\"node-write\"]");
+        String secret = login.json().get("SecretID").asText();
+        assertThat(curl("GET", "/v1/nodes", List.of("X-Nomad-Token: " + secret), null).status()).isEqualTo(200);
+
+        TestTask other = API.newTask("someone-else");
+        other.openSocket();
+        HttpResponse refused = other.client().request("POST", "/v1/acl/login")
+                .json(loginBody("workloads", other.identity())).send();
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("no role or policy bindings matched");
+    }
+
+    @Test
     void deletingTheRoleTakesItsPoliciesAwayAtOnce() throws Exception {
         JsonNode role = JSON.readTree(ok(OPERATOR.send("POST", "/v1/acl/role", management,
                 "{\"Name\":\"temporary\",\"Policies\":[{\"Name\":\"node-write\"}]}")));
