@@ -38,15 +38,16 @@ import org.junit.jupiter.api.io.TempDir;
 final class DocsCliCommandsTest {
     /** {@code ./taskapi …}, {@code $ taskapi …} and {@code `taskapi …}: the command words, up to three. */
     private static final Pattern DOC_COMMAND =
-            Pattern.compile("(?:\\./|\\$ |`)taskapi((?: [a-z]+(?=[\\s`|)]|$)){1,3})");
+            Pattern.compile("(?:\\./|\\$ |`)taskapi((?: [a-z]+(?:-[a-z]+)*(?=[\\s`|)]|$)){1,3})");
     /** The commands {@link #theReadmeCommandsWorkAsProcesses} runs; every command in the docs must be one of them. */
     /**
      * Commands the docs show that are run as processes by other tests: {@link AllocExecCommandTest} (they need a
      * running task), {@code LoginCliTest} (they need an identity provider's key pair) and {@code ClusterDemoScriptTest}
-     * (a token revoked on one agent of a cluster).
+     * (a token revoked on one agent of a cluster) and {@code UiProxyBrowserTest} (the web UI in a browser).
      */
     private static final Set<String> TESTED_ELSEWHERE = Set.of("alloc exec", "login", "acl role create",
-            "acl token delete");
+            "acl auth-method create", "acl binding-rule create",
+            "acl token delete", "ui-proxy");
     private static final Set<String> TESTED = Set.of("demo", "agent", "acl bootstrap", "acl policy apply", "job run",
             "job status", "job stop", "alloc status", "node status", "acl token create", "var put", "var get");
 
@@ -69,11 +70,13 @@ final class DocsCliCommandsTest {
         }
         // The extraction works (a change of the docs' style must not make this test pass on nothing) …
         assertThat(shown).contains("agent", "node status", "job run", "acl policy apply");
-        // … and each command shown, or the group it belongs to ("job" for `taskapi job run|stop|status`), is run below.
+        // … and each command shown, or the group it belongs to ("job" for `taskapi job run|stop|status`), is run below;
+        // words after a tested command are its arguments ("job stop taskapi-example").
         Set<String> testedAnywhere = new TreeSet<>(TESTED);
         testedAnywhere.addAll(TESTED_ELSEWHERE);
         assertThat(shown).allSatisfy(command -> assertThat(testedAnywhere).as("tested commands")
-                .anySatisfy(tested -> assertThat(tested + " ").startsWith(command + " ")));
+                .anySatisfy(tested -> assertThat((tested + " ").startsWith(command + " ")
+                        || (command + " ").startsWith(tested + " ")).as(command).isTrue()));
     }
 
     @Test
