@@ -45,7 +45,7 @@ public final class EtcdAclPolicyStore implements AclPolicyStore {
                 state.layout().policy(policy.name()), Codec.policy(policy), PutOption.builder().withPrevKV().build()));
         long revision = response.getHeader().getRevision();
         long created = response.hasPrevKv() ? response.getPrevKv().getCreateRevision() : revision;
-        state.awaitApplied(cache, revision);
+        cache.awaitOwnWrite(revision);
         return policy.withIndexes(created, revision);
     }
 
@@ -57,7 +57,7 @@ public final class EtcdAclPolicyStore implements AclPolicyStore {
         if (response.getDeleted() == 0) {
             return false;
         }
-        state.awaitApplied(cache, response.getHeader().getRevision());
+        cache.awaitOwnWrite(response.getHeader().getRevision());
         return true;
     }
 

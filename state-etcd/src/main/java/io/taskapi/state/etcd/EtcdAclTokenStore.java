@@ -108,7 +108,7 @@ public final class EtcdAclTokenStore implements AclTokenStore {
                     .If(unchanged(tokenKey, current), unchanged(secretKey, holder))
                     .Then(writes.toArray(Op[]::new)).commit());
             if (written.isSucceeded()) {
-                state.awaitApplied(cache, written.getHeader().getRevision());
+                cache.awaitOwnWrite(written.getHeader().getRevision());
                 return;
             }
         }
@@ -131,7 +131,7 @@ public final class EtcdAclTokenStore implements AclTokenStore {
                     .Then(Op.delete(tokenKey, DeleteOption.DEFAULT), Op.delete(secretKey, DeleteOption.DEFAULT))
                     .commit());
             if (deleted.isSucceeded()) {
-                state.awaitApplied(cache, deleted.getHeader().getRevision());
+                cache.awaitOwnWrite(deleted.getHeader().getRevision());
                 return true;
             }
         }
@@ -156,7 +156,7 @@ public final class EtcdAclTokenStore implements AclTokenStore {
                 .Else(Op.get(bootstrapKey, GetOption.builder().withCountOnly(true).build()))
                 .commit());
         if (response.isSucceeded()) {
-            state.awaitApplied(cache, response.getHeader().getRevision());
+            cache.awaitOwnWrite(response.getHeader().getRevision());
             return true;
         }
         if (response.getGetResponses().get(0).getCount() > 0) {

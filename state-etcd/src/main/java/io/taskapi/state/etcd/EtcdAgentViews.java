@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.kv.DeleteResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import io.taskapi.spi.state.StateUnavailableException;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public final class EtcdAgentViews {
         ByteSequence key = state.layout().key(prefix(kind) + checked(nodeId) + "/" + checked(id));
         long revision = state.write("publish a " + kind + " view", () -> state.client().getKVClient()
                 .put(key, ByteSequence.from(requireNonNull(json, "json is null"), UTF_8))).getHeader().getRevision();
-        state.awaitApplied(cache, revision);
+        cache.awaitOwnWrite(revision);
     }
 
     /**
@@ -91,10 +92,12 @@ public final class EtcdAgentViews {
      * @throws StateUnavailableException when etcd cannot take it now
      */
     public void delete(String nodeId, String id) throws StateUnavailableException {
-        long revision = state.write("withdraw a " + kind + " view", () -> state.client().getKVClient()
-                .delete(state.layout().key(prefix(kind) + checked(nodeId) + "/" + checked(id)), DeleteOption.DEFAULT))
-                .getHeader().getRevision();
-        state.awaitApplied(cache, revision);
+        DeleteResponse response = state.write("withdraw a " + kind + " view", () -> state.client().getKVClient()
+                .delete(state.layout().key(prefix(kind) + checked(nodeId) + "/" + checked(id)), DeleteOption.DEFAULT));
+        if (response.getDeleted() > 0) {
+            // A view that was not there changed nothing: no event is coming.
+            cache.awaitOwnWrite(response.getHeader().getRevision());
+        }
     }
 
     private static String checked(String part) {

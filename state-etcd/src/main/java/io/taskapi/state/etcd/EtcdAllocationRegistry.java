@@ -110,7 +110,7 @@ public final class EtcdAllocationRegistry implements AllocationRegistry {
         if (response.getDeleted() == 0) {
             return false;
         }
-        state.awaitApplied(cache, response.getHeader().getRevision());
+        cache.awaitOwnWrite(response.getHeader().getRevision());
         return true;
     }
 
@@ -121,7 +121,7 @@ public final class EtcdAllocationRegistry implements AllocationRegistry {
         long revision = state.write("record an allocation", () -> state.client().getKVClient()
                 .put(state.layout().key(KeyLayout.ALLOCATIONS + allocationId), Codec.allocation(allocation)))
                 .getHeader().getRevision();
-        state.awaitApplied(cache, revision);
+        cache.awaitOwnWrite(revision);
     }
 
     private void nodeWentDown(String nodeId) {

@@ -49,7 +49,7 @@ public final class EtcdIdentityKeyStore implements IdentityKeyStore {
         long revision = state.write("publish an identity key", () -> state.client().getKVClient()
                 .put(state.layout().key(KeyLayout.PUBLIC_KEYS + key.keyId()), Codec.verificationKey(key)))
                 .getHeader().getRevision();
-        state.awaitApplied(cache, revision);
+        cache.awaitOwnWrite(revision);
     }
 
     /**
@@ -66,7 +66,7 @@ public final class EtcdIdentityKeyStore implements IdentityKeyStore {
         if (response.getDeleted() == 0) {
             return false;
         }
-        state.awaitApplied(cache, response.getHeader().getRevision());
+        cache.awaitOwnWrite(response.getHeader().getRevision());
         return true;
     }
 

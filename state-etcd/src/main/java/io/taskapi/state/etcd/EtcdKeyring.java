@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -153,8 +154,8 @@ public final class EtcdKeyring implements VariableKeyring {
                     .Then(putKey(root, id), Op.put(activeKey(ACTIVE), ByteSequence.from(id, UTF_8),
                             PutOption.DEFAULT)).commit());
             if (response.isSucceeded()) {
-                state.awaitApplied(active, response.getHeader().getRevision());
-                state.awaitApplied(keys, response.getHeader().getRevision());
+                active.awaitOwnWrite(response.getHeader().getRevision());
+                keys.awaitOwnWrite(response.getHeader().getRevision());
                 return id;
             }
         }
@@ -168,12 +169,17 @@ public final class EtcdKeyring implements VariableKeyring {
                 .If(new Cmp(activeKey(ACTIVE), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                 .Then(putKey(root, id), Op.put(activeKey(ACTIVE), ByteSequence.from(id, UTF_8), PutOption.DEFAULT))
                 .Else(Op.get(activeKey(ACTIVE), io.etcd.jetcd.options.GetOption.DEFAULT)).commit());
-        state.awaitApplied(active, response.getHeader().getRevision());
-        state.awaitApplied(keys, response.getHeader().getRevision());
         if (response.isSucceeded()) {
+            active.awaitOwnWrite(response.getHeader().getRevision());
+            keys.awaitOwnWrite(response.getHeader().getRevision());
             return id;
         }
-        return response.getGetResponses().get(0).getKvs().get(0).getValue().toString(UTF_8);
+        // Another agent's first key won: nothing changed here. Wait for the pointer as read (a change at its mod
+        // revision), not for this transaction's revision, at which no event comes; key() reads etcd for a key the
+        // cache does not have yet.
+        KeyValue pointer = response.getGetResponses().get(0).getKvs().get(0);
+        active.awaitOwnWrite(pointer.getModRevision());
+        return pointer.getValue().toString(UTF_8);
     }
 
     /**

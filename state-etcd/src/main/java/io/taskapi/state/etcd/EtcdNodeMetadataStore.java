@@ -33,7 +33,7 @@ public final class EtcdNodeMetadataStore implements NodeMetadataStore {
         long revision = state.write("write node metadata", () -> state.client().getKVClient()
                 .put(state.layout().key(KeyLayout.NODE_META + nodeId), Codec.metadata(copy))).getHeader()
                 .getRevision();
-        state.awaitApplied(cache, revision);
+        cache.awaitOwnWrite(revision);
     }
 
     @Override

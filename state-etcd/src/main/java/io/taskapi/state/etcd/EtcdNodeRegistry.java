@@ -166,8 +166,10 @@ public final class EtcdNodeRegistry implements NodeRegistry, AutoCloseable {
         }
         long revision = state.write("register the node", () -> state.client().getKVClient().txn()
                 .Then(writes.toArray(Op[]::new)).commit()).getHeader().getRevision();
-        state.awaitApplied(nodes, revision);
-        state.awaitApplied(alive, revision);
+        nodes.awaitOwnWrite(revision);
+        if (lease != 0) {
+            alive.awaitOwnWrite(revision);
+        }
     }
 
     @Override

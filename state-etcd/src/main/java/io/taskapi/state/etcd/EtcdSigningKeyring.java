@@ -117,7 +117,7 @@ public final class EtcdSigningKeyring {
         TxnResponse applied = response.isSucceeded() ? response : response.getTxnResponses().get(0);
         boolean deleted = applied.getDeleteResponses().get(0).getDeleted() > 0;
         if (deleted) {
-            state.awaitApplied(keys, response.getHeader().getRevision());
+            keys.awaitOwnWrite(response.getHeader().getRevision());
         }
         return deleted;
     }
@@ -153,8 +153,8 @@ public final class EtcdSigningKeyring {
                             Op.put(pointer, ByteSequence.from(id, UTF_8), PutOption.DEFAULT))
                     .commit());
             if (response.isSucceeded()) {
-                state.awaitApplied(keys, response.getHeader().getRevision());
-                state.awaitApplied(active, response.getHeader().getRevision());
+                keys.awaitOwnWrite(response.getHeader().getRevision());
+                active.awaitOwnWrite(response.getHeader().getRevision());
                 return id;
             }
         }

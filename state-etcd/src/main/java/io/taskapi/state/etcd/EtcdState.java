@@ -324,14 +324,6 @@ public final class EtcdState implements AutoCloseable {
         return cache;
     }
 
-    /** Waits for a write's revision to reach a cache, so that this agent reads its own writes. */
-    void awaitApplied(WatchedPrefix<?> cache, long revision) {
-        if (!cache.awaitRevision(revision, config.requestTimeout())) {
-            // The write is committed; this agent's cache catches up later (the heartbeat would say if it cannot).
-            LOG.warn("{} did not see revision {} within {}", cache, revision, config.requestTimeout());
-        }
-    }
-
     void schedule(Runnable task, long delayMillis) {
         if (closed) {
             return;

@@ -95,7 +95,7 @@ public final class EtcdVariableStore implements VariableStore {
                     .commit());
             if (response.isSucceeded()) {
                 long revision = response.getHeader().getRevision();
-                state.awaitApplied(cache, revision);
+                cache.awaitOwnWrite(revision);
                 long createIndex = observed.map(KeyValue::getCreateRevision).orElse(revision);
                 return variable.stored(createIndex, revision, created, modified);
             }
@@ -120,7 +120,7 @@ public final class EtcdVariableStore implements VariableStore {
             if (response.getDeleted() == 0) {
                 return false;
             }
-            state.awaitApplied(cache, response.getHeader().getRevision());
+            cache.awaitOwnWrite(response.getHeader().getRevision());
             return true;
         }
         long expected = expectedModifyIndex.getAsLong();
@@ -141,7 +141,7 @@ public final class EtcdVariableStore implements VariableStore {
             throw new CasConflictException(first(response.getGetResponses().get(0))
                     .map(kv -> decodeQuietly(namespace, path, kv)).orElse(null));
         }
-        state.awaitApplied(cache, response.getHeader().getRevision());
+        cache.awaitOwnWrite(response.getHeader().getRevision());
         return true;
     }
 

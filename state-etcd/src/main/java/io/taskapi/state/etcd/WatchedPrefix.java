@@ -31,15 +31,16 @@ import org.slf4j.LoggerFactory;
  * Everything under one key prefix, in memory, kept current by an etcd watch: the read side of every store.
  *
  * <p><b>Loading.</b> A linearizable range read of the prefix at revision R fills the cache, and a watch from R + 1
- * keeps it current: no change can fall between the two. A watch that fails is resumed from the last revision applied
- * plus one; when etcd has compacted that revision away, the prefix is read again whole (a re-list) and the watch
- * starts after it.
+ * keeps it current: no change can fall between the two. A watch that fails is resumed after the last change applied
+ * (not after a progress notification's revision, see {@link #rewatch}); when etcd has compacted that revision away,
+ * the prefix is read again whole (a re-list) and the watch starts after it.
  *
  * <p><b>Freshness.</b> Every heartbeat ({@link EtcdState}) makes a linearizable read that returns the cluster's
  * revision R at time t, then asks the watch for a progress notification. Once the cache has applied every revision
  * up to R, it is known to have been current at t ("fresh as of t"). Reads throw {@link StateUnavailableException}
  * once fresh-as-of is older than the staleness bound: an agent that cannot hear of a revocation stops trusting what
- * it cached. A write waits until the cache has applied its revision, so an agent reads its own writes.
+ * it cached. A write waits until the cache has applied the write's own event ({@link #awaitOwnWrite}), so an agent
+ * reads its own writes.
  *
  * <p>The watch's error and completion callbacks run under jetcd's own lock, so they only hand the work to the
  * scheduler; this lock is never held while calling jetcd.
@@ -237,32 +238,6 @@ final class WatchedPrefix<T> implements AutoCloseable {
     }
 
     /**
-     * Waits until the cache has applied a revision (the revision of this agent's own write).
-     *
-     * @param revision the revision
-     * @param timeout how long at most
-     * @return whether it was applied in time
-     */
-    boolean awaitRevision(long revision, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (applied < revision && !closed) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return applied >= revision;
-        }
-    }
-
-    /**
      * Waits until the cache has applied a change of its own prefix at {@code revision} or later (a write of this
      * agent's there), whatever progress notifications said. Only for a revision at which the prefix changed: another
      * one may never come.
@@ -448,7 +423,7 @@ final class WatchedPrefix<T> implements AutoCloseable {
         }
     }
 
-    /** Resumes the watch after the last applied revision. Runs on the scheduler. */
+    /** Resumes the watch after the last change applied. Runs on the scheduler. */
     private void rewatch() {
         long gen;
         long from;
@@ -457,7 +432,12 @@ final class WatchedPrefix<T> implements AutoCloseable {
                 return;
             }
             gen = ++generation;
-            from = applied + 1;
+            // Not applied + 1: etcd before 3.4.25 can send a progress notification ahead of events still queued
+            // (etcd-io/etcd#15220), so applied may be past an event that never arrived, and resuming after it would
+            // lose that event until a re-list. Every event up to changesApplied is in the cache and none after it:
+            // etcd sends a revision's events together, and replays from here exactly what is missing. (On a quiet
+            // prefix that revision is compacted away sooner: the watch then fails and the prefix is re-listed.)
+            from = changesApplied + 1;
         }
         startWatch(gen, from);
     }
