@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class ClusterPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterPublisher.class);
     private static final long RETRY_MILLIS = 1000;
+    /** Failing shorter than this is normal (the caches load at start) and not worth a warning. */
+    private static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** One idempotent write to etcd. */
     @FunctionalInterface
@@ -33,7 +35,8 @@ final class ClusterPublisher implements AutoCloseable {
         daemon.setDaemon(true);
         return daemon;
     });
-    private boolean failing;
+    private long failingSince;
+    private boolean warned;
 
     /**
      * @param key what the write is about (a later write for it replaces this one while it is pending)
@@ -61,10 +64,13 @@ final class ClusterPublisher implements AutoCloseable {
             try {
                 next.getValue().run();
             } catch (StateUnavailableException | RuntimeException e) {
-                if (!failing) {
-                    failing = true;
-                    LOG.warn("cannot tell etcd about {} now ({}); retrying every {} ms", next.getKey(),
-                            e.getMessage(), RETRY_MILLIS);
+                long now = System.nanoTime();
+                if (failingSince == 0) {
+                    failingSince = now;
+                } else if (!warned && now - failingSince > WARN_AFTER_NANOS) {
+                    warned = true;
+                    LOG.warn("cannot tell etcd about {} ({}); retrying every {} ms", next.getKey(), e.getMessage(),
+                            RETRY_MILLIS);
                 }
                 schedule(RETRY_MILLIS);
                 return;
@@ -72,10 +78,11 @@ final class ClusterPublisher implements AutoCloseable {
             synchronized (pending) {
                 pending.remove(next.getKey(), next.getValue());
             }
-            if (failing) {
-                failing = false;
+            if (warned) {
                 LOG.info("etcd takes this agent's node and allocation updates again");
             }
+            failingSince = 0;
+            warned = false;
         }
     }
 
