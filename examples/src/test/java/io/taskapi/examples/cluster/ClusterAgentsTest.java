@@ -208,6 +208,25 @@ final class ClusterAgentsTest {
     }
 
     @Test
+    @Order(5)
+    void aBlockingQueryOnOneAgentWakesOnAWriteThroughTheOther() throws Exception {
+        long index = index(operatorB.send("GET", "/v1/vars?prefix=shared/blocking", null));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ApiClient.Response> blocked = pool.submit(() -> operatorB.send("GET",
+                    "/v1/vars?prefix=shared/blocking&index=" + index + "&wait=30s", null));
+            Thread.sleep(500); // parked on agent B (a write before it parks answers at once, which is right too)
+            long written = operatorA.write("PUT", "/v1/var/shared/blocking", JsonNodeFactory.instance.objectNode()
+                    .set("Items", JsonNodeFactory.instance.objectNode().put("k", "v"))).get("ModifyIndex").asLong();
+            ApiClient.Response woken = blocked.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(index(woken)).isGreaterThanOrEqualTo(written);
+            assertThat(JSON.readTree(woken.text()).findValuesAsText("Path")).contains("shared/blocking");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     @Order(6)
     void ofTwoCheckAndSetWritesAtOneIndexThroughTwoAgentsExactlyOneWins() throws Exception {
         long index = operatorA.write("PUT", "/v1/var/shared/race", JsonNodeFactory.instance.objectNode()
