@@ -86,11 +86,25 @@ public final class EtcdCluster implements AutoCloseable {
             assumeTrue(isRoot(), "etcd is not installed (run .ci/install-test-deps as root)");
             throw new IllegalStateException("etcd is not installed: run .ci/install-test-deps");
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(etcd.get(), size, tls);
+            } catch (IllegalStateException e) {
+                // A port chosen free here can be taken by another process before etcd binds it: choose again.
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static EtcdCluster startOnce(Path etcd, int size, Tls tls) throws IOException {
         Path directory = Files.createTempDirectory("taskapi-etcd-");
         List<Member> members = new ArrayList<>();
+        int[] ports = freePorts(3 * size);
         for (int i = 0; i < size; i++) {
-            members.add(new Member(etcd.orElseThrow(), "m" + i, directory.resolve("m" + i), freePort(), freePort(),
-                    freePort(), tls));
+            members.add(new Member(etcd, "m" + i, directory.resolve("m" + i), ports[3 * i], ports[3 * i + 1],
+                    ports[3 * i + 2], tls));
         }
         String initialCluster = members.stream().map(member -> member.name + "=" + member.peerUrl())
                 .collect(Collectors.joining(","));
@@ -300,9 +314,21 @@ public final class EtcdCluster implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Distinct free ports: every socket is held until all are chosen, so the kernel cannot hand one out twice. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
     }
 
