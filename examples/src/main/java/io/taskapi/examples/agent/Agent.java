@@ -120,7 +120,7 @@ public final class Agent implements AutoCloseable {
                 opened.add(cluster.get());
             }
             health.start();
-            AgentState state = cluster.isPresent() ? cluster.get().state(allocations)
+            AgentState state = cluster.isPresent() ? cluster.get().state(allocations, keyring)
                     : AgentState.builder().allocations(allocations).nodes(node).identityKeys(keyring).build();
             SigningKeys signingKeys = cluster.isPresent() ? cluster.get().signingKeys(keyring) : keyring;
             DeferredTaskApi sockets = new DeferredTaskApi();

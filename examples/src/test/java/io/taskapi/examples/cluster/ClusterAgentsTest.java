@@ -271,6 +271,33 @@ final class ClusterAgentsTest {
     }
 
     @Test
+    @Order(8)
+    void anAgentWithoutTheRootKeyAnswers503ForVariablesAndItsTasksIdentitiesVerifyEverywhere() throws Exception {
+        AgentProcess agentC = AgentProcess.start(dir.resolve("c"), TestAgents.freePort(), "-dev", "-acl-enabled",
+                "-node", "agent-c", "-etcd-endpoints", etcd.endpoints().stream().map(Object::toString)
+                        .collect(Collectors.joining(",")));
+        try {
+            ApiClient operatorC = agentC.client(Optional.of(management));
+            assertThat(TestAgents.status(operatorC, "GET", "/v1/acl/token/self")).as("ACLs are shared").isEqualTo(200);
+            try {
+                operatorC.get("/v1/var/shared/config");
+                throw new AssertionError("a variable read without the root key");
+            } catch (ApiException e) {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).contains("sealed");
+            }
+            String allocC = TestAgents.run(operatorC, SLEEPER.formatted("c")).get(0);
+            TestAgents.await(operatorC, allocC, "running");
+            String identity = identity(dir.resolve("c"), allocC);
+            assertThat(TestAgents.status(taskSocket(dir.resolve("c"), allocC, identity), "GET",
+                    "/v1/acl/token/self")).as("on its own agent").isEqualTo(200);
+            awaitStatus(taskSocket(dataB, allocB, identity), "/v1/acl/token/self", 200);
+        } finally {
+            agentC.terminate();
+        }
+    }
+
+    @Test
     @Order(100)
     void whenAnAgentIsKilledItsNodeIsDownOnTheOthersAndItsTasksIdentitiesStopWorking() throws Exception {
         String identityOfA = identity(dataA, allocA);
