@@ -133,18 +133,10 @@ final class BenchState implements AutoCloseable {
         RootKey rootKey = rootKey(options.rootKeyFile().orElse(workDir.resolve("root.key")));
         EtcdState etcd = EtcdState.connect(EtcdStateConfig.of(options.endpoints(), options.prefix()));
         try {
-            AgentState state = AgentState.builder()
+            AgentState state = etcd.withApiStores(AgentState.builder(), Optional.of(rootKey))
                     .allocations(etcd.allocations())
                     .nodes(etcd.nodeRegistry(node, NODE_TTL))
                     .identityKeys(etcd.identityKeys())
-                    .aclTokens(etcd.aclTokens())
-                    .aclPolicies(etcd.aclPolicies())
-                    .aclRoles(etcd.aclRoles())
-                    .aclAuthMethods(etcd.aclAuthMethods())
-                    .nodeMetadata(etcd.nodeMetadata())
-                    .variables(etcd.variables())
-                    .variableKeys(etcd.keyring(Optional.of(rootKey)))
-                    .storeIndex(etcd.index())
                     .build();
             etcd.awaitLoaded(LOAD_TIMEOUT);
             etcd.identityKeys().publish(key);

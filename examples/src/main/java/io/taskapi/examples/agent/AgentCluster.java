@@ -91,19 +91,11 @@ final class AgentCluster implements AutoCloseable {
         String nodeId = nodes.localNodeId();
         local.onAdded(allocation -> publish(allocation, nodeId));
         local.onAllocationEnded(id -> publisher.publish("allocation " + id, () -> allocations.markTerminal(id)));
-        AgentState state = AgentState.builder()
+        AgentState state = etcd.withApiStores(AgentState.builder(), rootKey)
                 .allocations(new ClusterAllocationRegistry(local, allocations))
                 .nodes(nodes)
                 .identityKeys(rootKey.isPresent() ? etcd.identityKeys()
                         : new ClusterIdentityKeys(own, etcd.identityKeys()))
-                .aclTokens(etcd.aclTokens())
-                .aclPolicies(etcd.aclPolicies())
-                .aclRoles(etcd.aclRoles())
-                .aclAuthMethods(etcd.aclAuthMethods())
-                .nodeMetadata(etcd.nodeMetadata())
-                .variables(etcd.variables())
-                .variableKeys(etcd.keyring(rootKey))
-                .storeIndex(etcd.index())
                 .build();
         awaitLoaded();
         return state;

@@ -10,6 +10,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.taskapi.spi.AgentState;
 import io.taskapi.spi.api.AgentStateIndex;
 import io.taskapi.spi.state.NodeInfo;
 import io.taskapi.spi.state.StateUnavailableException;
@@ -280,6 +281,21 @@ public final class EtcdState implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Gives an agent's state builder what the plugin's API reads and writes, all from this connection: ACL tokens,
+     * policies, roles, auth methods and binding rules, node metadata, variables, the variable keyring and the store
+     * index. The agent adds its nodes, allocations and identity keys. Once per connection (the keyring opens once).
+     *
+     * @param builder the agent's state builder
+     * @param rootKey the root key that wraps the variable keys; empty: variables answer 503 sealed
+     * @return the builder
+     */
+    public AgentState.Builder withApiStores(AgentState.Builder builder, Optional<RootKey> rootKey) {
+        return builder.aclTokens(aclTokens()).aclPolicies(aclPolicies()).aclRoles(aclRoles())
+                .aclAuthMethods(aclAuthMethods()).nodeMetadata(nodeMetadata()).variables(variables())
+                .variableKeys(keyring(rootKey)).storeIndex(index());
     }
 
     /**
