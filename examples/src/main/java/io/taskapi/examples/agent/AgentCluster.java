@@ -33,7 +33,6 @@ final class AgentCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCluster.class);
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LOAD_STEP = Duration.ofMillis(250);
-    private static final Duration PUBLISH_WAIT = Duration.ofSeconds(5);
 
     private final EtcdState etcd;
     private final EtcdNodeRegistry nodes;
@@ -128,33 +127,11 @@ final class AgentCluster implements AutoCloseable {
             EtcdSigningKeyring cluster = signingKeys.get();
             return () -> {
                 EtcdSigningKeyring.SigningKey key = cluster.activeSigningKey();
-                awaitPublished(key.keyId());
                 return new SigningKeys.ActiveKey(key.keyId(), key.privateKey());
             };
         }
         publisher.publish("identity key " + own.keyId(), () -> etcd.identityKeys().publish(own.verificationKey()));
         return own;
-    }
-
-    /**
-     * Waits until this agent's own cache of the public keys has a signing key the cluster just made (its public half
-     * is written in the same transaction, but reaches this cache through its own watch), so that the first identity
-     * it signs verifies here at once. A memory lookup once the key is known.
-     */
-    private void awaitPublished(String keyId) throws StateUnavailableException {
-        long deadline = System.nanoTime() + PUBLISH_WAIT.toNanos();
-        while (etcd.identityKeys().findKey(keyId).isEmpty()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new StateUnavailableException("the public half of signing key " + keyId + " has not reached"
-                        + " this agent within " + PUBLISH_WAIT.toMillis() + " ms");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StateUnavailableException("interrupted while waiting for a signing key", e);
-            }
-        }
     }
 
     private void publish(Allocation allocation, String nodeId) {

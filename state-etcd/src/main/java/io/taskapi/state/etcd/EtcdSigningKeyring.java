@@ -55,13 +55,15 @@ public final class EtcdSigningKeyring {
 
     private final EtcdState state;
     private final Optional<RootKey> rootKey;
+    private final EtcdIdentityKeyStore publicKeys;
     private final WatchedPrefix<Codec.WrappedKey> keys;
     private final WatchedPrefix<String> active;
     private final Map<String, SigningKey> unwrapped = new ConcurrentHashMap<>();
 
-    EtcdSigningKeyring(EtcdState state, Optional<RootKey> rootKey) {
+    EtcdSigningKeyring(EtcdState state, Optional<RootKey> rootKey, EtcdIdentityKeyStore publicKeys) {
         this.state = state;
         this.rootKey = requireNonNull(rootKey, "rootKey is null");
+        this.publicKeys = requireNonNull(publicKeys, "publicKeys is null");
         this.keys = state.cache("signing keys", KeyLayout.SIGNING_KEYS,
                 (key, value, create, modify) -> Codec.wrappedKey(value), null);
         this.active = state.cache("active signing key", KeyLayout.ACTIVE_KEYS,
@@ -69,7 +71,9 @@ public final class EtcdSigningKeyring {
     }
 
     /**
-     * @return the key new identities are signed with; the first call in the cluster's life makes it
+     * @return the key new identities are signed with, once this connection's {@link EtcdIdentityKeyStore} has its
+     *     public half (so that what it signs verifies on this agent at once); the first call in the cluster's life
+     *     makes it
      * @throws StateUnavailableException when sealed, or etcd cannot answer, or the root key does not open it
      */
     public SigningKey activeSigningKey() throws StateUnavailableException {
@@ -78,7 +82,30 @@ public final class EtcdSigningKeyring {
         if (id.isEmpty()) {
             id = Optional.of(publish(root, true));
         }
-        return signingKey(root, id.get());
+        SigningKey key = signingKey(root, id.get());
+        awaitPublic(key.keyId());
+        return key;
+    }
+
+    /**
+     * The public half is written in the same transaction as the key, but reaches the identity key store through
+     * that store's own watch, which may lag this keyring's. A memory lookup once it has; polled until then (a new
+     * key only).
+     */
+    private void awaitPublic(String keyId) throws StateUnavailableException {
+        long deadline = System.nanoTime() + state.config().requestTimeout().toNanos();
+        while (publicKeys.findKey(keyId).isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new StateUnavailableException("the public half of signing key " + keyId + " has not reached"
+                        + " this agent within " + state.config().requestTimeout().toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StateUnavailableException("interrupted while waiting for a signing key", e);
+            }
+        }
     }
 
     /**

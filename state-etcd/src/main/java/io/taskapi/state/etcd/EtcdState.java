@@ -248,7 +248,7 @@ public final class EtcdState implements AutoCloseable {
         if (signingKeys != null) {
             throw new IllegalStateException("the signing keyring is open already");
         }
-        signingKeys = new EtcdSigningKeyring(this, rootKey);
+        signingKeys = new EtcdSigningKeyring(this, rootKey, identityKeys());
         return signingKeys;
     }
 
